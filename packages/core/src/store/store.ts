@@ -1,0 +1,64 @@
+import type { ConversationMode, ConversationRecord } from "../counting/conversation.js";
+import type { ThreadRecord } from "../counting/thread-state.js";
+import type { FiredAlert, LedgerEntry, Pack, Tenant } from "../quota/types.js";
+
+/** Everything one processed event changes, written all together or not at all. */
+export interface ThreadCommit {
+  thread: ThreadRecord;
+  /** Conversations created or changed (upsert by id). */
+  conversations: ConversationRecord[];
+  /** Ledger rows to append; if any id already exists nothing is written and LEDGER_ENTRY_EXISTS is thrown (C12). */
+  ledger: LedgerEntry[];
+  /** C11: the idempotency key, recorded only together with the result of processing it. */
+  processed: { tenant: string; channel: string; key: string; at: number };
+}
+
+export interface ConversationQuery {
+  tenant: string;
+  /** Billing period start (YYYY-MM-DD). */
+  period?: string;
+  mode?: ConversationMode;
+  threadKey?: string;
+  /** Only conversations with endReason null whose last activity is before this instant (for the inactivity sweep). */
+  openWithLastActivityBefore?: number;
+}
+
+export interface LedgerQuery {
+  tenant: string;
+  period?: string;
+}
+
+/**
+ * Everything LutinGénie persists. Implementations: memory (tests, simulate), lowdb (embedded default).
+ * Every implementation runs the conformance suite in `@lutingenie/core/testing`.
+ * All methods may throw LutinError (STORE_CLOSED, STORE_WRITE_FAILED, ...); none loses acknowledged data:
+ * a write resolves only once it is durable for that implementation.
+ */
+export interface Store {
+  readonly kind: string;
+
+  // C11
+  isProcessed(tenant: string, channel: string, key: string): Promise<boolean>;
+
+  // Counting (C1–C14)
+  getThread(threadKey: string): Promise<ThreadRecord | undefined>;
+  commitThread(commit: ThreadCommit): Promise<void>;
+  getConversation(id: string): Promise<ConversationRecord | undefined>;
+  listConversations(query: ConversationQuery): Promise<ConversationRecord[]>;
+  /** Upserts conversations outside an event (the inactivity sweep settling ended ones). */
+  saveConversations(conversations: ConversationRecord[]): Promise<void>;
+  listLedger(query: LedgerQuery): Promise<LedgerEntry[]>;
+
+  // Quota (Q1–Q9)
+  getTenant(id: string): Promise<Tenant | undefined>;
+  listTenants(): Promise<Tenant[]>;
+  putTenant(tenant: Tenant): Promise<void>;
+  addPack(pack: Pack): Promise<void>;
+  listPacks(tenant: string): Promise<Pack[]>;
+  /** Q5: records the alert unless one already fired for (tenant, period, threshold); true if recorded now. */
+  recordAlert(alert: FiredAlert): Promise<boolean>;
+  listAlerts(tenant: string, period?: string): Promise<FiredAlert[]>;
+
+  /** Waits until every write so far is durable, then releases files, locks and timers. */
+  close(): Promise<void>;
+}
