@@ -59,6 +59,8 @@ export interface ConversationRecord {
   plan: string | null;
   /** Activity messages (customer, assistant, agent) placed in it. */
   messageCount: number;
+  /** Ledger rows written for it so far (counts and reversals); the next row's id is `${id}:${ledgerGeneration}`. */
+  ledgerGeneration: number;
 }
 
 /** True while nothing has ended the conversation (it may still expire by inactivity, see settle). */
