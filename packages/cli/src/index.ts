@@ -1,1 +1,3 @@
-export {};
+export { type SimulateOptions, type SimulationReport, simulate } from "./commands/simulate.js";
+export { formatSimulation } from "./commands/simulate-table.js";
+export { buildProgram, main } from "./main.js";

@@ -1,1 +1,25 @@
+export * from "./billing-directory.js";
+export * from "./clock.js";
+export * from "./counting/batch.js";
+export * from "./counting/compaction.js";
+export * from "./counting/conversation.js";
+export * from "./counting/counter.js";
+export {
+  type BillingView,
+  compareEvents,
+  INACTIVITY_MS,
+  REOPEN_WINDOW_MS,
+  settleAt,
+} from "./counting/fold.js";
+export * from "./counting/relatedness.js";
+export * from "./counting/resolution.js";
+export type { CachedVerdict, FoldState, StoredEvent, ThreadRecord } from "./counting/thread-state.js";
+export * from "./errors.js";
+export * from "./events/event-bus.js";
+export * from "./events/inbound-event.js";
+export * from "./quota/index.js";
+export * from "./store/memory-store.js";
+export * from "./store/store.js";
+export * from "./transcript/transcript.js";
+
 export const VERSION = "0.1.0";

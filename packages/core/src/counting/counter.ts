@@ -28,7 +28,7 @@ import { type FoldState, initialFoldState, type StoredEvent, type ThreadRecord }
 import { UsageTracker } from "./usage-tracker.js";
 
 /** What counting needs to know of a tenant's subscription; quota's `createBillingDirectory` provides it. */
-export interface TenantBilling extends BillingView {
+export interface CountingBilling extends BillingView {
   /** The AI allowance of the period containing `at` (Q5 alerts are percentages of it). */
   allowanceAt(at: number): number;
   /** Q5: alert thresholds, whole percentages. */
@@ -37,7 +37,7 @@ export interface TenantBilling extends BillingView {
 
 export interface BillingDirectory {
   /** Throws LutinError TENANT_UNKNOWN for a tenant that does not exist. */
-  forTenant(tenant: string): Promise<TenantBilling> | TenantBilling;
+  forTenant(tenant: string): Promise<CountingBilling> | CountingBilling;
 }
 
 export interface ConversationCounterOptions {

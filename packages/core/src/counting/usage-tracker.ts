@@ -2,7 +2,7 @@ import type { EventBus } from "../events/event-bus.js";
 import { thresholdsCrossed } from "../quota/alerts.js";
 import type { LedgerEntry } from "../quota/types.js";
 import type { Store } from "../store/store.js";
-import type { TenantBilling } from "./counter.js";
+import type { CountingBilling } from "./counter.js";
 
 /**
  * Q5 on the hot path: the AI usage of each (tenant, period) this process has booked into, kept as a
@@ -36,7 +36,7 @@ export class UsageTracker {
   }
 
   /** Moves the cached usage by committed rows and fires the alerts they cross (Q5). */
-  async apply(rows: readonly LedgerEntry[], billing: TenantBilling): Promise<void> {
+  async apply(rows: readonly LedgerEntry[], billing: CountingBilling): Promise<void> {
     for (const row of rows) {
       if (row.mode !== "ai") continue;
       const key = usageKey(row.tenant, row.period);

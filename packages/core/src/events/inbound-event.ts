@@ -79,6 +79,8 @@ export function parseInboundEvent(input: unknown): InboundEvent {
   const result = inboundEventSchema.safeParse(input);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
+    if (issue.code === "unrecognized_keys")
+      return `unknown field ${issue.keys.map((key) => `"${key}"`).join(", ")}`;
     const field = issue.path.length > 0 ? issue.path.join(".") : "event";
     return `${field}: ${issue.message}`;
   });
