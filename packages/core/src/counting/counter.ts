@@ -105,9 +105,17 @@ export class ConversationCounter {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (event.receivedAt === undefined) event.receivedAt = this.#clock.now();
-    const threadKey = threadKeyOf(event);
-    return this.#threads.run(threadKey, () => this.#processWithRetries(event, threadKey));
+    return this.ingestEvent(event);
+  }
+
+  /**
+   * Places an event already validated with `parseInboundEvent` (an adapter validates at its boundary,
+   * right after checking the platform's signature, and need not pay for it twice).
+   */
+  ingestEvent(event: InboundEvent): Promise<IngestResult> {
+    const received = event.receivedAt === undefined ? { ...event, receivedAt: this.#clock.now() } : event;
+    const threadKey = threadKeyOf(received);
+    return this.#threads.run(threadKey, () => this.#processWithRetries(received, threadKey));
   }
 
   /**
@@ -226,7 +234,9 @@ export class ConversationCounter {
     for (const conversation of [start.current, start.human]) {
       if (conversation !== null) before.set(conversation.id, conversation);
     }
-    const events = previous === undefined ? [stored] : [...previous.events, stored];
+    // The store hands out copies, so the log can grow in place.
+    const events = previous === undefined ? [stored] : previous.events;
+    if (previous !== undefined) events.push(stored);
     const thread = compactThread(
       {
         ...threadShell(previous, context),
