@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { countingBenchmark } from "./counting.bench.js";
+import { lowdbBenchmark } from "./lowdb.bench.js";
 
 /**
  * `npm run bench [-- name ...] [-- --write]`: runs the benchmarks (all, or those named), prints Markdown,
@@ -8,6 +9,7 @@ import { countingBenchmark } from "./counting.bench.js";
  */
 const benchmarks: Record<string, () => Promise<string[]>> = {
   counting: () => countingBenchmark(),
+  lowdb: () => lowdbBenchmark(),
 };
 
 const args = process.argv.slice(2);

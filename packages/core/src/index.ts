@@ -18,8 +18,7 @@ export * from "./errors.js";
 export * from "./events/event-bus.js";
 export * from "./events/inbound-event.js";
 export * from "./quota/index.js";
-export * from "./store/memory-store.js";
-export * from "./store/store.js";
+export * from "./store/index.js";
 export * from "./transcript/transcript.js";
 
 export const VERSION = "0.1.0";

@@ -1,0 +1,15 @@
+export type { ArchiveDocument } from "./archive.js";
+export { ARCHIVE_DIRECTORY, archiveFileOf } from "./archive.js";
+export { LOCK_FILE_NAME } from "./lock-file.js";
+export type {
+  ArchivedPeriod,
+  ArchiveReport,
+  LowdbStore,
+  LowdbStoreOptions,
+  LowdbStoreStats,
+  PeriodOf,
+} from "./lowdb-store.js";
+export { DATA_FILE_NAME, openLowdbStore } from "./lowdb-store.js";
+export type { MemoryStore } from "./memory-store.js";
+export { createMemoryStore } from "./memory-store.js";
+export type { ConversationQuery, LedgerQuery, Store, ThreadCommit } from "./store.js";

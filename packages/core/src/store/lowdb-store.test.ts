@@ -1,0 +1,892 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, rmdir, stat, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { DAY } from "../clock.js";
+import type { ConversationRecord } from "../counting/conversation.js";
+import { LutinError } from "../errors.js";
+import type { FiredAlert, LedgerEntry } from "../quota/types.js";
+import {
+  BUILDER_TIME,
+  describeStoreConformance,
+  expectLutinError,
+  makeConversation,
+  makeFiredAlert,
+  makeLedgerEntry,
+  makeTenant,
+  makeThreadCommit,
+} from "../testing/index.js";
+import { archiveFileOf, threadArchiveFileOf } from "./archive.js";
+import { writeFileDurably } from "./durable-file.js";
+import { LOCK_FILE_NAME } from "./lock-file.js";
+import { type LowdbStore, type LowdbStoreOptions, openLowdbStore } from "./lowdb-store.js";
+import type { Store } from "./store.js";
+
+const REPOSITORY_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
+const FIXTURES = fileURLToPath(new URL("./testing-fixtures/", import.meta.url));
+
+const directories: string[] = [];
+const children: ChildProcess[] = [];
+const stores: Store[] = [];
+
+async function temporaryDirectory(): Promise<string> {
+  const directory = await mkdtemp(join(tmpdir(), "lutin-lowdb-"));
+  directories.push(directory);
+  return directory;
+}
+
+async function open(options: LowdbStoreOptions, internals?: Parameters<typeof openLowdbStore>[1]) {
+  const store = await openLowdbStore(options, internals);
+  stores.push(store);
+  return store;
+}
+
+afterEach(async () => {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGKILL");
+      await once(child, "exit");
+    }
+  }
+  for (const store of stores.splice(0)) await store.close().catch(() => undefined);
+  for (const directory of directories.splice(0)) await rm(directory, { recursive: true, force: true });
+});
+
+/** Runs a fixture script with `node --import tsx`, collecting complete stdout lines. */
+function runFixture(
+  script: string,
+  args: string[],
+): { child: ChildProcess; lines: string[]; stderr: () => string } {
+  const child = spawn(process.execPath, ["--import", "tsx", join(FIXTURES, script), ...args], {
+    cwd: REPOSITORY_ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  const lines: string[] = [];
+  let partial = "";
+  let errors = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    const parts = (partial + chunk).split("\n");
+    // A line cut by the kill has no newline yet: it was not acknowledged as far as anyone can tell.
+    partial = parts.pop() ?? "";
+    lines.push(...parts);
+  });
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    errors += chunk;
+  });
+  return { child, lines, stderr: () => errors };
+}
+
+/** Resolves with the first line matching `predicate`; rejects if the child exits first. */
+function firstLine(
+  run: ReturnType<typeof runFixture>,
+  predicate: (line: string) => boolean,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const line = run.lines.find(predicate);
+      if (line !== undefined) {
+        clearInterval(timer);
+        run.child.off("exit", onExit);
+        resolve(line);
+      }
+    };
+    const onExit = () => {
+      check();
+      clearInterval(timer);
+      reject(new Error(`child exited before the expected line; stderr:\n${run.stderr()}`));
+    };
+    const timer = setInterval(check, 5);
+    run.child.on("exit", onExit);
+  });
+}
+
+/** Whether the data file's text records the key as processed for tenant acme on the web channel. */
+function processedIn(text: string, key: string): boolean {
+  const document = JSON.parse(text) as { processed: Record<string, Record<string, Record<string, number>>> };
+  return document.processed.acme?.web?.[key] !== undefined;
+}
+
+/** `list[index]`, which the test knows is there. */
+function item<T>(list: readonly T[], index: number): T {
+  const value = list[index];
+  if (value === undefined) throw new Error(`no item ${index}`);
+  return value;
+}
+
+const delay = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+const turns = async (count: number) => {
+  for (let index = 0; index < count; index++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+function ledgerIdsOf(store: Store, tenant: string): Promise<Set<string>> {
+  return store.listLedger({ tenant }).then((rows) => new Set(rows.map((row) => row.id)));
+}
+
+describeStoreConformance("lowdb", async () => {
+  const dataDir = await temporaryDirectory();
+  return {
+    store: await openLowdbStore({ dataDir }),
+    reopen: () => openLowdbStore({ dataDir }),
+  };
+});
+
+describeStoreConformance("lowdb without group commit", async () => {
+  const dataDir = await temporaryDirectory();
+  return {
+    store: await openLowdbStore({ dataDir, groupCommit: false }),
+    reopen: () => openLowdbStore({ dataDir, groupCommit: false }),
+  };
+});
+
+/**
+ * The same contract with every write followed by archiving everything archivable: ended conversations,
+ * ledger rows and alerts then live in archive files, so reads must find them there.
+ */
+function archivingAfterEveryWrite(store: LowdbStore): Store {
+  const now = BUILDER_TIME + 365 * DAY;
+  const archiving =
+    <A extends unknown[], R>(write: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const result = await write(...args);
+      await store.archiveClosedPeriods(now);
+      return result;
+    };
+  return {
+    kind: store.kind,
+    isProcessed: (...args) => store.isProcessed(...args),
+    getThread: (...args) => store.getThread(...args),
+    commitThread: archiving((commit) => store.commitThread(commit)),
+    getConversation: (...args) => store.getConversation(...args),
+    listConversations: (...args) => store.listConversations(...args),
+    saveConversations: archiving((conversations) => store.saveConversations(conversations)),
+    listLedger: (...args) => store.listLedger(...args),
+    getTenant: (...args) => store.getTenant(...args),
+    listTenants: () => store.listTenants(),
+    putTenant: archiving((tenant) => store.putTenant(tenant)),
+    addPack: archiving((pack) => store.addPack(pack)),
+    listPacks: (...args) => store.listPacks(...args),
+    recordAlert: archiving((alert) => store.recordAlert(alert)),
+    listAlerts: (...args) => store.listAlerts(...args),
+    close: () => store.close(),
+  };
+}
+
+describeStoreConformance("lowdb with closed periods archived after every write", async () => {
+  const dataDir = await temporaryDirectory();
+  // Keys are kept (retention 10 years) so that C11 holds while everything else is archived.
+  const options = { dataDir, processedKeyRetentionDays: 3650 };
+  return {
+    store: archivingAfterEveryWrite(await openLowdbStore(options)),
+    reopen: async () => archivingAfterEveryWrite(await openLowdbStore(options)),
+  };
+});
+
+describe("lowdb store: files", () => {
+  it("creates the data directory, starts empty without a data file, and writes lutin.json on the first write", async () => {
+    const dataDir = join(await temporaryDirectory(), "nested", "data");
+    const store = await open({ dataDir });
+    expect(store.file).toBe(join(dataDir, "lutin.json"));
+    expect(existsSync(store.file)).toBe(false);
+    await store.commitThread(makeThreadCommit({ key: "first" }));
+    const saved = JSON.parse(readFileSync(store.file, "utf8")) as { format: string; processed: object };
+    expect(saved.format).toBe("lutingenie-store");
+    expect(saved.processed).toEqual({ acme: { web: { first: BUILDER_TIME } } });
+  });
+
+  it("refuses invalid options with CONFIG_INVALID naming the field", async () => {
+    const error = await expectLutinError(open({ dataDir: "" }), "CONFIG_INVALID");
+    expect(error.message).toContain("dataDir");
+    const days = await expectLutinError(
+      open({ dataDir: await temporaryDirectory(), archiveAfterDays: -1 }),
+      "CONFIG_INVALID",
+    );
+    expect(days.message).toContain("archiveAfterDays");
+  });
+});
+
+describe("lowdb store: group commit", () => {
+  it("serves many concurrent writes with far fewer file writes, each resolved after its data is on disk", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir });
+    const commits = Array.from({ length: 200 }, (_, index) =>
+      makeThreadCommit({ thread: `t${index}`, key: `k${index}` }),
+    );
+    const onDiskAtResolution: boolean[] = [];
+    await Promise.all(
+      commits.map((commit) =>
+        store.commitThread(commit).then(() => {
+          // Read the file itself the moment the caller is told its write is done.
+          onDiskAtResolution.push(processedIn(readFileSync(store.file, "utf8"), commit.processed.key));
+        }),
+      ),
+    );
+    expect(onDiskAtResolution).toHaveLength(200);
+    expect(onDiskAtResolution.every(Boolean)).toBe(true);
+    const stats = store.stats();
+    expect(stats.writeRequests).toBe(200);
+    expect(stats.fileWrites).toBeLessThanOrEqual(5);
+    expect(stats.largestBatch).toBeGreaterThan(1);
+  });
+
+  it("resolves no caller while its flush is still being written, and batches the callers that arrive meanwhile", async () => {
+    const dataDir = await temporaryDirectory();
+    let release: () => void = () => undefined;
+    let gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const written: string[] = [];
+    const store = await open(
+      { dataDir },
+      {
+        writer: async (file, text) => {
+          await gate;
+          await writeFileDurably(file, text);
+          written.push(text);
+        },
+      },
+    );
+    const resolved: string[] = [];
+    const first = store.commitThread(makeThreadCommit({ key: "first" })).then(() => resolved.push("first"));
+    await turns(5);
+    // The first flush is held at the gate; these arrive while it is being written.
+    const later = Array.from({ length: 20 }, (_, index) =>
+      store
+        .commitThread(makeThreadCommit({ key: `later-${index}` }))
+        .then(() => resolved.push(`later-${index}`)),
+    );
+    await turns(20);
+    expect(resolved).toEqual([]);
+    expect(written).toEqual([]);
+    release();
+    await first;
+    expect(written).toHaveLength(1);
+    expect(processedIn(written[0] as string, "first")).toBe(true);
+    expect(processedIn(written[0] as string, "later-0")).toBe(false);
+    gate = Promise.resolve();
+    await Promise.all(later);
+    // One more write served all twenty.
+    expect(written).toHaveLength(2);
+    for (let index = 0; index < 20; index++)
+      expect(processedIn(written[1] as string, `later-${index}`)).toBe(true);
+    expect(store.stats().largestBatch).toBe(20);
+  });
+
+  it("without group commit, each write call does its own file write (the benchmark baseline)", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir, groupCommit: false });
+    await Promise.all(
+      Array.from({ length: 30 }, (_, index) => store.commitThread(makeThreadCommit({ key: `k${index}` }))),
+    );
+    expect(store.stats().fileWrites).toBe(30);
+    expect(store.stats().largestBatch).toBe(1);
+  });
+
+  it("close() waits for pending writes and later calls fail with STORE_CLOSED", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir });
+    const pending = store.commitThread(makeThreadCommit({ key: "pending" }));
+    await store.close();
+    await pending;
+    expect(processedIn(readFileSync(store.file, "utf8"), "pending")).toBe(true);
+    expect(existsSync(join(dataDir, LOCK_FILE_NAME))).toBe(false);
+    await expectLutinError(store.flush(), "STORE_CLOSED");
+    await expectLutinError(store.archiveClosedPeriods(), "STORE_CLOSED");
+  });
+});
+
+describe("lowdb store: one process per data directory", () => {
+  it("a second open of the same directory in this process fails with STORE_LOCKED until the first is closed", async () => {
+    const dataDir = await temporaryDirectory();
+    const first = await open({ dataDir });
+    const error = await expectLutinError(open({ dataDir }), "STORE_LOCKED");
+    expect(error.message).toContain(dataDir);
+    expect(error.message).toContain(String(process.pid));
+    expect(error.hint).toContain("LUTIN_DATA_DIR");
+    expect(readFileSync(join(dataDir, LOCK_FILE_NAME), "utf8").split("\n")[0]).toBe(String(process.pid));
+    await first.close();
+    expect(existsSync(join(dataDir, LOCK_FILE_NAME))).toBe(false);
+    const again = await open({ dataDir });
+    await again.close();
+  });
+
+  it("another process cannot open a directory this process holds", async () => {
+    const dataDir = await temporaryDirectory();
+    await open({ dataDir });
+    const probe = runFixture("lock-probe.ts", ["probe", dataDir]);
+    const line = await firstLine(probe, (text) => text.startsWith("{"));
+    const result = JSON.parse(line) as { code: string; message: string; hint: string };
+    expect(result.code).toBe("STORE_LOCKED");
+    expect(result.message).toContain(dataDir);
+    expect(result.message).toContain(`process ${process.pid}`);
+    expect(result.hint).toContain(`stop the other LutinGénie process (pid ${process.pid})`);
+    expect(result.hint).toContain("LUTIN_DATA_DIR");
+  });
+
+  it("this process cannot open a directory another live process holds, and takes it over once that one is killed", async () => {
+    const dataDir = await temporaryDirectory();
+    const holder = runFixture("lock-probe.ts", ["hold", dataDir]);
+    const line = await firstLine(holder, (text) => text.startsWith("{"));
+    const { holding } = JSON.parse(line) as { holding: number };
+    expect(holding).toBe(holder.child.pid);
+    const error = await expectLutinError(open({ dataDir }), "STORE_LOCKED");
+    expect(error.message).toContain(`process ${holding}`);
+    expect(error.details).toMatchObject({ pid: holding, dataDir });
+
+    holder.child.kill("SIGKILL");
+    await once(holder.child, "exit");
+    const store = await open({ dataDir });
+    expect(readFileSync(join(dataDir, LOCK_FILE_NAME), "utf8").split("\n")[0]).toBe(String(process.pid));
+    await store.commitThread(makeThreadCommit({ key: "after-takeover" }));
+    expect(await store.isProcessed("acme", "web", "after-takeover")).toBe(true);
+  });
+
+  it("takes over a stale lock: a dead pid, this pid from an earlier process, or an old unreadable file", async () => {
+    const dataDir = await temporaryDirectory();
+    const lockFile = join(dataDir, LOCK_FILE_NAME);
+    const exited = spawn(process.execPath, ["-e", ""]);
+    await once(exited, "exit");
+    const deadPid = exited.pid as number;
+
+    await writeFile(lockFile, `${deadPid}\n${Date.now() - 60_000}\n`);
+    await (await open({ dataDir })).close();
+
+    // Same pid, started long ago: an earlier incarnation (a container's pid 1 restarted after a crash).
+    await writeFile(lockFile, `${process.pid}\n${Date.now() - 3_600_000}\n`);
+    await (await open({ dataDir })).close();
+
+    await writeFile(lockFile, "");
+    const old = new Date(Date.now() - 60_000);
+    await utimes(lockFile, old, old);
+    await (await open({ dataDir })).close();
+
+    // A fresh lock without a pid is still being written by its creator.
+    await writeFile(lockFile, "");
+    const error = await expectLutinError(open({ dataDir }), "STORE_LOCKED");
+    expect(error.message).toContain(dataDir);
+  });
+});
+
+describe("lowdb store: unreadable data file", () => {
+  it.each([
+    ["not JSON", "{not json"],
+    ["an empty file", ""],
+    ["JSON of another shape", "[]"],
+    ["another format", '{"format":"something-else"}'],
+    [
+      "a field of the wrong type",
+      '{"format":"lutingenie-store","version":1,"threads":[],"conversations":{},"ledger":[],"processed":{},"tenants":{},"packs":{},"alerts":[],"archived":{}}',
+    ],
+  ])("%s → STORE_CORRUPT naming the file and the fix, never an empty store over it", async (_label, text) => {
+    const dataDir = await temporaryDirectory();
+    const file = join(dataDir, "lutin.json");
+    await writeFile(file, text);
+    const error = await expectLutinError(open({ dataDir }), "STORE_CORRUPT");
+    expect(error.message).toContain(file);
+    expect(error.hint).toContain("backup");
+    expect(error.hint).toContain("move it aside");
+    expect(readFileSync(file, "utf8")).toBe(text);
+    // The lock was released: once the file is moved aside, the store opens.
+    await rm(file);
+    await (await open({ dataDir })).close();
+  });
+
+  it("a newer format version → STORE_CORRUPT that says so", async () => {
+    const dataDir = await temporaryDirectory();
+    await writeFile(join(dataDir, "lutin.json"), '{"format":"lutingenie-store","version":99}');
+    const error = await expectLutinError(open({ dataDir }), "STORE_CORRUPT");
+    expect(error.message).toContain("version 99");
+  });
+});
+
+describe("lowdb store: write failures", () => {
+  function failingWriter() {
+    const control = { failing: null as NodeJS.ErrnoException | null, writes: 0 };
+    const writer = async (file: string, text: string) => {
+      if (control.failing !== null) throw control.failing;
+      await writeFileDurably(file, text);
+      control.writes++;
+    };
+    return { control, writer };
+  }
+  const enospc = () =>
+    Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28 });
+
+  it("a failed write rejects with STORE_WRITE_FAILED, rolls back to the disk, fails the writes that waited, and recovers", async () => {
+    const dataDir = await temporaryDirectory();
+    const { control, writer } = failingWriter();
+    const store = await open({ dataDir }, { writer });
+    const kept = makeThreadCommit({ key: "kept", thread: "t1" });
+    await store.commitThread(kept);
+
+    control.failing = enospc();
+    const lost = makeThreadCommit({ key: "lost", thread: "t1" });
+    lost.ledger = [makeLedgerEntry({ id: "lost-row" })];
+    const alsoLost = makeThreadCommit({ key: "also-lost", thread: "t2" });
+    const results = await Promise.allSettled([
+      store.commitThread(lost),
+      store.commitThread(alsoLost),
+      store.recordAlert(makeFiredAlert({ threshold: 80 })),
+      store.putTenant(makeTenant({ id: "acme" })),
+    ]);
+    for (const result of results) {
+      expect(result.status).toBe("rejected");
+      const reason = (result as PromiseRejectedResult).reason;
+      expect(LutinError.isInstance(reason, "STORE_WRITE_FAILED")).toBe(true);
+      expect((reason as LutinError).message).toContain(store.file);
+      expect((reason as LutinError).message).toContain("ENOSPC");
+      expect((reason as LutinError).hint).toContain("free disk space");
+    }
+    // Nothing of the failed writes is visible: the state is what the disk holds.
+    expect(await store.isProcessed("acme", "web", "lost")).toBe(false);
+    expect(await store.isProcessed("acme", "web", "also-lost")).toBe(false);
+    expect(await store.getThread(kept.thread.key)).toEqual(kept.thread);
+    expect(await store.getThread(alsoLost.thread.key)).toBeUndefined();
+    expect((await store.listLedger({ tenant: "acme" })).map((row) => row.id)).toEqual(
+      kept.ledger.map((row) => row.id),
+    );
+    expect(await store.listAlerts("acme")).toEqual([]);
+    expect(await store.listTenants()).toEqual([]);
+
+    control.failing = null;
+    const after = makeThreadCommit({ key: "after", thread: "t3" });
+    await store.commitThread(after);
+    // The alert was never recorded, so it records now (Q5 not fooled by the failed attempt).
+    expect(await store.recordAlert(makeFiredAlert({ threshold: 80 }))).toBe(true);
+    await store.commitThread(lost);
+    await store.close();
+
+    const again = await open({ dataDir });
+    expect(await again.isProcessed("acme", "web", "kept")).toBe(true);
+    expect(await again.isProcessed("acme", "web", "after")).toBe(true);
+    expect(await again.isProcessed("acme", "web", "lost")).toBe(true);
+    expect(await again.isProcessed("acme", "web", "also-lost")).toBe(false);
+    expect(await again.listAlerts("acme")).toHaveLength(1);
+    expect(store.stats().failedFileWrites).toBe(1);
+  });
+
+  it("Q5: an alert whose write failed is not reported as already fired to a concurrent caller", async () => {
+    const dataDir = await temporaryDirectory();
+    let failures = 1;
+    const store = await open(
+      { dataDir },
+      {
+        writer: async (file, text) => {
+          if (failures > 0) {
+            failures--;
+            throw enospc();
+          }
+          await writeFileDurably(file, text);
+        },
+      },
+    );
+    const alert = makeFiredAlert({ threshold: 90 });
+    const [first, second] = await Promise.allSettled([store.recordAlert(alert), store.recordAlert(alert)]);
+    expect(first.status).toBe("rejected");
+    // The second caller saw the first one's alert in memory, waited for it to reach the disk, saw it
+    // rolled back, and recorded it itself.
+    expect(second).toEqual({ status: "fulfilled", value: true });
+    expect(await store.listAlerts("acme")).toEqual([alert]);
+    expect(await store.recordAlert(alert)).toBe(false);
+  });
+
+  it("a real OS error (the temp file's path is a directory) fails the same way, and the store recovers once it is gone", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir });
+    await store.commitThread(makeThreadCommit({ key: "before" }));
+    const obstacle = join(dataDir, ".lutin.json.tmp");
+    await mkdir(obstacle);
+    const error = await expectLutinError(
+      store.commitThread(makeThreadCommit({ key: "blocked" })),
+      "STORE_WRITE_FAILED",
+    );
+    expect(error.message).toContain(store.file);
+    expect(error.details).toMatchObject({ file: store.file });
+    expect(await store.isProcessed("acme", "web", "blocked")).toBe(false);
+    expect(processedIn(readFileSync(store.file, "utf8"), "before")).toBe(true);
+    await rmdir(obstacle);
+    await store.commitThread(makeThreadCommit({ key: "blocked" }));
+    expect(processedIn(readFileSync(store.file, "utf8"), "blocked")).toBe(true);
+  });
+
+  it("an unwritable data directory at open → STORE_WRITE_FAILED naming it", async () => {
+    const parent = await temporaryDirectory();
+    const notADirectory = join(parent, "file");
+    await writeFile(notADirectory, "");
+    const error = await expectLutinError(
+      open({ dataDir: join(notADirectory, "data") }),
+      "STORE_WRITE_FAILED",
+    );
+    expect(error.message).toContain(join(notADirectory, "data"));
+  });
+});
+
+describe("lowdb store: archiving closed periods", () => {
+  /** Monthly periods on the 1st, UTC: enough to place periods for these tests. */
+  const periodOf = (_tenant: string, at: number) => `${new Date(at).toISOString().slice(0, 7)}-01`;
+  const MARCH_10 = Date.UTC(2025, 2, 10);
+
+  async function seed(store: LowdbStore) {
+    const january = Array.from({ length: 30 }, (_, index) =>
+      makeThreadCommit({
+        thread: `jan-${index}`,
+        key: `jan-${index}`,
+        period: "2025-01-01",
+        at: Date.UTC(2025, 0, 20),
+      }),
+    );
+    for (const commit of january) {
+      const conversation = commit.conversations[0] as ConversationRecord;
+      conversation.endReason = "inactivity";
+      conversation.endedAt = conversation.lastActivityAt + 30 * 60_000;
+      await store.commitThread(commit);
+    }
+    // Opened in January but never ended: stays hot for the counting engine and the sweep.
+    const stillOpen = makeConversation({ period: "2025-01-01", lastActivityAt: Date.UTC(2025, 0, 31) });
+    await store.saveConversations([stillOpen]);
+    const march = makeThreadCommit({
+      thread: "mar",
+      key: "mar",
+      period: "2025-03-01",
+      at: Date.UTC(2025, 2, 5),
+    });
+    await store.commitThread(march);
+    const alerts: FiredAlert[] = [
+      makeFiredAlert({ period: "2025-01-01", threshold: 80 }),
+      makeFiredAlert({ period: "2025-03-01", threshold: 80 }),
+    ];
+    for (const alert of alerts) await store.recordAlert(alert);
+    const globex = makeThreadCommit({
+      tenant: "globex",
+      key: "globex-jan",
+      period: "2025-01-01",
+      at: Date.UTC(2025, 0, 3),
+    });
+    (globex.conversations[0] as ConversationRecord).endReason = "closed";
+    await store.commitThread(globex);
+    return { january, stillOpen, march, alerts, globex };
+  }
+
+  it("moves ended conversations, ledger rows and alerts of ended periods to archive files; reads still return them", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir, periodOf, processedKeyRetentionDays: 60 });
+    const { january, stillOpen, march, alerts, globex } = await seed(store);
+    const conversationsBefore = await store.listConversations({ tenant: "acme" });
+    const ledgerBefore = await store.listLedger({ tenant: "acme" });
+    const alertsBefore = await store.listAlerts("acme");
+    const januaryBefore = await store.listConversations({ tenant: "acme", period: "2025-01-01" });
+
+    const report = await store.archiveClosedPeriods(MARCH_10);
+    expect(
+      report.periods.map(({ tenant, period, conversations, ledger, alerts: fired }) => ({
+        tenant,
+        period,
+        conversations,
+        ledger,
+        alerts: fired,
+      })),
+    ).toEqual([
+      { tenant: "acme", period: "2025-01-01", conversations: 30, ledger: 30, alerts: 1 },
+      { tenant: "globex", period: "2025-01-01", conversations: 1, ledger: 1, alerts: 0 },
+    ]);
+    expect(report.bytesAfter).toBeLessThan(report.bytesBefore);
+    const januaryFile = archiveFileOf(dataDir, "acme", "2025-01-01");
+    expect(januaryFile).toBe(join(dataDir, "archive", "acme", "2025-01-01.json"));
+    expect(existsSync(januaryFile)).toBe(true);
+    const hot = readFileSync(store.file, "utf8");
+    expect(hot).not.toContain(item(item(january, 0).ledger, 0).id);
+    expect(hot).toContain(stillOpen.id);
+    expect(hot).toContain((march.ledger[0] as LedgerEntry).id);
+    // Thread records stay (the counting engine owns their logs); January's keys are within 60 days.
+    expect(await store.getThread(item(january, 0).thread.key)).toBeDefined();
+    expect(await store.isProcessed("acme", "web", "jan-0")).toBe(true);
+
+    const sameAfter = async (reader: LowdbStore) => {
+      expect(await reader.listConversations({ tenant: "acme" })).toEqual(conversationsBefore);
+      expect(await reader.listConversations({ tenant: "acme", period: "2025-01-01" })).toEqual(januaryBefore);
+      expect(await reader.listLedger({ tenant: "acme" })).toEqual(ledgerBefore);
+      expect(await reader.listLedger({ tenant: "acme", period: "2025-01-01" })).toHaveLength(30);
+      expect(await reader.listAlerts("acme")).toEqual(alertsBefore);
+      expect(await reader.listAlerts("acme", "2025-01-01")).toEqual([alerts[0]]);
+      const archived = item(item(january, 5).conversations, 0);
+      expect(await reader.getConversation(archived.id)).toEqual(archived);
+      expect(await reader.listConversations({ tenant: "acme", threadKey: archived.threadKey })).toEqual([
+        archived,
+      ]);
+      expect(await reader.listConversations({ tenant: "globex" })).toEqual(globex.conversations);
+      // The inactivity sweep's query only ever needs the hot file.
+      expect(
+        await reader.listConversations({ tenant: "acme", openWithLastActivityBefore: Date.UTC(2025, 1, 1) }),
+      ).toEqual([stillOpen]);
+      // C12 and Q5 still see the archived rows.
+      const recount = makeThreadCommit({ key: "recount", period: "2025-01-01" });
+      recount.ledger = [{ ...item(item(january, 3).ledger, 0) }];
+      await expectLutinError(reader.commitThread(recount), "LEDGER_ENTRY_EXISTS");
+      expect(await reader.isProcessed("acme", "web", "recount")).toBe(false);
+      expect(await reader.recordAlert({ ...(alerts[0] as FiredAlert), used: 99 })).toBe(false);
+    };
+    await sameAfter(store);
+    await store.close();
+    const reopened = await open({ dataDir, periodOf });
+    await sameAfter(reopened);
+  });
+
+  it("reads running while rows move to the archives see every row exactly once", async () => {
+    const dataDir = await temporaryDirectory();
+    // No archive cache: every read of an archive file is real I/O, during which rows can move.
+    const store = await open({ dataDir, periodOf }, { archiveCacheSize: 0 });
+    await seed(store);
+    await store.archiveClosedPeriods(MARCH_10);
+    // Late rows for the archived January (C13 reversals), still in the hot file.
+    for (let index = 0; index < 20; index++) {
+      const late = makeThreadCommit({ key: `late-${index}`, period: "2025-01-01", counted: false });
+      (late.conversations[0] as ConversationRecord).endReason = "closed";
+      late.ledger = [
+        makeLedgerEntry({ id: `late-row-${index}`, period: "2025-01-01", kind: "reversal", delta: -1 }),
+      ];
+      await store.commitThread(late);
+    }
+    await store.recordAlert(makeFiredAlert({ period: "2025-01-01", threshold: 100 }));
+    const expected = {
+      conversations: (await store.listConversations({ tenant: "acme" })).length,
+      ledger: (await store.listLedger({ tenant: "acme" })).length,
+      january: (await store.listLedger({ tenant: "acme", period: "2025-01-01" })).length,
+      alerts: (await store.listAlerts("acme")).length,
+    };
+    expect(expected.january).toBe(50);
+    let archived = false;
+    const archiving = store.archiveClosedPeriods(MARCH_10).finally(() => {
+      archived = true;
+    });
+    const seen: (typeof expected)[] = [];
+    // Readers keep reading until the run is over, so that some of them straddle each step of it.
+    const reader = async () => {
+      while (!archived) {
+        // Reads that find no archive complete without I/O: let the archive run's I/O proceed.
+        await new Promise((resolve) => setImmediate(resolve));
+        const [conversations, ledger, january, alerts] = await Promise.all([
+          store.listConversations({ tenant: "acme" }),
+          store.listLedger({ tenant: "acme" }),
+          store.listLedger({ tenant: "acme", period: "2025-01-01" }),
+          store.listAlerts("acme"),
+        ]);
+        seen.push({
+          conversations: conversations.length,
+          ledger: new Set(ledger.map((row) => row.id)).size === ledger.length ? ledger.length : -1,
+          january: january.length,
+          alerts: alerts.length,
+        });
+      }
+    };
+    await Promise.all([archiving, ...Array.from({ length: 50 }, reader)]);
+    expect((await archiving).periods).toEqual([
+      expect.objectContaining({
+        tenant: "acme",
+        period: "2025-01-01",
+        conversations: 20,
+        ledger: 20,
+        alerts: 1,
+      }),
+    ]);
+    expect(seen.length).toBeGreaterThan(50);
+    expect(seen.filter((counts) => JSON.stringify(counts) !== JSON.stringify(expected))).toEqual([]);
+  });
+
+  it("takes late changes to an archived period (a C13 reversal, a conversation changed) and archives them again", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir, periodOf });
+    const { january } = await seed(store);
+    await store.archiveClosedPeriods(MARCH_10);
+
+    const counted = item(item(january, 0).ledger, 0);
+    const conversation = item(item(january, 0).conversations, 0);
+    const merged: ConversationRecord = {
+      ...conversation,
+      mergedInto: "elsewhere",
+      counted: false,
+      notCountedReason: "merged",
+    };
+    const reversal = makeLedgerEntry({
+      id: `${conversation.id}:reversal`,
+      conversationId: conversation.id,
+      kind: "reversal",
+      delta: -1,
+      period: "2025-01-01",
+      reverses: counted.id,
+      reason: "merged",
+      recordedAt: MARCH_10,
+    });
+    const late = makeThreadCommit({ key: "late", thread: "jan-0", counted: false });
+    await store.commitThread({ ...late, conversations: [merged], ledger: [reversal] });
+    const check = async () => {
+      expect(await store.getConversation(conversation.id)).toEqual(merged);
+      const rows = await store.listLedger({ tenant: "acme", period: "2025-01-01" });
+      expect(rows).toHaveLength(31);
+      expect(rows.at(-1)).toEqual(reversal);
+      expect(
+        (await store.listConversations({ tenant: "acme", period: "2025-01-01" })).filter(
+          (c) => c.id === conversation.id,
+        ),
+      ).toEqual([merged]);
+    };
+    await check();
+    const again = await store.archiveClosedPeriods(MARCH_10 + DAY);
+    expect(again.periods).toEqual([
+      expect.objectContaining({ tenant: "acme", period: "2025-01-01", conversations: 1, ledger: 1 }),
+    ]);
+    expect(readFileSync(store.file, "utf8")).not.toContain(reversal.id);
+    await check();
+    const file = JSON.parse(await readFile(archiveFileOf(dataDir, "acme", "2025-01-01"), "utf8")) as {
+      ledger: LedgerEntry[];
+      conversations: ConversationRecord[];
+    };
+    expect(file.ledger).toHaveLength(31);
+    expect(file.conversations.find((c) => c.id === conversation.id)).toEqual(merged);
+  });
+
+  it("only archives periods that ended archiveAfterDays before now", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir, periodOf, archiveAfterDays: 7 });
+    await seed(store);
+    // February 1 + 7 days: January ended exactly 7 days ago, not more.
+    expect((await store.archiveClosedPeriods(Date.UTC(2025, 1, 8) - 1)).periods).toEqual([]);
+    expect((await store.archiveClosedPeriods(Date.UTC(2025, 1, 8))).periods).toHaveLength(2);
+  });
+
+  it("without periodOf, waits until no monthly period in any time zone can still be open", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir, archiveAfterDays: 7 });
+    await seed(store);
+    // January 1 + 32 days + 7 days.
+    expect((await store.archiveClosedPeriods(Date.UTC(2025, 1, 9) - 1)).periods).toEqual([]);
+    expect((await store.archiveClosedPeriods(Date.UTC(2025, 1, 9))).periods).toHaveLength(2);
+  });
+
+  it("moves threads idle for dormantThreadDays to archive files; getThread reads them; a commit makes them hot again", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir, dormantThreadDays: 30 });
+    const idle = makeThreadCommit({ thread: "idle", key: "idle-1", at: MARCH_10 - 31 * DAY });
+    const active = makeThreadCommit({ thread: "active", key: "active-1", at: MARCH_10 - 29 * DAY });
+    await store.commitThread(idle);
+    await store.commitThread(active);
+    const hotThreads = () =>
+      Object.keys((JSON.parse(readFileSync(store.file, "utf8")) as { threads: object }).threads);
+
+    const report = await store.archiveClosedPeriods(MARCH_10);
+    expect(report.dormantThreads).toBe(1);
+    expect(hotThreads()).toEqual([active.thread.key]);
+    // Filed under the UTC day of its last activity (March 10 − 31 days).
+    expect(existsSync(threadArchiveFileOf(dataDir, "acme", "2025-02-07"))).toBe(true);
+    expect(await store.getThread(idle.thread.key)).toEqual(idle.thread);
+    expect(await store.getThread("acme/web/never-seen")).toBeUndefined();
+    await store.close();
+
+    const reopened = await open({ dataDir, dormantThreadDays: 30 });
+    expect(await reopened.getThread(idle.thread.key)).toEqual(idle.thread);
+    // The customer comes back: the thread is hot again, and the archived copy no longer answers.
+    const back = makeThreadCommit({ thread: "idle", key: "idle-2", at: MARCH_10 + DAY, counted: false });
+    await reopened.commitThread(back);
+    expect(await reopened.getThread(idle.thread.key)).toEqual(back.thread);
+    expect(hotThreads()).toEqual(expect.arrayContaining([idle.thread.key, active.thread.key]));
+    // Idle again later: filed under its new day.
+    expect((await reopened.archiveClosedPeriods(MARCH_10 + 60 * DAY)).dormantThreads).toBe(2);
+    expect(hotThreads()).toEqual([]);
+    expect(await reopened.getThread(idle.thread.key)).toEqual(back.thread);
+    expect(await reopened.getThread(active.thread.key)).toEqual(active.thread);
+  });
+
+  it("forgets processed keys older than processedKeyRetentionDays (C11 retention)", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir, processedKeyRetentionDays: 7 });
+    await store.commitThread(makeThreadCommit({ key: "old", at: MARCH_10 - 8 * DAY }));
+    await store.commitThread(makeThreadCommit({ key: "recent", at: MARCH_10 - 6 * DAY }));
+    const report = await store.archiveClosedPeriods(MARCH_10);
+    expect(report.processedKeysPruned).toBe(1);
+    expect(await store.isProcessed("acme", "web", "old")).toBe(false);
+    expect(await store.isProcessed("acme", "web", "recent")).toBe(true);
+    await store.close();
+    const reopened = await open({ dataDir });
+    expect(await reopened.isProcessed("acme", "web", "old")).toBe(false);
+    expect(await reopened.isProcessed("acme", "web", "recent")).toBe(true);
+  });
+
+  it("if an archive file cannot be written, nothing leaves the hot file", async () => {
+    const dataDir = await temporaryDirectory();
+    let failArchives = false;
+    const store = await open(
+      { dataDir, periodOf },
+      {
+        writer: async (file, text) => {
+          if (failArchives && file.includes(`${join(dataDir, "archive")}`)) {
+            throw Object.assign(new Error(`EACCES: permission denied, open '${file}'`), { code: "EACCES" });
+          }
+          await writeFileDurably(file, text);
+        },
+      },
+    );
+    await seed(store);
+    const before = readFileSync(store.file, "utf8");
+    failArchives = true;
+    const error = await expectLutinError(store.archiveClosedPeriods(MARCH_10), "STORE_WRITE_FAILED");
+    expect(error.message).toContain(join(dataDir, "archive"));
+    expect(readFileSync(store.file, "utf8")).toBe(before);
+    expect(await store.listLedger({ tenant: "acme", period: "2025-01-01" })).toHaveLength(30);
+    failArchives = false;
+    expect((await store.archiveClosedPeriods(MARCH_10)).periods).toHaveLength(2);
+    expect(await store.listLedger({ tenant: "acme", period: "2025-01-01" })).toHaveLength(30);
+  });
+
+  it("keeps tenant ids that are not file names apart", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir, periodOf });
+    for (const tenant of ["../escape", "Acme", "acme", ".hidden", "a/b"]) {
+      const commit = makeThreadCommit({ tenant, key: `k-${tenant}`, period: "2025-01-01" });
+      (commit.conversations[0] as ConversationRecord).endReason = "closed";
+      await store.commitThread(commit);
+    }
+    const report = await store.archiveClosedPeriods(MARCH_10);
+    const files = report.periods.map((period) => period.file);
+    expect(new Set(files.map((file) => file.toLowerCase())).size).toBe(5);
+    for (const file of files) expect(file.startsWith(join(dataDir, "archive"))).toBe(true);
+    for (const tenant of ["../escape", "Acme", "acme", ".hidden", "a/b"]) {
+      expect(await store.listLedger({ tenant })).toHaveLength(1);
+      expect((await stat(archiveFileOf(dataDir, tenant, "2025-01-01"))).isFile()).toBe(true);
+    }
+  });
+});
+
+describe("lowdb store: kill -9", () => {
+  it("loses no acknowledged commit and leaves a readable file, whenever the process is killed", async () => {
+    const dataDir = await temporaryDirectory();
+    const acknowledged: string[] = [];
+    const rounds = 20;
+    for (let round = 0; round < rounds; round++) {
+      const run = runFixture("commit-loop.ts", [dataDir, String(round)]);
+      await firstLine(run, (line) => line === "ready");
+      await delay(20 + Math.floor(Math.random() * 281));
+      run.child.kill("SIGKILL");
+      await once(run.child, "exit");
+      expect(run.child.signalCode).toBe("SIGKILL");
+      for (const line of run.lines) if (line.startsWith("ack ")) acknowledged.push(line.slice(4));
+    }
+    expect(acknowledged.length).toBeGreaterThan(rounds);
+
+    const text = await readFile(join(dataDir, "lutin.json"), "utf8");
+    expect(() => JSON.parse(text)).not.toThrow();
+    const store = await open({ dataDir });
+    const ledgerIds = await ledgerIdsOf(store, "acme");
+    const missing: string[] = [];
+    for (const key of acknowledged) {
+      const present =
+        (await store.isProcessed("acme", "web", key)) &&
+        ledgerIds.has(`conversation-${key}:1`) &&
+        (await store.getConversation(`conversation-${key}`)) !== undefined;
+      if (!present) missing.push(key);
+    }
+    expect(missing).toEqual([]);
+  }, 180_000);
+});

@@ -1,0 +1,758 @@
+import { join, resolve } from "node:path";
+import { Low } from "lowdb";
+import { z } from "zod";
+import { type Clock, DAY, systemClock } from "../clock.js";
+import type { ConversationRecord } from "../counting/conversation.js";
+import type { ThreadRecord } from "../counting/thread-state.js";
+import { LutinError } from "../errors.js";
+import type { FiredAlert, LedgerEntry, Pack, Tenant } from "../quota/types.js";
+import {
+  type ArchiveAdditions,
+  ArchiveFiles,
+  type LoadedArchive,
+  mergeArchive,
+  THREAD_ARCHIVE_FORMAT,
+} from "./archive.js";
+import { copyAlert, copyConversation, copyLedgerEntry, copyPack, copyTenant, copyThread } from "./copy.js";
+import { DurableJsonFile, makeDirectoryDurably, type TextWriter } from "./durable-file.js";
+import { storeClosed, storeCorrupt, storeWriteFailed } from "./errors.js";
+import { GroupCommit } from "./group-commit.js";
+import { acquireStoreLock, LOCK_FILE_NAME, type StoreLock } from "./lock-file.js";
+import type { ConversationQuery, LedgerQuery, Store, ThreadCommit } from "./store.js";
+import {
+  alertKey,
+  compareConversations,
+  dictionary,
+  emptyDocument,
+  matchesConversationQuery,
+  nestedDictionary,
+  STORE_FORMAT,
+  STORE_VERSION,
+  type StoreDocument,
+  StoreState,
+} from "./store-state.js";
+
+export const DATA_FILE_NAME = "lutin.json";
+
+/** The tenant's billing period label (YYYY-MM-DD) containing `at`; e.g. from quota's `periodContaining`. */
+export type PeriodOf = (tenant: string, at: number, record: Tenant | undefined) => string;
+
+export interface LowdbStoreOptions {
+  /** Directory of `lutin.json`, `lutin.lock` and `archive/` (LUTIN_DATA_DIR); created if missing. */
+  dataDir: string;
+  clock?: Clock;
+  /** Default true. false: one file write per write call (the benchmark's baseline). */
+  groupCommit?: boolean;
+  /** Closed billing periods move to archive files this many days after they end. Default 7. */
+  archiveAfterDays?: number;
+  /** C11: processed idempotency keys are forgotten this many days after they were committed. Default 7. */
+  processedKeyRetentionDays?: number;
+  /**
+   * Thread records without activity for this many days move to archive files (read back by getThread,
+   * hot again on their next commit): the hot file then grows with active customers, not all customers
+   * ever seen. Default 30.
+   */
+  dormantThreadDays?: number;
+  /**
+   * Tells which billing period contains an instant, so archiving knows which periods have ended.
+   * Without it a period counts as ended 32 days after its label's date (no monthly period is longer,
+   * whatever the time zone), which archives later but never too early.
+   */
+  periodOf?: PeriodOf;
+}
+
+/** Test seams; not part of the public API. */
+export interface LowdbStoreInternals {
+  /** Replaces the durable file writer (to count writes or inject ENOSPC). */
+  writer?: TextWriter;
+  /** Archive files kept in memory. Default 32. */
+  archiveCacheSize?: number;
+}
+
+export interface ArchivedPeriod {
+  tenant: string;
+  period: string;
+  file: string;
+  conversations: number;
+  ledger: number;
+  alerts: number;
+}
+
+export interface ArchiveReport {
+  now: number;
+  periods: ArchivedPeriod[];
+  processedKeysPruned: number;
+  /** Thread records moved to archive files. */
+  dormantThreads: number;
+  /** Size of lutin.json before and after (bytes; 0 when it does not exist yet). */
+  bytesBefore: number;
+  bytesAfter: number;
+}
+
+export interface LowdbStoreStats {
+  file: string;
+  /** Write calls that waited for durability. */
+  writeRequests: number;
+  /** Whole-file writes that reached the disk. */
+  fileWrites: number;
+  failedFileWrites: number;
+  /** Most write calls one file write served. */
+  largestBatch: number;
+  lastWriteMs: number;
+  lastWriteBytes: number;
+  archiveFileReads: number;
+}
+
+export interface LowdbStore extends Store {
+  readonly kind: "lowdb";
+  readonly dataDir: string;
+  /** The hot data file, `<dataDir>/lutin.json`. */
+  readonly file: string;
+  /**
+   * Moves the conversations (ended ones), ledger rows and alerts of billing periods that ended more
+   * than `archiveAfterDays` before `now` to `<dataDir>/archive/<tenant>/<period>.json`, moves thread
+   * records idle for `dormantThreadDays` to `<dataDir>/archive/<tenant>/threads/`, and forgets processed
+   * keys older than `processedKeyRetentionDays`. Reads keep returning archived data. Run it daily.
+   */
+  archiveClosedPeriods(now?: number): Promise<ArchiveReport>;
+  /** Resolves once every write so far is durable. */
+  flush(): Promise<void>;
+  stats(): LowdbStoreStats;
+}
+
+const optionsSchema = z.object({
+  dataDir: z
+    .string({ error: "dataDir must be a string: the directory of lutin.json (LUTIN_DATA_DIR)" })
+    .min(1, "dataDir must not be empty: give the directory of lutin.json (LUTIN_DATA_DIR)"),
+  clock: z
+    .custom<Clock>(
+      (value) => typeof value === "object" && value !== null && typeof (value as Clock).now === "function",
+      "clock must be an object with a now() method",
+    )
+    .optional(),
+  groupCommit: z.boolean({ error: "groupCommit must be true or false" }).optional(),
+  archiveAfterDays: z
+    .number({ error: "archiveAfterDays must be a number of days" })
+    .min(0, "archiveAfterDays must be 0 or more")
+    .max(3650, "archiveAfterDays must be at most 3650")
+    .optional(),
+  processedKeyRetentionDays: z
+    .number({ error: "processedKeyRetentionDays must be a number of days" })
+    .min(0, "processedKeyRetentionDays must be 0 or more")
+    .max(3650, "processedKeyRetentionDays must be at most 3650")
+    .optional(),
+  dormantThreadDays: z
+    .number({ error: "dormantThreadDays must be a number of days" })
+    .min(1, "dormantThreadDays must be 1 or more")
+    .max(3650, "dormantThreadDays must be at most 3650")
+    .optional(),
+  periodOf: z
+    .custom<PeriodOf>(
+      (value) => typeof value === "function",
+      "periodOf must be a function (tenant, at) => period label",
+    )
+    .optional(),
+});
+
+function parseOptions(options: LowdbStoreOptions): z.output<typeof optionsSchema> {
+  const result = optionsSchema.safeParse(options);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map(
+    (issue) => `${issue.path.join(".") || "options"}: ${issue.message}`,
+  );
+  throw new LutinError("CONFIG_INVALID", `invalid lowdb store options: ${problems.join("; ")}`, {
+    hint: "fix the options given to openLowdbStore (see packages/core/src/store/lowdb-store.ts)",
+    details: { problems },
+  });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Reads lutin.json strictly: anything unexpected is STORE_CORRUPT, never an empty store over data. */
+export function parseStoreDocument(file: string, text: string): StoreDocument {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw storeCorrupt(file, `not valid JSON (${(error as Error).message})`, error);
+  }
+  if (!isObject(value) || value.format !== STORE_FORMAT) {
+    throw storeCorrupt(file, "not a LutinGénie data file (no `format: lutingenie-store`)");
+  }
+  if (value.version !== STORE_VERSION) {
+    throw storeCorrupt(
+      file,
+      `format version ${String(value.version)} is not supported (this version reads ${STORE_VERSION})`,
+      undefined,
+      "open it with the LutinGénie version that wrote it, or restore a backup made by this version",
+    );
+  }
+  for (const field of [
+    "threads",
+    "conversations",
+    "processed",
+    "tenants",
+    "packs",
+    "archived",
+    "dormantThreads",
+  ]) {
+    if (!isObject(value[field])) throw storeCorrupt(file, `\`${field}\` is not an object`);
+  }
+  for (const field of ["ledger", "alerts"]) {
+    if (!Array.isArray(value[field])) throw storeCorrupt(file, `\`${field}\` is not an array`);
+  }
+  const document = value as unknown as StoreDocument;
+  let processed: StoreDocument["processed"];
+  try {
+    processed = nestedDictionary(document.processed as Record<string, unknown>, 3);
+  } catch (error) {
+    throw storeCorrupt(file, `\`processed\`: ${(error as Error).message}`, error);
+  }
+  return {
+    format: STORE_FORMAT,
+    version: STORE_VERSION,
+    threads: dictionary(document.threads),
+    conversations: dictionary(document.conversations),
+    ledger: document.ledger,
+    processed,
+    tenants: dictionary(document.tenants),
+    packs: dictionary(document.packs),
+    alerts: document.alerts,
+    archived: dictionary(document.archived),
+    dormantThreads: dictionary(document.dormantThreads),
+  };
+}
+
+/**
+ * Opens the embedded store: `<dataDir>/lutin.json` through lowdb, written whole with group commit,
+ * crash-safe (temp file, fsync, rename, directory fsync), one process at a time (`lutin.lock`).
+ */
+export async function openLowdbStore(
+  options: LowdbStoreOptions,
+  internals: LowdbStoreInternals = {},
+): Promise<LowdbStore> {
+  const config = parseOptions(options);
+  const dataDir = resolve(config.dataDir);
+  const file = join(dataDir, DATA_FILE_NAME);
+  try {
+    await makeDirectoryDurably(dataDir);
+  } catch (error) {
+    throw storeWriteFailed(dataDir, error);
+  }
+  let lock: StoreLock;
+  try {
+    lock = await acquireStoreLock(dataDir);
+  } catch (error) {
+    if (LutinError.isInstance(error)) throw error;
+    throw storeWriteFailed(join(dataDir, LOCK_FILE_NAME), error);
+  }
+  try {
+    const adapter = new DurableJsonFile<StoreDocument>(file, {
+      parse: (text) => parseStoreDocument(file, text),
+      ...(internals.writer === undefined ? {} : { writer: internals.writer }),
+    });
+    const db = new Low<StoreDocument>(adapter, emptyDocument());
+    try {
+      await db.read();
+    } catch (error) {
+      if (LutinError.isInstance(error)) throw error;
+      throw storeCorrupt(
+        file,
+        `cannot be read (${(error as Error).message})`,
+        error,
+        `give the user running LutinGénie read and write permission on ${file}`,
+      );
+    }
+    return new LowdbStoreImplementation({
+      dataDir,
+      file,
+      db,
+      adapter,
+      lock,
+      clock: config.clock ?? systemClock,
+      groupCommit: config.groupCommit ?? true,
+      archiveAfterDays: config.archiveAfterDays ?? 7,
+      processedKeyRetentionDays: config.processedKeyRetentionDays ?? 7,
+      dormantThreadDays: config.dormantThreadDays ?? 30,
+      periodOf: config.periodOf,
+      archives: new ArchiveFiles(dataDir, {
+        ...(internals.writer === undefined ? {} : { writer: internals.writer }),
+        ...(internals.archiveCacheSize === undefined ? {} : { capacity: internals.archiveCacheSize }),
+      }),
+    });
+  } catch (error) {
+    await lock.release().catch(() => undefined);
+    throw error;
+  }
+}
+
+interface Parts {
+  dataDir: string;
+  file: string;
+  db: Low<StoreDocument>;
+  adapter: DurableJsonFile<StoreDocument>;
+  lock: StoreLock;
+  clock: Clock;
+  groupCommit: boolean;
+  archiveAfterDays: number;
+  processedKeyRetentionDays: number;
+  dormantThreadDays: number;
+  periodOf: PeriodOf | undefined;
+  archives: ArchiveFiles;
+}
+
+/** The thread's latest known instant: its last activity, newest logged event or compaction horizon. */
+function lastSeen(thread: ThreadRecord): number {
+  const newest = thread.events[thread.events.length - 1];
+  return Math.max(
+    thread.state.lastActivityAt ?? -Infinity,
+    newest?.at ?? -Infinity,
+    thread.horizon ?? -Infinity,
+  );
+}
+
+interface ArchiveGroup extends ArchiveAdditions {
+  tenant: string;
+  period: string;
+}
+
+class LowdbStoreImplementation implements LowdbStore {
+  readonly kind = "lowdb" as const;
+  readonly dataDir: string;
+  readonly file: string;
+  readonly #parts: Parts;
+  readonly #state: StoreState;
+  readonly #committer: GroupCommit;
+  #closed = false;
+  #closing: Promise<void> | null = null;
+  #archiving: Promise<unknown> = Promise.resolve();
+  /** Bumped whenever rows may have moved between the hot file and the archives. */
+  #archiveGeneration = 0;
+
+  constructor(parts: Parts) {
+    this.#parts = parts;
+    this.dataDir = parts.dataDir;
+    this.file = parts.file;
+    this.#state = new StoreState(parts.db.data);
+    parts.db.data = this.#state.document;
+    this.#committer = new GroupCommit({
+      grouped: parts.groupCommit,
+      flush: () => parts.db.write(),
+      rollback: () => this.#rollBackToDisk(),
+      toError: (error) => (LutinError.isInstance(error) ? error : storeWriteFailed(parts.file, error)),
+    });
+  }
+
+  // C11
+  async isProcessed(tenant: string, channel: string, key: string): Promise<boolean> {
+    this.#assertOpen();
+    return this.#state.isProcessed(tenant, channel, key);
+  }
+
+  async getThread(threadKey: string): Promise<ThreadRecord | undefined> {
+    for (;;) {
+      this.#assertOpen();
+      const thread = this.#state.thread(threadKey);
+      if (thread !== undefined) return copyThread(thread);
+      const place = this.#state.document.dormantThreads[threadKey];
+      if (place === undefined) return undefined;
+      const generation = this.#archiveGeneration;
+      const dormant = await this.#parts.archives.threads(place[0], place[1]);
+      // If it was committed, or archived again, while the file was read: look again.
+      if (generation !== this.#archiveGeneration || this.#state.thread(threadKey) !== undefined) continue;
+      const found = dormant.get(threadKey);
+      this.#assertOpen();
+      return found === undefined ? undefined : copyThread(found);
+    }
+  }
+
+  async commitThread(commit: ThreadCommit): Promise<void> {
+    this.#assertOpen();
+    // C12: ledger ids of archived periods are checked against their archive files too.
+    const archived = await this.#loadArchivesOf(commit.ledger);
+    this.#state.checkCommit(commit, (entry) => archived.some((archive) => archive.ledgerIds.has(entry.id)));
+    this.#state.applyCommit(commit);
+    await this.#committer.commit();
+  }
+
+  async getConversation(id: string): Promise<ConversationRecord | undefined> {
+    for (;;) {
+      this.#assertOpen();
+      const hot = this.#state.conversation(id);
+      if (hot !== undefined) return copyConversation(hot);
+      const generation = this.#archiveGeneration;
+      let found: ConversationRecord | undefined;
+      // The id says neither tenant nor period: look through the archives, newest periods first.
+      search: for (const [tenant, periods] of Object.entries(this.#state.document.archived)) {
+        for (const period of [...periods].reverse()) {
+          found = (await this.#parts.archives.get(tenant, period))?.conversations.get(id);
+          if (found !== undefined) break search;
+        }
+      }
+      this.#assertOpen();
+      if (generation !== this.#archiveGeneration || this.#state.conversation(id) !== undefined) continue;
+      return found === undefined ? undefined : copyConversation(found);
+    }
+  }
+
+  async listConversations(query: ConversationQuery): Promise<ConversationRecord[]> {
+    // Conversations are archived only once ended, so the inactivity sweep's query never needs the archives.
+    const skipArchives = query.openWithLastActivityBefore !== undefined;
+    return this.#readWithArchives(query.tenant, skipArchives ? null : query.period, (archives) => {
+      const result = this.#state.conversations(query);
+      for (const archive of archives) {
+        const candidates =
+          query.threadKey === undefined
+            ? archive.document.conversations
+            : (archive.conversationsByThread.get(query.threadKey) ?? []);
+        for (const conversation of candidates) {
+          // The hot copy, if any, is the newer one.
+          if (this.#state.conversation(conversation.id) !== undefined) continue;
+          if (matchesConversationQuery(conversation, query)) result.push(conversation);
+        }
+      }
+      return result.sort(compareConversations).map(copyConversation);
+    });
+  }
+
+  async saveConversations(conversations: ConversationRecord[]): Promise<void> {
+    this.#assertOpen();
+    this.#state.upsertConversations(conversations);
+    await this.#committer.commit();
+  }
+
+  async listLedger(query: LedgerQuery): Promise<LedgerEntry[]> {
+    return this.#readWithArchives(query.tenant, query.period, (archives) => {
+      const byPeriod = new Map<string, LedgerEntry[]>();
+      for (const archive of archives) {
+        const rows = archive.document.ledger.filter((entry) => !this.#state.hasLedgerId(entry.id));
+        byPeriod.set(archive.document.period, rows);
+      }
+      for (const entry of this.#state.ledger(query.tenant, query.period)) {
+        let rows = byPeriod.get(entry.period);
+        if (rows === undefined) {
+          rows = [];
+          byPeriod.set(entry.period, rows);
+        }
+        rows.push(entry);
+      }
+      return [...byPeriod.keys()]
+        .sort()
+        .flatMap((period) => (byPeriod.get(period) ?? []).map(copyLedgerEntry));
+    });
+  }
+
+  async getTenant(id: string): Promise<Tenant | undefined> {
+    this.#assertOpen();
+    const tenant = this.#state.tenant(id);
+    return tenant === undefined ? undefined : copyTenant(tenant);
+  }
+
+  async listTenants(): Promise<Tenant[]> {
+    this.#assertOpen();
+    return this.#state.tenants().map(copyTenant);
+  }
+
+  async putTenant(tenant: Tenant): Promise<void> {
+    this.#assertOpen();
+    this.#state.putTenant(tenant);
+    await this.#committer.commit();
+  }
+
+  async addPack(pack: Pack): Promise<void> {
+    this.#assertOpen();
+    this.#state.putPack(pack);
+    await this.#committer.commit();
+  }
+
+  async listPacks(tenant: string): Promise<Pack[]> {
+    this.#assertOpen();
+    return this.#state.packs(tenant).map(copyPack);
+  }
+
+  async recordAlert(alert: FiredAlert): Promise<boolean> {
+    const key = alertKey(alert);
+    for (;;) {
+      this.#assertOpen();
+      // Q5: once per (tenant, period, threshold), archived periods included.
+      const archived = await this.#loadArchivesOf([alert]);
+      if (archived.some((archive) => archive.alertKeys.has(key))) return false;
+      if (!this.#state.hasAlert(alert)) {
+        this.#state.addAlert(alert);
+        await this.#committer.commit();
+        return true;
+      }
+      // Recorded by a caller whose write may not be on disk yet: answer "already fired" only once it
+      // is, since a failed write rolls it back and then nobody would fire it.
+      if (!this.#committer.busy) return false;
+      await this.#committer.commit().catch(() => undefined);
+    }
+  }
+
+  async listAlerts(tenant: string, period?: string): Promise<FiredAlert[]> {
+    return this.#readWithArchives(tenant, period, (archives) => {
+      const hot = this.#state.alerts(tenant, period);
+      const hotKeys = new Set(hot.map(alertKey));
+      const result: FiredAlert[] = [];
+      for (const archive of archives) {
+        for (const alert of archive.document.alerts) if (!hotKeys.has(alertKey(alert))) result.push(alert);
+      }
+      return [...result, ...hot].map(copyAlert);
+    });
+  }
+
+  async flush(): Promise<void> {
+    this.#assertOpen();
+    await this.#committer.idle();
+  }
+
+  stats(): LowdbStoreStats {
+    const { adapter, archives } = this.#parts;
+    const committer = this.#committer.stats;
+    return {
+      file: this.file,
+      writeRequests: committer.requests,
+      fileWrites: adapter.writes,
+      failedFileWrites: committer.failedFlushes,
+      largestBatch: committer.largestBatch,
+      lastWriteMs: adapter.lastWriteMs,
+      lastWriteBytes: adapter.lastWriteBytes,
+      archiveFileReads: archives.reads,
+    };
+  }
+
+  async archiveClosedPeriods(now?: number): Promise<ArchiveReport> {
+    this.#assertOpen();
+    const at = now ?? this.#parts.clock.now();
+    // One run at a time; a run started before close() finishes before the lock is released.
+    const run = this.#archiving.catch(() => undefined).then(() => this.#archive(at));
+    this.#archiving = run;
+    return await run;
+  }
+
+  close(): Promise<void> {
+    if (this.#closing !== null) return this.#closing;
+    this.#closed = true;
+    this.#closing = (async () => {
+      await this.#archiving.catch(() => undefined);
+      await this.#committer.idle();
+      await this.#parts.lock.release();
+    })();
+    return this.#closing;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw storeClosed(`lowdb store of ${this.dataDir}`);
+  }
+
+  /** Back to the last write that reached the disk: no phantom data after a failed write. */
+  #rollBackToDisk(): void {
+    const { adapter, db } = this.#parts;
+    const text = adapter.durableText;
+    this.#state.reset(text === null ? emptyDocument() : adapter.parse(text));
+    db.data = this.#state.document;
+    this.#archiveGeneration++;
+  }
+
+  /** Archived periods of a tenant to read for a query: the one asked for if archived, or all of them. */
+  #archivedPeriods(tenant: string, period: string | undefined): string[] {
+    const archived = this.#state.document.archived[tenant] ?? [];
+    if (period === undefined) return archived;
+    return archived.includes(period) ? [period] : [];
+  }
+
+  /**
+   * Reads hot state together with a tenant's archives (of `period`, or all of them; none for null).
+   * `read` runs synchronously once the archives are loaded; if an archive run moved rows between the
+   * hot file and the archives meanwhile, they are loaded again, so no row is missed or seen twice.
+   */
+  async #readWithArchives<T>(
+    tenant: string,
+    period: string | undefined | null,
+    read: (archives: LoadedArchive[]) => T,
+  ): Promise<T> {
+    for (;;) {
+      this.#assertOpen();
+      const periods = period === null ? [] : this.#archivedPeriods(tenant, period);
+      if (periods.length === 0) return read([]);
+      const generation = this.#archiveGeneration;
+      const loaded = await Promise.all(periods.map((label) => this.#parts.archives.get(tenant, label)));
+      this.#assertOpen();
+      if (generation === this.#archiveGeneration) {
+        return read(loaded.filter((archive): archive is LoadedArchive => archive !== null));
+      }
+    }
+  }
+
+  /**
+   * The archives that rows of these (tenant, period)s could be in. Loading is async; if an archive run
+   * moved rows meanwhile, the archives are loaded again, so the synchronous check that follows sees
+   * every row either in the hot state or in what was loaded.
+   */
+  async #loadArchivesOf(rows: Array<{ tenant: string; period: string }>): Promise<LoadedArchive[]> {
+    for (;;) {
+      const wanted = new Map<string, { tenant: string; period: string }>();
+      for (const row of rows) {
+        if (this.#state.document.archived[row.tenant]?.includes(row.period)) {
+          wanted.set(`${row.tenant}\u0000${row.period}`, row);
+        }
+      }
+      if (wanted.size === 0) return [];
+      const generation = this.#archiveGeneration;
+      const loaded = await Promise.all(
+        [...wanted.values()].map((row) => this.#parts.archives.get(row.tenant, row.period)),
+      );
+      this.#assertOpen();
+      if (generation === this.#archiveGeneration) {
+        return loaded.filter((archive): archive is LoadedArchive => archive !== null);
+      }
+    }
+  }
+
+  #closedPeriodTest(now: number): (tenant: string, period: string) => boolean {
+    const { archiveAfterDays, periodOf } = this.#parts;
+    const before = now - archiveAfterDays * DAY;
+    if (periodOf === undefined) {
+      // A monthly period lasts at most 31 days, and its label's date is at most 14 h off UTC.
+      return (_tenant, period) => {
+        const start = Date.parse(`${period}T00:00:00Z`);
+        return !Number.isNaN(start) && start + 32 * DAY <= before;
+      };
+    }
+    const currentByTenant = new Map<string, string | null>();
+    return (tenant, period) => {
+      let current = currentByTenant.get(tenant);
+      if (current === undefined) {
+        try {
+          const record = this.#state.tenant(tenant);
+          current = periodOf(tenant, before, record === undefined ? undefined : copyTenant(record));
+        } catch {
+          // A tenant the callback cannot place keeps its data hot; nothing is lost.
+          current = null;
+        }
+        currentByTenant.set(tenant, current);
+      }
+      // The period containing `before` starts after `period`, so `period` ended by `before`.
+      return current !== null && period < current;
+    };
+  }
+
+  async #archive(now: number): Promise<ArchiveReport> {
+    const { archives, adapter, processedKeyRetentionDays } = this.#parts;
+    const bytesBefore = adapter.durableText === null ? 0 : Buffer.byteLength(adapter.durableText);
+    const isClosed = this.#closedPeriodTest(now);
+    const document = this.#state.document;
+
+    const groups = new Map<string, ArchiveGroup>();
+    const groupOf = (tenant: string, period: string): ArchiveGroup | undefined => {
+      if (!isClosed(tenant, period)) return undefined;
+      const key = `${tenant}\u0000${period}`;
+      let group = groups.get(key);
+      if (group === undefined) {
+        group = { tenant, period, conversations: [], ledger: [], alerts: [] };
+        groups.set(key, group);
+      }
+      return group;
+    };
+    for (const conversation of Object.values(document.conversations)) {
+      // Conversations still open stay hot: the counting engine and the inactivity sweep work on them.
+      if (conversation.endReason === null) continue;
+      groupOf(conversation.tenant, conversation.period)?.conversations.push(conversation);
+    }
+    for (const entry of document.ledger) groupOf(entry.tenant, entry.period)?.ledger.push(entry);
+    for (const alert of document.alerts) groupOf(alert.tenant, alert.period)?.alerts.push(alert);
+
+    // Durable in the archive before anything leaves the hot file.
+    const periods: ArchivedPeriod[] = [];
+    for (const group of groups.values()) {
+      const existing = await archives.get(group.tenant, group.period);
+      const file = archives.fileOf(group.tenant, group.period);
+      try {
+        await archives.write(mergeArchive(existing, group.tenant, group.period, group));
+      } catch (error) {
+        throw LutinError.isInstance(error) ? error : storeWriteFailed(file, error);
+      }
+      periods.push({
+        tenant: group.tenant,
+        period: group.period,
+        file,
+        conversations: group.conversations.length,
+        ledger: group.ledger.length,
+        alerts: group.alerts.length,
+      });
+    }
+
+    const dormantBefore = now - this.#parts.dormantThreadDays * DAY;
+    const days = new Map<string, { tenant: string; day: string; threads: ThreadRecord[] }>();
+    for (const thread of Object.values(document.threads)) {
+      const seen = lastSeen(thread);
+      if (!Number.isFinite(seen) || seen >= dormantBefore) continue;
+      const day = new Date(seen).toISOString().slice(0, 10);
+      const key = `${thread.tenant}\u0000${day}`;
+      let group = days.get(key);
+      if (group === undefined) {
+        group = { tenant: thread.tenant, day, threads: [] };
+        days.set(key, group);
+      }
+      group.threads.push(thread);
+    }
+    for (const group of days.values()) {
+      const existing = await archives.threads(group.tenant, group.day);
+      const merged = new Map(existing);
+      for (const thread of group.threads) merged.set(thread.key, thread);
+      try {
+        await archives.writeThreads({
+          format: THREAD_ARCHIVE_FORMAT,
+          version: 1,
+          tenant: group.tenant,
+          day: group.day,
+          threads: [...merged.values()],
+        });
+      } catch (error) {
+        throw LutinError.isInstance(error)
+          ? error
+          : storeWriteFailed(archives.threadFileOf(group.tenant, group.day), error);
+      }
+    }
+
+    // Synchronously from here to the flush request: no write can interleave.
+    const current = this.#state.document;
+    let dormantThreads = 0;
+    for (const group of days.values()) {
+      for (const thread of group.threads) {
+        // Left hot if it was committed while its file was being written.
+        if (current.threads[thread.key] !== thread) continue;
+        delete current.threads[thread.key];
+        current.dormantThreads[thread.key] = [group.tenant, group.day];
+        dormantThreads++;
+      }
+    }
+    const archivedRows = new Set<object>();
+    for (const group of groups.values()) {
+      for (const conversation of group.conversations) {
+        // Left hot if it changed while the archive was being written (the archive then has an older copy).
+        if (current.conversations[conversation.id] === conversation)
+          delete current.conversations[conversation.id];
+      }
+      for (const entry of group.ledger) archivedRows.add(entry);
+      for (const alert of group.alerts) archivedRows.add(alert);
+      const list = new Set(current.archived[group.tenant] ?? []);
+      list.add(group.period);
+      current.archived[group.tenant] = [...list].sort();
+    }
+    if (archivedRows.size > 0) {
+      current.ledger = current.ledger.filter((entry) => !archivedRows.has(entry));
+      current.alerts = current.alerts.filter((alert) => !archivedRows.has(alert));
+    }
+    const processedKeysPruned = this.#state.pruneProcessed(now - processedKeyRetentionDays * DAY);
+    if (groups.size > 0 || processedKeysPruned > 0 || dormantThreads > 0) {
+      this.#state.reset(current);
+      this.#archiveGeneration++;
+      await this.#committer.commit();
+    }
+    const bytesAfter = adapter.durableText === null ? 0 : Buffer.byteLength(adapter.durableText);
+    return { now, periods, processedKeysPruned, dormantThreads, bytesBefore, bytesAfter };
+  }
+}

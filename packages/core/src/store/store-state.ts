@@ -1,0 +1,315 @@
+import type { ConversationRecord } from "../counting/conversation.js";
+import type { ThreadRecord } from "../counting/thread-state.js";
+import { LutinError } from "../errors.js";
+import type { FiredAlert, LedgerEntry, Pack, Tenant } from "../quota/types.js";
+import { copyAlert, copyConversation, copyLedgerEntry, copyPack, copyTenant, copyThread } from "./copy.js";
+import type { ConversationQuery, ThreadCommit } from "./store.js";
+
+export const STORE_FORMAT = "lutingenie-store";
+export const STORE_VERSION = 1;
+
+/**
+ * Everything a store holds, as plain JSON: the memory store keeps it in memory, the lowdb store
+ * keeps it as lowdb's `data` and writes it whole. Keyed collections are null-prototype objects so
+ * that ids such as `__proto__` or `constructor` are ordinary keys.
+ */
+export interface StoreDocument {
+  format: typeof STORE_FORMAT;
+  version: typeof STORE_VERSION;
+  threads: Record<string, ThreadRecord>;
+  conversations: Record<string, ConversationRecord>;
+  /** Append order. */
+  ledger: LedgerEntry[];
+  /** C11: processed idempotency keys, scoped by tenant then channel → the `at` they were committed with. */
+  processed: Record<string, Record<string, Record<string, number>>>;
+  tenants: Record<string, Tenant>;
+  packs: Record<string, Pack>;
+  /** Append order. */
+  alerts: FiredAlert[];
+  /** Billing periods moved to archive files, by tenant, ascending (lowdb store). */
+  archived: Record<string, string[]>;
+  /** Thread records moved to archive files: thread key → [tenant, UTC day of last activity] (lowdb store). */
+  dormantThreads: Record<string, [tenant: string, day: string]>;
+}
+
+export function dictionary<T>(entries?: Record<string, T>): Record<string, T> {
+  const result = Object.create(null) as Record<string, T>;
+  if (entries !== undefined) Object.assign(result, entries);
+  return result;
+}
+
+export function emptyDocument(): StoreDocument {
+  return {
+    format: STORE_FORMAT,
+    version: STORE_VERSION,
+    threads: dictionary(),
+    conversations: dictionary(),
+    ledger: [],
+    processed: dictionary(),
+    tenants: dictionary(),
+    packs: dictionary(),
+    alerts: [],
+    archived: dictionary(),
+    dormantThreads: dictionary(),
+  };
+}
+
+/** Nested null-prototype dictionaries, from JSON.parse'd plain objects (`depth` levels of keys above the values). */
+export function nestedDictionary<T>(value: Record<string, unknown>, depth: number): Record<string, T> {
+  const result = dictionary<T>();
+  for (const key of Object.keys(value)) {
+    const child = value[key];
+    if (depth > 1 && (typeof child !== "object" || child === null || Array.isArray(child))) {
+      throw new TypeError(`\`${key}\` is not an object`);
+    }
+    result[key] = (depth > 1 ? nestedDictionary(child as Record<string, unknown>, depth - 1) : child) as T;
+  }
+  return result;
+}
+
+/** Q5: one alert per (tenant, period, threshold). */
+export function alertKey(alert: Pick<FiredAlert, "tenant" | "period" | "threshold">): string {
+  return `${encodeURIComponent(alert.tenant)}/${alert.period}/${alert.threshold}`;
+}
+
+export function ledgerEntryExists(ids: string[]): LutinError {
+  return new LutinError("LEDGER_ENTRY_EXISTS", `ledger entry already exists: ${ids.join(", ")}`, {
+    hint: "the conversation was already counted (C12): reload the thread from the store and fold the event again",
+    details: { ids },
+  });
+}
+
+export function matchesConversationQuery(
+  conversation: ConversationRecord,
+  query: ConversationQuery,
+): boolean {
+  if (conversation.tenant !== query.tenant) return false;
+  if (query.period !== undefined && conversation.period !== query.period) return false;
+  if (query.mode !== undefined && conversation.mode !== query.mode) return false;
+  if (query.threadKey !== undefined && conversation.threadKey !== query.threadKey) return false;
+  if (query.openWithLastActivityBefore !== undefined) {
+    if (conversation.endReason !== null) return false;
+    if (!(conversation.lastActivityAt < query.openWithLastActivityBefore)) return false;
+  }
+  return true;
+}
+
+/** Stable order for listConversations: by opening, then id. */
+export function compareConversations(a: ConversationRecord, b: ConversationRecord): number {
+  return a.openedAt - b.openedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/**
+ * The in-memory state shared by the memory and lowdb stores: the document plus indexes rebuilt from it.
+ * Methods return the stored objects themselves; the stores copy on the way out.
+ */
+export class StoreState {
+  #doc: StoreDocument = emptyDocument();
+  #ledgerIds = new Set<string>();
+  /** tenant → period → rows in append order. */
+  #ledgerByTenant = new Map<string, Map<string, LedgerEntry[]>>();
+  #conversationsByTenant = new Map<string, Set<string>>();
+  #alertKeys = new Set<string>();
+
+  constructor(doc: StoreDocument = emptyDocument()) {
+    this.reset(doc);
+  }
+
+  get document(): StoreDocument {
+    return this.#doc;
+  }
+
+  /** Replaces the whole state (load, roll back to what is on disk, after archiving) and rebuilds the indexes. */
+  reset(doc: StoreDocument): void {
+    this.#doc = doc;
+    this.#ledgerIds = new Set();
+    this.#ledgerByTenant = new Map();
+    this.#conversationsByTenant = new Map();
+    this.#alertKeys = new Set();
+    for (const entry of doc.ledger) this.#indexLedgerEntry(entry);
+    for (const conversation of Object.values(doc.conversations)) {
+      this.#tenantConversations(conversation.tenant).add(conversation.id);
+    }
+    for (const alert of doc.alerts) this.#alertKeys.add(alertKey(alert));
+  }
+
+  /**
+   * C11, scoped by tenant and channel. Nested lookups rather than one composed key: with hundreds of
+   * thousands of keys, building and hashing a composed string per event cost ~1.5 µs of the hot path.
+   */
+  isProcessed(tenant: string, channel: string, key: string): boolean {
+    return this.#doc.processed[tenant]?.[channel]?.[key] !== undefined;
+  }
+
+  /** Forgets processed keys committed before `before`; returns how many. */
+  pruneProcessed(before: number): number {
+    let pruned = 0;
+    const processed = this.#doc.processed;
+    for (const tenant of Object.keys(processed)) {
+      const channels = processed[tenant] ?? dictionary();
+      for (const channel of Object.keys(channels)) {
+        const keys = channels[channel] ?? dictionary();
+        for (const key of Object.keys(keys)) {
+          if ((keys[key] ?? 0) < before) {
+            delete keys[key];
+            pruned++;
+          }
+        }
+        if (Object.keys(keys).length === 0) delete channels[channel];
+      }
+      if (Object.keys(channels).length === 0) delete processed[tenant];
+    }
+    return pruned;
+  }
+
+  thread(key: string): ThreadRecord | undefined {
+    return this.#doc.threads[key];
+  }
+
+  /**
+   * C12: throws LEDGER_ENTRY_EXISTS if any ledger id of the commit is taken (or repeated within it);
+   * `takenElsewhere` covers ids the hot state no longer holds (archived periods).
+   */
+  checkCommit(commit: ThreadCommit, takenElsewhere?: (entry: LedgerEntry) => boolean): void {
+    if (commit.ledger.length === 0) return;
+    const seen = new Set<string>();
+    const taken: string[] = [];
+    for (const entry of commit.ledger) {
+      if (this.#ledgerIds.has(entry.id) || seen.has(entry.id) || takenElsewhere?.(entry) === true) {
+        taken.push(entry.id);
+      }
+      seen.add(entry.id);
+    }
+    if (taken.length > 0) throw ledgerEntryExists(taken);
+  }
+
+  /** Applies a checked commit; copies everything in. */
+  applyCommit(commit: ThreadCommit): void {
+    const thread = copyThread(commit.thread);
+    this.#doc.threads[thread.key] = thread;
+    // A dormant thread written again is hot again; its archived copy is now stale.
+    if (this.#doc.dormantThreads[thread.key] !== undefined) delete this.#doc.dormantThreads[thread.key];
+    for (const conversation of commit.conversations) this.#putConversation(conversation);
+    for (const entry of commit.ledger) {
+      const copy = copyLedgerEntry(entry);
+      this.#doc.ledger.push(copy);
+      this.#indexLedgerEntry(copy);
+    }
+    const { tenant, channel, key, at } = commit.processed;
+    let channels = this.#doc.processed[tenant];
+    if (channels === undefined) {
+      channels = dictionary();
+      this.#doc.processed[tenant] = channels;
+    }
+    let keys = channels[channel];
+    if (keys === undefined) {
+      keys = dictionary();
+      channels[channel] = keys;
+    }
+    keys[key] = at;
+  }
+
+  conversation(id: string): ConversationRecord | undefined {
+    return this.#doc.conversations[id];
+  }
+
+  /** Matching conversations, unsorted. */
+  conversations(query: ConversationQuery): ConversationRecord[] {
+    const ids = this.#conversationsByTenant.get(query.tenant);
+    if (ids === undefined) return [];
+    const result: ConversationRecord[] = [];
+    for (const id of ids) {
+      const conversation = this.#doc.conversations[id];
+      if (conversation !== undefined && matchesConversationQuery(conversation, query))
+        result.push(conversation);
+    }
+    return result;
+  }
+
+  upsertConversations(conversations: ConversationRecord[]): void {
+    for (const conversation of conversations) this.#putConversation(conversation);
+  }
+
+  hasLedgerId(id: string): boolean {
+    return this.#ledgerIds.has(id);
+  }
+
+  /** A tenant's rows: periods ascending, append order within a period. */
+  ledger(tenant: string, period?: string): LedgerEntry[] {
+    const periods = this.#ledgerByTenant.get(tenant);
+    if (periods === undefined) return [];
+    if (period !== undefined) return periods.get(period) ?? [];
+    return [...periods.keys()].sort().flatMap((label) => periods.get(label) ?? []);
+  }
+
+  tenant(id: string): Tenant | undefined {
+    return this.#doc.tenants[id];
+  }
+
+  tenants(): Tenant[] {
+    return Object.values(this.#doc.tenants).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  putTenant(tenant: Tenant): void {
+    this.#doc.tenants[tenant.id] = copyTenant(tenant);
+  }
+
+  /** Adds a pack, or replaces the pack with the same id (so a retried purchase is not doubled). */
+  putPack(pack: Pack): void {
+    this.#doc.packs[pack.id] = copyPack(pack);
+  }
+
+  packs(tenant: string): Pack[] {
+    return Object.values(this.#doc.packs)
+      .filter((pack) => pack.tenant === tenant)
+      .sort((a, b) => a.purchasedAt - b.purchasedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  hasAlert(alert: Pick<FiredAlert, "tenant" | "period" | "threshold">): boolean {
+    return this.#alertKeys.has(alertKey(alert));
+  }
+
+  addAlert(alert: FiredAlert): void {
+    this.#doc.alerts.push(copyAlert(alert));
+    this.#alertKeys.add(alertKey(alert));
+  }
+
+  alerts(tenant: string, period?: string): FiredAlert[] {
+    return this.#doc.alerts.filter(
+      (alert) => alert.tenant === tenant && (period === undefined || alert.period === period),
+    );
+  }
+
+  #putConversation(conversation: ConversationRecord): void {
+    const previous = this.#doc.conversations[conversation.id];
+    if (previous !== undefined && previous.tenant !== conversation.tenant) {
+      this.#conversationsByTenant.get(previous.tenant)?.delete(conversation.id);
+    }
+    this.#doc.conversations[conversation.id] = copyConversation(conversation);
+    this.#tenantConversations(conversation.tenant).add(conversation.id);
+  }
+
+  #tenantConversations(tenant: string): Set<string> {
+    let ids = this.#conversationsByTenant.get(tenant);
+    if (ids === undefined) {
+      ids = new Set();
+      this.#conversationsByTenant.set(tenant, ids);
+    }
+    return ids;
+  }
+
+  #indexLedgerEntry(entry: LedgerEntry): void {
+    this.#ledgerIds.add(entry.id);
+    let periods = this.#ledgerByTenant.get(entry.tenant);
+    if (periods === undefined) {
+      periods = new Map();
+      this.#ledgerByTenant.set(entry.tenant, periods);
+    }
+    let rows = periods.get(entry.period);
+    if (rows === undefined) {
+      rows = [];
+      periods.set(entry.period, rows);
+    }
+    rows.push(entry);
+  }
+}

@@ -1,0 +1,17 @@
+export {
+  BUILDER_TIME,
+  describeStoreConformance,
+  expectLutinError,
+  makeConversation,
+  makeFiredAlert,
+  makeFoldState,
+  makeLedgerEntry,
+  makePack,
+  makeRelatednessVerdict,
+  makeStoredEvent,
+  makeTenant,
+  makeThreadCommit,
+  makeThreadRecord,
+  type StoreUnderTest,
+  type ThreadCommitSpec,
+} from "./store-conformance.js";
