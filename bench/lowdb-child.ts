@@ -46,12 +46,20 @@ if (command === "seed") {
     billing: createBillingDirectory({ store, catalog: DEFAULT_PLAN_CATALOG }),
   });
   // New customers: each a question then a delivered answer (the count moment, C7).
+  // Each measure adds customers of its own, so that repeated runs on one data directory are not duplicates.
+  const run = `${process.pid}-${Date.now()}`;
   const events: InboundEventInput[] = [];
   for (let index = 0; events.length < eventCount; index++) {
-    const base = { tenant: "bench", channel: "web", thread: `new-${index}` };
+    const base = { tenant: "bench", channel: "web", thread: `new-${run}-${index}` };
     const at = now - 600_000 + index;
-    events.push({ ...base, key: `nc-${index}`, at, from: "customer", text: "Where is my order?" });
-    events.push({ ...base, key: `na-${index}`, at: at + 1500, from: "assistant", text: "It ships today." });
+    events.push({ ...base, key: `nc-${run}-${index}`, at, from: "customer", text: "Where is my order?" });
+    events.push({
+      ...base,
+      key: `na-${run}-${index}`,
+      at: at + 1500,
+      from: "assistant",
+      text: "It ships today.",
+    });
   }
   const inFlight = grouped ? 256 : 16;
   const latencies: number[] = [];

@@ -13,6 +13,7 @@ import {
   compareEvents,
   copyConversation,
   type FoldContext,
+  foldEvents,
   placementKey,
   settleAt,
 } from "./fold.js";
@@ -24,7 +25,13 @@ import {
 } from "./relatedness.js";
 import { createDefaultResolutionDetector, type ResolutionDetector } from "./resolution.js";
 import { toStoredEvent } from "./stored-event.js";
-import { type FoldState, initialFoldState, type StoredEvent, type ThreadRecord } from "./thread-state.js";
+import {
+  type CachedVerdict,
+  type FoldState,
+  initialFoldState,
+  type StoredEvent,
+  type ThreadRecord,
+} from "./thread-state.js";
 import { UsageTracker } from "./usage-tracker.js";
 
 /** What counting needs to know of a tenant's subscription; quota's `createBillingDirectory` provides it. */
@@ -208,18 +215,15 @@ export class ConversationCounter {
       ledger.push(...ledgerRowsFor(before, conversation, now, reason));
     }
 
-    await this.#usage.prepare(ledger);
+    // Most events book nothing: skip the usage cache's awaits for them.
+    if (ledger.length > 0) await this.#usage.prepare(ledger);
     await store.commitThread({ thread: plan.thread, conversations: plan.changed, ledger, processed });
     this.#announce(plan.changed, plan.before, ledger);
-    await this.#usage.apply(ledger, billing);
+    if (ledger.length > 0) await this.#usage.apply(ledger, billing);
 
+    // The store keeps its own copies, so these records are the caller's to keep.
     const state = plan.thread.state;
-    return {
-      status: "processed",
-      conversation: state.current && copyConversation(state.current),
-      human: state.human && copyConversation(state.human),
-      ledger,
-    };
+    return { status: "processed", conversation: state.current, human: state.human, ledger };
   }
 
   /** The common case: the event is the thread's newest, so folding it alone onto the saved state suffices. */
@@ -229,7 +233,12 @@ export class ConversationCounter {
     context: FoldContext,
   ): Promise<ChangePlan> {
     const start = previous?.state ?? initialFoldState();
-    const evaluation = await evaluateThread(start, [stored], context, this.#relatedness);
+    // Without a C6 question (nearly always) the fold is synchronous; only a verdict needs the detector.
+    const folded = foldEvents(start, [stored], context);
+    const evaluation =
+      folded.kind === "done"
+        ? { ...folded, verdicts: context.verdicts as Record<string, CachedVerdict> }
+        : await evaluateThread(start, [stored], context, this.#relatedness);
     const before = new Map<string, ConversationRecord>();
     for (const conversation of [start.current, start.human]) {
       if (conversation !== null) before.set(conversation.id, conversation);
@@ -323,7 +332,6 @@ export class ConversationCounter {
     ledger: LedgerEntry[],
   ): void {
     const events = this.events;
-    const byId = new Map(changed.map((conversation) => [conversation.id, conversation]));
     for (const conversation of changed) {
       const previous = before.get(conversation.id);
       if (previous === undefined) events.emit("conversation-opened", { conversation });
@@ -334,7 +342,9 @@ export class ConversationCounter {
       }
     }
     for (const entry of ledger) {
-      const conversation = byId.get(entry.conversationId) as ConversationRecord;
+      const conversation = changed.find(
+        (candidate) => candidate.id === entry.conversationId,
+      ) as ConversationRecord;
       events.emit(entry.kind === "count" ? "conversation-counted" : "conversation-count-reversed", {
         conversation,
         entry,
