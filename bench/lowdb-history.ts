@@ -17,8 +17,9 @@ export const BENCH_TENANT: Tenant = {
  * Commits `count` conversations of history (each with its thread and its count row, as the counter
  * leaves them) through the store's own commit path, starting at number `from`. Replaying them through
  * the engine would take longer than the benchmark itself.
- * `placement`: "current" puts them in the running period (all of it stays in the live file: the worst
- * case); "closed" spreads them over the 24 months before, which archiving moves out of the live file.
+ * `placement`: "current" puts them in the running period (settled ones, all but the last day's, leave
+ * the live file at the archive run); "closed" spreads them over the 24 months before, which archiving
+ * moves out of the live file.
  */
 export async function commitHistory(
   store: Store,

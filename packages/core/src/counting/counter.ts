@@ -290,6 +290,12 @@ export class ConversationCounter {
     });
     const before = new Map(existing.map((conversation) => [conversation.id, conversation]));
     const openedInLog = new Set(events.map((event) => event.key));
+    // The conversations the base left open may have been changed by the old log and not by the new one.
+    for (const conversation of [evaluation.state.current, evaluation.state.human]) {
+      if (conversation !== null && !evaluation.touched.has(conversation.id)) {
+        evaluation.touched.set(conversation.id, conversation);
+      }
+    }
     const changed = [...evaluation.touched.values()];
     for (const conversation of existing) {
       const vanished =

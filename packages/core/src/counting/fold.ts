@@ -293,6 +293,10 @@ class ThreadFold {
 
   #open(event: StoredEvent, openReason: OpenReason, verdict: RelatednessVerdict | null): void {
     const state = this.#state;
+    // The conversations being superseded are reported too: a refold must write their final form even
+    // when this fold did not otherwise change them (C13).
+    if (state.current !== null) this.#touch(state.current);
+    if (state.human !== null) this.#touch(state.human);
     const conversation = this.#newConversation(event, "ai", openReason, null);
     if (verdict !== null) conversation.relatedness.push(verdict);
     state.current = conversation;

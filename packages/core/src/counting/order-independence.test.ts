@@ -66,9 +66,13 @@ const eventSpec: fc.Arbitrary<EventSpec> = fc.record({
   ref: fc.nat(),
 });
 
-/** Turns specs into valid events with unique keys; delivery failures point at earlier replies. */
-function toEvents(specs: EventSpec[]): InboundEvent[] {
+/**
+ * Turns specs into valid events with unique keys; delivery failures point at earlier replies, at any
+ * time, or (`failuresNearMessage`) within a minute of the reply, as channels report them.
+ */
+function toEvents(specs: EventSpec[], failuresNearMessage = false): InboundEvent[] {
   const replies: string[] = [];
+  const replyTimes = new Map<string, number>();
   return specs.map((spec, index) => {
     const key = `k${index}`;
     const base = {
@@ -93,15 +97,17 @@ function toEvents(specs: EventSpec[]): InboundEvent[] {
       case "assistant":
       case "agent":
         replies.push(key);
+        replyTimes.set(key, base.at);
         return { ...base, kind: "message", from: spec.kind, text: "reply" } as InboundEvent;
       case "system":
         return { ...base, kind: "message", from: "system", text: "notice" } as InboundEvent;
-      case "failed":
-        return {
-          ...base,
-          kind: "delivery_failed",
-          ref: replies.length > 0 ? (replies[spec.ref % replies.length] as string) : "k-missing",
-        } as InboundEvent;
+      case "failed": {
+        const ref = replies.length > 0 ? (replies[spec.ref % replies.length] as string) : "k-missing";
+        const replyAt = replyTimes.get(ref);
+        const failedAt =
+          failuresNearMessage && replyAt !== undefined ? replyAt + spec.second * 1000 : base.at;
+        return { ...base, at: failedAt, receivedAt: failedAt, kind: "delivery_failed", ref } as InboundEvent;
+      }
       case "noise":
         return { ...base, kind: spec.ref % 2 === 0 ? "admin" : "edit", from: "customer" } as InboundEvent;
       default:
@@ -244,7 +250,8 @@ describe("order independence, duplicates and concurrency (C11–C13)", () => {
   it("C13: compacting threads' logs (events in order) changes no result", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(eventSpec, { minLength: 1, maxLength: 60 }), async (specs) => {
-        const events = toEvents(specs);
+        // Compaction forgets messages older than the horizon: their failures must be reported before that.
+        const events = toEvents(specs, true);
         const store = createMemoryStore();
         const counter = new ConversationCounter({
           store,

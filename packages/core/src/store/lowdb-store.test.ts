@@ -529,6 +529,8 @@ describe("lowdb store: archiving closed periods", () => {
   /** Monthly periods on the 1st, UTC: enough to place periods for these tests. */
   const periodOf = (_tenant: string, at: number) => `${new Date(at).toISOString().slice(0, 7)}-01`;
   const MARCH_10 = Date.UTC(2025, 2, 10);
+  /** Settled rows stay hot for a year: these tests look at the closed-period rule alone. */
+  const CLOSED_ONLY = { settledAfterHours: 365 * 24 };
 
   async function seed(store: LowdbStore) {
     const january = Array.from({ length: 30 }, (_, index) =>
@@ -573,7 +575,7 @@ describe("lowdb store: archiving closed periods", () => {
 
   it("moves ended conversations, ledger rows and alerts of ended periods to archive files; reads still return them", async () => {
     const dataDir = await temporaryDirectory();
-    const store = await open({ dataDir, periodOf, processedKeyRetentionDays: 60 });
+    const store = await open({ dataDir, periodOf, processedKeyRetentionDays: 60, ...CLOSED_ONLY });
     const { january, stillOpen, march, alerts, globex } = await seed(store);
     const conversationsBefore = await store.listConversations({ tenant: "acme" });
     const ledgerBefore = await store.listLedger({ tenant: "acme" });
@@ -631,7 +633,7 @@ describe("lowdb store: archiving closed periods", () => {
     };
     await sameAfter(store);
     await store.close();
-    const reopened = await open({ dataDir, periodOf });
+    const reopened = await open({ dataDir, periodOf, ...CLOSED_ONLY });
     await sameAfter(reopened);
   });
 
@@ -750,7 +752,7 @@ describe("lowdb store: archiving closed periods", () => {
 
   it("only archives periods that ended archiveAfterDays before now", async () => {
     const dataDir = await temporaryDirectory();
-    const store = await open({ dataDir, periodOf, archiveAfterDays: 7 });
+    const store = await open({ dataDir, periodOf, archiveAfterDays: 7, ...CLOSED_ONLY });
     await seed(store);
     // February 1 + 7 days: January ended exactly 7 days ago, not more.
     expect((await store.archiveClosedPeriods(Date.UTC(2025, 1, 8) - 1)).periods).toEqual([]);
@@ -759,7 +761,7 @@ describe("lowdb store: archiving closed periods", () => {
 
   it("without periodOf, waits until no monthly period in any time zone can still be open", async () => {
     const dataDir = await temporaryDirectory();
-    const store = await open({ dataDir, archiveAfterDays: 7 });
+    const store = await open({ dataDir, archiveAfterDays: 7, ...CLOSED_ONLY });
     await seed(store);
     // January 1 + 32 days + 7 days.
     expect((await store.archiveClosedPeriods(Date.UTC(2025, 1, 9) - 1)).periods).toEqual([]);
@@ -818,7 +820,7 @@ describe("lowdb store: archiving closed periods", () => {
     const dataDir = await temporaryDirectory();
     let failArchives = false;
     const store = await open(
-      { dataDir, periodOf },
+      { dataDir, periodOf, ...CLOSED_ONLY },
       {
         writer: async (file, text) => {
           if (failArchives && file.includes(`${join(dataDir, "archive")}`)) {
@@ -856,6 +858,210 @@ describe("lowdb store: archiving closed periods", () => {
       expect(await store.listLedger({ tenant })).toHaveLength(1);
       expect((await stat(archiveFileOf(dataDir, tenant, "2025-01-01"))).isFile()).toBe(true);
     }
+  });
+});
+
+describe("lowdb store: archiving settled data of the running period", () => {
+  const periodOf = (_tenant: string, at: number) => `${new Date(at).toISOString().slice(0, 7)}-01`;
+  const NOW = Date.UTC(2025, 2, 20, 12);
+  const PERIOD = "2025-03-01";
+
+  /** Ended conversations of the running period: `settled` of them ended days ago, one 2 hours ago; one still open. */
+  async function seedRunningPeriod(store: LowdbStore, settled = 20) {
+    const old: ReturnType<typeof makeThreadCommit>[] = [];
+    for (let index = 0; index < settled; index++) {
+      const commit = makeThreadCommit({
+        thread: `old-${index}`,
+        key: `old-${index}`,
+        period: PERIOD,
+        at: Date.UTC(2025, 2, 2 + (index % 10), 9),
+      });
+      const conversation = commit.conversations[0] as ConversationRecord;
+      conversation.endReason = index % 3 === 0 ? "closed" : "inactivity";
+      conversation.endedAt = conversation.lastActivityAt + 30 * 60_000;
+      if (index === 1) conversation.mergedInto = "conversation-old-0";
+      await store.commitThread(commit);
+      old.push(commit);
+    }
+    const recent = makeThreadCommit({
+      thread: "recent",
+      key: "recent",
+      period: PERIOD,
+      at: NOW - 3 * 3_600_000,
+    });
+    const recentConversation = recent.conversations[0] as ConversationRecord;
+    recentConversation.endReason = "inactivity";
+    recentConversation.endedAt = NOW - 2 * 3_600_000;
+    await store.commitThread(recent);
+    const open = makeThreadCommit({ thread: "open", key: "open", period: PERIOD, at: Date.UTC(2025, 2, 3) });
+    await store.commitThread(open);
+    return { old, recent, open };
+  }
+
+  const idsOnce = <T extends { id: string }>(rows: T[]) =>
+    new Set(rows.map((row) => row.id)).size === rows.length;
+
+  it("moves settled conversations and ledger rows of the running period out of the live file; reads return each once", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir, periodOf });
+    const { old, recent, open: stillOpen } = await seedRunningPeriod(store);
+    const conversationsBefore = await store.listConversations({ tenant: "acme" });
+    const periodBefore = await store.listConversations({ tenant: "acme", period: PERIOD });
+    const ledgerBefore = await store.listLedger({ tenant: "acme" });
+    expect(conversationsBefore).toHaveLength(22);
+    expect(ledgerBefore).toHaveLength(22);
+
+    const report = await store.archiveSettled(NOW);
+    expect(report.periods).toEqual([
+      // The open conversation stays hot; its count row, recorded days ago, is settled.
+      expect.objectContaining({ tenant: "acme", period: PERIOD, conversations: 20, ledger: 21 }),
+    ]);
+    expect(report.bytesAfter).toBeLessThan(report.bytesBefore / 2);
+    const hot = readFileSync(store.file, "utf8");
+    for (const commit of old) {
+      expect(hot).not.toContain(`"${item(commit.conversations, 0).id}"`);
+      expect(hot).not.toContain(`"${item(commit.ledger, 0).id}"`);
+    }
+    // Ended less than settledAfterHours ago, or still open: hot.
+    expect(hot).toContain(`"${item(recent.conversations, 0).id}"`);
+    expect(hot).toContain(`"${item(recent.ledger, 0).id}"`);
+    expect(hot).toContain(`"${item(stillOpen.conversations, 0).id}"`);
+    expect(existsSync(archiveFileOf(dataDir, "acme", PERIOD))).toBe(true);
+
+    const sameAfter = async (reader: LowdbStore) => {
+      const conversations = await reader.listConversations({ tenant: "acme" });
+      expect(idsOnce(conversations)).toBe(true);
+      expect(conversations).toEqual(conversationsBefore);
+      expect(await reader.listConversations({ tenant: "acme", period: PERIOD })).toEqual(periodBefore);
+      const ledger = await reader.listLedger({ tenant: "acme" });
+      expect(idsOnce(ledger)).toBe(true);
+      expect(ledger).toHaveLength(ledgerBefore.length);
+      expect(new Set(ledger.map((row) => row.id))).toEqual(new Set(ledgerBefore.map((row) => row.id)));
+      expect(await reader.listLedger({ tenant: "acme", period: PERIOD })).toHaveLength(22);
+      const archived = item(item(old, 4).conversations, 0);
+      expect(await reader.getConversation(archived.id)).toEqual(archived);
+      expect(await reader.listConversations({ tenant: "acme", threadKey: archived.threadKey })).toEqual([
+        archived,
+      ]);
+      // The inactivity sweep still finds the open conversation, from the live file.
+      expect(
+        await reader.listConversations({ tenant: "acme", openWithLastActivityBefore: Date.UTC(2025, 2, 10) }),
+      ).toEqual(stillOpen.conversations);
+      // Threads idle for the settled age are dormant; getThread still reads them.
+      expect(await reader.getThread(item(old, 4).thread.key)).toEqual(item(old, 4).thread);
+      expect(await reader.getThread(recent.thread.key)).toEqual(recent.thread);
+    };
+    await sameAfter(store);
+    await store.close();
+    await sameAfter(await open({ dataDir, periodOf }));
+  });
+
+  it("keeps a conversation ended less than settledAfterHours ago hot, and moves it once it is older", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir, periodOf, settledAfterHours: 6 });
+    const { recent } = await seedRunningPeriod(store, 2);
+    const id = item(recent.conversations, 0).id;
+    await store.archiveSettled(NOW);
+    expect(readFileSync(store.file, "utf8")).toContain(`"${id}"`);
+    // Ended at NOW − 2 h: settled 6 h later.
+    await store.archiveSettled(NOW + 4 * 3_600_000 + 1);
+    expect(readFileSync(store.file, "utf8")).not.toContain(`"${id}"`);
+    expect(await store.getConversation(id)).toEqual(item(recent.conversations, 0));
+    expect((await store.listConversations({ tenant: "acme", period: PERIOD })).map((c) => c.id)).toContain(
+      id,
+    );
+  });
+
+  it("a later commit that changes an archived conversation wins on reads, with no duplicate ledger rows", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir, periodOf });
+    const { old } = await seedRunningPeriod(store);
+    await store.archiveSettled(NOW);
+    const conversation = item(item(old, 2).conversations, 0);
+    const counted = item(item(old, 2).ledger, 0);
+    const merged: ConversationRecord = {
+      ...conversation,
+      mergedInto: "elsewhere",
+      counted: false,
+      countedAt: null,
+      countedBy: null,
+      notCountedReason: "merged",
+      ledgerGeneration: 2,
+    };
+    const reversal = makeLedgerEntry({
+      id: `${conversation.id}:2`,
+      conversationId: conversation.id,
+      kind: "reversal",
+      delta: -1,
+      period: PERIOD,
+      reverses: counted.id,
+      reason: "merged",
+      recordedAt: NOW + 60_000,
+    });
+    const late = makeThreadCommit({
+      key: "late",
+      thread: item(old, 2).thread.thread,
+      counted: false,
+      at: NOW,
+    });
+    await store.commitThread({ ...late, conversations: [merged], ledger: [reversal] });
+    const check = async () => {
+      expect(await store.getConversation(conversation.id)).toEqual(merged);
+      const inPeriod = await store.listConversations({ tenant: "acme", period: PERIOD });
+      expect(inPeriod.filter((c) => c.id === conversation.id)).toEqual([merged]);
+      expect(idsOnce(await store.listConversations({ tenant: "acme" }))).toBe(true);
+      const rows = await store.listLedger({ tenant: "acme", period: PERIOD });
+      expect(rows).toHaveLength(23);
+      expect(idsOnce(rows)).toBe(true);
+      expect(rows.filter((row) => row.conversationId === conversation.id)).toEqual([counted, reversal]);
+      expect(await store.getThread(late.thread.key)).toEqual(late.thread);
+    };
+    await check();
+    // Settled in turn: merged into the archive file, the newer copy replacing the older.
+    const again = await store.archiveSettled(NOW + 2 * DAY);
+    expect(again.periods).toEqual([expect.objectContaining({ period: PERIOD, ledger: 2 })]);
+    expect(readFileSync(store.file, "utf8")).not.toContain(`"${reversal.id}"`);
+    await check();
+    const file = JSON.parse(await readFile(archiveFileOf(dataDir, "acme", PERIOD), "utf8")) as {
+      ledger: LedgerEntry[];
+      conversations: ConversationRecord[];
+    };
+    expect(file.ledger).toHaveLength(23);
+    expect(file.conversations.filter((c) => c.id === conversation.id)).toEqual([merged]);
+  });
+
+  it("C12: a ledger id archived from the running period is still refused", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir, periodOf });
+    const { old } = await seedRunningPeriod(store);
+    await store.archiveSettled(NOW);
+    const taken = item(item(old, 7).ledger, 0);
+    expect(readFileSync(store.file, "utf8")).not.toContain(`"${taken.id}"`);
+    const check = async (reader: LowdbStore) => {
+      const rowsBefore = (await reader.listLedger({ tenant: "acme", period: PERIOD })).length;
+      const duplicate = makeThreadCommit({ key: "duplicate", period: PERIOD, at: NOW });
+      duplicate.ledger = [{ ...taken }];
+      await expectLutinError(reader.commitThread(duplicate), "LEDGER_ENTRY_EXISTS");
+      expect(await reader.isProcessed("acme", "web", "duplicate")).toBe(false);
+      expect(await reader.listLedger({ tenant: "acme", period: PERIOD })).toHaveLength(rowsBefore);
+      // A new id of the same period is taken as usual.
+      await reader.commitThread(
+        makeThreadCommit({ key: `fresh-${reader === store}`, period: PERIOD, at: NOW }),
+      );
+    };
+    await check(store);
+    await store.close();
+    const reopened = await open({ dataDir, periodOf });
+    await reopened.archiveSettled(NOW);
+    await check(reopened);
+  });
+
+  it("refuses settledAfterHours under 1 with CONFIG_INVALID", async () => {
+    const error = await expectLutinError(
+      open({ dataDir: await temporaryDirectory(), settledAfterHours: 0.5 }),
+      "CONFIG_INVALID",
+    );
+    expect(error.message).toContain("settledAfterHours");
   });
 });
 

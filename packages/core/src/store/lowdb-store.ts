@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import { Low } from "lowdb";
 import { z } from "zod";
-import { type Clock, DAY, systemClock } from "../clock.js";
+import { type Clock, DAY, HOUR, systemClock } from "../clock.js";
 import type { ConversationRecord } from "../counting/conversation.js";
 import type { ThreadRecord } from "../counting/thread-state.js";
 import { LutinError } from "../errors.js";
@@ -43,14 +43,23 @@ export interface LowdbStoreOptions {
   clock?: Clock;
   /** Default true. false: one file write per write call (the benchmark's baseline). */
   groupCommit?: boolean;
-  /** Closed billing periods move to archive files this many days after they end. Default 7. */
+  /**
+   * Settled data leaves the live file this many hours after it settled, whatever its billing period
+   * (the running one included): ended conversations (by `endedAt`, else `lastActivityAt`) and ledger
+   * rows (by `recordedAt`) move to their period's archive file. Default 24, at least 1.
+   */
+  settledAfterHours?: number;
+  /**
+   * Closed billing periods move to archive files this many days after they end, whatever the age of
+   * their rows (alerts move only then). Default 7.
+   */
   archiveAfterDays?: number;
   /** C11: processed idempotency keys are forgotten this many days after they were committed. Default 7. */
   processedKeyRetentionDays?: number;
   /**
    * Thread records without activity for this many days move to archive files (read back by getThread,
    * hot again on their next commit): the hot file then grows with active customers, not all customers
-   * ever seen. Default 30.
+   * ever seen. Default: the settled age, `settledAfterHours`.
    */
   dormantThreadDays?: number;
   /**
@@ -109,11 +118,17 @@ export interface LowdbStore extends Store {
   /** The hot data file, `<dataDir>/lutin.json`. */
   readonly file: string;
   /**
-   * Moves the conversations (ended ones), ledger rows and alerts of billing periods that ended more
-   * than `archiveAfterDays` before `now` to `<dataDir>/archive/<tenant>/<period>.json`, moves thread
-   * records idle for `dormantThreadDays` to `<dataDir>/archive/<tenant>/threads/`, and forgets processed
-   * keys older than `processedKeyRetentionDays`. Reads keep returning archived data. Run it daily.
+   * Keeps only hot state in `lutin.json`. Moves to `<dataDir>/archive/<tenant>/<period>.json`, in every
+   * billing period including the running one: ended conversations that ended (or were last active)
+   * `settledAfterHours` before `now`, and ledger rows recorded `settledAfterHours` before `now`; for
+   * billing periods that ended more than `archiveAfterDays` before `now`, also every other ended
+   * conversation, ledger row and alert. Moves thread records idle for `dormantThreadDays` (default: the
+   * settled age) to `<dataDir>/archive/<tenant>/threads/`, and forgets processed keys older than
+   * `processedKeyRetentionDays`. Open conversations stay hot. Reads keep returning archived data, each
+   * row once (a hot copy wins over an archived one). Run it periodically (hourly or so).
    */
+  archiveSettled(now?: number): Promise<ArchiveReport>;
+  /** The former name of `archiveSettled`; same run. */
   archiveClosedPeriods(now?: number): Promise<ArchiveReport>;
   /** Resolves once every write so far is durable. */
   flush(): Promise<void>;
@@ -131,6 +146,11 @@ const optionsSchema = z.object({
     )
     .optional(),
   groupCommit: z.boolean({ error: "groupCommit must be true or false" }).optional(),
+  settledAfterHours: z
+    .number({ error: "settledAfterHours must be a number of hours" })
+    .min(1, "settledAfterHours must be 1 or more")
+    .max(3650 * 24, "settledAfterHours must be at most 87600 (10 years)")
+    .optional(),
   archiveAfterDays: z
     .number({ error: "archiveAfterDays must be a number of days" })
     .min(0, "archiveAfterDays must be 0 or more")
@@ -273,9 +293,13 @@ export async function openLowdbStore(
       lock,
       clock: config.clock ?? systemClock,
       groupCommit: config.groupCommit ?? true,
+      settledAfterHours: config.settledAfterHours ?? 24,
       archiveAfterDays: config.archiveAfterDays ?? 7,
       processedKeyRetentionDays: config.processedKeyRetentionDays ?? 7,
-      dormantThreadDays: config.dormantThreadDays ?? 30,
+      dormantThreadHours:
+        config.dormantThreadDays === undefined
+          ? (config.settledAfterHours ?? 24)
+          : config.dormantThreadDays * 24,
       periodOf: config.periodOf,
       archives: new ArchiveFiles(dataDir, {
         ...(internals.writer === undefined ? {} : { writer: internals.writer }),
@@ -296,9 +320,10 @@ interface Parts {
   lock: StoreLock;
   clock: Clock;
   groupCommit: boolean;
+  settledAfterHours: number;
   archiveAfterDays: number;
   processedKeyRetentionDays: number;
-  dormantThreadDays: number;
+  dormantThreadHours: number;
   periodOf: PeriodOf | undefined;
   archives: ArchiveFiles;
 }
@@ -523,7 +548,11 @@ class LowdbStoreImplementation implements LowdbStore {
     };
   }
 
-  async archiveClosedPeriods(now?: number): Promise<ArchiveReport> {
+  archiveClosedPeriods(now?: number): Promise<ArchiveReport> {
+    return this.archiveSettled(now);
+  }
+
+  async archiveSettled(now?: number): Promise<ArchiveReport> {
     this.#assertOpen();
     const at = now ?? this.#parts.clock.now();
     // One run at a time; a run started before close() finishes before the lock is released.
@@ -643,11 +672,13 @@ class LowdbStoreImplementation implements LowdbStore {
     const { archives, adapter, processedKeyRetentionDays } = this.#parts;
     const bytesBefore = adapter.durableText === null ? 0 : Buffer.byteLength(adapter.durableText);
     const isClosed = this.#closedPeriodTest(now);
+    // Settled: nothing changes it any more in the normal course; a late change makes a hot copy again.
+    const settledBefore = now - this.#parts.settledAfterHours * HOUR;
     const document = this.#state.document;
 
     const groups = new Map<string, ArchiveGroup>();
-    const groupOf = (tenant: string, period: string): ArchiveGroup | undefined => {
-      if (!isClosed(tenant, period)) return undefined;
+    const groupOf = (tenant: string, period: string, settled: boolean): ArchiveGroup | undefined => {
+      if (!settled && !isClosed(tenant, period)) return undefined;
       const key = `${tenant}\u0000${period}`;
       let group = groups.get(key);
       if (group === undefined) {
@@ -659,10 +690,14 @@ class LowdbStoreImplementation implements LowdbStore {
     for (const conversation of Object.values(document.conversations)) {
       // Conversations still open stay hot: the counting engine and the inactivity sweep work on them.
       if (conversation.endReason === null) continue;
-      groupOf(conversation.tenant, conversation.period)?.conversations.push(conversation);
+      const settled = (conversation.endedAt ?? conversation.lastActivityAt) < settledBefore;
+      groupOf(conversation.tenant, conversation.period, settled)?.conversations.push(conversation);
     }
-    for (const entry of document.ledger) groupOf(entry.tenant, entry.period)?.ledger.push(entry);
-    for (const alert of document.alerts) groupOf(alert.tenant, alert.period)?.alerts.push(alert);
+    for (const entry of document.ledger) {
+      groupOf(entry.tenant, entry.period, entry.recordedAt < settledBefore)?.ledger.push(entry);
+    }
+    // Alerts are few: they stay hot until their period is archived.
+    for (const alert of document.alerts) groupOf(alert.tenant, alert.period, false)?.alerts.push(alert);
 
     // Durable in the archive before anything leaves the hot file.
     const periods: ArchivedPeriod[] = [];
@@ -684,7 +719,7 @@ class LowdbStoreImplementation implements LowdbStore {
       });
     }
 
-    const dormantBefore = now - this.#parts.dormantThreadDays * DAY;
+    const dormantBefore = now - this.#parts.dormantThreadHours * HOUR;
     const days = new Map<string, { tenant: string; day: string; threads: ThreadRecord[] }>();
     for (const thread of Object.values(document.threads)) {
       const seen = lastSeen(thread);
