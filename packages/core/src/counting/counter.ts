@@ -3,6 +3,7 @@ import { LutinError } from "../errors.js";
 import { EventBus } from "../events/event-bus.js";
 import { type InboundEvent, parseInboundEvent, threadKeyOf } from "../events/inbound-event.js";
 import type { LedgerEntry } from "../quota/types.js";
+import { copyConversation } from "../store/copy.js";
 import type { Store } from "../store/store.js";
 import { KeyedQueue } from "../util/keyed-queue.js";
 import { type CompactionOptions, compactThread, DEFAULT_COMPACTION } from "./compaction.js";
@@ -11,7 +12,6 @@ import { evaluateThread } from "./evaluate-thread.js";
 import {
   type BillingView,
   compareEvents,
-  copyConversation,
   type FoldContext,
   foldEvents,
   placementKey,

@@ -1,4 +1,5 @@
 import { MINUTE } from "../clock.js";
+import { copyConversation, copyFoldState } from "../store/copy.js";
 import type {
   ConversationMode,
   ConversationRecord,
@@ -102,24 +103,6 @@ export function settleAt(state: FoldState, now: number): ConversationRecord[] {
     settled.push(copy);
   }
   return settled;
-}
-
-export function copyConversation(conversation: ConversationRecord): ConversationRecord {
-  return {
-    ...conversation,
-    reopenedAt: [...conversation.reopenedAt],
-    relatedness: conversation.relatedness.map((verdict) => ({ ...verdict })),
-  };
-}
-
-export function copyFoldState(state: FoldState): FoldState {
-  return {
-    ...state,
-    current: state.current && copyConversation(state.current),
-    human: state.human && copyConversation(state.human),
-    failedRefs: [...state.failedRefs],
-    context: [...state.context],
-  };
 }
 
 /** C8: a conversation that ends without a delivered reply is cancelled (unless C9 already excludes it). */

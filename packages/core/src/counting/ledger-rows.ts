@@ -25,40 +25,40 @@ export function ledgerRowsFor(
   if (unchanged || (!wasCounted && !after.counted)) return [];
 
   const rows: LedgerEntry[] = [];
-  if (wasCounted) {
-    const reversed = `${after.id}:${after.ledgerGeneration - 1}`;
+  const append = (
+    row: Pick<LedgerEntry, "kind" | "delta" | "countedAt" | "period" | "plan" | "reverses" | "reason">,
+  ) => {
     rows.push({
       id: `${after.id}:${after.ledgerGeneration}`,
       tenant: after.tenant,
       conversationId: after.id,
       mode: after.mode,
+      recordedAt,
+      ...row,
+    });
+    after.ledgerGeneration += 1;
+  };
+  if (wasCounted) {
+    append({
       kind: "reversal",
       delta: -1,
       countedAt: before.countedAt as number,
       period: before.period,
       plan: before.plan as string,
-      recordedAt,
-      reverses: reversed,
+      reverses: `${after.id}:${after.ledgerGeneration - 1}`,
       reason: reversalReason,
     });
-    after.ledgerGeneration += 1;
   }
   if (after.counted) {
-    rows.push({
-      id: `${after.id}:${after.ledgerGeneration}`,
-      tenant: after.tenant,
-      conversationId: after.id,
-      mode: after.mode,
+    append({
       kind: "count",
       delta: 1,
       countedAt: after.countedAt as number,
       period: after.period,
       plan: after.plan as string,
-      recordedAt,
       reverses: null,
       reason: null,
     });
-    after.ledgerGeneration += 1;
   }
   return rows;
 }
