@@ -67,10 +67,9 @@ export class UsageTracker {
 
   async #load(tenant: string, period: string, key: string): Promise<void> {
     try {
-      const rows = await this.#store.listLedger({ tenant, period });
-      let used = 0;
-      for (const row of rows) if (row.mode === "ai") used += row.delta;
-      this.#used.set(key, used);
+      // The period's total only: listing its rows would read a whole archive file on the hot path.
+      const { ai } = await this.#store.ledgerTotals({ tenant, period });
+      this.#used.set(key, ai);
     } finally {
       this.#loading.delete(key);
     }

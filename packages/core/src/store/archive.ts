@@ -188,6 +188,61 @@ export function parseThreadArchive(file: string, text: string): ThreadArchiveDoc
   return value as unknown as ThreadArchiveDocument;
 }
 
+/*
+ * Archived ledger ids: beside each period's archive file, a compact file of just the ids of its ledger
+ * rows, <dataDir>/archive/<tenant>/ledger-ids/<period>.json, written (durably, before the hot file drops
+ * the rows) each time the archive file is, so that the C12 duplicate check on the hot path never loads
+ * the whole archive. An archive written by an older build may lack it: the archive file is read then.
+ */
+
+export const LEDGER_IDS_FORMAT = "lutingenie-archive-ledger-ids";
+
+export interface LedgerIdsDocument {
+  format: typeof LEDGER_IDS_FORMAT;
+  version: 1;
+  tenant: string;
+  period: string;
+  ids: string[];
+}
+
+export function ledgerIdsFileOf(dataDir: string, tenant: string, period: string): string {
+  return join(dataDir, ARCHIVE_DIRECTORY, pathSegment(tenant), "ledger-ids", `${pathSegment(period)}.json`);
+}
+
+export function ledgerIdsOf(document: ArchiveDocument): LedgerIdsDocument {
+  return {
+    format: LEDGER_IDS_FORMAT,
+    version: 1,
+    tenant: document.tenant,
+    period: document.period,
+    ids: document.ledger.map((entry) => entry.id),
+  };
+}
+
+export function parseLedgerIds(file: string, text: string): LedgerIdsDocument {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw storeCorrupt(file, `not valid JSON (${(error as Error).message})`, error);
+  }
+  if (
+    !isObject(value) ||
+    value.format !== LEDGER_IDS_FORMAT ||
+    !Array.isArray(value.ids) ||
+    !value.ids.every((id) => typeof id === "string")
+  ) {
+    throw storeCorrupt(file, "not a LutinGénie archived ledger ids file");
+  }
+  if (value.version !== 1) {
+    throw storeCorrupt(
+      file,
+      `archived ledger ids format version ${String(value.version)} is not supported by this version`,
+    );
+  }
+  return value as unknown as LedgerIdsDocument;
+}
+
 /** Reads archive files lazily and keeps the most recently used ones in memory. */
 export class ArchiveFiles {
   readonly #dataDir: string;
@@ -211,6 +266,10 @@ export class ArchiveFiles {
     return threadArchiveFileOf(this.#dataDir, tenant, day);
   }
 
+  ledgerIdsFileOf(tenant: string, period: string): string {
+    return ledgerIdsFileOf(this.#dataDir, tenant, period);
+  }
+
   /** The archive of (tenant, period), or null if there is no such file. STORE_CORRUPT if unreadable. */
   get(tenant: string, period: string): Promise<LoadedArchive | null> {
     const file = this.fileOf(tenant, period);
@@ -223,6 +282,21 @@ export class ArchiveFiles {
     return this.#get(file, (text) => loadThreads(parseThreadArchive(file, text))).then(
       (threads) => threads ?? new Map(),
     );
+  }
+
+  /**
+   * The ledger ids archived for (tenant, period) from their compact file, or null if there is none
+   * (nothing archived, or archived by an older build: read the archive file then).
+   */
+  ledgerIds(tenant: string, period: string): Promise<Set<string> | null> {
+    const file = this.ledgerIdsFileOf(tenant, period);
+    return this.#get(file, (text) => new Set(parseLedgerIds(file, text).ids));
+  }
+
+  async writeLedgerIds(document: LedgerIdsDocument): Promise<void> {
+    const file = this.ledgerIdsFileOf(document.tenant, document.period);
+    await this.#write(file, document);
+    this.#remember(file, Promise.resolve(new Set(document.ids)));
   }
 
   /** Writes an archive file durably (creating its directories durably) and caches it. */

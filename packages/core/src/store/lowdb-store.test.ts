@@ -165,6 +165,7 @@ function archivingAfterEveryWrite(store: LowdbStore): Store {
     listConversations: (...args) => store.listConversations(...args),
     saveConversations: archiving((conversations) => store.saveConversations(conversations)),
     listLedger: (...args) => store.listLedger(...args),
+    ledgerTotals: (...args) => store.ledgerTotals(...args),
     getTenant: (...args) => store.getTenant(...args),
     listTenants: () => store.listTenants(),
     putTenant: archiving((tenant) => store.putTenant(tenant)),
@@ -1054,6 +1055,158 @@ describe("lowdb store: archiving settled data of the running period", () => {
     const reopened = await open({ dataDir, periodOf });
     await reopened.archiveSettled(NOW);
     await check(reopened);
+  });
+
+  /** Sum of listLedger's rows by mode: what ledgerTotals must equal. */
+  async function summedLedger(reader: LowdbStore, period = PERIOD) {
+    const totals = { ai: 0, human: 0 };
+    for (const entry of await reader.listLedger({ tenant: "acme", period }))
+      totals[entry.mode] += entry.delta;
+    return totals;
+  }
+
+  /** A reversal (C13) of an archived row, recorded now: hot again in an archived period. */
+  function lateReversal(of: LedgerEntry, key: string) {
+    const commit = makeThreadCommit({ key, period: PERIOD, at: NOW, counted: false });
+    commit.ledger = [
+      {
+        ...of,
+        id: `${of.id}:reversal`,
+        kind: "reversal",
+        delta: -1,
+        reverses: of.id,
+        reason: "merged",
+        recordedAt: NOW,
+      },
+    ];
+    return commit;
+  }
+
+  it("ledgerTotals after archiving equals the listLedger sum, and reads no archive file", async () => {
+    const dataDir = await temporaryDirectory();
+    // No archive cache: any archive read would be real, and counted.
+    const store = await open({ dataDir, periodOf }, { archiveCacheSize: 0 });
+    const { old } = await seedRunningPeriod(store);
+    const human = makeThreadCommit({
+      thread: "human",
+      key: "human",
+      period: PERIOD,
+      at: Date.UTC(2025, 2, 4),
+    });
+    human.ledger = [makeLedgerEntry({ period: PERIOD, mode: "human", recordedAt: Date.UTC(2025, 2, 4) })];
+    await store.commitThread(human);
+    await store.archiveSettled(NOW);
+    await store.commitThread(lateReversal(item(item(old, 4).ledger, 0), "late-1"));
+
+    const check = async (reader: LowdbStore, expected: { ai: number; human: number }) => {
+      const reads = reader.stats().archiveFileReads;
+      const totals = await reader.ledgerTotals({ tenant: "acme", period: PERIOD });
+      expect(reader.stats().archiveFileReads).toBe(reads);
+      expect(totals).toEqual(expected);
+      expect(totals).toEqual(await summedLedger(reader));
+      expect(await reader.ledgerTotals({ tenant: "acme", period: "2025-02-01" })).toEqual({
+        ai: 0,
+        human: 0,
+      });
+    };
+    // 22 counted conversations less one reversal; one human row.
+    await check(store, { ai: 21, human: 1 });
+    // Archived again: the late reversal is merged into the existing archive file.
+    await store.commitThread(lateReversal(item(item(old, 5).ledger, 0), "late-2"));
+    expect((await store.archiveSettled(NOW + 2 * DAY)).periods).toHaveLength(1);
+    await check(store, { ai: 20, human: 1 });
+    await store.close();
+
+    // The C12 check of a fresh process reads only the compact ids file: the big one can be unreadable.
+    const reopened = await open({ dataDir, periodOf }, { archiveCacheSize: 0 });
+    await check(reopened, { ai: 20, human: 1 });
+    await writeFile(archiveFileOf(dataDir, "acme", PERIOD), "not an archive");
+    const duplicate = makeThreadCommit({ key: "duplicate", period: PERIOD, at: NOW });
+    duplicate.ledger = [{ ...item(item(old, 9).ledger, 0) }];
+    await expectLutinError(reopened.commitThread(duplicate), "LEDGER_ENTRY_EXISTS");
+    await reopened.commitThread(makeThreadCommit({ key: "fresh", period: PERIOD, at: NOW }));
+    const totals = await reopened.ledgerTotals({ tenant: "acme", period: PERIOD });
+    expect(totals).toEqual({ ai: 21, human: 1 });
+  });
+
+  it("ledgerTotals counts once a row left both hot and archived by a failed live write", async () => {
+    const dataDir = await temporaryDirectory();
+    let failLiveFile = false;
+    const store = await open(
+      { dataDir, periodOf },
+      {
+        writer: async (file, text) => {
+          if (failLiveFile && file.endsWith("lutin.json")) {
+            throw Object.assign(new Error(`ENOSPC: no space left on device, write '${file}'`), {
+              code: "ENOSPC",
+            });
+          }
+          await writeFileDurably(file, text);
+        },
+      },
+    );
+    const { old } = await seedRunningPeriod(store);
+    await store.archiveSettled(NOW);
+    // More settled rows; their archive run writes the archive files, then fails on the live file.
+    await store.commitThread(lateReversal(item(item(old, 2).ledger, 0), "late-1"));
+    failLiveFile = true;
+    await expectLutinError(store.archiveSettled(NOW + 2 * DAY), "STORE_WRITE_FAILED");
+    failLiveFile = false;
+    const archived = JSON.parse(await readFile(archiveFileOf(dataDir, "acme", PERIOD), "utf8")) as {
+      ledger: LedgerEntry[];
+    };
+    expect(archived.ledger.some((entry) => entry.kind === "reversal")).toBe(true);
+    expect(readFileSync(store.file, "utf8")).toContain(":reversal");
+    const expected = { ai: 21, human: 0 };
+    expect(await store.ledgerTotals({ tenant: "acme", period: PERIOD })).toEqual(expected);
+    expect(await summedLedger(store)).toEqual(expected);
+    await store.archiveSettled(NOW + 2 * DAY);
+    expect(readFileSync(store.file, "utf8")).not.toContain(":reversal");
+    expect(await store.ledgerTotals({ tenant: "acme", period: PERIOD })).toEqual(expected);
+    expect(await summedLedger(store)).toEqual(expected);
+  });
+
+  it("reads a live file written before archived totals and ids files were kept", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir, periodOf });
+    const { old } = await seedRunningPeriod(store);
+    await store.archiveSettled(NOW);
+    await store.commitThread(lateReversal(item(item(old, 3).ledger, 0), "late-1"));
+    await store.close();
+    // The previous shape: no archivedLedgerTotals in lutin.json, no ledger-ids files.
+    const live = JSON.parse(readFileSync(join(dataDir, "lutin.json"), "utf8")) as Record<string, unknown>;
+    expect(live.archivedLedgerTotals).toBeDefined();
+    delete live.archivedLedgerTotals;
+    await writeFile(join(dataDir, "lutin.json"), JSON.stringify(live));
+    await rm(join(dataDir, "archive", "acme", "ledger-ids"), { recursive: true });
+
+    const reopened = await open({ dataDir, periodOf });
+    const expected = { ai: 21, human: 0 };
+    expect(await reopened.ledgerTotals({ tenant: "acme", period: PERIOD })).toEqual(expected);
+    expect(await summedLedger(reopened)).toEqual(expected);
+    const duplicate = makeThreadCommit({ key: "duplicate", period: PERIOD, at: NOW });
+    duplicate.ledger = [{ ...item(item(old, 7).ledger, 0) }];
+    await expectLutinError(reopened.commitThread(duplicate), "LEDGER_ENTRY_EXISTS");
+    // The totals are kept from then on.
+    await reopened.flush();
+    await reopened.commitThread(makeThreadCommit({ key: "fresh", period: PERIOD, at: NOW }));
+    await reopened.close();
+    const again = await open({ dataDir, periodOf });
+    const reads = again.stats().archiveFileReads;
+    expect(await again.ledgerTotals({ tenant: "acme", period: PERIOD })).toEqual({ ai: 22, human: 0 });
+    expect(again.stats().archiveFileReads).toBe(reads);
+  });
+
+  it("refuses archivedLedgerTotals that are not { ai, human } numbers with STORE_CORRUPT", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir, periodOf });
+    await seedRunningPeriod(store, 3);
+    await store.archiveSettled(NOW);
+    await store.close();
+    const live = JSON.parse(readFileSync(join(dataDir, "lutin.json"), "utf8")) as Record<string, unknown>;
+    live.archivedLedgerTotals = { acme: { [PERIOD]: { ai: "3" } } };
+    await writeFile(join(dataDir, "lutin.json"), JSON.stringify(live));
+    await expectLutinError(open({ dataDir, periodOf }), "STORE_CORRUPT");
   });
 
   it("refuses settledAfterHours under 1 with CONFIG_INVALID", async () => {

@@ -8,8 +8,10 @@ import { LutinError } from "../errors.js";
 import type { FiredAlert, LedgerEntry, Pack, Tenant } from "../quota/types.js";
 import {
   type ArchiveAdditions,
+  type ArchiveDocument,
   ArchiveFiles,
   type LoadedArchive,
+  ledgerIdsOf,
   mergeArchive,
   THREAD_ARCHIVE_FORMAT,
 } from "./archive.js";
@@ -18,7 +20,7 @@ import { DurableJsonFile, makeDirectoryDurably, type TextWriter } from "./durabl
 import { storeClosed, storeCorrupt, storeWriteFailed } from "./errors.js";
 import { GroupCommit } from "./group-commit.js";
 import { acquireStoreLock, LOCK_FILE_NAME, type StoreLock } from "./lock-file.js";
-import type { ConversationQuery, LedgerQuery, Store, ThreadCommit } from "./store.js";
+import type { ConversationQuery, LedgerQuery, LedgerTotals, Store, ThreadCommit } from "./store.js";
 import {
   alertKey,
   compareConversations,
@@ -230,6 +232,24 @@ export function parseStoreDocument(file: string, text: string): StoreDocument {
   } catch (error) {
     throw storeCorrupt(file, `\`processed\`: ${(error as Error).message}`, error);
   }
+  // Added without a version bump: files written before it lack it (read from the archives then).
+  let archivedLedgerTotals: StoreDocument["archivedLedgerTotals"] = dictionary();
+  if (value.archivedLedgerTotals !== undefined) {
+    const where = "`archivedLedgerTotals`";
+    if (!isObject(value.archivedLedgerTotals)) throw storeCorrupt(file, `${where} is not an object`);
+    try {
+      archivedLedgerTotals = nestedDictionary(value.archivedLedgerTotals, 2);
+    } catch (error) {
+      throw storeCorrupt(file, `${where}: ${(error as Error).message}`, error);
+    }
+    for (const periods of Object.values(archivedLedgerTotals)) {
+      for (const totals of Object.values(periods) as unknown[]) {
+        if (!isObject(totals) || !Number.isFinite(totals.ai) || !Number.isFinite(totals.human)) {
+          throw storeCorrupt(file, `${where} holds something other than { ai, human } numbers`);
+        }
+      }
+    }
+  }
   return {
     format: STORE_FORMAT,
     version: STORE_VERSION,
@@ -242,6 +262,7 @@ export function parseStoreDocument(file: string, text: string): StoreDocument {
     alerts: document.alerts,
     archived: dictionary(document.archived),
     dormantThreads: dictionary(document.dormantThreads),
+    archivedLedgerTotals,
   };
 }
 
@@ -341,6 +362,12 @@ function lastSeen(thread: ThreadRecord): number {
 interface ArchiveGroup extends ArchiveAdditions {
   tenant: string;
   period: string;
+  /** The archive file as written by this run. */
+  merged?: ArchiveDocument;
+}
+
+function addTotals(a: LedgerTotals, b: LedgerTotals): LedgerTotals {
+  return { ai: a.ai + b.ai, human: a.human + b.human };
 }
 
 class LowdbStoreImplementation implements LowdbStore {
@@ -395,9 +422,9 @@ class LowdbStoreImplementation implements LowdbStore {
 
   async commitThread(commit: ThreadCommit): Promise<void> {
     this.#assertOpen();
-    // C12: ledger ids of archived periods are checked against their archive files too.
-    const archived = await this.#loadArchivesOf(commit.ledger);
-    this.#state.checkCommit(commit, (entry) => archived.some((archive) => archive.ledgerIds.has(entry.id)));
+    // C12: ledger ids of archived periods are checked against their archived ids too.
+    const archived = await this.#archivedLedgerIdsOf(commit.ledger);
+    this.#state.checkCommit(commit, (entry) => archived.some((ids) => ids.has(entry.id)));
     this.#state.applyCommit(commit);
     await this.#committer.commit();
   }
@@ -467,6 +494,31 @@ class LowdbStoreImplementation implements LowdbStore {
         .sort()
         .flatMap((period) => (byPeriod.get(period) ?? []).map(copyLedgerEntry));
     });
+  }
+
+  async ledgerTotals(query: { tenant: string; period: string }): Promise<LedgerTotals> {
+    const { tenant, period } = query;
+    for (;;) {
+      this.#assertOpen();
+      const document = this.#state.document;
+      if (!(document.archived[tenant]?.includes(period) ?? false)) {
+        return this.#state.ledgerTotals(tenant, period);
+      }
+      // The archive's rows not held hot, kept in the hot file: no archive file is read.
+      const known = document.archivedLedgerTotals[tenant]?.[period];
+      if (known !== undefined) return addTotals(this.#state.ledgerTotals(tenant, period), known);
+      // Archived by a build that did not keep totals: sum the archive file once and remember it.
+      const generation = this.#archiveGeneration;
+      const archive = await this.#parts.archives.get(tenant, period);
+      this.#assertOpen();
+      if (generation !== this.#archiveGeneration) continue;
+      const archived = { ai: 0, human: 0 };
+      for (const entry of archive?.document.ledger ?? []) {
+        if (!this.#state.hasLedgerId(entry.id)) archived[entry.mode] += entry.delta;
+      }
+      this.#setArchivedLedgerTotals(tenant, period, archived);
+      return addTotals(this.#state.ledgerTotals(tenant, period), archived);
+    }
   }
 
   async getTenant(id: string): Promise<Tenant | undefined> {
@@ -640,6 +692,45 @@ class LowdbStoreImplementation implements LowdbStore {
     }
   }
 
+  /**
+   * The archived ledger ids of the (tenant, period)s of these rows, from their compact files (an archive
+   * written by an older build: from the archive file). Like #loadArchivesOf, loaded again if an archive
+   * run moved rows meanwhile.
+   */
+  async #archivedLedgerIdsOf(rows: Array<{ tenant: string; period: string }>): Promise<Set<string>[]> {
+    const { archives } = this.#parts;
+    for (;;) {
+      const wanted = new Map<string, { tenant: string; period: string }>();
+      for (const row of rows) {
+        if (this.#state.document.archived[row.tenant]?.includes(row.period)) {
+          wanted.set(`${row.tenant}\u0000${row.period}`, row);
+        }
+      }
+      if (wanted.size === 0) return [];
+      const generation = this.#archiveGeneration;
+      const loaded = await Promise.all(
+        [...wanted.values()].map(async ({ tenant, period }) => {
+          const ids = await archives.ledgerIds(tenant, period);
+          return ids ?? (await archives.get(tenant, period))?.ledgerIds ?? null;
+        }),
+      );
+      this.#assertOpen();
+      if (generation === this.#archiveGeneration) {
+        return loaded.filter((ids): ids is Set<string> => ids !== null);
+      }
+    }
+  }
+
+  #setArchivedLedgerTotals(tenant: string, period: string, totals: LedgerTotals): void {
+    const byTenant = this.#state.document.archivedLedgerTotals;
+    let periods = byTenant[tenant];
+    if (periods === undefined) {
+      periods = dictionary();
+      byTenant[tenant] = periods;
+    }
+    periods[period] = totals;
+  }
+
   #closedPeriodTest(now: number): (tenant: string, period: string) => boolean {
     const { archiveAfterDays, periodOf } = this.#parts;
     const before = now - archiveAfterDays * DAY;
@@ -704,11 +795,21 @@ class LowdbStoreImplementation implements LowdbStore {
     for (const group of groups.values()) {
       const existing = await archives.get(group.tenant, group.period);
       const file = archives.fileOf(group.tenant, group.period);
+      const merged = mergeArchive(existing, group.tenant, group.period, group);
       try {
-        await archives.write(mergeArchive(existing, group.tenant, group.period, group));
+        await archives.write(merged);
       } catch (error) {
         throw LutinError.isInstance(error) ? error : storeWriteFailed(file, error);
       }
+      // The C12 check's compact copy of the archived ids: durable too before the rows leave the hot file.
+      try {
+        await archives.writeLedgerIds(ledgerIdsOf(merged));
+      } catch (error) {
+        throw LutinError.isInstance(error)
+          ? error
+          : storeWriteFailed(archives.ledgerIdsFileOf(group.tenant, group.period), error);
+      }
+      group.merged = merged;
       periods.push({
         tenant: group.tenant,
         period: group.period,
@@ -784,6 +885,16 @@ class LowdbStoreImplementation implements LowdbStore {
     const processedKeysPruned = this.#state.pruneProcessed(now - processedKeyRetentionDays * DAY);
     if (groups.size > 0 || processedKeysPruned > 0 || dormantThreads > 0) {
       this.#state.reset(current);
+      // Totals of each written archive's rows that are not hot (a row left hot by a failed or crashed
+      // earlier run, or a conversation's late rows, counts as hot), recomputed from what was written, so
+      // that hot rows plus these count each row once. They go to disk with the hot rows they complement.
+      for (const group of groups.values()) {
+        const totals = { ai: 0, human: 0 };
+        for (const entry of group.merged?.ledger ?? []) {
+          if (!this.#state.hasLedgerId(entry.id)) totals[entry.mode] += entry.delta;
+        }
+        this.#setArchivedLedgerTotals(group.tenant, group.period, totals);
+      }
       this.#archiveGeneration++;
       await this.#committer.commit();
     }

@@ -3,7 +3,7 @@ import type { ThreadRecord } from "../counting/thread-state.js";
 import type { FiredAlert, LedgerEntry, Pack, Tenant } from "../quota/types.js";
 import { copyAlert, copyConversation, copyLedgerEntry, copyPack, copyTenant, copyThread } from "./copy.js";
 import { storeClosed } from "./errors.js";
-import type { ConversationQuery, LedgerQuery, Store, ThreadCommit } from "./store.js";
+import type { ConversationQuery, LedgerQuery, LedgerTotals, Store, ThreadCommit } from "./store.js";
 import { compareConversations, StoreState } from "./store-state.js";
 
 export interface MemoryStore extends Store {
@@ -62,6 +62,11 @@ export function createMemoryStore(): MemoryStore {
     async listLedger(query: LedgerQuery): Promise<LedgerEntry[]> {
       open();
       return state.ledger(query.tenant, query.period).map(copyLedgerEntry);
+    },
+
+    async ledgerTotals(query: { tenant: string; period: string }): Promise<LedgerTotals> {
+      open();
+      return state.ledgerTotals(query.tenant, query.period);
     },
 
     async getTenant(id: string): Promise<Tenant | undefined> {

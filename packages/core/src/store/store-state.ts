@@ -3,7 +3,7 @@ import type { ThreadRecord } from "../counting/thread-state.js";
 import { LutinError } from "../errors.js";
 import type { FiredAlert, LedgerEntry, Pack, Tenant } from "../quota/types.js";
 import { copyAlert, copyConversation, copyLedgerEntry, copyPack, copyTenant, copyThread } from "./copy.js";
-import type { ConversationQuery, ThreadCommit } from "./store.js";
+import type { ConversationQuery, LedgerTotals, ThreadCommit } from "./store.js";
 
 export const STORE_FORMAT = "lutingenie-store";
 export const STORE_VERSION = 1;
@@ -30,6 +30,13 @@ export interface StoreDocument {
   archived: Record<string, string[]>;
   /** Thread records moved to archive files: thread key → [tenant, UTC day of last activity] (lowdb store). */
   dormantThreads: Record<string, [tenant: string, day: string]>;
+  /**
+   * Per archived (tenant, period): the ledger totals of the rows of its archive file that this document
+   * does not hold hot (a hot copy wins), so that hot rows plus these count every row once without
+   * reading the archive (lowdb store). Written together with the hot rows it complements. Missing for a
+   * period archived by a build that did not keep it (read from the archive file then).
+   */
+  archivedLedgerTotals: Record<string, Record<string, LedgerTotals>>;
 }
 
 export function dictionary<T>(entries?: Record<string, T>): Record<string, T> {
@@ -51,6 +58,7 @@ export function emptyDocument(): StoreDocument {
     alerts: [],
     archived: dictionary(),
     dormantThreads: dictionary(),
+    archivedLedgerTotals: dictionary(),
   };
 }
 
@@ -240,6 +248,13 @@ export class StoreState {
     if (periods === undefined) return [];
     if (period !== undefined) return periods.get(period) ?? [];
     return [...periods.keys()].sort().flatMap((label) => periods.get(label) ?? []);
+  }
+
+  /** Totals of the hot rows of (tenant, period). */
+  ledgerTotals(tenant: string, period: string): LedgerTotals {
+    const totals = { ai: 0, human: 0 };
+    for (const entry of this.ledger(tenant, period)) totals[entry.mode] += entry.delta;
+    return totals;
   }
 
   tenant(id: string): Tenant | undefined {

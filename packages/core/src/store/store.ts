@@ -28,6 +28,12 @@ export interface LedgerQuery {
   period?: string;
 }
 
+/** Sum of `delta` of a tenant's ledger rows of one period, by mode (counts +1, reversals −1). */
+export interface LedgerTotals {
+  ai: number;
+  human: number;
+}
+
 /**
  * Everything LutinGénie persists. Implementations: memory (tests, simulate), lowdb (embedded default).
  * Every implementation runs the conformance suite in `@lutingenie/core/testing`.
@@ -48,6 +54,11 @@ export interface Store {
   /** Upserts conversations outside an event (the inactivity sweep settling ended ones). */
   saveConversations(conversations: ConversationRecord[]): Promise<void>;
   listLedger(query: LedgerQuery): Promise<LedgerEntry[]>;
+  /**
+   * The period's usage without listing its rows: the sum of `delta` of the tenant's ledger rows of that
+   * period by mode, archived rows included (each row once). Cheap: the counting hot path calls it.
+   */
+  ledgerTotals(query: { tenant: string; period: string }): Promise<LedgerTotals>;
 
   // Quota (Q1–Q9)
   getTenant(id: string): Promise<Tenant | undefined>;

@@ -503,6 +503,50 @@ export function describeStoreConformance(
       expect(await store.listLedger({ tenant: "globex" })).toEqual([other]);
     });
 
+    it("ledgerTotals sums delta by mode for one (tenant, period), reversals included, as listLedger would", async () => {
+      const rows: LedgerEntry[] = [];
+      const row = (tenant: string, period: string, mode: "ai" | "human", reversed = false) => {
+        const counted = makeLedgerEntry({ tenant, period, mode });
+        rows.push(counted);
+        if (reversed) {
+          rows.push({
+            ...counted,
+            id: `${counted.id}:reversal`,
+            kind: "reversal",
+            delta: -1,
+            reverses: counted.id,
+            reason: "merged",
+          });
+        }
+      };
+      for (let index = 0; index < 5; index++) row("acme", "2025-01-01", "ai", index < 2);
+      for (let index = 0; index < 3; index++) row("acme", "2025-01-01", "human", index === 0);
+      for (let index = 0; index < 4; index++) row("acme", "2025-02-01", "ai");
+      row("acme", "2025-02-01", "human", true);
+      row("globex", "2025-01-01", "human");
+      for (const [index, entry] of rows.entries()) {
+        const base = makeThreadCommit({ tenant: entry.tenant, key: `totals-${index}`, counted: false });
+        await store.commitThread({ ...base, ledger: [entry] });
+      }
+      const summed = async (tenant: string, period: string) => {
+        const totals = { ai: 0, human: 0 };
+        for (const entry of await store.listLedger({ tenant, period })) totals[entry.mode] += entry.delta;
+        return totals;
+      };
+      const expected: Array<[string, string, { ai: number; human: number }]> = [
+        ["acme", "2025-01-01", { ai: 3, human: 2 }],
+        ["acme", "2025-02-01", { ai: 4, human: 0 }],
+        ["globex", "2025-01-01", { ai: 0, human: 1 }],
+        ["globex", "2025-02-01", { ai: 0, human: 0 }],
+        ["acme", "2025-03-01", { ai: 0, human: 0 }],
+        ["initech", "2025-01-01", { ai: 0, human: 0 }],
+      ];
+      for (const [tenant, period, totals] of expected) {
+        expect(await store.ledgerTotals({ tenant, period })).toEqual(totals);
+        expect(await store.ledgerTotals({ tenant, period })).toEqual(await summed(tenant, period));
+      }
+    });
+
     it("tenants: putTenant adds or replaces, getTenant and listTenants read them", async () => {
       const acme = makeTenant({ id: "acme" });
       const globex = makeTenant({ id: "globex" });
@@ -698,6 +742,14 @@ export function describeStoreConformance(
           byId([...commit.conversations, saved]),
         );
         expect(await again.listLedger({ tenant: "acme" })).toEqual(commit.ledger);
+        expect(await again.ledgerTotals({ tenant: "acme", period: "2025-01-01" })).toEqual({
+          ai: commit.ledger
+            .filter((entry) => entry.mode === "ai")
+            .reduce((sum, entry) => sum + entry.delta, 0),
+          human: commit.ledger
+            .filter((entry) => entry.mode === "human")
+            .reduce((sum, entry) => sum + entry.delta, 0),
+        });
         expect(await again.isProcessed("acme", "web", "persisted")).toBe(true);
         expect(await again.getTenant("acme")).toEqual(tenant);
         expect(await again.listPacks("acme")).toEqual([pack]);
@@ -720,6 +772,7 @@ export function describeStoreConformance(
       await expectLutinError(store.listConversations({ tenant: "acme" }), "STORE_CLOSED");
       await expectLutinError(store.saveConversations([]), "STORE_CLOSED");
       await expectLutinError(store.listLedger({ tenant: "acme" }), "STORE_CLOSED");
+      await expectLutinError(store.ledgerTotals({ tenant: "acme", period: "2025-01-01" }), "STORE_CLOSED");
       await expectLutinError(store.putTenant(makeTenant()), "STORE_CLOSED");
       await expectLutinError(store.listTenants(), "STORE_CLOSED");
       await expectLutinError(store.recordAlert(makeFiredAlert()), "STORE_CLOSED");
