@@ -92,6 +92,8 @@ export interface JsonFileOptions<T> {
   /** Turns the file's text into data; throws (e.g. STORE_CORRUPT) when it is not valid. */
   parse: (text: string) => T;
   writer?: TextWriter;
+  /** Turns data into the file's text; JSON.stringify (compact) unless given. */
+  stringify?: (data: T) => string;
 }
 
 /**
@@ -104,6 +106,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   readonly file: string;
   #parse: (text: string) => T;
   #writer: TextWriter;
+  #stringify: (data: T) => string;
   #durableText: string | null = null;
   writes = 0;
   lastWriteMs = 0;
@@ -113,6 +116,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
     this.file = file;
     this.#parse = options.parse;
     this.#writer = options.writer ?? writeFileDurably;
+    this.#stringify = options.stringify ?? ((data) => JSON.stringify(data));
   }
 
   /** The text the file holds as far as this process knows (null: no file yet). */
@@ -135,7 +139,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
     const started = performance.now();
     let text: string;
     try {
-      text = JSON.stringify(data);
+      text = this.#stringify(data);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -17,14 +17,22 @@ import {
   makeConversation,
   makeFiredAlert,
   makeLedgerEntry,
+  makePack,
   makeTenant,
   makeThreadCommit,
 } from "../testing/index.js";
 import { archiveFileOf, threadArchiveFileOf } from "./archive.js";
+import { storeDocumentText } from "./document-text.js";
 import { writeFileDurably } from "./durable-file.js";
 import { LOCK_FILE_NAME } from "./lock-file.js";
-import { type LowdbStore, type LowdbStoreOptions, openLowdbStore } from "./lowdb-store.js";
+import {
+  type LowdbStore,
+  type LowdbStoreOptions,
+  openLowdbStore,
+  parseStoreDocument,
+} from "./lowdb-store.js";
 import type { Store } from "./store.js";
+import { dictionary, emptyDocument, type StoreDocument, StoreState } from "./store-state.js";
 
 const REPOSITORY_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const FIXTURES = fileURLToPath(new URL("./testing-fixtures/", import.meta.url));
@@ -1248,4 +1256,85 @@ describe("lowdb store: kill -9", () => {
     }
     expect(missing).toEqual([]);
   }, 180_000);
+});
+
+describe("lowdb store: incremental serialisation", () => {
+  const PROTO: string = "__proto__";
+
+  function expectSameText(document: StoreDocument): void {
+    const text = storeDocumentText(document);
+    expect(text).toBe(JSON.stringify(document));
+    expect(parseStoreDocument("lutin.json", text)).toEqual(document);
+  }
+
+  it("writes the text JSON.stringify gives, with every collection populated, after updates and deletions, with `__proto__` keys", () => {
+    const state = new StoreState();
+    const document = state.document;
+    const commits = [
+      makeThreadCommit({ tenant: "__proto__", channel: "__proto__", key: "__proto__" }),
+      makeThreadCommit({ tenant: "acme", channel: "web", key: 'quote " and \\ and \u2028' }),
+      makeThreadCommit({ tenant: "acme", channel: "mail", counted: false }),
+    ];
+    const first = commits[0];
+    if (first === undefined) throw new Error("no commit");
+    first.thread = { ...first.thread, key: "__proto__" };
+    const conversation = first.conversations[0];
+    if (conversation === undefined) throw new Error("no conversation");
+    first.conversations = [{ ...conversation, id: "__proto__" }];
+    for (const commit of commits) {
+      state.checkCommit(commit);
+      state.applyCommit(commit);
+    }
+    state.putTenant(makeTenant({ id: "__proto__" }));
+    state.putTenant(makeTenant({ id: "acme" }));
+    state.putPack(makePack({ id: "__proto__", tenant: "acme" }));
+    state.putPack(makePack({ id: "pack-2", tenant: "acme" }));
+    state.addAlert(makeFiredAlert({ tenant: "acme" }));
+    document.archived[PROTO] = ["2024-12-01"];
+    document.archived.acme = ["2024-11-01", "2024-12-01"];
+    document.dormantThreads[PROTO] = ["acme", "2024-12-31"];
+    document.dormantThreads.old = ["acme", "2024-12-30"];
+    document.archivedLedgerTotals[PROTO] = dictionary({ "2024-12-01": { ai: 1, human: 2 } });
+    for (const field of Object.keys(document) as Array<keyof StoreDocument>) {
+      const value = document[field];
+      if (typeof value === "object") expect(Object.keys(value).length, field).toBeGreaterThan(0);
+    }
+    expectSameText(document);
+    expectSameText(document); // from the cache
+
+    // Updates replace records, deletions remove them; the text follows.
+    const again = makeThreadCommit({ tenant: "acme", channel: "web", thread: commits[1]?.thread.thread });
+    state.applyCommit(again);
+    state.upsertConversations([
+      { ...conversation, id: "__proto__", lastActivityAt: conversation.lastActivityAt + 1 },
+    ]);
+    state.putTenant(makeTenant({ id: "__proto__", name: "renamed" }));
+    state.putPack(makePack({ id: "__proto__", tenant: "acme", size: 7 }));
+    state.addAlert(makeFiredAlert({ tenant: "acme", threshold: 100 }));
+    delete document.threads[PROTO];
+    delete document.packs["pack-2"];
+    delete document.dormantThreads.old;
+    document.dormantThreads[PROTO] = ["acme", "2025-01-01"];
+    document.ledger = document.ledger.slice(1);
+    document.archivedLedgerTotals[PROTO] = dictionary({ "2024-12-01": { ai: 3, human: 4 } });
+    state.pruneProcessed(Number.POSITIVE_INFINITY);
+    state.applyCommit(makeThreadCommit({ tenant: "__proto__", channel: "__proto__", key: "constructor" }));
+    state.reset(document);
+    expectSameText(document);
+    expectSameText(emptyDocument());
+  });
+
+  it("the file a store writes reads back to its state, and equals JSON.stringify of it", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir });
+    await store.commitThread(makeThreadCommit({ tenant: "__proto__", key: "__proto__" }));
+    await store.putTenant(makeTenant({ id: "__proto__" }));
+    await store.commitThread(makeThreadCommit({ tenant: "__proto__", key: "second" }));
+    const text = await readFile(join(dataDir, "lutin.json"), "utf8");
+    const document = parseStoreDocument("lutin.json", text);
+    expect(JSON.stringify(document)).toBe(text);
+    expect(Object.keys(document.tenants)).toEqual([PROTO]);
+    expect(Object.keys(document.processed)).toEqual([PROTO]);
+    expect(document.ledger).toHaveLength(2);
+  });
 });

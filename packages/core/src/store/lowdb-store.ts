@@ -16,6 +16,7 @@ import {
   THREAD_ARCHIVE_FORMAT,
 } from "./archive.js";
 import { copyAlert, copyConversation, copyLedgerEntry, copyPack, copyTenant, copyThread } from "./copy.js";
+import { storeDocumentText } from "./document-text.js";
 import { DurableJsonFile, makeDirectoryDurably, type TextWriter } from "./durable-file.js";
 import { storeClosed, storeCorrupt, storeWriteFailed } from "./errors.js";
 import { GroupCommit } from "./group-commit.js";
@@ -292,6 +293,7 @@ export async function openLowdbStore(
   try {
     const adapter = new DurableJsonFile<StoreDocument>(file, {
       parse: (text) => parseStoreDocument(file, text),
+      stringify: storeDocumentText,
       ...(internals.writer === undefined ? {} : { writer: internals.writer }),
     });
     const db = new Low<StoreDocument>(adapter, emptyDocument());
