@@ -4,7 +4,7 @@ import type { ConversationRecord } from "../counting/conversation.js";
 import type { ThreadRecord } from "../counting/thread-state.js";
 import type { FiredAlert, LedgerEntry } from "../quota/types.js";
 import { makeDirectoryDurably, readTextIfExists, type TextWriter, writeFileDurably } from "./durable-file.js";
-import { storeCorrupt } from "./errors.js";
+import { parseStoreJson, storeCorrupt } from "./errors.js";
 import { alertKey, compareConversations } from "./store-state.js";
 
 /*
@@ -64,12 +64,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 export function parseArchive(file: string, text: string): ArchiveDocument {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw storeCorrupt(file, `not valid JSON (${(error as Error).message})`, error);
-  }
+  const value = parseStoreJson(file, text);
   if (
     !isObject(value) ||
     value.format !== ARCHIVE_FORMAT ||
@@ -170,12 +165,7 @@ export function threadArchiveFileOf(dataDir: string, tenant: string, day: string
 }
 
 export function parseThreadArchive(file: string, text: string): ThreadArchiveDocument {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw storeCorrupt(file, `not valid JSON (${(error as Error).message})`, error);
-  }
+  const value = parseStoreJson(file, text);
   if (!isObject(value) || value.format !== THREAD_ARCHIVE_FORMAT || !Array.isArray(value.threads)) {
     throw storeCorrupt(file, "not a LutinGénie thread archive file");
   }
@@ -220,12 +210,7 @@ export function ledgerIdsOf(document: ArchiveDocument): LedgerIdsDocument {
 }
 
 export function parseLedgerIds(file: string, text: string): LedgerIdsDocument {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw storeCorrupt(file, `not valid JSON (${(error as Error).message})`, error);
-  }
+  const value = parseStoreJson(file, text);
   if (
     !isObject(value) ||
     value.format !== LEDGER_IDS_FORMAT ||

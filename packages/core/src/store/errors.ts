@@ -46,3 +46,12 @@ export function storeCorrupt(file: string, problem: string, cause?: unknown, hin
     details: { file },
   });
 }
+
+/** JSON.parse for the store's own files: a file that is not JSON is STORE_CORRUPT, naming the file. */
+export function parseStoreJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw storeCorrupt(file, `not valid JSON (${(error as Error).message})`, error);
+  }
+}

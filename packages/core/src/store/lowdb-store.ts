@@ -18,7 +18,7 @@ import {
 import { copyAlert, copyConversation, copyLedgerEntry, copyPack, copyTenant, copyThread } from "./copy.js";
 import { storeDocumentText } from "./document-text.js";
 import { DurableJsonFile, makeDirectoryDurably, type TextWriter } from "./durable-file.js";
-import { storeClosed, storeCorrupt, storeWriteFailed } from "./errors.js";
+import { parseStoreJson, storeClosed, storeCorrupt, storeWriteFailed } from "./errors.js";
 import { GroupCommit } from "./group-commit.js";
 import { acquireStoreLock, LOCK_FILE_NAME, type StoreLock } from "./lock-file.js";
 import type { ConversationQuery, LedgerQuery, LedgerTotals, Store, ThreadCommit } from "./store.js";
@@ -195,12 +195,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** Reads lutin.json strictly: anything unexpected is STORE_CORRUPT, never an empty store over data. */
 export function parseStoreDocument(file: string, text: string): StoreDocument {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw storeCorrupt(file, `not valid JSON (${(error as Error).message})`, error);
-  }
+  const value = parseStoreJson(file, text);
   if (!isObject(value) || value.format !== STORE_FORMAT) {
     throw storeCorrupt(file, "not a LutinGénie data file (no `format: lutingenie-store`)");
   }
@@ -669,38 +664,33 @@ class LowdbStoreImplementation implements LowdbStore {
     }
   }
 
-  /**
-   * The archives that rows of these (tenant, period)s could be in. Loading is async; if an archive run
-   * moved rows meanwhile, the archives are loaded again, so the synchronous check that follows sees
-   * every row either in the hot state or in what was loaded.
-   */
-  async #loadArchivesOf(rows: Array<{ tenant: string; period: string }>): Promise<LoadedArchive[]> {
-    for (;;) {
-      const wanted = new Map<string, { tenant: string; period: string }>();
-      for (const row of rows) {
-        if (this.#state.document.archived[row.tenant]?.includes(row.period)) {
-          wanted.set(`${row.tenant}\u0000${row.period}`, row);
-        }
-      }
-      if (wanted.size === 0) return [];
-      const generation = this.#archiveGeneration;
-      const loaded = await Promise.all(
-        [...wanted.values()].map((row) => this.#parts.archives.get(row.tenant, row.period)),
-      );
-      this.#assertOpen();
-      if (generation === this.#archiveGeneration) {
-        return loaded.filter((archive): archive is LoadedArchive => archive !== null);
-      }
-    }
+  /** The archives that rows of these (tenant, period)s could be in (recordAlert's uniqueness check). */
+  #loadArchivesOf(rows: Array<{ tenant: string; period: string }>): Promise<LoadedArchive[]> {
+    return this.#loadWhileArchivesStable(rows, (tenant, period) => this.#parts.archives.get(tenant, period));
   }
 
   /**
    * The archived ledger ids of the (tenant, period)s of these rows, from their compact files (an archive
-   * written by an older build: from the archive file). Like #loadArchivesOf, loaded again if an archive
-   * run moved rows meanwhile.
+   * written by an older build: from the archive file).
    */
-  async #archivedLedgerIdsOf(rows: Array<{ tenant: string; period: string }>): Promise<Set<string>[]> {
+  #archivedLedgerIdsOf(rows: Array<{ tenant: string; period: string }>): Promise<Set<string>[]> {
     const { archives } = this.#parts;
+    return this.#loadWhileArchivesStable(
+      rows,
+      async (tenant, period) =>
+        (await archives.ledgerIds(tenant, period)) ?? (await archives.get(tenant, period))?.ledgerIds ?? null,
+    );
+  }
+
+  /**
+   * Loads something per archived (tenant, period) of these rows. Loading is async; if an archive run moved
+   * rows meanwhile, it loads again, so the synchronous check that follows sees every row either in the hot
+   * state or in what was loaded.
+   */
+  async #loadWhileArchivesStable<T>(
+    rows: Array<{ tenant: string; period: string }>,
+    load: (tenant: string, period: string) => Promise<T | null>,
+  ): Promise<T[]> {
     for (;;) {
       const wanted = new Map<string, { tenant: string; period: string }>();
       for (const row of rows) {
@@ -710,16 +700,11 @@ class LowdbStoreImplementation implements LowdbStore {
       }
       if (wanted.size === 0) return [];
       const generation = this.#archiveGeneration;
-      const loaded = await Promise.all(
-        [...wanted.values()].map(async ({ tenant, period }) => {
-          const ids = await archives.ledgerIds(tenant, period);
-          return ids ?? (await archives.get(tenant, period))?.ledgerIds ?? null;
-        }),
+      const loaded: (T | null)[] = await Promise.all(
+        [...wanted.values()].map(({ tenant, period }) => load(tenant, period)),
       );
       this.#assertOpen();
-      if (generation === this.#archiveGeneration) {
-        return loaded.filter((ids): ids is Set<string> => ids !== null);
-      }
+      if (generation === this.#archiveGeneration) return loaded.filter((value): value is T => value !== null);
     }
   }
 
