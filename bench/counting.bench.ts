@@ -26,41 +26,35 @@ export async function countingBenchmark(rounds = 5): Promise<string[]> {
   const liveValidated: number[] = [];
   const liveConcurrent: number[] = [];
   const batch: number[] = [];
+  /** Events per second of one fresh counter fed by `feed`. */
+  const throughput = async (feed: (counter: ConversationCounter) => Promise<void>): Promise<number> => {
+    const counter = new ConversationCounter({
+      store: createMemoryStore(),
+      billing: { forTenant: () => billing },
+    });
+    const { seconds } = await timed(() => feed(counter));
+    return inputs.length / seconds;
+  };
   for (let round = 0; round < rounds; round++) {
-    {
-      const counter = new ConversationCounter({
-        store: createMemoryStore(),
-        billing: { forTenant: () => billing },
-      });
-      // Events as an adapter hands them over after validating them at its boundary.
-      const { seconds } = await timed(async () => {
+    // Events as an adapter hands them over after validating them at its boundary.
+    live.push(
+      await throughput(async (counter) => {
         for (const event of events) await counter.ingestEvent(event);
-      });
-      live.push(inputs.length / seconds);
-    }
-    {
-      const counter = new ConversationCounter({
-        store: createMemoryStore(),
-        billing: { forTenant: () => billing },
-      });
-      const { seconds } = await timed(async () => {
+      }),
+    );
+    liveValidated.push(
+      await throughput(async (counter) => {
         for (const input of inputs) await counter.ingest(input);
-      });
-      liveValidated.push(inputs.length / seconds);
-    }
-    {
-      const counter = new ConversationCounter({
-        store: createMemoryStore(),
-        billing: { forTenant: () => billing },
-      });
-      const { seconds } = await timed(async () => {
-        // 256 events in flight at once, like a server with many customers typing.
+      }),
+    );
+    // 256 events in flight at once, like a server with many customers typing.
+    liveConcurrent.push(
+      await throughput(async (counter) => {
         for (let index = 0; index < events.length; index += 256) {
           await Promise.all(events.slice(index, index + 256).map((event) => counter.ingestEvent(event)));
         }
-      });
-      liveConcurrent.push(inputs.length / seconds);
-    }
+      }),
+    );
     {
       const { seconds } = await timed(() =>
         countConversationsBatch(events, { now: Number.NEGATIVE_INFINITY, billingOf: () => billing }),
