@@ -1,3 +1,6 @@
+export * from "./assistant/emotion.js";
+export * from "./assistant/language.js";
+export * from "./assistant/responder.js";
 export * from "./billing-directory.js";
 export * from "./clock.js";
 export * from "./counting/batch.js";

@@ -1,0 +1,49 @@
+import type { Emotion } from "./emotion.js";
+import type { LanguageCode } from "./language.js";
+
+/** One message of the context window, oldest first. */
+export interface WindowMessage {
+  from: "customer" | "assistant" | "agent" | "system";
+  text: string;
+  at: number;
+}
+
+/** Everything a responder may read to answer the customer's latest message. */
+export interface ResponderRequest {
+  tenant: string;
+  /** The customer's latest message (also the last entry of `window`). */
+  text: string;
+  /** The context window (Memory: 10 messages, 50 with the Memory enchantment). */
+  window: readonly WindowMessage[];
+  /** The language to answer in (Polyglot's choice, or the tenant's default language). */
+  language: LanguageCode;
+  /** The customer's mood, for the tone of the answer (neutral without Emotion). */
+  emotion: Emotion;
+  /**
+   * The responder's own state for this conversation (a multi-step flow and its slots), as it returned
+   * it last time; undefined at the start of a conversation. Plain JSON: the pipeline stores it.
+   */
+  state: Record<string, unknown> | undefined;
+  /** Aborted when the pipeline's time budget runs out. */
+  signal: AbortSignal;
+}
+
+export interface ResponderReply {
+  text: string;
+  /** 0..1: how sure the responder is that the reply answers the message. Below 0.35 is "I don't know". */
+  confidence: number;
+  /** Which responder (and which entry or model) produced it, for the history view. */
+  source: string;
+  /** New state for the conversation; undefined clears it. */
+  state?: Record<string, unknown> | undefined;
+  /** Set by a knowledge base entry or flow that knows the topic (used for follow-up labels). */
+  topic?: string | undefined;
+}
+
+export interface Responder {
+  readonly name: string;
+  respond(request: ResponderRequest): Promise<ResponderReply>;
+}
+
+/** Below this confidence a reply is an "I don't know" (Escalation counts these). */
+export const LOW_CONFIDENCE = 0.35;
