@@ -6,6 +6,8 @@ export interface WindowMessage {
   from: "customer" | "assistant" | "agent" | "system";
   text: string;
   at: number;
+  /** The message's idempotency key, when it came through the assistant (keeps a retried turn from adding it twice). */
+  key?: string;
 }
 
 /** Everything a responder may read to answer the customer's latest message. */
@@ -38,6 +40,10 @@ export interface ResponderReply {
   state?: Record<string, unknown> | undefined;
   /** Set by a knowledge base entry or flow that knows the topic (used for follow-up labels). */
   topic?: string | undefined;
+  /** The responder already wrote the reply in the customer's tone (an LLM told so): no tone opener is added. */
+  toned?: boolean;
+  /** Buttons to offer with the reply (Quick Replies). */
+  actions?: Array<{ label: string; value: string }>;
 }
 
 export interface Responder {

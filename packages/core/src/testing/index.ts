@@ -1,4 +1,10 @@
 export {
+  type AdapterConformanceHarness,
+  describeAdapterConformance,
+  type PlatformAck,
+  type PlatformMessage,
+} from "./adapter-conformance.js";
+export {
   BUILDER_TIME,
   describeStoreConformance,
   expectLutinError,

@@ -1,0 +1,1 @@
+export { type ProfanityShieldOptions, profanityShield } from "./profanity-shield.js";

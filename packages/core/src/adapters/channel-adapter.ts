@@ -1,0 +1,107 @@
+import type { LanguageCode } from "../assistant/language.js";
+import type { TurnOutcome } from "../assistant/turn-outcome.js";
+import type { InboundEventInput } from "../events/inbound-event.js";
+
+/**
+ * The channel adapter contract (the plugin SDK's way in and out of core). An adapter turns platform
+ * input into `InboundEvent`s and hands them to core through the `CoreHandle` it is given at start;
+ * core asks it to deliver replies through `send`, and counts a reply only on a delivery receipt (C7).
+ * Slack, Teams, the web widget and examples/custom-adapter all implement it the same way.
+ */
+export interface ChannelAdapter {
+  /** The channel name written into every event (`slack`, `teams`, `web`, …): scopes idempotency keys (C11). */
+  readonly channel: string;
+  /** Begins receiving platform input (listen, connect, subscribe). Core is ready when this is called. */
+  start(core: CoreHandle): Promise<void>;
+  /** Stops receiving and releases sockets and timers; pending deliveries may still settle. */
+  stop(): Promise<void>;
+  /** Delivers a message to a customer's thread. Never throws for a platform refusal: it returns a failure. */
+  send(message: OutboundMessage): Promise<DeliveryResult>;
+  /** Optional: the channel can host agents (handoffs, agent replies). Used by Escalation. */
+  readonly agents?: AgentChannel;
+  /** Optional: the channel can host the tenant's follow-up thread. Used by Escalation. */
+  readonly followUps?: FollowUpChannel;
+}
+
+/** What core gives an adapter: one entry point for every normalized event. */
+export interface CoreHandle {
+  /**
+   * Validates (zod), de-duplicates (C11), places (C1–C10) and, for a customer message, answers it through
+   * the adapter's `send`. Resolves when the event is fully handled. Rejects with a LutinError
+   * (EVENT_INVALID, …) when the event is not acceptable; the adapter answers its platform accordingly.
+   */
+  receive(event: InboundEventInput): Promise<TurnOutcome>;
+}
+
+export interface OutboundMessage {
+  tenant: string;
+  /** The thread as the adapter put it in its inbound events. */
+  thread: string;
+  /** Core's idempotency key for this reply; an adapter may pass it to platforms that de-duplicate sends. */
+  key: string;
+  text: string;
+  language: LanguageCode;
+  /** Text direction of `language` (Arabic is right to left). */
+  direction: "ltr" | "rtl";
+  /** Buttons the channel may render (Quick Replies, "resolved" button); a channel without buttons ignores them. */
+  actions?: readonly OutboundAction[];
+  /** The inbound message this answers, as its idempotency key. */
+  inReplyTo?: string;
+}
+
+export interface OutboundAction {
+  /** `quick_reply` sends `value` back as a customer message; `resolve` marks the conversation resolved (C4). */
+  kind: "quick_reply" | "resolve";
+  label: string;
+  value: string;
+}
+
+export type DeliveryResult = DeliveryReceipt | DeliveryFailure;
+
+/** The channel confirmed the send (C7: this is the count moment). */
+export interface DeliveryReceipt {
+  ok: true;
+  /** When the channel accepted the message (ms since the epoch); the platform's timestamp when it gives one. */
+  deliveredAt: number;
+  /** The platform's id for the message (Slack ts, Teams activity id), for edits and threading. */
+  platformMessageId?: string;
+}
+
+export const DELIVERY_FAILURE_REASONS = [
+  "unreachable",
+  "rate_limited",
+  "rejected",
+  "auth_failed",
+  "too_long",
+  "thread_gone",
+] as const;
+export type DeliveryFailureReason = (typeof DELIVERY_FAILURE_REASONS)[number];
+
+/** The channel did not take the message: the reply is not counted (C7) and may be retried. */
+export interface DeliveryFailure {
+  ok: false;
+  reason: DeliveryFailureReason;
+  /** Whether trying again later may succeed (rate limits, network), as opposed to a refusal. */
+  retryable: boolean;
+  /** What went wrong and how to fix it, for the operator; never the message text or a secret. */
+  detail: string;
+}
+
+/** Agents' side of a channel (issue 4 fills it in: Slack channel, Teams channel, web console). */
+export interface AgentChannel {
+  postHandoffRequest(request: AgentChannelPost): Promise<DeliveryResult>;
+  relayToAgent(message: AgentChannelPost): Promise<DeliveryResult>;
+}
+
+/** The tenant's follow-up thread (issue 4). */
+export interface FollowUpChannel {
+  postFollowUp(task: AgentChannelPost): Promise<DeliveryResult>;
+}
+
+/** A message for agents: plain text plus structured fields the channel may render richly. */
+export interface AgentChannelPost {
+  tenant: string;
+  key: string;
+  text: string;
+  fields: Record<string, string>;
+}

@@ -1,0 +1,406 @@
+import { createHash } from "node:crypto";
+import type {
+  ChannelAdapter,
+  CoreHandle,
+  DeliveryResult,
+  OutboundMessage,
+} from "../adapters/channel-adapter.js";
+import { type Clock, systemClock } from "../clock.js";
+import type { ConversationRecord } from "../counting/conversation.js";
+import type { ConversationCounter } from "../counting/counter.js";
+import { LutinError } from "../errors.js";
+import {
+  type InboundEvent,
+  type InboundEventInput,
+  MAX_TEXT_LENGTH,
+  parseInboundEvent,
+  threadKeyOf,
+} from "../events/inbound-event.js";
+import { errorFields, type Logger, silentLogger } from "../logging/logger.js";
+import type { Store } from "../store/store.js";
+import { KeyedQueue } from "../util/keyed-queue.js";
+import type { EnchantmentPolicy } from "./enabled-enchantments.js";
+import { defineEnchantment, type Enchantment, orderEnchantments, runEnchantments } from "./enchantment.js";
+import type { ProductMessages } from "./product-messages.js";
+import { LOW_CONFIDENCE, type Responder, type ResponderReply } from "./responder.js";
+import { type AssistantTenant, parseAssistantTenant } from "./tenant-profile.js";
+import {
+  ANSWERED_KEYS_KEPT,
+  createInMemoryThreadMemory,
+  DEFAULT_WINDOW_SIZE,
+  emptyThreadMemory,
+  MAX_WINDOW_SIZE,
+  type ThreadMemory,
+  type ThreadMemoryRecord,
+} from "./thread-memory.js";
+import type { EnchantmentState, TurnContext } from "./turn-context.js";
+import type { TurnOutcome, TurnReply } from "./turn-outcome.js";
+
+export interface AssistantOptions {
+  counter: ConversationCounter;
+  /** The counter's store (the assistant reads a thread's current conversation from it). */
+  store: Store;
+  responder: Responder;
+  messages: ProductMessages;
+  /** Which enchantments run for a tenant (by plan: `enchantmentsByPlan`; fixed: `fixedEnchantments`). */
+  policy: EnchantmentPolicy;
+  /** Every enchantment available (built-ins and third-party); the policy picks per tenant. */
+  enchantments?: readonly Enchantment[];
+  /** The assistant settings of a tenant; unknown tenants get the defaults (English, no contact). */
+  tenants?: (tenant: string) => AssistantTenant | undefined | Promise<AssistantTenant | undefined>;
+  memory?: ThreadMemory;
+  clock?: Clock;
+  logger?: Logger;
+  /** The responder's time budget per message; past it the customer gets the apology message. Default 10 s. */
+  responderTimeoutMs?: number;
+}
+
+/**
+ * The assistant pipeline (ARCHITECTURE.md "How a message travels"): an adapter's event is validated,
+ * de-duplicated (C11) and counted (C1–C10), one event per thread at a time (C12); a customer message
+ * then runs through the tenant's enchantments around the responder, the reply goes out through the
+ * adapter, and the counter books it on the delivery receipt (C7).
+ */
+export class Assistant {
+  readonly #options: AssistantOptions;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #memory: ThreadMemory;
+  readonly #enchantments: Enchantment[];
+  readonly #adapters = new Map<string, ChannelAdapter>();
+  readonly #threads = new KeyedQueue();
+
+  constructor(options: AssistantOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? silentLogger;
+    this.#memory = options.memory ?? createInMemoryThreadMemory();
+    const names = new Set<string>();
+    for (const enchantment of options.enchantments ?? []) {
+      defineEnchantment(enchantment);
+      if (names.has(enchantment.name))
+        throw new LutinError("ENCHANTMENT_INVALID", `two enchantments are named "${enchantment.name}"`, {
+          hint: "give each enchantment its own name",
+        });
+      names.add(enchantment.name);
+    }
+    this.#enchantments = orderEnchantments(options.enchantments ?? []);
+  }
+
+  get counter(): ConversationCounter {
+    return this.#options.counter;
+  }
+
+  /** Registers an adapter for its channel and returns the handle it receives events through. */
+  connect(adapter: ChannelAdapter): CoreHandle {
+    const existing = this.#adapters.get(adapter.channel);
+    if (existing !== undefined && existing !== adapter)
+      throw new LutinError("ADAPTER_CONFIG_INVALID", `two adapters claim the channel "${adapter.channel}"`, {
+        hint: "give each adapter its own channel name",
+      });
+    this.#adapters.set(adapter.channel, adapter);
+    return { receive: (event) => this.receive(adapter, event) };
+  }
+
+  /** Connects and starts every adapter. */
+  async start(adapters: readonly ChannelAdapter[]): Promise<void> {
+    for (const adapter of adapters) await adapter.start(this.connect(adapter));
+  }
+
+  async stop(): Promise<void> {
+    for (const adapter of this.#adapters.values()) await adapter.stop();
+    await this.#threads.idle();
+    await this.#options.counter.idle();
+    await this.#memory.close();
+  }
+
+  /** Handles one event from `adapter` (its channel is filled in when the event leaves it out). */
+  receive(adapter: ChannelAdapter, input: InboundEventInput): Promise<TurnOutcome> {
+    let event: InboundEvent;
+    let tooLong = 0;
+    try {
+      const candidate = { ...input, channel: input.channel ?? adapter.channel };
+      if (candidate.channel !== adapter.channel)
+        throw new LutinError(
+          "EVENT_INVALID",
+          `event channel "${candidate.channel}" does not match its adapter's channel "${adapter.channel}"`,
+          { hint: "let the adapter set `channel`, or leave it out" },
+        );
+      // An oversized message is still a customer message: it is counted and answered with the limit,
+      // instead of being dropped with a validation error the customer never sees.
+      if (typeof candidate.text === "string" && candidate.text.length > MAX_TEXT_LENGTH) {
+        tooLong = candidate.text.length;
+        candidate.text = candidate.text.slice(0, MAX_TEXT_LENGTH);
+      }
+      event = parseInboundEvent(candidate);
+      if (event.receivedAt === undefined) event = { ...event, receivedAt: this.#clock.now() };
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const threadKey = threadKeyOf(event);
+    return this.#threads.run(threadKey, () => this.#handle(adapter, event, threadKey, tooLong));
+  }
+
+  async #handle(
+    adapter: ChannelAdapter,
+    event: InboundEvent,
+    threadKey: string,
+    tooLong: number,
+  ): Promise<TurnOutcome> {
+    const placed = await this.#options.counter.ingestEvent(event);
+    const outcome = (
+      status: TurnOutcome["status"],
+      conversation: ConversationRecord | null,
+    ): TurnOutcome => ({
+      status,
+      conversation,
+      reply: null,
+      reading: null,
+      enchantments: [],
+    });
+    if (placed.status === "too_late") return outcome("too_late", null);
+    const needsReply = event.kind === "message" && event.from === "customer" && event.echo !== true;
+    if (!needsReply)
+      return outcome(placed.status === "duplicate" ? "duplicate" : "placed", placed.conversation);
+
+    const memory = (await this.#memory.load(threadKey)) ?? emptyThreadMemory(this.#clock.now());
+    if (placed.status === "duplicate" && memory.answered.includes(event.key))
+      return outcome("duplicate", placed.conversation);
+    // C11: a duplicate whose first attempt never got a reply out (delivery failed, process died) is
+    // answered now: the key was recorded by counting, the reply was not.
+    const thread = await this.#threadState(threadKey);
+    const conversation = placed.conversation ?? thread.current;
+    if (!memory.window.some((message) => message.key === event.key))
+      memory.window.push({ from: "customer", text: event.text ?? "", at: event.at, key: event.key });
+
+    const heldByHuman =
+      thread.humanActive ||
+      (memory.handledBy !== null &&
+        conversation !== null &&
+        memory.handledBy.conversationId === conversation.id);
+    if (heldByHuman) {
+      await this.#save(threadKey, memory, MAX_WINDOW_SIZE);
+      return outcome("silent", conversation);
+    }
+    memory.handledBy = null;
+
+    const tenant = await this.#tenant(event.tenant);
+    const enabled = await this.#options.policy(tenant, event.at);
+    const context = this.#context(tenant, event, conversation, memory, enabled);
+    const ran = this.#enchantments.filter((enchantment) => enabled.has(enchantment.name));
+
+    if (tooLong > 0) {
+      context.reply = {
+        text: context.t("assistant.messageTooLong", { length: tooLong, limit: MAX_TEXT_LENGTH }),
+        confidence: 1,
+        source: "assistant:message-too-long",
+      };
+    } else {
+      await runEnchantments(
+        ran,
+        context,
+        () => this.#respond(context, memory, conversation),
+        (enchantment, error) =>
+          this.#logger.warn("enchantment failed; the turn went on without it", {
+            enchantment: enchantment.name,
+            version: enchantment.version,
+            tenant: tenant.id,
+            ...errorFields(error),
+          }),
+      );
+    }
+    memory.language = context.language;
+    memory.handledBy =
+      context.handledBy !== null && conversation !== null
+        ? { by: context.handledBy, conversationId: conversation.id }
+        : null;
+
+    const reading = {
+      language: context.languageGuess?.language ?? null,
+      languageConfidence: context.languageGuess?.confidence ?? 0,
+      emotion: context.emotion,
+      emotionScore: context.emotionReading?.score ?? 0,
+    };
+    const names = ran.map((enchantment) => enchantment.name);
+    if (context.reply === null) {
+      await this.#save(threadKey, memory, context.windowSize);
+      return { status: "silent", conversation, reply: null, reading, enchantments: names };
+    }
+
+    const reply = await this.#deliver(adapter, event, context, context.reply);
+    let counted = conversation;
+    if (reply.delivered) {
+      const booked = await this.#options.counter.ingestEvent({
+        key: reply.key,
+        tenant: event.tenant,
+        channel: event.channel,
+        thread: event.thread,
+        kind: "message",
+        from: "assistant",
+        origin: event.origin,
+        at: context.clock.now(),
+        receivedAt: context.clock.now(),
+        text: reply.text,
+      });
+      counted = booked.conversation ?? counted;
+      memory.window.push({ from: "assistant", text: reply.text, at: this.#clock.now(), key: reply.key });
+      memory.answered = [...memory.answered, event.key].slice(-ANSWERED_KEYS_KEPT);
+    }
+    await this.#save(threadKey, memory, context.windowSize);
+    return {
+      status: reply.delivered ? "answered" : "undelivered",
+      conversation: counted,
+      reply,
+      reading,
+      enchantments: names,
+    };
+  }
+
+  #context(
+    tenant: AssistantTenant,
+    event: InboundEvent,
+    conversation: ConversationRecord | null,
+    memory: ThreadMemoryRecord,
+    enabled: ReadonlySet<string>,
+  ): TurnContext {
+    const messages = this.#options.messages;
+    const context: TurnContext = {
+      tenant,
+      event,
+      text: event.text ?? "",
+      conversation,
+      clock: this.#clock,
+      messages,
+      enabled,
+      // Without Polyglot the reply is in the tenant's default language, whatever an earlier turn chose.
+      language: tenant.defaultLanguage,
+      languageGuess: null,
+      emotion: "neutral",
+      emotionReading: null,
+      windowSize: DEFAULT_WINDOW_SIZE,
+      window: memory.window,
+      reply: null,
+      handledBy: null,
+      openers: [],
+      signals: { frustratedInRow: 0 },
+      stateOf(name: string): EnchantmentState {
+        memory.enchantments[name] ??= {};
+        return memory.enchantments[name];
+      },
+      t: (key, values) => messages.t(context.language, key, values),
+    };
+    return context;
+  }
+
+  /** The responder, last in the chain: it sees the last `windowSize` messages and its own flow state. */
+  async #respond(context: TurnContext, memory: ThreadMemoryRecord, conversation: ConversationRecord | null) {
+    if (context.handledBy !== null) return;
+    const conversationId = conversation?.id ?? "";
+    const state = memory.responder?.conversationId === conversationId ? memory.responder.state : undefined;
+    const budget = AbortSignal.timeout(this.#options.responderTimeoutMs ?? 10_000);
+    let reply: ResponderReply;
+    try {
+      reply = await this.#options.responder.respond({
+        tenant: context.tenant.id,
+        text: context.text,
+        window: context.window.slice(-context.windowSize),
+        language: context.language,
+        emotion: context.emotion,
+        state,
+        signal: budget,
+      });
+    } catch (error) {
+      this.#logger.error("responder failed; the customer got the apology message", {
+        responder: this.#options.responder.name,
+        tenant: context.tenant.id,
+        ...errorFields(error),
+      });
+      context.reply = { text: context.t("assistant.error"), confidence: 0, source: "assistant:error" };
+      return;
+    }
+    memory.responder = reply.state === undefined ? null : { conversationId, state: reply.state };
+    context.reply = reply;
+  }
+
+  async #deliver(
+    adapter: ChannelAdapter,
+    event: InboundEvent,
+    context: TurnContext,
+    answer: ResponderReply,
+  ): Promise<TurnReply> {
+    const openers = answer.toned === true ? [] : context.openers;
+    const text = [...openers, answer.text].filter((part) => part.length > 0).join(" ");
+    const message: OutboundMessage = {
+      tenant: event.tenant,
+      thread: event.thread,
+      key: replyKeyOf(event.key),
+      text,
+      language: context.language,
+      direction: context.messages.dir(context.language),
+      inReplyTo: event.key,
+      ...(answer.actions !== undefined && answer.actions.length > 0
+        ? { actions: answer.actions.map((action) => ({ kind: "quick_reply" as const, ...action })) }
+        : {}),
+    };
+    let result: DeliveryResult;
+    try {
+      result = await adapter.send(message);
+    } catch (error) {
+      // The contract says adapters return failures; one that throws is treated as unreachable (C7: not counted).
+      result = {
+        ok: false,
+        reason: "unreachable",
+        retryable: true,
+        detail: errorFields(error).reason as string,
+      };
+    }
+    if (!result.ok)
+      this.#logger.warn("reply not delivered; not counted (C7)", {
+        channel: adapter.channel,
+        tenant: event.tenant,
+        reason: result.reason,
+        detail: result.detail,
+      });
+    return {
+      key: message.key,
+      text,
+      language: context.language,
+      confidence: answer.confidence,
+      source: answer.source,
+      delivered: result.ok,
+      ...(result.ok ? {} : { failure: result }),
+    };
+  }
+
+  async #tenant(id: string): Promise<AssistantTenant> {
+    const settings = await this.#options.tenants?.(id);
+    return settings ?? parseAssistantTenant({ id });
+  }
+
+  /** The thread's AI conversation and whether a human agent holds it now (C10: the assistant stays quiet). */
+  async #threadState(
+    threadKey: string,
+  ): Promise<{ current: ConversationRecord | null; humanActive: boolean }> {
+    const thread = await this.#options.store.getThread(threadKey);
+    const human = thread?.state.human ?? null;
+    return {
+      current: thread?.state.current ?? null,
+      humanActive: human !== null && human.endReason === null,
+    };
+  }
+
+  async #save(threadKey: string, memory: ThreadMemoryRecord, windowSize: number): Promise<void> {
+    // Memory: the store keeps what the window needs and no more (10 messages, 50 with Memory).
+    memory.window = memory.window.slice(-Math.min(Math.max(windowSize, 1), MAX_WINDOW_SIZE));
+    memory.updatedAt = this.#clock.now();
+    await this.#memory.save(threadKey, memory);
+  }
+}
+
+/** The reply's idempotency key follows from the message it answers, so a retried turn reuses it (C11). */
+export function replyKeyOf(inboundKey: string): string {
+  const key = `reply:${inboundKey}`;
+  return key.length <= 512 ? key : `reply:${createHash("sha256").update(inboundKey).digest("base64url")}`;
+}
+
+export { LOW_CONFIDENCE };

@@ -1,0 +1,12 @@
+import type { LanguageCode } from "./language.js";
+
+/**
+ * Every message the product itself writes (handoff and follow-up notices, contact details, errors, tone
+ * openers) comes from here, translated. The i18next implementation is `createProductMessages` in ../i18n.
+ */
+export type ProductMessageKey = string;
+
+export interface ProductMessages {
+  t(language: LanguageCode, key: ProductMessageKey, values?: Record<string, string | number>): string;
+  dir(language: LanguageCode): "ltr" | "rtl";
+}

@@ -1,0 +1,64 @@
+import type { LanguageCode } from "./language.js";
+import type { WindowMessage } from "./responder.js";
+import type { EnchantmentState } from "./turn-context.js";
+
+/**
+ * The assistant's memory of one thread: the context window, the conversation's language, the
+ * responder's flow state and each enchantment's state. Kept apart from the billing store on purpose:
+ * it changes on every message and holds message texts, and the billing file must stay small
+ * (ARCHITECTURE.md "Known limits"); it keeps only what the largest window needs (Memory: 50 messages).
+ */
+export interface ThreadMemoryRecord {
+  /** The conversation's language as Polyglot decided it (null until a message had one). */
+  language: LanguageCode | null;
+  /** Recent messages, oldest first; at most MAX_WINDOW_SIZE. */
+  window: WindowMessage[];
+  /** The responder's state and the conversation it belongs to (a new conversation starts afresh). */
+  responder: { conversationId: string; state: Record<string, unknown> } | null;
+  enchantments: Record<string, EnchantmentState>;
+  /** Keys of the latest inbound messages that got a delivered reply (C11: never answer twice). */
+  answered: string[];
+  /** Set while something other than the responder holds the conversation (a human agent). */
+  handledBy: { by: string; conversationId: string } | null;
+  updatedAt: number;
+}
+
+export interface ThreadMemory {
+  load(threadKey: string): Promise<ThreadMemoryRecord | undefined>;
+  /** Resolves once the record is durable (for the file implementation). */
+  save(threadKey: string, record: ThreadMemoryRecord): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Memory's window (COUNTING.md catalog: "50 messages instead of 10"). */
+export const DEFAULT_WINDOW_SIZE = 10;
+export const MAX_WINDOW_SIZE = 50;
+/** How many answered keys a thread remembers; platforms retry within minutes, not hundreds of messages. */
+export const ANSWERED_KEYS_KEPT = 200;
+
+export function emptyThreadMemory(now: number): ThreadMemoryRecord {
+  return {
+    language: null,
+    window: [],
+    responder: null,
+    enchantments: {},
+    answered: [],
+    handledBy: null,
+    updatedAt: now,
+  };
+}
+
+/** In-process memory (tests, `lutin chat`): records are copied in and out so callers cannot alias them. */
+export function createInMemoryThreadMemory(): ThreadMemory {
+  const records = new Map<string, string>();
+  return {
+    async load(threadKey) {
+      const text = records.get(threadKey);
+      return text === undefined ? undefined : (JSON.parse(text) as ThreadMemoryRecord);
+    },
+    async save(threadKey, record) {
+      records.set(threadKey, JSON.stringify(record));
+    },
+    async close() {},
+  };
+}
