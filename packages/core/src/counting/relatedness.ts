@@ -46,6 +46,16 @@ const NEW_SUBJECT_PHRASES = [
   "altra domanda",
   "outra pergunta",
   "andere vraag",
+  "inne pytanie",
+  "coś innego",
+  "başka bir sorum",
+  "başka bir konu",
+  "سؤال آخر",
+  "موضوع آخر",
+  "另一个问题",
+  "别的问题",
+  "別の質問",
+  "話は変わりますが",
 ];
 
 /** Words that carry no topic; everything else counts toward "same subject". */
@@ -65,18 +75,37 @@ const STOP_WORDS = new Set(
   ).split(" "),
 );
 
+/** Chinese and Japanese write without spaces: a run of these characters is many words, not one. */
+const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+/** About two characters make a word in Chinese and Japanese. */
+const CHARACTERS_PER_UNSPACED_WORD = 2;
+
+function wordCount(text: string): number {
+  let count = 0;
+  for (const token of text.split(/\s+/u)) {
+    if (token.length === 0) continue;
+    count += UNSPACED_SCRIPT.test(token) ? Math.ceil(token.length / CHARACTERS_PER_UNSPACED_WORD) : 1;
+  }
+  return count;
+}
+
 /** Up to three words, greetings, thanks, "ok", order or ticket numbers: always related (C6). */
 export function isShortReply(text: string): boolean {
   const trimmed = text.trim();
   if (trimmed.length === 0) return true;
   if (/^[#\d\s\-/.:A-Z]{1,24}$/.test(trimmed) && /\d/.test(trimmed)) return true;
-  return trimmed.split(/\s+/u).length <= 3;
+  return wordCount(trimmed) <= 3;
 }
 
 function topicWords(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])
-    .filter((word) => word.length > 2 && !STOP_WORDS.has(word))
-    .map((word) => word.slice(0, 5));
+  const words: string[] = [];
+  for (const token of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    if (UNSPACED_SCRIPT.test(token)) {
+      // Character pairs stand in for words: "退货政策" shares "退货" with "我想退货".
+      for (let index = 0; index + 1 < token.length; index++) words.push(token.slice(index, index + 2));
+    } else if (token.length > 2 && !STOP_WORDS.has(token)) words.push(token.slice(0, 5));
+  }
+  return words;
 }
 
 /**
@@ -85,7 +114,7 @@ function topicWords(text: string): string[] {
  */
 export function createDefaultRelatednessDetector(): RelatednessDetector {
   return {
-    version: "default@1",
+    version: "default@2",
     decide({ text, previous }) {
       if (isShortReply(text)) return { related: true, score: 0.95 };
       const lower = text.toLowerCase();
@@ -94,7 +123,8 @@ export function createDefaultRelatednessDetector(): RelatednessDetector {
       const words = topicWords(text);
       const shared = words.filter((word) => earlier.has(word)).length;
       if (shared > 0) return { related: true, score: Math.min(0.95, 0.6 + 0.1 * shared) };
-      const looksLikeQuestion = text.includes("?") || text.includes("？") || words.length >= 4;
+      const looksLikeQuestion =
+        text.includes("?") || text.includes("？") || text.includes("؟") || words.length >= 4;
       if (looksLikeQuestion && earlier.size > 0) return { related: false, score: 0.25 };
       return RELATED_ON_DOUBT;
     },

@@ -58,11 +58,50 @@ const RESOLUTION_PHRASES = [
   "probleem opgelost",
   "het werkt nu",
   "is opgelost",
+  // pl
+  "problem rozwiązany",
+  "problem został rozwiązany",
+  "już działa",
+  "teraz działa",
+  "sprawa załatwiona",
+  // tr
+  "sorun çözüldü",
+  "sorunum çözüldü",
+  "şimdi çalışıyor",
+  "artık çalışıyor",
+  "halloldu",
+  // ar
+  "تم حل المشكلة",
+  "تم الحل",
+  "انحلت المشكلة",
+  "يعمل الآن",
+  "اشتغل الآن",
+  // zh
+  "问题解决了",
+  "问题已解决",
+  "已经解决了",
+  "现在可以了",
+  "现在好了",
+  // ja
+  "解決しました",
+  "解決できました",
+  "直りました",
+  "動くようになりました",
+  "問題なくなりました",
 ];
 
-/** A negation just before the phrase ("it's not resolved", "pas résolu") cancels it. */
-const NEGATION_BEFORE =
-  /(?:\bnot|n't|\bnever|\bpas|\bjamais|\bno|\bnicht|\bnon|\bniet|\bnão)\W*(?:\w+\W+)?$/u;
+/**
+ * A negation just before the phrase ("it's not resolved", "pas résolu", "nie działa", "لم يتم حل",
+ * "还没 …") cancels it. Turkish and Japanese negate inside the verb, so their phrases never match negated.
+ */
+const NEGATION_BEFORE = new RegExp(
+  [
+    String.raw`(?:\bnot|n't|\bnever|\bpas|\bjamais|\bno|\bnicht|\bnon|\bniet|\bnão|\bnie|\bwcale)\W*(?:\w+\W+)?$`,
+    String.raw`(?:^|\s)(?:لم|لا|ما|ليس)\s*\S*\s*$`,
+    "(?:没有|没|未|不|还没|還沒)\\s*$",
+  ].join("|"),
+  "u",
+);
 
 function normalize(text: string): string {
   return text.normalize("NFC").toLowerCase().replace(/[’`]/g, "'").replace(/\s+/g, " ");
@@ -70,7 +109,7 @@ function normalize(text: string): string {
 
 export function createDefaultResolutionDetector(): ResolutionDetector {
   return {
-    version: "default@1",
+    version: "default@2",
     isResolution(text) {
       const normalized = normalize(text);
       for (const phrase of RESOLUTION_PHRASES) {
