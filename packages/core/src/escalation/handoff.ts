@@ -1,0 +1,165 @@
+import type { Emotion } from "../assistant/emotion.js";
+import type { LanguageCode } from "../assistant/language.js";
+import type { WindowMessage } from "../assistant/responder.js";
+
+export const PRIORITIES = ["urgent", "high", "normal", "low"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** Why the assistant escalated (issue 4, "When to escalate"). */
+export type EscalationReason = "asked_for_human" | "repeated_frustration" | "low_confidence" | "tenant_rule";
+
+export type HandoffStatus = "pending" | "accepted" | "follow_up" | "ended";
+
+/**
+ * The guide's HandoffRequest: a customer waiting for a live agent. Its life is a small state machine
+ * (applyHandoffEvent): offered to the available agents, taken by exactly one (atomic claim), requeued if
+ * that agent disconnects, and turned into a follow-up task when nobody takes it in time.
+ */
+export interface HandoffRequest {
+  id: string;
+  tenant: string;
+  channel: string;
+  thread: string;
+  threadKey: string;
+  conversationId: string;
+  reason: EscalationReason;
+  language: LanguageCode;
+  emotion: Emotion;
+  priority: Priority;
+  summary: string;
+  lastMessages: WindowMessage[];
+  createdAt: number;
+  /** Nobody accepted by then → follow-up task. Reset when a requeue offers it again. */
+  deadline: number;
+  status: HandoffStatus;
+  /** Every agent it was ever offered to. */
+  offeredTo: string[];
+  /** Agents who may accept it now. */
+  candidates: string[];
+  declinedBy: string[];
+  /** Agents who disconnected while it was offered to them or while they had it. */
+  leftBy: string[];
+  acceptedBy: string | null;
+  acceptedAt: number | null;
+  /** Why it became a follow-up task. */
+  followUpReason: "timeout" | "no_agent_left" | null;
+  endedAt: number | null;
+  endReason: "closed" | "resolved" | null;
+  history: Array<{ at: number; event: HandoffEvent["type"]; agent?: string; result: HandoffResult }>;
+}
+
+export type HandoffEvent =
+  | { type: "accept"; agent: string; at: number }
+  | { type: "decline"; agent: string; at: number }
+  | { type: "disconnect"; agent: string; at: number }
+  /** An agent became available while the request waits: it is offered to them too. */
+  | { type: "agent-available"; agent: string; at: number }
+  /** Time passes: past the deadline a pending request becomes a follow-up task. */
+  | { type: "tick"; at: number }
+  | { type: "end"; agent: string; at: number; how: "closed" | "resolved" };
+
+export type HandoffResult =
+  | "accepted"
+  | "already_taken"
+  | "not_offered"
+  | "declined"
+  | "offered"
+  | "requeued"
+  | "follow_up"
+  | "ended"
+  | "ignored";
+
+export interface HandoffTransition {
+  request: HandoffRequest;
+  result: HandoffResult;
+}
+
+/**
+ * One event applied to one request; pure, so the escalation service can apply events one at a time per
+ * request (the atomic claim) and tests can replay any interleaving.
+ */
+export function applyHandoffEvent(
+  request: HandoffRequest,
+  event: HandoffEvent,
+  options: { acceptTimeoutMs: number },
+): HandoffTransition {
+  const next = structuredClone(request);
+  const result = transition(next, event, options.acceptTimeoutMs);
+  next.history.push({
+    at: event.at,
+    event: event.type,
+    ...("agent" in event ? { agent: event.agent } : {}),
+    result,
+  });
+  return { request: next, result };
+}
+
+function transition(request: HandoffRequest, event: HandoffEvent, acceptTimeoutMs: number): HandoffResult {
+  const toFollowUp = (reason: "timeout" | "no_agent_left"): HandoffResult => {
+    request.status = "follow_up";
+    request.followUpReason = reason;
+    request.candidates = [];
+    return "follow_up";
+  };
+  switch (event.type) {
+    case "accept": {
+      if (request.status === "accepted" || request.status === "ended")
+        return request.acceptedBy === event.agent ? "ignored" : "already_taken";
+      if (request.status !== "pending") return "already_taken";
+      if (!request.candidates.includes(event.agent)) return "not_offered";
+      if (event.at > request.deadline) return toFollowUp("timeout");
+      request.status = "accepted";
+      request.acceptedBy = event.agent;
+      request.acceptedAt = event.at;
+      request.candidates = [];
+      return "accepted";
+    }
+    case "decline": {
+      if (request.status !== "pending" || !request.candidates.includes(event.agent)) return "ignored";
+      request.candidates = request.candidates.filter((agent) => agent !== event.agent);
+      request.declinedBy.push(event.agent);
+      return request.candidates.length === 0 ? toFollowUp("no_agent_left") : "declined";
+    }
+    case "disconnect": {
+      if (request.status === "pending" && request.candidates.includes(event.agent)) {
+        request.candidates = request.candidates.filter((agent) => agent !== event.agent);
+        request.leftBy.push(event.agent);
+        return request.candidates.length === 0 ? toFollowUp("no_agent_left") : "ignored";
+      }
+      if (request.status === "accepted" && request.acceptedBy === event.agent) {
+        request.status = "pending";
+        // The agent who had it left mid-handoff: offer it again to the others who have not said no.
+        request.leftBy.push(event.agent);
+        request.acceptedBy = null;
+        request.acceptedAt = null;
+        request.candidates = request.offeredTo.filter(
+          (agent) => !request.declinedBy.includes(agent) && !request.leftBy.includes(agent),
+        );
+        if (request.candidates.length === 0) return toFollowUp("no_agent_left");
+        request.deadline = event.at + acceptTimeoutMs;
+        return "requeued";
+      }
+      return "ignored";
+    }
+    case "agent-available": {
+      if (request.status !== "pending") return "ignored";
+      if (request.candidates.includes(event.agent) || request.declinedBy.includes(event.agent))
+        return "ignored";
+      request.candidates.push(event.agent);
+      if (!request.offeredTo.includes(event.agent)) request.offeredTo.push(event.agent);
+      return "offered";
+    }
+    case "tick": {
+      if (request.status === "pending" && event.at > request.deadline) return toFollowUp("timeout");
+      if (request.status === "pending" && request.candidates.length === 0) return toFollowUp("no_agent_left");
+      return "ignored";
+    }
+    case "end": {
+      if (request.status !== "accepted" || request.acceptedBy !== event.agent) return "ignored";
+      request.status = "ended";
+      request.endedAt = event.at;
+      request.endReason = event.how;
+      return "ended";
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { asksForHuman } from "./human-request.js";
+
+describe("asking for a human, in the 12 languages", () => {
+  const asks: Record<string, string[]> = {
+    en: ["Can I talk to a human please?", "I want a real person", "LIVE AGENT"],
+    fr: ["Je veux parler à un humain", "je voudrais parler a un conseiller svp"],
+    es: ["Quiero hablar con una persona", "¿Puedo hablar con un agente?"],
+    de: ["Ich möchte mit einem Menschen sprechen", "Bitte mit einem Mitarbeiter verbinden"],
+    it: ["Vorrei parlare con un operatore"],
+    pt: ["Quero falar com um atendente"],
+    nl: ["Kan ik met een medewerker praten?"],
+    pl: ["Chcę porozmawiać z konsultantem"],
+    tr: ["Müşteri temsilcisi ile görüşmek istiyorum"],
+    ar: ["أريد التحدث مع موظف"],
+    zh: ["转人工", "我要人工客服"],
+    ja: ["オペレーターと話したいです"],
+  };
+  for (const [language, texts] of Object.entries(asks))
+    it(`recognises a request for a person in ${language}`, () => {
+      for (const text of texts) expect(asksForHuman(text), text).toBe(true);
+    });
+
+  it("ignores a negated request and ordinary questions", () => {
+    for (const text of [
+      "I don't need to talk to a human",
+      "pas besoin de parler à un humain",
+      "Where is my order?",
+      "Quel est votre numéro de téléphone ?",
+      "我的订单在哪里",
+    ])
+      expect(asksForHuman(text), text).toBe(false);
+  });
+});
