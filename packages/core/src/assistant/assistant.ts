@@ -51,8 +51,18 @@ export interface AssistantOptions {
   memory?: ThreadMemory;
   clock?: Clock;
   logger?: Logger;
+  /**
+   * Who decides about a conversation an enchantment handed over (Escalation's handoffs): whether it is
+   * still held (the customer's message is relayed, the assistant stays quiet) or was released.
+   */
+  takeovers?: TakeoverRouter;
   /** The responder's time budget per message; past it the customer gets the apology message. Default 10 s. */
   responderTimeoutMs?: number;
+}
+
+export interface TakeoverRouter {
+  /** `holder` is what the enchantment put in `context.handledBy`. */
+  route(holder: string, event: InboundEvent, conversation: ConversationRecord): Promise<"held" | "released">;
 }
 
 /**
@@ -168,19 +178,17 @@ export class Assistant {
       return outcome("duplicate", placed.conversation);
     // C11: a duplicate whose first attempt never got a reply out (delivery failed, process died) is
     // answered now: the key was recorded by counting, the reply was not.
-    const thread = await this.#threadState(threadKey);
-    const conversation = placed.conversation ?? thread.current;
+    const conversation = placed.conversation ?? (await this.#currentConversation(threadKey));
     if (!memory.window.some((message) => message.key === event.key))
       memory.window.push({ from: "customer", text: event.text ?? "", at: event.at, key: event.key });
 
-    const heldByHuman =
-      thread.humanActive ||
-      (memory.handledBy !== null &&
-        conversation !== null &&
-        memory.handledBy.conversationId === conversation.id);
-    if (heldByHuman) {
-      await this.#save(threadKey, memory, MAX_WINDOW_SIZE);
-      return outcome("silent", conversation);
+    const holder = memory.handledBy;
+    if (holder !== null && conversation !== null && holder.conversationId === conversation.id) {
+      const routed = (await this.#options.takeovers?.route(holder.by, event, conversation)) ?? "held";
+      if (routed === "held") {
+        await this.#save(threadKey, memory, MAX_WINDOW_SIZE);
+        return outcome("silent", conversation);
+      }
     }
     memory.handledBy = null;
 
@@ -377,16 +385,9 @@ export class Assistant {
     return settings ?? parseAssistantTenant({ id });
   }
 
-  /** The thread's AI conversation and whether a human agent holds it now (C10: the assistant stays quiet). */
-  async #threadState(
-    threadKey: string,
-  ): Promise<{ current: ConversationRecord | null; humanActive: boolean }> {
-    const thread = await this.#options.store.getThread(threadKey);
-    const human = thread?.state.human ?? null;
-    return {
-      current: thread?.state.current ?? null,
-      humanActive: human !== null && human.endReason === null,
-    };
+  /** The thread's current AI conversation (for a duplicate, whose result carries none). */
+  async #currentConversation(threadKey: string): Promise<ConversationRecord | null> {
+    return (await this.#options.store.getThread(threadKey))?.state.current ?? null;
   }
 
   async #save(threadKey: string, memory: ThreadMemoryRecord, windowSize: number): Promise<void> {

@@ -1,0 +1,50 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { DAY, ManualClock } from "../clock.js";
+import { openFileThreadMemory, THREAD_MEMORY_FILE_NAME } from "./file-thread-memory.js";
+import { emptyThreadMemory } from "./thread-memory.js";
+
+const directories: string[] = [];
+afterEach(async () => {
+  for (const directory of directories.splice(0)) await rm(directory, { recursive: true, force: true });
+});
+async function directory() {
+  const path = await mkdtemp(join(tmpdir(), "lutin-memory-"));
+  directories.push(path);
+  return path;
+}
+
+describe("thread memory in a durable file", () => {
+  it("keeps what was saved across a reopen, and forgets threads idle past the retention", async () => {
+    const dataDir = await directory();
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const memory = await openFileThreadMemory({ dataDir, clock, retentionMs: 2 * DAY });
+    const record = {
+      ...emptyThreadMemory(clock.now()),
+      language: "fr" as const,
+      window: [{ from: "customer" as const, text: "Bonjour", at: 1 }],
+    };
+    await memory.save("a", record);
+    clock.advance(DAY);
+    await memory.save("b", emptyThreadMemory(clock.now()));
+    await memory.close();
+
+    const reopened = await openFileThreadMemory({ dataDir, clock });
+    expect(await reopened.load("a")).toEqual(record);
+    clock.advance(1.5 * DAY);
+    const later = await openFileThreadMemory({ dataDir, clock, retentionMs: 2 * DAY });
+    expect(await later.load("a")).toBeUndefined();
+    expect(await later.load("b")).toBeDefined();
+  });
+
+  it("refuses a file that is not its own, naming the file and the fix", async () => {
+    const dataDir = await directory();
+    await writeFile(join(dataDir, THREAD_MEMORY_FILE_NAME), '{"hello":1}');
+    await expect(openFileThreadMemory({ dataDir })).rejects.toThrow(
+      /thread-memory\.json.*not a lutingenie-thread-memory file/,
+    );
+    expect(await readFile(join(dataDir, THREAD_MEMORY_FILE_NAME), "utf8")).toBe('{"hello":1}');
+  });
+});
