@@ -31,6 +31,8 @@ export interface CoreHandle {
    * (EVENT_INVALID, …) when the event is not acceptable; the adapter answers its platform accordingly.
    */
   receive(event: InboundEventInput): Promise<TurnOutcome>;
+  /** Present when Escalation runs: what agents do from this channel. */
+  readonly desk?: AgentDesk;
 }
 
 export interface OutboundMessage {
@@ -87,21 +89,54 @@ export interface DeliveryFailure {
   detail: string;
 }
 
-/** Agents' side of a channel (issue 4 fills it in: Slack channel, Teams channel, web console). */
+/** Agents' side of a channel (Slack channel, Teams channel, web console): handoffs and live chats. */
 export interface AgentChannel {
-  postHandoffRequest(request: AgentChannelPost): Promise<DeliveryResult>;
-  relayToAgent(message: AgentChannelPost): Promise<DeliveryResult>;
+  /** Posts something agents must see: a new handoff request, its update ("taken by Ana"), a customer's message. */
+  post(post: AgentChannelPost): Promise<DeliveryResult>;
 }
 
-/** The tenant's follow-up thread (issue 4). */
+/** The tenant's follow-up thread: one post per task, then its updates. */
 export interface FollowUpChannel {
-  postFollowUp(task: AgentChannelPost): Promise<DeliveryResult>;
+  postFollowUp(post: AgentChannelPost): Promise<DeliveryResult>;
 }
 
-/** A message for agents: plain text plus structured fields the channel may render richly. */
+export type AgentChannelPostKind =
+  | "handoff_requested"
+  | "handoff_taken"
+  | "handoff_withdrawn"
+  | "customer_message"
+  | "handoff_ended"
+  | "follow_up_created"
+  | "follow_up_updated";
+
+/** A message for agents: plain text plus structured fields the channel may render richly (Block Kit, cards). */
 export interface AgentChannelPost {
+  kind: AgentChannelPostKind;
   tenant: string;
+  /** Idempotency key of the post: posting the same key twice must not show it twice. */
   key: string;
+  /** The handoff request or follow-up task it is about. */
+  ref: string;
+  /** The agents it is meant for (a handoff's candidates, its holder); empty = every agent of the tenant on the channel. */
+  agents: string[];
   text: string;
   fields: Record<string, string>;
 }
+
+/**
+ * What agents do, for adapters that host them (they get it in `CoreHandle.desk`): presence, accepting a
+ * handoff (the atomic claim), writing to the customer, ending the handoff, and working follow-up tasks.
+ */
+export interface AgentDesk {
+  reportPresence(tenant: string, agent: string, presence: { isOnline: boolean; via: string }): Promise<void>;
+  setActive(tenant: string, agent: string, isActive: boolean): Promise<void>;
+  accept(handoffId: string, agent: string): Promise<DeskResult>;
+  decline(handoffId: string, agent: string): Promise<DeskResult>;
+  reply(handoffId: string, agent: string, text: string, key: string): Promise<DeskResult>;
+  end(handoffId: string, agent: string, how: "closed" | "resolved"): Promise<DeskResult>;
+  assignFollowUp(followUpId: string, agent: string): Promise<DeskResult>;
+  completeFollowUp(followUpId: string, agent: string): Promise<DeskResult>;
+}
+
+/** `ok: false` carries what to tell the agent ("taken by Bob", "no longer pending"). */
+export type DeskResult = { ok: true } | { ok: false; problem: string };

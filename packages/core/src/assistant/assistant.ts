@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type {
+  AgentDesk,
   ChannelAdapter,
   CoreHandle,
   DeliveryResult,
@@ -13,6 +14,7 @@ import {
   type InboundEvent,
   type InboundEventInput,
   MAX_TEXT_LENGTH,
+  type Origin,
   parseInboundEvent,
   threadKeyOf,
 } from "../events/inbound-event.js";
@@ -21,6 +23,7 @@ import type { Store } from "../store/store.js";
 import { KeyedQueue } from "../util/keyed-queue.js";
 import type { EnchantmentPolicy } from "./enabled-enchantments.js";
 import { defineEnchantment, type Enchantment, orderEnchantments, runEnchantments } from "./enchantment.js";
+import type { LanguageCode } from "./language.js";
 import type { ProductMessages } from "./product-messages.js";
 import { LOW_CONFIDENCE, type Responder, type ResponderReply } from "./responder.js";
 import { type AssistantTenant, parseAssistantTenant } from "./tenant-profile.js";
@@ -56,8 +59,22 @@ export interface AssistantOptions {
    * still held (the customer's message is relayed, the assistant stays quiet) or was released.
    */
   takeovers?: TakeoverRouter;
+  /** What agents do from channels that host them (Escalation's service); handed to adapters in their CoreHandle. */
+  desk?: AgentDesk;
   /** The responder's time budget per message; past it the customer gets the apology message. Default 10 s. */
   responderTimeoutMs?: number;
+}
+
+export interface ThreadMessage {
+  tenant: string;
+  channel: string;
+  thread: string;
+  /** Idempotency key of the message (an agent's message id, or a notice's derived key). */
+  key: string;
+  text: string;
+  from: "agent" | "system";
+  language: LanguageCode;
+  origin?: Origin;
 }
 
 export interface TakeoverRouter {
@@ -109,7 +126,98 @@ export class Assistant {
         hint: "give each adapter its own channel name",
       });
     this.#adapters.set(adapter.channel, adapter);
-    return { receive: (event) => this.receive(adapter, event) };
+    const desk = this.#options.desk;
+    return { receive: (event) => this.receive(adapter, event), ...(desk === undefined ? {} : { desk }) };
+  }
+
+  /** Every connected adapter. */
+  adapters(): ChannelAdapter[] {
+    return [...this.#adapters.values()];
+  }
+
+  /** The adapter that serves a channel, for messages that start outside a turn (agents, notices). */
+  adapterFor(channel: string): ChannelAdapter | undefined {
+    return this.#adapters.get(channel);
+  }
+
+  /**
+   * Sends a message to a customer's thread outside a customer turn — an agent's reply (counted as the
+   * human conversation's activity, C10) or a notice (a system message, never counted, C9) — and places
+   * it in counting once the channel confirmed it (C7). Runs in the thread's turn order (C12).
+   */
+  sendToThread(message: ThreadMessage): Promise<DeliveryResult> {
+    const threadKey = threadKeyOf(message);
+    return this.#threads.run(threadKey, async () => {
+      const adapter = this.#adapters.get(message.channel);
+      if (adapter === undefined)
+        return {
+          ok: false,
+          reason: "unreachable",
+          retryable: false,
+          detail: `no adapter serves channel "${message.channel}"`,
+        };
+      let result: DeliveryResult;
+      try {
+        result = await adapter.send({
+          tenant: message.tenant,
+          thread: message.thread,
+          key: message.key,
+          text: message.text,
+          language: message.language,
+          direction: this.#options.messages.dir(message.language),
+        });
+      } catch (error) {
+        result = {
+          ok: false,
+          reason: "unreachable",
+          retryable: true,
+          detail: String(errorFields(error).reason),
+        };
+      }
+      if (!result.ok) return result;
+      const at = this.#clock.now();
+      await this.#options.counter.ingestEvent({
+        key: message.key,
+        tenant: message.tenant,
+        channel: message.channel,
+        thread: message.thread,
+        kind: "message",
+        from: message.from,
+        origin: message.origin ?? "live",
+        at,
+        receivedAt: at,
+        text: message.text,
+      });
+      const memory = (await this.#memory.load(threadKey)) ?? emptyThreadMemory(at);
+      memory.window.push({ from: message.from, text: message.text, at, key: message.key });
+      await this.#save(threadKey, memory, MAX_WINDOW_SIZE);
+      return result;
+    });
+  }
+
+  /** Places an event that needs no answer (a handoff, an agent's close or resolve) in the thread's turn order. */
+  recordEvent(input: InboundEventInput): Promise<TurnOutcome> {
+    const event = parseInboundEvent({ ...input, receivedAt: input.receivedAt ?? this.#clock.now() });
+    return this.#threads.run(threadKeyOf(event), async () => {
+      const placed = await this.#options.counter.ingestEvent(event);
+      return {
+        status: placed.status === "processed" ? "placed" : placed.status,
+        conversation: placed.conversation,
+        reply: null,
+        reading: null,
+        enchantments: [],
+      };
+    });
+  }
+
+  /** Ends the hold an enchantment put on a thread (a handoff that is over), so the assistant answers again. */
+  release(threadKey: string): Promise<void> {
+    return this.#threads.run(threadKey, async () => {
+      const memory = await this.#memory.load(threadKey);
+      if (memory === undefined || memory.handledBy === null) return;
+      memory.handledBy = null;
+      await this.#save(threadKey, memory, MAX_WINDOW_SIZE);
+    });
   }
 
   /** Connects and starts every adapter. */
@@ -195,7 +303,14 @@ export class Assistant {
     const tenant = await this.#tenant(event.tenant);
     const enabled = await this.#options.policy(tenant, event.at);
     const context = this.#context(tenant, event, conversation, memory, enabled);
-    const ran = this.#enchantments.filter((enchantment) => enabled.has(enchantment.name));
+    // Enabled enchantments run; the others run their `whenDisabled` fallback, if they have one.
+    const ran = this.#enchantments.flatMap((enchantment): Enchantment[] => {
+      if (enabled.has(enchantment.name)) return [enchantment];
+      const fallback = enchantment.whenDisabled;
+      return fallback === undefined
+        ? []
+        : [{ ...enchantment, name: `${enchantment.name}:off`, run: fallback.bind(enchantment) }];
+    });
 
     if (tooLong > 0) {
       context.reply = {
@@ -244,14 +359,19 @@ export class Assistant {
         channel: event.channel,
         thread: event.thread,
         kind: "message",
-        from: "assistant",
+        from: context.reply.notice === true ? "system" : "assistant",
         origin: event.origin,
         at: context.clock.now(),
         receivedAt: context.clock.now(),
         text: reply.text,
       });
       counted = booked.conversation ?? counted;
-      memory.window.push({ from: "assistant", text: reply.text, at: this.#clock.now(), key: reply.key });
+      memory.window.push({
+        from: context.reply.notice === true ? "system" : "assistant",
+        text: reply.text,
+        at: this.#clock.now(),
+        key: reply.key,
+      });
       memory.answered = [...memory.answered, event.key].slice(-ANSWERED_KEYS_KEPT);
     }
     await this.#save(threadKey, memory, context.windowSize);

@@ -18,6 +18,11 @@ export interface Enchantment {
    */
   readonly order?: number;
   run(context: TurnContext, next: () => Promise<void>): Promise<void>;
+  /**
+   * Optional: what tenants without this enchantment get instead, in the same place of the chain (without
+   * Escalation, a customer asking for a person gets the contact details and business hours).
+   */
+  whenDisabled?(context: TurnContext, next: () => Promise<void>): Promise<void>;
 }
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,47}$/;
@@ -31,6 +36,8 @@ export function defineEnchantment(enchantment: Enchantment): Enchantment {
   if (typeof enchantment?.version !== "string" || !VERSION_PATTERN.test(enchantment.version))
     problems.push(`version "${String(enchantment?.version)}" must be a semantic version like 1.0.0`);
   if (typeof enchantment?.run !== "function") problems.push("run(context, next) must be a function");
+  if (enchantment?.whenDisabled !== undefined && typeof enchantment.whenDisabled !== "function")
+    problems.push("whenDisabled, when given, must be a function");
   if (enchantment?.order !== undefined && !Number.isFinite(enchantment.order))
     problems.push("order must be a finite number");
   if (problems.length > 0)

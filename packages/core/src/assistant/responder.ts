@@ -42,6 +42,11 @@ export interface ResponderReply {
   topic?: string | undefined;
   /** The responder already wrote the reply in the customer's tone (an LLM told so): no tone opener is added. */
   toned?: boolean;
+  /**
+   * A product notice (handoff, follow-up, contact details), not an answer: delivered as a system message,
+   * so it never counts (C9) — a customer who only got notices before a handoff counts 0 AI (C10).
+   */
+  notice?: boolean;
   /** Buttons to offer with the reply (Quick Replies). */
   actions?: Array<{ label: string; value: string }>;
 }

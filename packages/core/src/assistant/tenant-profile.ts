@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LutinError } from "../errors.js";
+import { weeklyHoursSchema } from "../escalation/business-hours.js";
 import { SUPPORTED_LANGUAGES } from "./language.js";
 
 /**
@@ -25,6 +26,12 @@ export const assistantTenantSchema = z
       })
       .strict()
       .default({}),
+    /** When agents work, in `timeZone`; outside them nobody is available (Escalation). Absent = always. */
+    businessHours: weeklyHoursSchema.optional(),
+    /** Words or phrases that always escalate (a tenant rule: "lawsuit", "cancel my contract"). */
+    escalationKeywords: z.array(z.string().min(2)).default([]),
+    /** Channels that host the tenant's follow-up thread; default: every adapter that can host one. */
+    followUpChannels: z.array(z.string()).default([]),
     /** Enchantments the tenant turned off although its plan includes them. */
     disabledEnchantments: z.array(z.string()).default([]),
     /** Third-party enchantments (by name) the tenant turned on. */

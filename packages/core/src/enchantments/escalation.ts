@@ -1,0 +1,114 @@
+import { defineEnchantment, type Enchantment } from "../assistant/enchantment.js";
+import { LOW_CONFIDENCE } from "../assistant/responder.js";
+import type { TurnContext } from "../assistant/turn-context.js";
+import type { WeeklyHours } from "../escalation/business-hours.js";
+import { isOpenAt, nextOpening } from "../escalation/business-hours.js";
+import type { EscalationService } from "../escalation/escalation-service.js";
+import type { EscalationReason } from "../escalation/handoff.js";
+import { asksForHuman, foldForMatching } from "../escalation/human-request.js";
+
+export interface EscalationOptions {
+  service: EscalationService;
+  /** Frustrated messages in a row that escalate. Default 2 ("repeated frustration"). */
+  frustrationThreshold?: number;
+  /** "I don't know" replies in a row that escalate. Default 2. */
+  lowConfidenceThreshold?: number;
+  /** Formats business hours for the contact message (Polyglot's formatter by default). */
+  formatHours?: (hours: WeeklyHours, language: TurnContext["language"], timeZone: string) => string;
+}
+
+interface EscalationState {
+  conversationId?: string;
+  lowConfidenceInRow?: number;
+}
+
+/**
+ * Escalation: the customer asks for a person, is frustrated again, the responder did not know twice in a
+ * row, or a tenant rule matched → the EscalationService checks who is available and either hands off
+ * live or creates a follow-up task. Without Escalation (`whenDisabled`), a customer asking for a person
+ * gets the tenant's contact details and business hours instead.
+ */
+export function escalation(options: EscalationOptions): Enchantment {
+  const frustrationThreshold = options.frustrationThreshold ?? 2;
+  const lowConfidenceThreshold = options.lowConfidenceThreshold ?? 2;
+
+  const reasonBefore = (context: TurnContext): EscalationReason | null => {
+    if (asksForHuman(context.text)) return "asked_for_human";
+    if (context.signals.frustratedInRow >= frustrationThreshold) return "repeated_frustration";
+    const folded = foldForMatching(context.text);
+    if (context.tenant.escalationKeywords.some((keyword) => folded.includes(foldForMatching(keyword))))
+      return "tenant_rule";
+    return null;
+  };
+
+  const handOver = async (context: TurnContext, reason: EscalationReason) => {
+    const decision = await options.service.escalate(context, reason);
+    context.reply = decision.reply;
+    context.handledBy = decision.holder;
+  };
+
+  return defineEnchantment({
+    name: "escalation",
+    version: "1.0.0",
+    order: 300,
+    async run(context, next) {
+      const state = context.stateOf("escalation") as EscalationState;
+      if (state.conversationId !== context.conversation?.id) {
+        state.conversationId = context.conversation?.id;
+        state.lowConfidenceInRow = 0;
+      }
+      const reason = reasonBefore(context);
+      if (reason !== null) {
+        state.lowConfidenceInRow = 0;
+        return handOver(context, reason);
+      }
+      await next();
+      const reply = context.reply;
+      if (reply === null || reply.notice === true) return;
+      state.lowConfidenceInRow = reply.confidence < LOW_CONFIDENCE ? (state.lowConfidenceInRow ?? 0) + 1 : 0;
+      if (state.lowConfidenceInRow >= lowConfidenceThreshold) {
+        state.lowConfidenceInRow = 0;
+        await handOver(context, "low_confidence");
+      }
+    },
+    async whenDisabled(context, next) {
+      if (!asksForHuman(context.text)) return next();
+      context.reply = {
+        text: contactText(context, options),
+        confidence: 1,
+        source: "escalation:contact",
+        notice: true,
+        toned: true,
+      };
+    },
+  });
+}
+
+function contactText(context: TurnContext, options: EscalationOptions): string {
+  const tenant = context.tenant;
+  const contact = [tenant.contact.email, tenant.contact.phone, tenant.contact.url]
+    .filter((part) => part !== undefined)
+    .join(" · ");
+  const hours =
+    tenant.businessHours === undefined
+      ? ""
+      : (options.formatHours?.(tenant.businessHours, context.language, tenant.timeZone) ?? "");
+  let text = context.t("contact.details", {
+    contact: contact.length > 0 ? contact : "—",
+    hours: hours.length > 0 ? hours : "—",
+  });
+  const now = context.clock.now();
+  if (tenant.businessHours !== undefined && !isOpenAt(tenant.businessHours, tenant.timeZone, now)) {
+    const opening = nextOpening(tenant.businessHours, tenant.timeZone, now);
+    if (opening !== null) {
+      const when = new Intl.DateTimeFormat(context.language, {
+        weekday: "long",
+        hour: "2-digit",
+        minute: "2-digit",
+        timeZone: tenant.timeZone,
+      }).format(opening);
+      text = `${text} ${context.t("contact.closedNow", { nextOpening: when })}`;
+    }
+  }
+  return text;
+}

@@ -1,0 +1,799 @@
+import { createHash } from "node:crypto";
+import type { AgentChannelPost, AgentDesk, DeskResult } from "../adapters/channel-adapter.js";
+import type { Assistant, TakeoverRouter } from "../assistant/assistant.js";
+import type { LanguageCode } from "../assistant/language.js";
+import type { ProductMessages } from "../assistant/product-messages.js";
+import type { ResponderReply, WindowMessage } from "../assistant/responder.js";
+import type { AssistantTenant } from "../assistant/tenant-profile.js";
+import type { TurnContext } from "../assistant/turn-context.js";
+import { type Clock, systemClock } from "../clock.js";
+import type { ConversationRecord } from "../counting/conversation.js";
+import type { InboundEvent } from "../events/inbound-event.js";
+import { threadKeyOf } from "../events/inbound-event.js";
+import { errorFields, type Logger, silentLogger } from "../logging/logger.js";
+import { KeyedQueue } from "../util/keyed-queue.js";
+import { type Agent, availableAgents, DEFAULT_PRESENCE_TTL_MS, isOnline, type Presence } from "./agents.js";
+import type { EscalationStore } from "./escalation-store.js";
+import type { CustomerFollowUp } from "./follow-up.js";
+import {
+  applyHandoffEvent,
+  type EscalationReason,
+  type HandoffEvent,
+  type HandoffRequest,
+} from "./handoff.js";
+import { followUpLabels, topicOf } from "./labels.js";
+import { followUpPriority } from "./priority.js";
+
+export interface EscalationServiceOptions {
+  store: EscalationStore;
+  messages: ProductMessages;
+  /** The assistant settings of a tenant (business hours, time zone, follow-up channels). */
+  tenants: (tenant: string) => Promise<AssistantTenant>;
+  /** Rank of the tenant's plan now (for follow-up priority); null when unknown. */
+  planRank?: (tenant: string, at: number) => Promise<number | null>;
+  clock?: Clock;
+  logger?: Logger;
+  /** Nobody accepted a handoff by then → follow-up task. Default 2 minutes. */
+  acceptTimeoutMs?: number;
+  /** Presence not refreshed for this long counts as offline. Default 90 s. */
+  presenceTtlMs?: number;
+  /** How often `start()` checks deadlines and presence. Default 1 s. */
+  tickIntervalMs?: number;
+}
+
+/** What the escalation enchantment gets back: the notice for the customer, and the hold on the thread. */
+export interface EscalationDecision {
+  reply: ResponderReply;
+  /** Set for a live handoff: the assistant stays quiet while the handoff holds. */
+  holder: string | null;
+  handoff: HandoffRequest | null;
+  followUp: CustomerFollowUp | null;
+}
+
+const HOLDER_PREFIX = "handoff:";
+
+/**
+ * The guide's Escalation Power: check agent availability first; hand off in real time when someone can
+ * take it (HandoffRequest, first to accept wins); create an organised follow-up task when nobody can.
+ * Every change to a handoff goes through its own queue, so two agents accepting at once are applied one
+ * after the other and exactly one wins (the atomic claim).
+ */
+export class EscalationService implements TakeoverRouter, AgentDesk {
+  readonly #options: EscalationServiceOptions;
+  readonly #store: EscalationStore;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #acceptTimeoutMs: number;
+  readonly #presenceTtlMs: number;
+  readonly #presence = new Map<string, Presence>();
+  readonly #queue = new KeyedQueue();
+  #assistant: Assistant | null = null;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(options: EscalationServiceOptions) {
+    this.#options = options;
+    this.#store = options.store;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? silentLogger;
+    this.#acceptTimeoutMs = options.acceptTimeoutMs ?? 120_000;
+    this.#presenceTtlMs = options.presenceTtlMs ?? DEFAULT_PRESENCE_TTL_MS;
+  }
+
+  /** The assistant that delivers to customers and counts (they refer to each other; this closes the loop). */
+  attach(assistant: Assistant): void {
+    this.#assistant = assistant;
+  }
+
+  /** Posts follow-up tasks left unposted by a crash, then checks deadlines and presence every second. */
+  async start(): Promise<void> {
+    await this.flushOutbox();
+    this.#timer = setInterval(() => {
+      this.tick().catch((error: unknown) => this.#logger.error("escalation tick failed", errorFields(error)));
+    }, this.#options.tickIntervalMs ?? 1_000);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.#queue.idle();
+  }
+
+  // ── agents ──────────────────────────────────────────────────────────────
+
+  async putAgent(agent: Agent): Promise<void> {
+    await this.#store.putAgent(agent);
+  }
+
+  async agentsOf(tenant: string): Promise<Array<Agent & { isOnline: boolean }>> {
+    const now = this.#clock.now();
+    return (await this.#store.listAgents(tenant)).map((agent) => ({
+      ...agent,
+      isOnline: isOnline(this.#presence.get(presenceKey(tenant, agent.id)), now, this.#presenceTtlMs),
+    }));
+  }
+
+  async reportPresence(
+    tenant: string,
+    agent: string,
+    presence: { isOnline: boolean; via: string },
+  ): Promise<void> {
+    const key = presenceKey(tenant, agent);
+    const now = this.#clock.now();
+    const wasOnline = isOnline(this.#presence.get(key), now, this.#presenceTtlMs);
+    this.#presence.set(key, { ...presence, seenAt: now });
+    if (wasOnline && !presence.isOnline) await this.#agentLeft(tenant, agent);
+    if (!wasOnline && presence.isOnline) await this.#agentArrived(tenant, agent);
+  }
+
+  async setActive(tenant: string, agentId: string, isActive: boolean): Promise<void> {
+    const agent = (await this.#store.listAgents(tenant)).find((candidate) => candidate.id === agentId);
+    if (agent === undefined) return;
+    await this.#store.putAgent({ ...agent, isActive });
+    if (!isActive) await this.#agentLeft(tenant, agentId);
+    else if (
+      isOnline(this.#presence.get(presenceKey(tenant, agentId)), this.#clock.now(), this.#presenceTtlMs)
+    )
+      await this.#agentArrived(tenant, agentId);
+  }
+
+  // ── the decision (called by the escalation enchantment, inside the customer's turn) ──────────
+
+  async escalate(context: TurnContext, reason: EscalationReason): Promise<EscalationDecision> {
+    const tenant = context.tenant;
+    const now = this.#clock.now();
+    const conversationId = context.conversation?.id ?? "";
+    const threadKey = threadKeyOf(context.event);
+    const load = await this.#load(tenant.id);
+    const candidates = availableAgents({
+      agents: await this.#store.listAgents(tenant.id),
+      presence: this.#tenantPresence(tenant.id),
+      load,
+      now,
+      presenceTtlMs: this.#presenceTtlMs,
+      businessHours: tenant.businessHours,
+      timeZone: tenant.timeZone,
+      language: context.language,
+    });
+    const transcript = context.window.slice(-20);
+    const priority = followUpPriority({
+      emotion: context.emotionReading,
+      frustratedInRow: context.signals.frustratedInRow,
+      text: transcript.map((message) => message.text).join("\n"),
+      waitedMs: now - (context.conversation?.openedAt ?? now),
+      planRank: (await this.#options.planRank?.(tenant.id, now)) ?? null,
+    });
+    const notice = (key: "handoff.connecting" | "followUp.created", source: string): ResponderReply => ({
+      text: context.t(key),
+      confidence: 1,
+      source,
+      notice: true,
+      toned: true,
+    });
+
+    // The guide's key point: never offer a live connection when nobody can take it.
+    if (candidates.length > 0) {
+      const id = `handoff_${digest(threadKey, context.event.key)}`;
+      const request: HandoffRequest = (await this.#store.getHandoff(id)) ?? {
+        id,
+        tenant: tenant.id,
+        channel: context.event.channel,
+        thread: context.event.thread,
+        threadKey,
+        conversationId,
+        reason,
+        language: context.language,
+        emotion: context.emotion,
+        priority: priority.priority,
+        summary: summaryOf(transcript),
+        lastMessages: transcript,
+        createdAt: now,
+        deadline: now + this.#acceptTimeoutMs,
+        status: "pending",
+        offeredTo: candidates.map((agent) => agent.id),
+        candidates: candidates.map((agent) => agent.id),
+        declinedBy: [],
+        leftBy: [],
+        acceptedBy: null,
+        acceptedAt: null,
+        followUpReason: null,
+        endedAt: null,
+        endReason: null,
+        history: [],
+      };
+      await this.#store.putHandoff(request);
+      const posted = await this.#postToAgents(
+        request,
+        "handoff_requested",
+        request.candidates,
+        handoffText(request),
+      );
+      if (posted > 0)
+        return {
+          reply: notice("handoff.connecting", "escalation:handoff"),
+          holder: `${HOLDER_PREFIX}${id}`,
+          handoff: request,
+          followUp: null,
+        };
+      // No agents' channel took the request: nobody would see it, so it is a follow-up task after all.
+      await this.#store.putHandoff({
+        ...request,
+        status: "follow_up",
+        followUpReason: "no_agent_left",
+        candidates: [],
+      });
+    }
+    const followUp = await this.#createFollowUp({
+      id: `followup_${digest(threadKey, context.event.key)}`,
+      tenant: tenant.id,
+      channel: context.event.channel,
+      thread: context.event.thread,
+      threadKey,
+      conversationId,
+      handoffId: null,
+      transcript,
+      topic: context.reply?.topic ?? null,
+      language: context.language,
+      emotion: context.emotion,
+      reason,
+      priority,
+      now,
+    });
+    return {
+      reply: notice("followUp.created", "escalation:follow-up"),
+      holder: null,
+      handoff: null,
+      followUp,
+    };
+  }
+
+  // ── while handed off ──────────────────────────────────────────────────────
+
+  async route(
+    holder: string,
+    event: InboundEvent,
+    _conversation: ConversationRecord,
+  ): Promise<"held" | "released"> {
+    if (!holder.startsWith(HOLDER_PREFIX)) return "held";
+    const request = await this.#store.getHandoff(holder.slice(HOLDER_PREFIX.length));
+    if (request === undefined || (request.status !== "pending" && request.status !== "accepted"))
+      return "released";
+    const audience =
+      request.status === "accepted" && request.acceptedBy !== null
+        ? [request.acceptedBy]
+        : request.candidates;
+    await this.#postToAgents(
+      request,
+      "customer_message",
+      audience,
+      event.text ?? "",
+      `${request.id}:${event.key}`,
+    );
+    return "held";
+  }
+
+  // ── agents' actions (AgentDesk) ─────────────────────────────────────────────
+
+  accept(handoffId: string, agent: string): Promise<DeskResult> {
+    return this.#apply(
+      handoffId,
+      { type: "accept", agent, at: this.#clock.now() },
+      async (request, result) => {
+        if (result === "accepted") {
+          await this.#assistantOrThrow().recordEvent({
+            key: `${request.id}:accepted:${agent}`,
+            tenant: request.tenant,
+            channel: request.channel,
+            thread: request.thread,
+            kind: "handoff",
+            from: "agent",
+            at: this.#clock.now(),
+          });
+          const name = (await this.#agent(request.tenant, agent))?.name ?? agent;
+          await this.#notifyCustomer(request, `${request.id}:joined:${agent}`, "handoff.agentJoined", {
+            agent: name,
+          });
+          await this.#postToAgents(request, "handoff_taken", request.offeredTo, `Taken by ${name}`);
+          return { ok: true };
+        }
+        if (result === "already_taken") {
+          const holder =
+            request.acceptedBy === null ? null : await this.#agent(request.tenant, request.acceptedBy);
+          return { ok: false, problem: `already taken by ${holder?.name ?? "another agent"}` };
+        }
+        if (result === "follow_up") {
+          await this.#toFollowUp(request);
+          return { ok: false, problem: "too late: the request became a follow-up task" };
+        }
+        return {
+          ok: false,
+          problem: result === "not_offered" ? "this request was not offered to you" : "no longer pending",
+        };
+      },
+    );
+  }
+
+  decline(handoffId: string, agent: string): Promise<DeskResult> {
+    return this.#apply(
+      handoffId,
+      { type: "decline", agent, at: this.#clock.now() },
+      async (request, result) => {
+        if (result === "follow_up") await this.#toFollowUp(request);
+        return result === "ignored" ? { ok: false, problem: "no longer pending" } : { ok: true };
+      },
+    );
+  }
+
+  async reply(handoffId: string, agent: string, text: string, key: string): Promise<DeskResult> {
+    const request = await this.#store.getHandoff(handoffId);
+    if (request === undefined) return { ok: false, problem: "unknown handoff" };
+    if (request.status !== "accepted" || request.acceptedBy !== agent)
+      return { ok: false, problem: "you do not hold this conversation" };
+    // C10: the agent's first delivered message counts the human conversation.
+    const delivered = await this.#assistantOrThrow().sendToThread({
+      tenant: request.tenant,
+      channel: request.channel,
+      thread: request.thread,
+      key,
+      text,
+      from: "agent",
+      language: request.language,
+    });
+    return delivered.ok
+      ? { ok: true }
+      : { ok: false, problem: `not delivered to the customer: ${delivered.detail}` };
+  }
+
+  end(handoffId: string, agent: string, how: "closed" | "resolved"): Promise<DeskResult> {
+    return this.#apply(
+      handoffId,
+      { type: "end", agent, at: this.#clock.now(), how },
+      async (request, result) => {
+        if (result !== "ended") return { ok: false, problem: "you do not hold this conversation" };
+        const assistant = this.#assistantOrThrow();
+        await this.#notifyCustomer(request, `${request.id}:left`, "handoff.agentLeft", {
+          agent: (await this.#agent(request.tenant, agent))?.name ?? agent,
+        });
+        // C3 / C4: closing ends the conversation for good; resolving lets a related follow-up reopen it.
+        await assistant.recordEvent({
+          key: `${request.id}:${how}`,
+          tenant: request.tenant,
+          channel: request.channel,
+          thread: request.thread,
+          kind: how === "closed" ? "close" : "resolve",
+          from: "agent",
+          at: this.#clock.now(),
+        });
+        await assistant.release(request.threadKey);
+        await this.#postToAgents(
+          request,
+          "handoff_ended",
+          request.offeredTo,
+          how === "closed" ? "Closed" : "Resolved",
+        );
+        return { ok: true };
+      },
+    );
+  }
+
+  async assignFollowUp(followUpId: string, agent: string): Promise<DeskResult> {
+    return this.#updateFollowUp(followUpId, agent, (task) => {
+      if (task.status === "done") return "already done";
+      task.status = "assigned";
+      task.assignee = agent;
+      return null;
+    });
+  }
+
+  async completeFollowUp(followUpId: string, agent: string): Promise<DeskResult> {
+    return this.#updateFollowUp(followUpId, agent, (task) => {
+      if (task.status === "done") return "already done";
+      task.status = "done";
+      task.assignee ??= agent;
+      return null;
+    });
+  }
+
+  listFollowUps(tenant: string): Promise<CustomerFollowUp[]> {
+    return this.#store.listFollowUps(tenant);
+  }
+
+  listHandoffs(tenant: string): Promise<HandoffRequest[]> {
+    return this.#store.listHandoffs(tenant);
+  }
+
+  // ── time ─────────────────────────────────────────────────────────────────
+
+  /** Deadlines (no agent accepted in time → follow-up) and presence that stopped being refreshed. */
+  async tick(now: number = this.#clock.now()): Promise<void> {
+    for (const [key, presence] of this.#presence) {
+      if (presence.isOnline && !isOnline(presence, now, this.#presenceTtlMs)) {
+        this.#presence.set(key, { ...presence, isOnline: false });
+        const [tenant, agent] = key.split("\u0000") as [string, string];
+        await this.#agentLeft(tenant, agent);
+      }
+    }
+    for (const request of await this.#store.listHandoffs()) {
+      if (request.status !== "pending") continue;
+      await this.#apply(request.id, { type: "tick", at: now }, async (updated, result) => {
+        if (result === "follow_up") await this.#toFollowUp(updated);
+        return { ok: true };
+      });
+    }
+  }
+
+  /** Posts the follow-up tasks that were stored but not yet posted (a crash between the two). */
+  async flushOutbox(): Promise<void> {
+    for (const task of await this.#store.listFollowUps())
+      if (task.postedAt === null) await this.#postFollowUp(task);
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────────
+
+  #apply(
+    handoffId: string,
+    event: HandoffEvent,
+    after: (
+      request: HandoffRequest,
+      result: ReturnType<typeof applyHandoffEvent>["result"],
+    ) => Promise<DeskResult>,
+  ): Promise<DeskResult> {
+    return this.#queue.run(handoffId, async () => {
+      const current = await this.#store.getHandoff(handoffId);
+      if (current === undefined) return { ok: false, problem: "unknown handoff" };
+      const { request, result } = applyHandoffEvent(current, event, {
+        acceptTimeoutMs: this.#acceptTimeoutMs,
+      });
+      await this.#store.putHandoff(request);
+      return after(request, result);
+    });
+  }
+
+  async #agentLeft(tenant: string, agent: string): Promise<void> {
+    for (const request of await this.#store.listHandoffs(tenant)) {
+      const involved =
+        (request.status === "pending" && request.candidates.includes(agent)) ||
+        (request.status === "accepted" && request.acceptedBy === agent);
+      if (!involved) continue;
+      await this.#apply(
+        request.id,
+        { type: "disconnect", agent, at: this.#clock.now() },
+        async (updated, result) => {
+          if (result === "follow_up") await this.#toFollowUp(updated);
+          if (result === "requeued") {
+            await this.#notifyCustomer(
+              updated,
+              `${updated.id}:requeued:${updated.history.length}`,
+              "handoff.connecting",
+              {},
+            );
+            await this.#postToAgents(updated, "handoff_requested", updated.candidates, handoffText(updated));
+          }
+          return { ok: true };
+        },
+      );
+    }
+  }
+
+  async #agentArrived(tenant: string, agentId: string): Promise<void> {
+    const agent = await this.#agent(tenant, agentId);
+    if (agent === undefined || !agent.isActive) return;
+    for (const request of await this.#store.listHandoffs(tenant)) {
+      if (request.status !== "pending") continue;
+      await this.#apply(
+        request.id,
+        { type: "agent-available", agent: agentId, at: this.#clock.now() },
+        async (updated, result) => {
+          if (result === "offered")
+            await this.#postToAgents(updated, "handoff_requested", [agentId], handoffText(updated));
+          return { ok: true };
+        },
+      );
+    }
+  }
+
+  /** A handoff nobody took: the customer is told, a task is created, and the assistant answers again. */
+  async #toFollowUp(request: HandoffRequest): Promise<void> {
+    const now = this.#clock.now();
+    await this.#createFollowUp({
+      id: `followup_${digest(request.threadKey, request.id)}`,
+      tenant: request.tenant,
+      channel: request.channel,
+      thread: request.thread,
+      threadKey: request.threadKey,
+      conversationId: request.conversationId,
+      handoffId: request.id,
+      transcript: request.lastMessages,
+      topic: null,
+      language: request.language,
+      emotion: request.emotion,
+      reason: request.reason,
+      priority: {
+        ...followUpPriority({
+          emotion: { emotion: request.emotion, score: request.priority === "urgent" ? 0.9 : 0.5, cues: [] },
+          frustratedInRow: 0,
+          text: request.lastMessages.map((message) => message.text).join("\n"),
+          waitedMs: now - request.createdAt,
+          planRank: (await this.#options.planRank?.(request.tenant, now)) ?? null,
+        }),
+      },
+      now,
+    });
+    await this.#postToAgents(
+      request,
+      "handoff_withdrawn",
+      request.offeredTo,
+      "No longer waiting: it became a follow-up task",
+    );
+    const assistant = this.#assistantOrThrow();
+    await this.#notifyCustomer(
+      request,
+      `${request.id}:follow-up`,
+      "handoff.noAgentAccepted",
+      {},
+      "followUp.created",
+    );
+    await assistant.release(request.threadKey);
+  }
+
+  async #createFollowUp(input: {
+    id: string;
+    tenant: string;
+    channel: string;
+    thread: string;
+    threadKey: string;
+    conversationId: string;
+    handoffId: string | null;
+    transcript: WindowMessage[];
+    topic: string | null;
+    language: LanguageCode;
+    emotion: CustomerFollowUp["emotion"];
+    reason: EscalationReason;
+    priority: ReturnType<typeof followUpPriority>;
+    now: number;
+  }): Promise<CustomerFollowUp> {
+    // Idempotent: a retried turn or a restart mid-creation finds the task instead of making a second one.
+    const existing = await this.#store.getFollowUp(input.id);
+    if (existing !== undefined) {
+      if (existing.postedAt === null) await this.#postFollowUp(existing);
+      return existing;
+    }
+    const texts = input.transcript
+      .filter((message) => message.from === "customer")
+      .map((message) => message.text);
+    const task: CustomerFollowUp = {
+      id: input.id,
+      tenant: input.tenant,
+      channel: input.channel,
+      thread: input.thread,
+      threadKey: input.threadKey,
+      conversationId: input.conversationId,
+      handoffId: input.handoffId,
+      contact: `${input.channel}:${input.thread}`,
+      transcript: input.transcript,
+      summary: summaryOf(input.transcript),
+      topic: topicOf(input.topic, texts),
+      labels: followUpLabels({
+        topic: input.topic,
+        texts,
+        language: input.language,
+        emotion: input.emotion,
+        channel: input.channel,
+        reason: input.reason,
+      }),
+      priority: input.priority.priority,
+      priorityReasons: input.priority.reasons,
+      language: input.language,
+      emotion: input.emotion,
+      reason: input.reason,
+      status: "open",
+      assignee: null,
+      createdAt: input.now,
+      updatedAt: input.now,
+      postedAt: null,
+      history: [{ at: input.now, status: "open", by: null }],
+    };
+    // Stored first (durably), posted second: a crash in between leaves it in the outbox, never lost.
+    await this.#store.putFollowUp(task);
+    await this.#postFollowUp(task);
+    return task;
+  }
+
+  async #postFollowUp(task: CustomerFollowUp): Promise<void> {
+    const assistant = this.#assistantOrThrow();
+    const tenant = await this.#options.tenants(task.tenant);
+    const channels = tenant.followUpChannels.length > 0 ? tenant.followUpChannels : undefined;
+    const post: AgentChannelPost = {
+      kind: "follow_up_created",
+      tenant: task.tenant,
+      key: `${task.id}:created`,
+      ref: task.id,
+      agents: [],
+      text: followUpText(task),
+      fields: {
+        priority: task.priority,
+        labels: task.labels.join(", "),
+        contact: task.contact,
+        language: task.language,
+        status: task.status,
+      },
+    };
+    let posted = false;
+    for (const adapter of assistant.adapters()) {
+      if (adapter.followUps === undefined) continue;
+      if (channels !== undefined && !channels.includes(adapter.channel)) continue;
+      const result = await adapter.followUps.postFollowUp(post).catch((error: unknown) => ({
+        ok: false as const,
+        reason: "unreachable" as const,
+        retryable: true,
+        detail: String(errorFields(error).reason),
+      }));
+      if (result.ok) posted = true;
+      else
+        this.#logger.warn("follow-up task not posted; it stays in the outbox", {
+          channel: adapter.channel,
+          task: task.id,
+          detail: result.detail,
+        });
+    }
+    if (posted) await this.#store.putFollowUp({ ...task, postedAt: this.#clock.now() });
+  }
+
+  async #updateFollowUp(
+    id: string,
+    agent: string,
+    change: (task: CustomerFollowUp) => string | null,
+  ): Promise<DeskResult> {
+    return this.#queue.run(id, async () => {
+      const task = await this.#store.getFollowUp(id);
+      if (task === undefined) return { ok: false, problem: "unknown follow-up task" };
+      const problem = change(task);
+      if (problem !== null) return { ok: false, problem };
+      task.updatedAt = this.#clock.now();
+      task.history.push({ at: task.updatedAt, status: task.status, by: agent });
+      await this.#store.putFollowUp(task);
+      await this.#postToFollowUpChannels(task);
+      return { ok: true };
+    });
+  }
+
+  async #postToFollowUpChannels(task: CustomerFollowUp): Promise<void> {
+    for (const adapter of this.#assistantOrThrow().adapters()) {
+      await adapter.followUps
+        ?.postFollowUp({
+          kind: "follow_up_updated",
+          tenant: task.tenant,
+          key: `${task.id}:${task.history.length}`,
+          ref: task.id,
+          agents: [],
+          text: `${task.status}${task.assignee === null ? "" : ` · ${task.assignee}`}`,
+          fields: { status: task.status, assignee: task.assignee ?? "" },
+        })
+        .catch(() => undefined);
+    }
+  }
+
+  /** Posts to the agents' channels of the given agents; returns how many channels took it. */
+  async #postToAgents(
+    request: HandoffRequest,
+    kind: AgentChannelPost["kind"],
+    audience: readonly string[],
+    text: string,
+    key = `${request.id}:${kind}:${request.history.length}`,
+  ): Promise<number> {
+    const assistant = this.#assistantOrThrow();
+    const agents = await this.#store.listAgents(request.tenant);
+    const channels = new Set(
+      agents.filter((agent) => audience.includes(agent.id)).flatMap((agent) => agent.channels),
+    );
+    let posted = 0;
+    for (const channel of channels) {
+      const desk = assistant.adapterFor(channel)?.agents;
+      if (desk === undefined) continue;
+      const result = await desk
+        .post({
+          kind,
+          tenant: request.tenant,
+          key,
+          ref: request.id,
+          agents: [...audience],
+          text,
+          fields: {
+            priority: request.priority,
+            language: request.language,
+            emotion: request.emotion,
+            reason: request.reason,
+            customerChannel: request.channel,
+            status: request.status,
+            ...(request.acceptedBy === null ? {} : { acceptedBy: request.acceptedBy }),
+          },
+        })
+        .catch((error: unknown) => ({ ok: false as const, detail: String(errorFields(error).reason) }));
+      if (result.ok) posted++;
+      else
+        this.#logger.warn("agents' channel refused a post", {
+          channel,
+          handoff: request.id,
+          kind,
+          detail: result.detail,
+        });
+    }
+    return posted;
+  }
+
+  async #notifyCustomer(
+    request: HandoffRequest,
+    key: string,
+    message: "handoff.agentJoined" | "handoff.agentLeft" | "handoff.connecting" | "handoff.noAgentAccepted",
+    values: Record<string, string>,
+    then?: "followUp.created",
+  ): Promise<void> {
+    const messages = this.#options.messages;
+    const text = [
+      messages.t(request.language, message, values),
+      ...(then === undefined ? [] : [messages.t(request.language, then)]),
+    ].join(" ");
+    const result = await this.#assistantOrThrow().sendToThread({
+      tenant: request.tenant,
+      channel: request.channel,
+      thread: request.thread,
+      key,
+      text,
+      from: "system",
+      language: request.language,
+    });
+    if (!result.ok)
+      this.#logger.warn("customer notice not delivered", { handoff: request.id, detail: result.detail });
+  }
+
+  async #load(tenant: string): Promise<Map<string, number>> {
+    const load = new Map<string, number>();
+    for (const request of await this.#store.listHandoffs(tenant))
+      if (request.status === "accepted" && request.acceptedBy !== null)
+        load.set(request.acceptedBy, (load.get(request.acceptedBy) ?? 0) + 1);
+    return load;
+  }
+
+  #tenantPresence(tenant: string): Map<string, Presence> {
+    const presence = new Map<string, Presence>();
+    for (const [key, value] of this.#presence) {
+      const [owner, agent] = key.split("\u0000") as [string, string];
+      if (owner === tenant) presence.set(agent, value);
+    }
+    return presence;
+  }
+
+  async #agent(tenant: string, id: string): Promise<Agent | undefined> {
+    return (await this.#store.listAgents(tenant)).find((agent) => agent.id === id);
+  }
+
+  #assistantOrThrow(): Assistant {
+    if (this.#assistant === null) throw new Error("EscalationService.attach(assistant) was not called");
+    return this.#assistant;
+  }
+}
+
+function presenceKey(tenant: string, agent: string): string {
+  return `${tenant}\u0000${agent}`;
+}
+
+function digest(...parts: string[]): string {
+  return createHash("sha256").update(parts.join("\u0000")).digest("base64url").slice(0, 20);
+}
+
+/** The customer's last questions, for the agent's first glance (no more than 280 characters). */
+function summaryOf(transcript: readonly WindowMessage[]): string {
+  const asked = transcript
+    .filter((message) => message.from === "customer")
+    .map((message) => message.text.trim());
+  const summary = asked.slice(-3).join(" / ");
+  return summary.length > 280 ? `${summary.slice(0, 279)}…` : summary;
+}
+
+function handoffText(request: HandoffRequest): string {
+  return `New ${request.priority} request (${request.language}, ${request.emotion}): ${request.summary}`;
+}
+
+function followUpText(task: CustomerFollowUp): string {
+  return `Follow-up [${task.priority}] ${task.labels.join(" ")}\n${task.summary}`;
+}
