@@ -1,0 +1,45 @@
+import { LutinError } from "../errors.js";
+
+/**
+ * eld ships its n-gram database in four sizes. Bigger databases read short texts a little better but
+ * cost far more memory once parsed (resident memory of a fresh Node process after loading, measured by
+ * bench/language.bench.ts: extra-small ≈ 85 MB, small ≈ 147 MB, medium ≈ 189 MB, large ≈ 379 MB).
+ */
+export const ELD_DATABASE_SIZES = ["extrasmall", "small", "medium", "large"] as const;
+export type EldDatabaseSize = (typeof ELD_DATABASE_SIZES)[number];
+
+/** The version of the eld package this code was written and measured against (checked by a test). */
+export const ELD_VERSION = "2.1.0";
+
+/** The slice of eld's API the detector uses. */
+export interface EldInstance {
+  detect(text: string): { language: string; getScores(): Record<string, number> };
+  setLanguageSubset(languages: string[] | false): unknown;
+}
+
+export async function loadEld(size: EldDatabaseSize): Promise<EldInstance> {
+  if (!(ELD_DATABASE_SIZES as readonly string[]).includes(size)) {
+    throw new LutinError("CONFIG_INVALID", `unknown eld database size "${String(size)}"`, {
+      hint: `set language detector option "database" to one of ${ELD_DATABASE_SIZES.join(", ")}`,
+      details: { field: "database", value: size },
+    });
+  }
+  try {
+    // Loaded on demand: the database is tens of megabytes once parsed, and a process that never
+    // detects languages (the CLI's usage report, a store migration) should not pay for it.
+    const { eld } = await import("eld");
+    const instance = eld.newInstance();
+    // eld types its export as "static or dynamic entry"; the package root is the dynamic one.
+    if (!("load" in instance) || typeof instance.load !== "function") {
+      throw new Error("eld's dynamic entry did not provide load()");
+    }
+    await instance.load(size);
+    return instance;
+  } catch (cause) {
+    throw new LutinError("CONFIG_INVALID", `could not load the eld "${size}" language database`, {
+      hint: "reinstall dependencies (npm install) so that the eld package is present in node_modules",
+      details: { field: "database", value: size },
+      cause,
+    });
+  }
+}
