@@ -2,8 +2,10 @@ import { LutinError } from "../errors.js";
 
 /**
  * eld ships its n-gram database in four sizes. Bigger databases read short texts a little better but
- * cost far more memory once parsed (resident memory of a fresh Node process after loading, measured by
- * bench/language.bench.ts: extra-small ≈ 85 MB, small ≈ 147 MB, medium ≈ 189 MB, large ≈ 379 MB).
+ * cost far more memory once parsed. Resident memory added to a fresh Node process by creating the
+ * detector and detecting once (bench/language.bench.ts; it varies between runs): extra-small ≈ 45–55 MB,
+ * small ≈ 100–145 MB, medium ≈ 180 MB, large ≈ 380 MB. Only the two smaller ones stay under the
+ * 150 MB budget, and `small` only just.
  */
 export const ELD_DATABASE_SIZES = ["extrasmall", "small", "medium", "large"] as const;
 export type EldDatabaseSize = (typeof ELD_DATABASE_SIZES)[number];
