@@ -19,7 +19,29 @@ export interface EldInstance {
   setLanguageSubset(languages: string[] | false): unknown;
 }
 
-export async function loadEld(size: EldDatabaseSize): Promise<EldInstance> {
+/**
+ * Loaded databases, shared by every detector with the same size and language subset: a server that
+ * creates one detector per tenant must not hold one copy of the database per tenant.
+ */
+const loaded = new Map<string, Promise<EldInstance>>();
+
+/** An eld instance with `size`'s database, restricted to `languages` (all of eld's 60 when null). */
+export function loadEld(size: EldDatabaseSize, languages: readonly string[] | null): Promise<EldInstance> {
+  const key = `${size}|${languages?.join(",") ?? "*"}`;
+  let instance = loaded.get(key);
+  if (instance === undefined) {
+    instance = loadFreshEld(size).then((fresh) => {
+      if (languages !== null) fresh.setLanguageSubset([...languages]);
+      return fresh;
+    });
+    // A failed load is not remembered: the next detector tries again (after `npm install`, say).
+    instance.catch(() => loaded.delete(key));
+    loaded.set(key, instance);
+  }
+  return instance;
+}
+
+async function loadFreshEld(size: EldDatabaseSize): Promise<EldInstance> {
   if (!(ELD_DATABASE_SIZES as readonly string[]).includes(size)) {
     throw new LutinError("CONFIG_INVALID", `unknown eld database size "${String(size)}"`, {
       hint: `set language detector option "database" to one of ${ELD_DATABASE_SIZES.join(", ")}`,

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { LanguageDetector } from "../assistant/language.js";
 import { LutinError } from "../errors.js";
@@ -50,6 +51,30 @@ describe("text with no language", () => {
     "#A12-889 / 2024-05-03",
   ])("%j → null, not reliable", (text) => {
     expect(detector.detect(text)).toEqual({ language: null, confidence: 0, reliable: false });
+  });
+
+  it("gives no language to any mix of digits, punctuation, emoji, order numbers and spaces (property)", () => {
+    const piece = fc.constantFrom(
+      "#",
+      "12345",
+      "-",
+      "/",
+      "?!",
+      "…",
+      "👍",
+      "🙏",
+      "😡",
+      "€",
+      "42,90",
+      "#A-88",
+      " ",
+      "\n",
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        expect(detector.detect(pieces.join(""))).toEqual({ language: null, confidence: 0, reliable: false });
+      }),
+    );
   });
 
   it("reads the words around links, e-mails and order numbers, not the links", () => {

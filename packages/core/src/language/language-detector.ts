@@ -50,8 +50,7 @@ export async function createLanguageDetector(
   const scriptsFirst = options.decideScriptsFirst ?? true;
   const courtesy = options.useCourtesyWords ?? true;
   const rule: LatinReliabilityRule = { ...DEFAULT_LATIN_RELIABILITY, ...options.latinReliability };
-  const eld = await loadEld(database);
-  if (restrict) eld.setLanguageSubset([...SUPPORTED_LANGUAGES]);
+  const eld = await loadEld(database, restrict ? SUPPORTED_LANGUAGES : null);
 
   const variant = [
     database,
