@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { decideByScript, profileScripts } from "./script-profile.js";
+import { stripNonLanguage } from "./strip-non-language.js";
+
+describe("stripNonLanguage", () => {
+  it.each([
+    ["Commande #12345 pas reçue", "Commande pas reçue"],
+    ["see https://example.com/a?b=1 please", "see please"],
+    ["write to jean.dupont@example.fr now", "write to now"],
+    ["<@U024BE7LH> hola", "hola"],
+    ["@marie bonjour", "bonjour"],
+    ["tracking 1Z999AA10123456784 missing", "tracking missing"],
+    ["order on shop.example.com failed", "order on failed"],
+  ])("%j → %j", (text, expected) => {
+    expect(stripNonLanguage(text)).toBe(expected);
+  });
+});
+
+describe("decideByScript", () => {
+  it("lets the script with most letters win, counting a CJK character double", () => {
+    expect(decideByScript(profileScripts("iPhoneの注文が届かない"))).toMatchObject({ language: "ja" });
+    expect(decideByScript(profileScripts("My order 订单"))).toMatchObject({ kind: "latin" });
+    expect(decideByScript(profileScripts("Bonjour مرحبا"))).toMatchObject({ kind: "latin" });
+    expect(decideByScript(profileScripts("12 ?"))).toEqual({ kind: "no-letters" });
+    expect(decideByScript(profileScripts("Привет"))).toEqual({ kind: "unsupported-script" });
+  });
+});

@@ -1,0 +1,24 @@
+/**
+ * What is removed before a message is read for its language: parts that are the same in every
+ * language and would only add noise (an order number or a link says nothing about the customer's
+ * language, and the n-grams of "https" or "gmail" lean towards English).
+ */
+const NON_LANGUAGE_PATTERNS: readonly RegExp[] = [
+  // Slack and Teams markup: <@U123>, <#C123|general>, <!here>, <https://…|label>, <at>Name</at>
+  /<[@#!][^>]*>/g,
+  /<at>[^<]*<\/at>/gi,
+  /<https?:[^>]*>/gi,
+  /\b(?:https?:\/\/|www\.)\S+/gi,
+  /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/gu,
+  // Bare domains ("example.com", "shop.fr/cart"): letters, a dot, a short top-level domain.
+  /\b[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:com|net|org|io|co|fr|de|es|it|pt|nl|pl|tr|uk|eu|be|ch|br|jp|cn)\b\S*/giu,
+  /(?:^|\s)@[\p{L}\p{N}._-]+/gu,
+  // Order numbers, tracking codes, amounts, dates: any token that contains a digit.
+  /[^\s]*\p{N}[^\s]*/gu,
+];
+
+export function stripNonLanguage(text: string): string {
+  let remaining = text;
+  for (const pattern of NON_LANGUAGE_PATTERNS) remaining = remaining.replace(pattern, " ");
+  return remaining.replace(/\s+/g, " ").trim();
+}
