@@ -141,7 +141,8 @@ export class KnowledgeBaseIndex {
  * Confidence of a hit, from what matched rather than from the raw BM25 score (whose scale changes with the
  * size of the knowledge base; the score only ranks the hits):
  *
- *   confidence = 0.6 × message coverage + 0.2 × phrase coverage + 0.2 × keyword match
+ *   support    = max(keyword match, phrase coverage)
+ *   confidence = 0.6 × message coverage × (0.5 + 0.5 × support) + 0.2 × phrase coverage + 0.2 × keyword match
  *
  * - message coverage: the share of the message's content words that the hit matched, each word weighted by
  *   its inverse phrase frequency ln(1 + N / (n + 0.5)) in this language's index. A known word that did not
@@ -151,7 +152,8 @@ export class KnowledgeBaseIndex {
  *   one shared word with a long question is not a strong match.
  * - keyword match: 1 when a matched word is one of the variant's curated keywords, which are the words
  *   that really name the topic ("refund"), unlike a question's incidental words ("temps" in "combien de
- *   temps prend un remboursement", which also means "weather").
+ *   temps prend un remboursement", which also means "weather"). Without one, the message coverage only
+ *   counts fully when the matched words cover the question ("support").
  *
  * Calibrated on the demo knowledge base (search-index.test.ts): close paraphrases of a question score above
  * 0.6, messages about something the base does not cover below 0.35 (LOW_CONFIDENCE).
@@ -188,7 +190,9 @@ export function confidenceOf(
   )
     ? 1
     : 0;
-  return round(0.6 * messageCoverage + 0.2 * phraseCoverage + 0.2 * keywordMatched);
+  // Without a keyword, words shared with a question count in proportion to how much of it they cover.
+  const support = Math.max(keywordMatched, phraseCoverage);
+  return round(0.6 * messageCoverage * (0.5 + 0.5 * support) + 0.2 * phraseCoverage + 0.2 * keywordMatched);
 }
 
 /**
