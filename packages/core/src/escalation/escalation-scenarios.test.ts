@@ -1,0 +1,327 @@
+import { describe, expect, it } from "vitest";
+import type {
+  AgentChannelPost,
+  ChannelAdapter,
+  DeliveryResult,
+  OutboundMessage,
+} from "../adapters/channel-adapter.js";
+import { Assistant } from "../assistant/assistant.js";
+import { fixedEnchantments } from "../assistant/enabled-enchantments.js";
+import type { ProductMessages } from "../assistant/product-messages.js";
+import type { Responder } from "../assistant/responder.js";
+import { type AssistantTenantInput, parseAssistantTenant } from "../assistant/tenant-profile.js";
+import { createBillingDirectory } from "../billing-directory.js";
+import { ManualClock, MINUTE } from "../clock.js";
+import { ConversationCounter } from "../counting/counter.js";
+import { escalation } from "../enchantments/escalation.js";
+import { DEFAULT_PLAN_CATALOG } from "../quota/catalog.js";
+import { createTenant } from "../quota/subscription.js";
+import { createMemoryStore } from "../store/memory-store.js";
+import { agentSchema } from "./agents.js";
+import { EscalationService } from "./escalation-service.js";
+import { createMemoryEscalationStore, type EscalationStore } from "./escalation-store.js";
+
+const MONDAY_10_UTC = Date.UTC(2026, 0, 12, 10, 0);
+
+const messages: ProductMessages = {
+  t: (_language, key, values) =>
+    values === undefined || Object.keys(values).length === 0 ? key : `${key} ${JSON.stringify(values)}`,
+  dir: () => "ltr",
+};
+
+/** The platform: customers' messages, agents' channel posts and the follow-up thread, all recorded. */
+class Platform implements ChannelAdapter {
+  readonly channel = "web";
+  readonly toCustomers: OutboundMessage[] = [];
+  readonly toAgents: AgentChannelPost[] = [];
+  readonly followUpPosts: AgentChannelPost[] = [];
+  followUpsDown = false;
+  async start() {}
+  async stop() {}
+  async send(message: OutboundMessage): Promise<DeliveryResult> {
+    this.toCustomers.push(message);
+    return { ok: true, deliveredAt: Date.now() };
+  }
+  readonly agents = {
+    post: async (post: AgentChannelPost): Promise<DeliveryResult> => {
+      this.toAgents.push(post);
+      return { ok: true, deliveredAt: Date.now() };
+    },
+  };
+  readonly followUps = {
+    postFollowUp: async (post: AgentChannelPost): Promise<DeliveryResult> => {
+      if (this.followUpsDown) return { ok: false, reason: "unreachable", retryable: true, detail: "down" };
+      this.followUpPosts.push(post);
+      return { ok: true, deliveredAt: Date.now() };
+    },
+  };
+}
+
+const knowsNothingAboutRefunds: Responder = {
+  name: "kb",
+  async respond(request) {
+    return request.text.includes("refund")
+      ? { text: "I don't know", confidence: 0.1, source: "kb:none" }
+      : { text: "We're open 9 to 6.", confidence: 0.9, source: "kb:hours" };
+  },
+};
+
+async function world(
+  options: { escalationOn?: boolean; tenant?: Partial<AssistantTenantInput>; store?: EscalationStore } = {},
+) {
+  const clock = new ManualClock(MONDAY_10_UTC);
+  const store = createMemoryStore();
+  await store.putTenant(
+    createTenant(
+      { id: "acme", plan: "professional", startedAt: MONDAY_10_UTC - 40 * 24 * 60 * MINUTE },
+      DEFAULT_PLAN_CATALOG,
+    ),
+  );
+  const counter = new ConversationCounter({
+    store,
+    clock,
+    billing: createBillingDirectory({ store, catalog: DEFAULT_PLAN_CATALOG }),
+  });
+  const tenant = parseAssistantTenant({
+    id: "acme",
+    timeZone: "Europe/Paris",
+    contact: { email: "help@acme.test" },
+    ...options.tenant,
+  });
+  const escalationStore = options.store ?? createMemoryEscalationStore();
+  const service = new EscalationService({
+    store: escalationStore,
+    messages,
+    clock,
+    tenants: async () => tenant,
+    planRank: async () => 20,
+    acceptTimeoutMs: 2 * MINUTE,
+  });
+  const platform = new Platform();
+  const assistant = new Assistant({
+    counter,
+    store,
+    clock,
+    responder: knowsNothingAboutRefunds,
+    messages,
+    enchantments: [escalation({ service })],
+    policy: fixedEnchantments(options.escalationOn === false ? [] : ["escalation"]),
+    tenants: () => tenant,
+    takeovers: service,
+    desk: service,
+  });
+  service.attach(assistant);
+  assistant.connect(platform);
+  let sequence = 0;
+  const say = (text: string, thread = "visitor-1") => {
+    clock.advance(5_000);
+    return assistant.receive(platform, {
+      key: `c${++sequence}`,
+      tenant: "acme",
+      thread,
+      from: "customer",
+      at: clock.now(),
+      text,
+    });
+  };
+  const addAgent = async (id: string, online: boolean, extra: Record<string, unknown> = {}) => {
+    await service.putAgent(agentSchema.parse({ id, tenant: "acme", name: id.toUpperCase(), ...extra }));
+    if (online) await service.reportPresence("acme", id, { isOnline: true, via: "web" });
+  };
+  const usage = async () => {
+    const rows = await store.listLedger({ tenant: "acme" });
+    const sum = (mode: string) =>
+      rows.filter((row) => row.mode === mode).reduce((total, row) => total + row.delta, 0);
+    return { ai: sum("ai"), human: sum("human") };
+  };
+  return { clock, store, service, platform, assistant, say, addAgent, usage, escalationStore };
+}
+
+describe("Escalation: the guide's branches", () => {
+  it("agents online: a HandoffRequest goes to the agents, the customer is told, the assistant goes quiet; 0 AI + 1 human (C10)", async () => {
+    const w = await world();
+    await w.addAgent("ana", true);
+    const outcome = await w.say("I want to talk to a human");
+    expect(outcome.reply?.text).toBe("handoff.connecting");
+    const [request] = await w.service.listHandoffs("acme");
+    expect(request).toMatchObject({ status: "pending", candidates: ["ana"], reason: "asked_for_human" });
+    expect(w.platform.toAgents.map((post) => post.kind)).toEqual(["handoff_requested"]);
+
+    expect((await w.say("hello? anyone?")).status).toBe("silent");
+    expect(w.platform.toAgents.at(-1)).toMatchObject({ kind: "customer_message", text: "hello? anyone?" });
+
+    expect(await w.service.accept(request?.id ?? "", "ana")).toEqual({ ok: true });
+    expect(
+      await w.service.reply(request?.id ?? "", "ana", "Hi, I'm Ana. How can I help?", "agent-1"),
+    ).toEqual({ ok: true });
+    expect(w.platform.toCustomers.map((message) => message.text)).toEqual([
+      "handoff.connecting",
+      'handoff.agentJoined {"agent":"ANA"}',
+      "Hi, I'm Ana. How can I help?",
+    ]);
+    expect(await w.usage()).toEqual({ ai: 0, human: 1 });
+
+    expect(await w.service.end(request?.id ?? "", "ana", "resolved")).toEqual({ ok: true });
+    w.clock.advance(31 * MINUTE);
+    expect((await w.say("what are your opening hours?")).reply?.text).toBe("We're open 9 to 6.");
+  });
+
+  it("counts 1 AI + 1 human when the assistant had answered before the handoff (C10)", async () => {
+    const w = await world();
+    await w.addAgent("ana", true);
+    await w.say("what are your hours?");
+    await w.say("ok, and can I speak to an agent?");
+    const [request] = await w.service.listHandoffs("acme");
+    await w.service.accept(request?.id ?? "", "ana");
+    await w.service.reply(request?.id ?? "", "ana", "Ana here", "agent-1");
+    expect(await w.usage()).toEqual({ ai: 1, human: 1 });
+  });
+
+  it("agents offline: a labelled, prioritised follow-up task, and the guide's message; never a live offer", async () => {
+    const w = await world();
+    await w.addAgent("ana", false);
+    const outcome = await w.say("This is unacceptable, I want a refund, let me talk to a person");
+    expect(outcome.reply?.text).toBe("followUp.created");
+    expect(await w.service.listHandoffs("acme")).toEqual([]);
+    const [task] = await w.service.listFollowUps("acme");
+    expect(task).toMatchObject({
+      status: "open",
+      reason: "asked_for_human",
+      topic: "refunds",
+      contact: "web:visitor-1",
+    });
+    expect(task?.labels).toEqual([
+      "topic:refunds",
+      "lang:en",
+      "emotion:neutral",
+      "channel:web",
+      "reason:asked_for_human",
+    ]);
+    expect(w.platform.followUpPosts.map((post) => post.ref)).toEqual([task?.id]);
+    // The assistant keeps answering afterwards.
+    expect((await w.say("what are your opening hours?")).reply?.text).toBe("We're open 9 to 6.");
+    expect(await w.usage()).toEqual({ ai: 1, human: 0 });
+  });
+
+  it("no agents at all: a follow-up task", async () => {
+    const w = await world();
+    await w.say("operator please");
+    expect((await w.service.listFollowUps("acme")).length).toBe(1);
+  });
+
+  it("Escalation off: contact details and business hours instead, as a notice that does not count", async () => {
+    const w = await world({
+      escalationOn: false,
+      tenant: { businessHours: { mon: [{ from: "09:00", to: "18:00" }] } },
+    });
+    const outcome = await w.say("talk to a human please");
+    expect(outcome.enchantments).toEqual(["escalation:off"]);
+    expect(outcome.reply?.text).toMatch(/^contact\.details \{"contact":"help@acme.test"/);
+    expect(await w.service.listFollowUps("acme")).toEqual([]);
+    expect(await w.usage()).toEqual({ ai: 0, human: 0 });
+  });
+
+  it("two agents accept at once: exactly one wins, the other is told who has it", async () => {
+    const w = await world();
+    await w.addAgent("ana", true);
+    await w.addAgent("bob", true);
+    await w.say("I need a human");
+    const [request] = await w.service.listHandoffs("acme");
+    const results = await Promise.all([
+      w.service.accept(request?.id ?? "", "ana"),
+      w.service.accept(request?.id ?? "", "bob"),
+    ]);
+    expect(results.filter((result) => result.ok)).toHaveLength(1);
+    expect(results.find((result) => !result.ok)).toEqual({ ok: false, problem: "already taken by ANA" });
+    expect((await w.service.listHandoffs("acme"))[0]?.acceptedBy).toBe("ana");
+  });
+
+  it("nobody accepts in time: the request becomes a follow-up task and the customer is told", async () => {
+    const w = await world();
+    await w.addAgent("ana", true);
+    await w.say("I want to talk to someone");
+    w.clock.advance(2 * MINUTE + 1);
+    await w.service.reportPresence("acme", "ana", { isOnline: true, via: "web" });
+    await w.service.tick();
+    const [request] = await w.service.listHandoffs("acme");
+    expect(request).toMatchObject({ status: "follow_up", followUpReason: "timeout" });
+    expect((await w.service.listFollowUps("acme"))[0]?.handoffId).toBe(request?.id);
+    expect(w.platform.toCustomers.at(-1)?.text).toBe("handoff.noAgentAccepted followUp.created");
+    expect((await w.say("what are your opening hours?")).reply?.text).toBe("We're open 9 to 6.");
+  });
+
+  it("the agent disconnects mid-handoff: requeued to the others, then a follow-up when nobody is left", async () => {
+    const w = await world();
+    await w.addAgent("ana", true);
+    await w.addAgent("bob", true);
+    await w.say("human please");
+    const [request] = await w.service.listHandoffs("acme");
+    await w.service.accept(request?.id ?? "", "ana");
+    await w.service.reportPresence("acme", "ana", { isOnline: false, via: "web" });
+    expect((await w.service.listHandoffs("acme"))[0]).toMatchObject({
+      status: "pending",
+      candidates: ["bob"],
+    });
+    await w.service.decline(request?.id ?? "", "bob");
+    expect((await w.service.listHandoffs("acme"))[0]).toMatchObject({
+      status: "follow_up",
+      followUpReason: "no_agent_left",
+    });
+    expect(await w.service.listFollowUps("acme")).toHaveLength(1);
+  });
+
+  it("outside business hours nobody is available, whatever the toggles say (across time zones)", async () => {
+    // 10:00 UTC on Monday is 11:00 in Paris (open) and 19:00 in Tokyo (closed).
+    const paris = await world({
+      tenant: { timeZone: "Europe/Paris", businessHours: { mon: [{ from: "09:00", to: "18:00" }] } },
+    });
+    await paris.addAgent("ana", true);
+    expect((await paris.say("human please")).reply?.text).toBe("handoff.connecting");
+    const tokyo = await world({
+      tenant: { timeZone: "Asia/Tokyo", businessHours: { mon: [{ from: "09:00", to: "18:00" }] } },
+    });
+    await tokyo.addAgent("ana", true);
+    expect((await tokyo.say("human please")).reply?.text).toBe("followUp.created");
+  });
+
+  it("escalates after two 'I don't know' in a row (low confidence)", async () => {
+    const w = await world();
+    await w.addAgent("ana", true);
+    await w.say("refund for a gift card?");
+    expect(await w.service.listHandoffs("acme")).toEqual([]);
+    const second = await w.say("refund for a voucher then?");
+    expect(second.reply?.text).toBe("handoff.connecting");
+    expect((await w.service.listHandoffs("acme"))[0]?.reason).toBe("low_confidence");
+  });
+
+  it("a follow-up task is never lost or duplicated: stored first, posted from the outbox after a restart", async () => {
+    const escalationStore = createMemoryEscalationStore();
+    const first = await world({ store: escalationStore });
+    first.platform.followUpsDown = true;
+    await first.say("human please");
+    const [stored] = await escalationStore.listFollowUps("acme");
+    expect(stored?.postedAt).toBeNull();
+
+    // The process restarts: a new service on the same store drains the outbox once.
+    const second = await world({ store: escalationStore });
+    await second.service.flushOutbox();
+    await second.service.flushOutbox();
+    expect(second.platform.followUpPosts.map((post) => post.ref)).toEqual([stored?.id]);
+    expect((await escalationStore.listFollowUps("acme")).map((task) => task.postedAt !== null)).toEqual([
+      true,
+    ]);
+  });
+
+  it("an agent cannot write to a conversation they do not hold", async () => {
+    const w = await world();
+    await w.addAgent("ana", true);
+    await w.addAgent("bob", true);
+    await w.say("human please");
+    const [request] = await w.service.listHandoffs("acme");
+    await w.service.accept(request?.id ?? "", "ana");
+    expect(await w.service.reply(request?.id ?? "", "bob", "hi", "agent-x")).toEqual({
+      ok: false,
+      problem: "you do not hold this conversation",
+    });
+  });
+});
