@@ -48,7 +48,7 @@ export interface AvailabilityQuery {
 }
 
 export function isOnline(presence: Presence | undefined, now: number, presenceTtlMs: number): boolean {
-  return presence !== undefined && presence.isOnline && now - presence.seenAt <= presenceTtlMs;
+  return presence?.isOnline === true && now - presence.seenAt <= presenceTtlMs;
 }
 
 /**
