@@ -348,6 +348,16 @@ describe("LLM responder against a chat-completions server", () => {
     expect(errors).toEqual([]);
   });
 
+  it("does not fall back when the abort comes during the last attempt", async () => {
+    await start([{ delayMs: 5_000 }]);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const llm = responder({ maxRetries: 0 });
+    await expectLutinError(llm.respond(request({ signal: controller.signal })), "RESPONDER_TIMEOUT");
+    expect(fallbackCalls).toHaveLength(0);
+    expect(errors).toEqual([]);
+  });
+
   it("throws RESPONDER_TIMEOUT when aborted while waiting to retry", async () => {
     await start([{ status: 502 }, "never asked"]);
     const controller = new AbortController();
