@@ -95,6 +95,18 @@ describe("parseLlmConfig", () => {
     expect(`${inHeader.describe()} ${JSON.stringify(inHeader.details)}`).not.toContain("sk-leak-456");
   });
 
+  it("rejects header names and values fetch would refuse, and lower-cases names", () => {
+    expect(invalid({ ...LOCAL, headers: { "x tenant": "a" } }).message).toContain(
+      "llm.headers.x tenant: is not a valid header name",
+    );
+    expect(invalid({ ...LOCAL, headers: { "x-tenant": "a\r\nx-evil: 1" } }).message).toContain(
+      "llm.headers.x-tenant: must not contain line breaks",
+    );
+    expect(parseLlmConfig({ ...LOCAL, headers: { "X-Tenant": "acme" } }, {}).headers).toEqual({
+      "x-tenant": "acme",
+    });
+  });
+
   it("rejects unknown fields with the list of known ones", () => {
     const error = invalid({ ...LOCAL, timeout: 1000 });
     expect(error.message).toBe('LLM configuration is invalid: llm: unknown field "timeout"');

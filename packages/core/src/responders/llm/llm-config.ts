@@ -95,6 +95,9 @@ function decimal(min: number, max: number) {
   return z.number({ error: message }).min(min, { error: message }).max(max, { error: message });
 }
 
+/** RFC 9110 token characters. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
 const text = (what: string) =>
   z
     .string({ error: `must be ${what}` })
@@ -145,9 +148,14 @@ const llmConfigSchema = z
     headers: z
       .record(z.string(), z.string({ error: "must be text" }), { error: "must be { name: value } pairs" })
       .superRefine((headers, context) => {
-        for (const name of Object.keys(headers)) {
-          if (name.toLowerCase() === "authorization") {
+        for (const [name, value] of Object.entries(headers)) {
+          // fetch would throw on these at request time, which would look like a network error and be retried.
+          if (!HEADER_NAME.test(name)) {
+            context.addIssue({ code: "custom", message: "is not a valid header name", path: [name] });
+          } else if (name.toLowerCase() === "authorization") {
             context.addIssue({ code: "custom", message: "must not set Authorization", path: [name] });
+          } else if (/[\r\n\0]/.test(value)) {
+            context.addIssue({ code: "custom", message: "must not contain line breaks", path: [name] });
           }
         }
       })
@@ -185,6 +193,10 @@ export function parseLlmConfig(
   return {
     ...parsed,
     companyName: parsed.companyName,
+    // Lower-case names, so that a configured "Content-Type" cannot sit next to ours as a second value.
+    headers: Object.fromEntries(
+      Object.entries(parsed.headers).map(([name, value]) => [name.toLowerCase(), value]),
+    ),
     organization: parsed.organization,
     apiKey: parsed.apiKey ?? (fromEnvironment === "" ? undefined : fromEnvironment),
     systemPrompt: parsed.systemPrompt?.trim() === "" ? undefined : parsed.systemPrompt?.trim(),
