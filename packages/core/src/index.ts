@@ -46,6 +46,7 @@ export * from "./language/index.js";
 export * from "./logging/logger.js";
 export * from "./quota/index.js";
 export * from "./responders/knowledge-base/index.js";
+export * from "./responders/llm/index.js";
 export * from "./store/index.js";
 export * from "./store/json-collection-file.js";
 export * from "./transcript/transcript.js";

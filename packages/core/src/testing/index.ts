@@ -5,6 +5,19 @@ export {
   type PlatformMessage,
 } from "./adapter-conformance.js";
 export {
+  chatCompletionBody,
+  chatErrorBody,
+  type FakeChatBehaviour,
+  type FakeChatCompletionsOptions,
+  type FakeChatCompletionsServer,
+  type FakeChatContext,
+  type FakeChatMessage,
+  type FakeChatRequest,
+  type FakeChatScript,
+  type RecordedChatRequest,
+  startFakeChatCompletionsServer,
+} from "./fake-chat-completions-server.js";
+export {
   BUILDER_TIME,
   describeStoreConformance,
   expectLutinError,
