@@ -27,6 +27,7 @@ export {
 export * from "./counting/relatedness.js";
 export * from "./counting/resolution.js";
 export type { CachedVerdict, FoldState, StoredEvent, ThreadRecord } from "./counting/thread-state.js";
+export * from "./emotion/index.js";
 export * from "./enchantments/emotion.js";
 export * from "./enchantments/escalation.js";
 export * from "./enchantments/memory.js";
