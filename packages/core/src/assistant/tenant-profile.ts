@@ -51,7 +51,7 @@ export function parseAssistantTenant(input: unknown, source = "tenant settings")
       : `${issue.path.join(".") || "settings"}: ${issue.message}`,
   );
   throw new LutinError("CONFIG_INVALID", `invalid ${source}: ${problems.join("; ")}`, {
-    hint: "fix the tenant settings (see examples/tenants/demo-shop.json for a complete one)",
+    hint: "fix the tenant settings (see packages/core/demo/demo-shop.tenant.json for a complete one)",
     details: { problems },
   });
 }

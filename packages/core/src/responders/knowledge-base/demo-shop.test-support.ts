@@ -4,17 +4,17 @@ import type { ResponderRequest } from "../../assistant/responder.js";
 import { createInMemoryLookup } from "./in-memory-lookup.js";
 import { type KnowledgeBase, type PerLanguage, parseKnowledgeBase } from "./knowledge-base-file.js";
 
-const examples = new URL("../../../../../examples/knowledge-base/", import.meta.url);
+const demo = new URL("../../../demo/", import.meta.url);
 
-/** The demo shop's knowledge base (examples/knowledge-base/demo-shop.json), as shipped. */
+/** The demo shop's knowledge base (packages/core/demo/demo-shop.knowledge-base.json), as shipped. */
 export function demoKnowledgeBase(): KnowledgeBase {
-  const file = new URL("demo-shop.json", examples);
-  return parseKnowledgeBase(JSON.parse(readFileSync(file, "utf8")), "demo-shop.json");
+  const file = new URL("demo-shop.knowledge-base.json", demo);
+  return parseKnowledgeBase(JSON.parse(readFileSync(file, "utf8")), "demo-shop.knowledge-base.json");
 }
 
-/** The demo shop's orders lookup, over examples/knowledge-base/demo-orders.json. */
+/** The demo shop's orders lookup, over packages/core/demo/demo-shop.orders.json. */
 export function demoOrderLookup() {
-  const records = JSON.parse(readFileSync(new URL("demo-orders.json", examples), "utf8")) as Record<
+  const records = JSON.parse(readFileSync(new URL("demo-shop.orders.json", demo), "utf8")) as Record<
     string,
     PerLanguage<Record<string, string>>
   >;

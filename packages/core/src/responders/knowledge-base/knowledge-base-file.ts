@@ -245,7 +245,7 @@ function hintFor(issue: Issue): string {
     );
   return (
     (field === undefined ? undefined : HINTS[field]) ??
-    "see examples/knowledge-base/demo-shop.json for a complete, valid example"
+    "see packages/core/demo/demo-shop.knowledge-base.json for a complete, valid example"
   );
 }
 
