@@ -29,17 +29,7 @@ export function formatBusinessHours(
   const groups = groupDays(week);
   if (groups.length === 0) return messages.t(language, "hours.closed");
 
-  const dayName = new Intl.DateTimeFormat(language, { weekday: "long", timeZone: "UTC" });
-  const time = new Intl.DateTimeFormat(language, {
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZone: "UTC",
-  });
-  // Ranges of one day are joined with the language's "and"; day groups with its narrow list separator where it
-  // has one ("Monday 09:00–12:00 and 14:00–18:00, Saturday 10:00–13:00"), which keeps the two levels apart.
-  const rangeList = new Intl.ListFormat(language, { type: "conjunction" });
-  const groupList = new Intl.ListFormat(language, { type: "conjunction", style: "narrow" });
+  const { dayName, time, rangeList, groupList } = formattersFor(language);
   const nameOf = (dayIndex: number) => dayName.format(A_MONDAY_UTC + dayIndex * DAY_MS);
   const timeOf = (text: string) => {
     const [hour, minute] = text.split(":").map(Number);
@@ -58,6 +48,38 @@ export function formatBusinessHours(
   });
   const body = groupList.format(parts);
   return FULL_WIDTH_PARENTHESES.has(language) ? `${body}（${zone}）` : `${body} (${zone})`;
+}
+
+interface Formatters {
+  dayName: Intl.DateTimeFormat;
+  time: Intl.DateTimeFormat;
+  rangeList: Intl.ListFormat;
+  groupList: Intl.ListFormat;
+}
+
+// Building Intl formatters costs about 0.1 ms each; they are immutable, so one set per language is kept.
+const formattersByLanguage = new Map<LanguageCode, Formatters>();
+const zoneNames = new Map<string, string>();
+
+function formattersFor(language: LanguageCode): Formatters {
+  let formatters = formattersByLanguage.get(language);
+  if (formatters === undefined) {
+    formatters = {
+      dayName: new Intl.DateTimeFormat(language, { weekday: "long", timeZone: "UTC" }),
+      time: new Intl.DateTimeFormat(language, {
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+        timeZone: "UTC",
+      }),
+      // Ranges of one day are joined with the language's "and"; day groups with its narrow list separator where
+      // it has one ("Monday 09:00–12:00 and 14:00–18:00, Saturday 10:00–13:00"), keeping the two levels apart.
+      rangeList: new Intl.ListFormat(language, { type: "conjunction" }),
+      groupList: new Intl.ListFormat(language, { type: "conjunction", style: "narrow" }),
+    };
+    formattersByLanguage.set(language, formatters);
+  }
+  return formatters;
 }
 
 interface DayGroup {
@@ -87,6 +109,9 @@ function groupDays(week: WeeklyHours): DayGroup[] {
 }
 
 function timeZoneName(language: LanguageCode, timeZone: string): string {
+  const cacheKey = `${language} ${timeZone}`;
+  const cached = zoneNames.get(cacheKey);
+  if (cached !== undefined) return cached;
   let parts: Intl.DateTimeFormatPart[];
   try {
     parts = new Intl.DateTimeFormat(language, { timeZone, timeZoneName: "longGeneric" }).formatToParts(
@@ -99,5 +124,7 @@ function timeZoneName(language: LanguageCode, timeZone: string): string {
       cause: error,
     });
   }
-  return parts.find((part) => part.type === "timeZoneName")?.value ?? timeZone;
+  const name = parts.find((part) => part.type === "timeZoneName")?.value ?? timeZone;
+  zoneNames.set(cacheKey, name);
+  return name;
 }
