@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { LutinError } from "../errors.js";
-import { weeklyHoursSchema } from "../escalation/business-hours.js";
+import { weeklyHoursSchema } from "../i18n/weekly-hours.js";
 import { SUPPORTED_LANGUAGES } from "./language.js";
 
 /**

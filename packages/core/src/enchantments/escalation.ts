@@ -1,11 +1,12 @@
 import { defineEnchantment, type Enchantment } from "../assistant/enchantment.js";
 import { LOW_CONFIDENCE } from "../assistant/responder.js";
 import type { TurnContext } from "../assistant/turn-context.js";
-import type { WeeklyHours } from "../escalation/business-hours.js";
 import { isOpenAt, nextOpening } from "../escalation/business-hours.js";
 import type { EscalationService } from "../escalation/escalation-service.js";
 import type { EscalationReason } from "../escalation/handoff.js";
 import { asksForHuman, foldForMatching } from "../escalation/human-request.js";
+import { formatBusinessHours } from "../i18n/business-hours.js";
+import type { WeeklyHours } from "../i18n/weekly-hours.js";
 
 export interface EscalationOptions {
   service: EscalationService;
@@ -13,7 +14,7 @@ export interface EscalationOptions {
   frustrationThreshold?: number;
   /** "I don't know" replies in a row that escalate. Default 2. */
   lowConfidenceThreshold?: number;
-  /** Formats business hours for the contact message (Polyglot's formatter by default). */
+  /** Formats business hours for the contact message; default `formatBusinessHours` (localized weekdays). */
   formatHours?: (hours: WeeklyHours, language: TurnContext["language"], timeZone: string) => string;
 }
 
@@ -92,7 +93,7 @@ function contactText(context: TurnContext, options: EscalationOptions): string {
   const hours =
     tenant.businessHours === undefined
       ? ""
-      : (options.formatHours?.(tenant.businessHours, context.language, tenant.timeZone) ?? "");
+      : (options.formatHours ?? formatBusinessHours)(tenant.businessHours, context.language, tenant.timeZone);
   let text = context.t("contact.details", {
     contact: contact.length > 0 ? contact : "—",
     hours: hours.length > 0 ? hours : "—",

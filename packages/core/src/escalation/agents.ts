@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type LanguageCode, SUPPORTED_LANGUAGES } from "../assistant/language.js";
-import { isOpenAt, type WeeklyHours } from "./business-hours.js";
+import type { WeeklyHours } from "../i18n/weekly-hours.js";
+import { isOpenAt } from "./business-hours.js";
 
 /** A person who takes handoffs and follow-up tasks for a tenant. */
 export const agentSchema = z

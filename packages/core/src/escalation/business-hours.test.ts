@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isOpenAt, nextOpening, type WeeklyHours, weeklyHoursSchema } from "./business-hours.js";
+import { type WeeklyHours, weeklyHoursSchema } from "../i18n/weekly-hours.js";
+import { isOpenAt, nextOpening } from "./business-hours.js";
 
 const weekdays: WeeklyHours = {
   mon: [{ from: "09:00", to: "18:00" }],
@@ -44,6 +45,8 @@ describe("business hours across time zones", () => {
       sun: [{ from: "9h", to: "10:00" }],
     });
     expect(result.success).toBe(false);
-    expect(result.error?.issues.map((issue) => issue.message).join(" | ")).toMatch(/before `to`.*HH:MM/);
+    expect(result.error?.issues.map((issue) => issue.message).join(" | ")).toMatch(
+      /must end after it starts.*HH:MM/,
+    );
   });
 });

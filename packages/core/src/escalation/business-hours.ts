@@ -1,23 +1,7 @@
 import { DateTime } from "luxon";
-import { z } from "zod";
+import { WEEKDAYS, type Weekday, type WeeklyHours } from "../i18n/weekly-hours.js";
 
-export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
-
-const TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
-const timeRangeSchema = z
-  .object({
-    from: z.string().regex(TIME, 'must be a time "HH:MM" (00:00–23:59)'),
-    to: z.string().regex(TIME, 'must be a time "HH:MM" (00:01–24:00)'),
-  })
-  .strict()
-  .refine((range) => minutesOf(range.from) < minutesOf(range.to), {
-    message: "`from` must be before `to` (a range after midnight goes on the next day)",
-  });
-
-/** Opening hours per weekday in the tenant's time zone; a missing day is closed. */
-export const weeklyHoursSchema = z.partialRecord(z.enum(WEEKDAYS), z.array(timeRangeSchema));
-export type WeeklyHours = z.output<typeof weeklyHoursSchema>;
+// The hours themselves (type, schema, formatting) live with the messages in ../i18n; this is the clock side.
 
 function minutesOf(time: string): number {
   const [hours, minutes] = time.split(":").map(Number);

@@ -6,7 +6,7 @@ import { type AssistantTenant, assistantTenantSchema } from "../assistant/tenant
 import { LutinError } from "../errors.js";
 import { type Agent, agentSchema } from "../escalation/agents.js";
 import { ENCHANTMENTS, type EnchantmentName } from "../quota/types.js";
-import { type FlowLookup, createInMemoryLookup } from "../responders/knowledge-base/index.js";
+import { createInMemoryLookup, type FlowLookup } from "../responders/knowledge-base/index.js";
 import { type KnowledgeBase, loadKnowledgeBase } from "../responders/knowledge-base/knowledge-base-file.js";
 
 /** The demo tenant shipped with core: `lutin chat` and `lutin serve` use it when given no tenant file. */
@@ -43,17 +43,25 @@ export async function loadTenantFile(path: string): Promise<LoadedTenant> {
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new LutinError("CONFIG_INVALID", `cannot read the tenant file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`, {
-      hint: `check the path; ${DEMO_TENANT_FILE} is a complete example`,
-    });
+    throw new LutinError(
+      "CONFIG_INVALID",
+      `cannot read the tenant file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+      {
+        hint: `check the path; ${DEMO_TENANT_FILE} is a complete example`,
+      },
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new LutinError("CONFIG_INVALID", `the tenant file ${path} is not valid JSON: ${(error as Error).message}`, {
-      hint: "fix the JSON syntax (a trailing comma? a missing quote?)",
-    });
+    throw new LutinError(
+      "CONFIG_INVALID",
+      `the tenant file ${path} is not valid JSON: ${(error as Error).message}`,
+      {
+        hint: "fix the JSON syntax (a trailing comma? a missing quote?)",
+      },
+    );
   }
   const parsed = tenantFileSchema.safeParse(json);
   if (!parsed.success) {
@@ -73,7 +81,9 @@ export async function loadTenantFile(path: string): Promise<LoadedTenant> {
   const lookups: Record<string, FlowLookup> = {};
   if (file.orders !== undefined) {
     const ordersPath = resolve(base, file.orders);
-    const records = JSON.parse(await readFile(ordersPath, "utf8")) as Parameters<typeof createInMemoryLookup>[0]["records"];
+    const records = JSON.parse(await readFile(ordersPath, "utf8")) as Parameters<
+      typeof createInMemoryLookup
+    >[0]["records"];
     lookups.orderStatus = createInMemoryLookup({ slot: "orderNumber", records });
   }
   const { plan, addOns, knowledgeBase: _path, orders: _orders, llm, agents, ...settings } = file;
