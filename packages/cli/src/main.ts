@@ -1,7 +1,10 @@
+import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { LutinError, parseTranscript } from "@lutingenie/core";
 import { Command, InvalidArgumentError } from "commander";
+import { analyze } from "./commands/analyze.js";
+import { chat, parseEnchantmentList } from "./commands/chat.js";
 import { simulate } from "./commands/simulate.js";
 import { formatSimulation } from "./commands/simulate-table.js";
 
@@ -61,7 +64,64 @@ export function buildProgram(): Command {
       );
     });
 
+  program
+    .command("chat")
+    .description(
+      "talk to the assistant in the terminal as a customer (real pipeline, the tenant's knowledge base)",
+    )
+    .option(
+      "--tenant <file>",
+      "tenant file (default: the demo shop, packages/core/demo/demo-shop.tenant.json)",
+    )
+    .option(
+      "--enchantments <list>",
+      "comma-separated: memory,emotion,escalation,polyglot (default: what the tenant's plan includes); none for none",
+      (value: string) => parseEnchantmentList(value),
+    )
+    .option(
+      "--json",
+      "print one JSON object per reply (text, language, emotion, conversation id and counted state)",
+    )
+    .action(async (options) => {
+      await chat({
+        json: options.json === true,
+        input: process.stdin,
+        output: process.stdout,
+        errors: process.stderr,
+        ...(options.tenant === undefined ? {} : { tenantFile: options.tenant }),
+        ...(options.enchantments === undefined ? {} : { enchantments: options.enchantments }),
+      });
+    });
+
+  program
+    .command("analyze")
+    .description("show how the assistant reads each message (language, emotion): one message per line")
+    .argument("[file]", "a text file, one customer message per line (default: standard input)")
+    .option(
+      "--json",
+      "print one JSON object per input line: text, language, languageConfidence, emotion, emotionScore",
+    )
+    .action(async (file: string | undefined, options) => {
+      const input = file === undefined ? process.stdin : await openInput(file);
+      await analyze({ input, output: process.stdout, json: options.json === true });
+    });
+
   return program;
+}
+
+async function openInput(file: string) {
+  const stream = createReadStream(file);
+  await new Promise<void>((resolve, reject) => {
+    stream.once("open", () => resolve());
+    stream.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        new LutinError("CONFIG_INVALID", `cannot read ${file}: ${error.code ?? error.message}`, {
+          hint: "check the path, or pipe the messages on standard input",
+        }),
+      ),
+    );
+  });
+  return stream;
 }
 
 async function readTranscript(file: string): Promise<string> {

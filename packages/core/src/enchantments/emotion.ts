@@ -41,13 +41,28 @@ export function emotion(options: EmotionOptions): Enchantment {
 
       const reply = context.reply;
       if (reply === null || reply.toned === true) return;
-      const opener = openerFor(reading.emotion, state.frustratedInRow, reply.confidence);
+      const opener = openerFor(
+        reading.emotion,
+        state.frustratedInRow,
+        reply.confidence,
+        isQuestion(context.text),
+      );
       if (opener !== null) context.openers.push(context.t(opener));
     },
   });
 }
 
-function openerFor(mood: Emotion, frustratedInRow: number, confidence: number): ProductMessageKey | null {
+/** "Thanks, where is my order?" is politeness before a question, not news to celebrate. */
+function isQuestion(text: string): boolean {
+  return /[?？؟]/u.test(text);
+}
+
+function openerFor(
+  mood: Emotion,
+  frustratedInRow: number,
+  confidence: number,
+  question: boolean,
+): ProductMessageKey | null {
   switch (mood) {
     case "frustrated":
       return frustratedInRow >= 2 ? "tone.frustratedAgain" : "tone.frustrated";
@@ -57,7 +72,7 @@ function openerFor(mood: Emotion, frustratedInRow: number, confidence: number): 
       return "tone.confused";
     // "That's great to hear!" before "I'm not sure I understood" would read as mockery.
     case "happy":
-      return confidence >= LOW_CONFIDENCE ? "tone.happy" : null;
+      return confidence >= LOW_CONFIDENCE && !question ? "tone.happy" : null;
     case "neutral":
       return null;
   }

@@ -1,0 +1,195 @@
+import { Assistant } from "../assistant/assistant.js";
+import type { EmotionDetector } from "../assistant/emotion.js";
+import { enchantmentsByPlan, fixedEnchantments } from "../assistant/enabled-enchantments.js";
+import type { Enchantment } from "../assistant/enchantment.js";
+import type { LanguageDetector } from "../assistant/language.js";
+import type { Responder } from "../assistant/responder.js";
+import type { AssistantTenant } from "../assistant/tenant-profile.js";
+import { createInMemoryThreadMemory, type ThreadMemory } from "../assistant/thread-memory.js";
+import { createBillingDirectory } from "../billing-directory.js";
+import { type Clock, systemClock } from "../clock.js";
+import { ConversationCounter } from "../counting/counter.js";
+import { createEmotionDetector } from "../emotion/index.js";
+import { emotion } from "../enchantments/emotion.js";
+import { escalation } from "../enchantments/escalation.js";
+import { memory } from "../enchantments/memory.js";
+import { polyglot } from "../enchantments/polyglot.js";
+import { LutinError } from "../errors.js";
+import { EscalationService } from "../escalation/escalation-service.js";
+import { createMemoryEscalationStore, type EscalationStore } from "../escalation/escalation-store.js";
+import { createProductMessages, type ProductMessages } from "../i18n/index.js";
+import { createLanguageDetector } from "../language/index.js";
+import { errorFields, type Logger, silentLogger } from "../logging/logger.js";
+import { DEFAULT_PLAN_CATALOG, findPlan, type PlanCatalog } from "../quota/catalog.js";
+import { createTenant, planAt } from "../quota/subscription.js";
+import { createKnowledgeBaseResponder } from "../responders/knowledge-base/index.js";
+import { createLlmResponder } from "../responders/llm/index.js";
+import type { Store } from "../store/store.js";
+import type { LoadedTenant } from "./tenant-file.js";
+
+export interface LutinRuntimeOptions {
+  store: Store;
+  tenants: readonly LoadedTenant[];
+  catalog?: PlanCatalog;
+  clock?: Clock;
+  logger?: Logger;
+  memory?: ThreadMemory;
+  escalationStore?: EscalationStore;
+  /** The same enchantments for every tenant (`lutin chat --enchantments`); default: by plan and add-ons. */
+  enchantments?: readonly string[];
+  /** Third-party enchantments to offer beside the four built-ins. */
+  extraEnchantments?: readonly Enchantment[];
+  messages?: ProductMessages;
+  languageDetector?: LanguageDetector;
+  emotionDetector?: EmotionDetector;
+  acceptTimeoutMs?: number;
+}
+
+/** Everything a server or the CLI needs, wired: counting, quota, the assistant, its enchantments and Escalation. */
+export interface LutinRuntime {
+  assistant: Assistant;
+  escalation: EscalationService;
+  counter: ConversationCounter;
+  store: Store;
+  catalog: PlanCatalog;
+  messages: ProductMessages;
+  languageDetector: LanguageDetector;
+  emotionDetector: EmotionDetector;
+  tenant(id: string): AssistantTenant | undefined;
+}
+
+export const BUILT_IN_ENCHANTMENTS = ["memory", "emotion", "escalation", "polyglot"] as const;
+
+export async function createLutinRuntime(options: LutinRuntimeOptions): Promise<LutinRuntime> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const catalog = options.catalog ?? DEFAULT_PLAN_CATALOG;
+  const store = options.store;
+  const messages = options.messages ?? createProductMessages();
+  const languageDetector = options.languageDetector ?? (await createLanguageDetector());
+  const emotionDetector = options.emotionDetector ?? createEmotionDetector();
+  const settings = new Map(options.tenants.map((tenant) => [tenant.settings.id, tenant.settings]));
+
+  for (const tenant of options.tenants) {
+    findPlan(catalog, tenant.plan); // PLAN_UNKNOWN names the plans that exist
+    if ((await store.getTenant(tenant.settings.id)) === undefined)
+      await store.putTenant(
+        createTenant(
+          {
+            id: tenant.settings.id,
+            name: tenant.settings.name ?? tenant.settings.id,
+            timeZone: tenant.settings.timeZone,
+            plan: tenant.plan,
+            startedAt: clock.now(),
+            addOns: tenant.addOns,
+          },
+          catalog,
+        ),
+      );
+  }
+
+  const counter = new ConversationCounter({
+    store,
+    clock,
+    billing: createBillingDirectory({ store, catalog }),
+  });
+  const tenantSettings = (id: string): AssistantTenant => {
+    const found = settings.get(id);
+    if (found === undefined)
+      throw new LutinError("TENANT_UNKNOWN", `no assistant settings for tenant "${id}"`, {
+        hint: "load a tenant file for it (see packages/core/demo/demo-shop.tenant.json)",
+      });
+    return found;
+  };
+  const service = new EscalationService({
+    store: options.escalationStore ?? createMemoryEscalationStore(),
+    messages,
+    clock,
+    logger,
+    tenants: async (id) => tenantSettings(id),
+    planRank: async (id, at) => {
+      const tenant = await store.getTenant(id);
+      return tenant === undefined ? null : findPlan(catalog, planAt(tenant, at)).rank;
+    },
+    ...(options.acceptTimeoutMs === undefined ? {} : { acceptTimeoutMs: options.acceptTimeoutMs }),
+  });
+  for (const tenant of options.tenants) {
+    const known = new Set((await service.agentsOf(tenant.settings.id)).map((agent) => agent.id));
+    for (const agent of tenant.agents) if (!known.has(agent.id)) await service.putAgent(agent);
+  }
+
+  const assistant = new Assistant({
+    counter,
+    store,
+    clock,
+    logger,
+    messages,
+    memory: options.memory ?? createInMemoryThreadMemory(),
+    responder: tenantResponder(options.tenants, messages, logger),
+    enchantments: [
+      polyglot({ detector: languageDetector }),
+      emotion({ detector: emotionDetector }),
+      escalation({ service }),
+      memory(),
+      ...(options.extraEnchantments ?? []),
+    ],
+    policy:
+      options.enchantments === undefined
+        ? enchantmentsByPlan(store, catalog)
+        : fixedEnchantments(options.enchantments),
+    tenants: (id) => settings.get(id),
+    takeovers: service,
+    desk: service,
+  });
+  service.attach(assistant);
+  return {
+    assistant,
+    escalation: service,
+    counter,
+    store,
+    catalog,
+    messages,
+    languageDetector,
+    emotionDetector,
+    tenant: (id) => settings.get(id),
+  };
+}
+
+/** Each tenant's own knowledge base (and LLM, when configured, falling back to it). */
+function tenantResponder(
+  tenants: readonly LoadedTenant[],
+  messages: ProductMessages,
+  logger: Logger,
+): Responder {
+  const responders = new Map<string, Responder>();
+  for (const tenant of tenants) {
+    const knowledgeBase = createKnowledgeBaseResponder({
+      knowledgeBase: tenant.knowledgeBase,
+      lookups: tenant.lookups,
+      dontKnow: (language) => messages.t(language, "assistant.dontKnow"),
+    });
+    const responder =
+      tenant.llm === undefined
+        ? knowledgeBase
+        : createLlmResponder(tenant.llm, {
+            fallback: knowledgeBase,
+            onError: (error) =>
+              logger.warn("LLM failed; the knowledge base answered", {
+                tenant: tenant.settings.id,
+                ...errorFields(error),
+              }),
+          });
+    responders.set(tenant.settings.id, responder);
+  }
+  return {
+    name: "tenant",
+    respond(request) {
+      const responder = responders.get(request.tenant);
+      if (responder === undefined)
+        return Promise.reject(
+          new LutinError("TENANT_UNKNOWN", `no responder for tenant "${request.tenant}"`),
+        );
+      return responder.respond(request);
+    },
+  };
+}
