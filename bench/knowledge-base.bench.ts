@@ -10,7 +10,7 @@ import {
 } from "../packages/core/src/responders/knowledge-base/index.js";
 import { format, median, percentile } from "./stats.js";
 
-const examples = new URL("../examples/knowledge-base/", import.meta.url);
+const demo = new URL("../packages/core/demo/", import.meta.url);
 
 /** A support-like mix: paraphrases, quick replies, flow starts, unrelated messages, in English and French. */
 const MESSAGES: [LanguageCode, string][] = [
@@ -38,8 +38,8 @@ const MESSAGES: [LanguageCode, string][] = [
  * message (or contained in it) after folding — what a hand-written matcher without an index costs.
  */
 export async function knowledgeBaseBenchmark(rounds = 5, repeats = 500): Promise<string[]> {
-  const json = JSON.parse(readFileSync(new URL("demo-shop.json", examples), "utf8"));
-  const records = JSON.parse(readFileSync(new URL("demo-orders.json", examples), "utf8")) as Record<
+  const json = JSON.parse(readFileSync(new URL("demo-shop.knowledge-base.json", demo), "utf8"));
+  const records = JSON.parse(readFileSync(new URL("demo-shop.orders.json", demo), "utf8")) as Record<
     string,
     PerLanguage<Record<string, string>>
   >;

@@ -1,7 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { countingBenchmark } from "./counting.bench.js";
+import { emotionBenchmark } from "./emotion.bench.js";
+import { knowledgeBaseBenchmark } from "./knowledge-base.bench.js";
+import { languageBenchmark } from "./language.bench.js";
 import { lowdbBenchmark } from "./lowdb.bench.js";
+import { pipelineBenchmark } from "./pipeline.bench.js";
 
 /**
  * `npm run bench [-- name ...] [-- --write]`: runs the benchmarks (all, or those named), prints Markdown,
@@ -10,6 +14,10 @@ import { lowdbBenchmark } from "./lowdb.bench.js";
 const benchmarks: Record<string, () => Promise<string[]>> = {
   counting: () => countingBenchmark(),
   lowdb: () => lowdbBenchmark(),
+  pipeline: () => pipelineBenchmark(),
+  "knowledge-base": () => knowledgeBaseBenchmark(),
+  language: () => languageBenchmark(),
+  emotion: () => emotionBenchmark(),
 };
 
 const args = process.argv.slice(2);
