@@ -17,7 +17,7 @@ import {
 } from "./archive.js";
 import { copyAlert, copyConversation, copyLedgerEntry, copyPack, copyTenant, copyThread } from "./copy.js";
 import { storeDocumentText } from "./document-text.js";
-import { DormantThreadIndex } from "./dormant-thread-index.js";
+import { DormantThreadIndex, dormantThreadsFileOf } from "./dormant-thread-index.js";
 import { DurableJsonFile, makeDirectoryDurably, type TextWriter } from "./durable-file.js";
 import { parseStoreJson, storeClosed, storeCorrupt, storeWriteFailed } from "./errors.js";
 import { GroupCommit } from "./group-commit.js";
@@ -311,10 +311,16 @@ export async function openLowdbStore(
         `give the user running LutinGénie read and write permission on ${file}`,
       );
     }
-    const dormant = await DormantThreadIndex.open(
-      dataDir,
-      internals.writer === undefined ? undefined : internals.writer,
-    );
+    const dormant = await DormantThreadIndex.open(dataDir, internals.writer).catch((error: unknown) => {
+      if (LutinError.isInstance(error)) throw error;
+      const indexFile = dormantThreadsFileOf(dataDir);
+      throw storeCorrupt(
+        indexFile,
+        `cannot be read (${(error as Error).message})`,
+        error,
+        `give the user running LutinGénie read and write permission on ${indexFile}`,
+      );
+    });
     // Files written before the index had its own file keep it in lutin.json: moved to the index file
     // first (durably), then dropped from lutin.json by its next write. A crash in between moves it again.
     const legacy = db.data.dormantThreads;
@@ -668,6 +674,8 @@ class LowdbStoreImplementation implements LowdbStore {
     const { adapter, db } = this.#parts;
     const text = adapter.durableText;
     this.#state.reset(text === null ? emptyDocument() : adapter.parse(text));
+    // A legacy index still on disk was moved to the index file at open: never bring it back.
+    this.#state.document.dormantThreads = dictionary();
     db.data = this.#state.document;
     this.#archiveGeneration++;
   }
