@@ -82,11 +82,12 @@ describe("the wired runtime on the demo tenant", () => {
   });
 
   it("translates the product's notices: a Spanish customer asking for a person out of hours gets a follow-up notice in Spanish", async () => {
-    const { say, clock } = await demo();
+    const { runtime, say, clock } = await demo();
     clock.set(Date.UTC(2026, 0, 11, 9, 0)); // a Sunday: closed
     const outcome = await say("Quiero hablar con una persona, por favor");
     expect(outcome.reply?.language).toBe("es");
     expect(outcome.reply?.source).toBe("escalation:follow-up");
-    expect(outcome.reply?.text).not.toMatch(/agent will contact/);
+    expect(outcome.reply?.text).toBe(runtime.messages.t("es", "followUp.created"));
+    expect(outcome.reply?.text).toMatch(/agente/);
   });
 });
