@@ -72,22 +72,22 @@ const configSchema = z
       .positive()
       .default(1024 * 1024),
   })
-  .transform((config) => ({ ...config, mode: config.mode ?? (config.appToken ? "socket" : "http") }))
-  .superRefine((config, context) => {
-    if (config.mode === "http" && config.signingSecret === undefined)
-      context.addIssue({
-        code: "custom",
-        path: ["signingSecret"],
-        message: "is required for the Events API over HTTP (Basic Information → App Credentials)",
-      });
-    if (config.mode === "socket" && config.appToken === undefined)
-      context.addIssue({
-        code: "custom",
-        path: ["appToken"],
-        message:
-          "is required for Socket Mode (Basic Information → App-Level Tokens, scope connections:write)",
-      });
-  });
+  .transform((config) => ({ ...config, mode: config.mode ?? (config.appToken ? "socket" : "http") }));
+
+/**
+ * What each mode needs besides the bot token. Checked apart from the schema so one message lists every
+ * problem at once (zod skips object refinements once a field has failed).
+ */
+function modeProblems(input: { mode?: string; signingSecret?: string; appToken?: string }): string[] {
+  const mode = input.mode ?? (input.appToken ? "socket" : "http");
+  if (mode === "http" && !input.signingSecret)
+    return ["signingSecret: is required for the Events API over HTTP (Basic Information → App Credentials)"];
+  if (mode === "socket" && !input.appToken)
+    return [
+      "appToken: is required for Socket Mode (Basic Information → App-Level Tokens, scope connections:write)",
+    ];
+  return [];
+}
 
 export type SlackSettings = z.output<typeof configSchema>;
 
@@ -98,7 +98,7 @@ export function parseSlackConfig(
 ): SlackSettings {
   const fromEnvironment = (value: string | undefined, name: string) =>
     value ?? (environment[name] === "" ? undefined : environment[name]);
-  const parsed = configSchema.safeParse({
+  const input = {
     botToken: fromEnvironment(config.botToken, "SLACK_BOT_TOKEN"),
     signingSecret: fromEnvironment(config.signingSecret, "SLACK_SIGNING_SECRET"),
     appToken: fromEnvironment(config.appToken, "SLACK_APP_TOKEN"),
@@ -113,12 +113,16 @@ export function parseSlackConfig(
     rateLimitRetries: config.rateLimitRetries,
     maxRetryAfterSeconds: config.maxRetryAfterSeconds,
     maxBodyBytes: config.maxBodyBytes,
-  });
-  if (parsed.success) return parsed.data;
-  // Issues name the field only: the values may be secrets.
-  const problems = parsed.error.issues.map(
-    (issue) => `${issue.path.join(".") || "config"}: ${issue.message}`,
-  );
+  };
+  const parsed = configSchema.safeParse(input);
+  // Problems name the field only: the values may be secrets.
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `${issue.path.join(".") || "config"}: ${issue.message}`)),
+    ...modeProblems(input),
+  ];
+  if (parsed.success && problems.length === 0) return parsed.data;
   throw new LutinError("ADAPTER_CONFIG_INVALID", `invalid Slack adapter config: ${problems.join("; ")}`, {
     hint: "pass { botToken, signingSecret } (or { botToken, appToken } for Socket Mode), or set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET / SLACK_APP_TOKEN (packages/adapter-slack/README.md)",
     details: { problems },
