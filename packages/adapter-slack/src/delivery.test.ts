@@ -67,7 +67,9 @@ describe("Slack delivery (chat.postMessage)", () => {
     });
     expect(post).toMatchObject({ channel: "C0GENERAL", thread_ts: "1712000000.000100" });
     const buttons = (
-      post?.blocks.at(-1) as { elements: Array<{ action_id: string; text: { text: string }; value: string }> }
+      (post?.blocks.at(-1) ?? { elements: [] }) as {
+        elements: Array<{ action_id: string; text: { text: string }; value: string }>;
+      }
     ).elements;
     // The core's actions come first (its resolve label replaces the English one), then "Talk to a human".
     expect(buttons.map((button) => [button.action_id, button.text.text])).toEqual([
