@@ -15,65 +15,69 @@ let sequence = 0;
 /** A fresh Slack ts near now (core refuses timestamps far ahead of its clock, C14). */
 const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++sequence).padStart(6, "0")}`;
 
-describeAdapterConformance("Slack (Bolt HTTP receiver, fake Web API)", async () => {
-  const fake = await FakeSlack.start({ botToken: BOT_TOKEN });
-  let adapter: SlackAdapter;
-  const tsOf = new Map<string, string>();
-  const post = (body: string, options: { signature?: string } = {}) =>
-    postSignedToSlackEndpoint(`${adapter.url}/slack/events`, SIGNING_SECRET, body, options);
-  return {
-    createAdapter: () => {
-      adapter = createSlackAdapter({
-        botToken: BOT_TOKEN,
-        signingSecret: SIGNING_SECRET,
-        port: 0,
-        host: "127.0.0.1",
-        slackApiUrl: fake.url,
-      });
-      return adapter;
-    },
-    // The platform's conversation is a DM channel; its message id maps to one Slack ts, so a re-delivery
-    // of the same id is the same Slack message (same channel and ts), as on Slack.
-    async sendCustomerMessage(message) {
-      const ts = tsOf.get(message.id) ?? nextTs();
-      tsOf.set(message.id, ts);
-      const body = JSON.stringify(
-        eventCallback(directMessage(message.thread, ts, message.text), { eventId: `Ev-${message.id}` }),
-      );
-      const { status } = await post(body);
-      return { accepted: status === 200, status };
-    },
-    async sendMalformed(kind) {
-      if (kind === "unparsable") {
-        const { status } = await post("{ not json");
-        return { accepted: status === 200, status };
-      }
-      if (kind === "missing_fields") {
-        const body = JSON.stringify({
-          type: "event_callback",
-          event_id: "Ev-broken",
-          event: { type: "message" },
+describeAdapterConformance(
+  "Slack (Bolt HTTP receiver, fake Web API)",
+  async () => {
+    const fake = await FakeSlack.start({ botToken: BOT_TOKEN });
+    let adapter: SlackAdapter;
+    const tsOf = new Map<string, string>();
+    const post = (body: string, options: { signature?: string } = {}) =>
+      postSignedToSlackEndpoint(`${adapter.url}/slack/events`, SIGNING_SECRET, body, options);
+    return {
+      createAdapter: () => {
+        adapter = createSlackAdapter({
+          botToken: BOT_TOKEN,
+          signingSecret: SIGNING_SECRET,
+          port: 0,
+          host: "127.0.0.1",
+          slackApiUrl: fake.url,
         });
+        return adapter;
+      },
+      // The platform's conversation is a DM channel; its message id maps to one Slack ts, so a re-delivery
+      // of the same id is the same Slack message (same channel and ts), as on Slack.
+      async sendCustomerMessage(message) {
+        const ts = tsOf.get(message.id) ?? nextTs();
+        tsOf.set(message.id, ts);
+        const body = JSON.stringify(
+          eventCallback(directMessage(message.thread, ts, message.text), { eventId: `Ev-${message.id}` }),
+        );
         const { status } = await post(body);
         return { accepted: status === 200, status };
-      }
-      const body = JSON.stringify(
-        eventCallback(directMessage("D-sig", nextTs(), "hi"), { eventId: "Ev-sig" }),
-      );
-      const { status } = await post(body, { signature: `v0=${"0".repeat(64)}` });
-      return { accepted: status === 200, status };
-    },
-    delivered: async (thread) =>
-      fake
-        .posts()
-        .filter((reply) => reply.channel === thread && reply.thread_ts === undefined)
-        .map((reply) => unescapeText(reply.text)),
-    failNextDelivery: () => fake.script("chat.postMessage", { status: 500 }),
-    supports: { origins: false },
-    settled: () => adapter.idle(),
-    cleanup: () => fake.close(),
-  } satisfies AdapterConformanceHarness;
-});
+      },
+      async sendMalformed(kind) {
+        if (kind === "unparsable") {
+          const { status } = await post("{ not json");
+          return { accepted: status === 200, status };
+        }
+        if (kind === "missing_fields") {
+          const body = JSON.stringify({
+            type: "event_callback",
+            event_id: "Ev-broken",
+            event: { type: "message" },
+          });
+          const { status } = await post(body);
+          return { accepted: status === 200, status };
+        }
+        const body = JSON.stringify(
+          eventCallback(directMessage("D-sig", nextTs(), "hi"), { eventId: "Ev-sig" }),
+        );
+        const { status } = await post(body, { signature: `v0=${"0".repeat(64)}` });
+        return { accepted: status === 200, status };
+      },
+      delivered: async (thread) =>
+        fake
+          .posts()
+          .filter((reply) => reply.channel === thread && reply.thread_ts === undefined)
+          .map((reply) => unescapeText(reply.text)),
+      failNextDelivery: () => fake.script("chat.postMessage", { status: 500 }),
+      settled: () => adapter.idle(),
+      cleanup: () => fake.close(),
+    } satisfies AdapterConformanceHarness;
+    // Slack has no way to say "this is a dashboard test chat": C9 origins are the web channel's.
+  },
+  { origins: false },
+);
 
 /** An adapter on a fake Slack, with a core that records events and answers customer messages. */
 async function startRig(options: { failReceive?: boolean; slowReceiveMs?: number } = {}) {
