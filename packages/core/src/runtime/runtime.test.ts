@@ -91,3 +91,47 @@ describe("the wired runtime on the demo tenant", () => {
     expect(outcome.reply?.text).toMatch(/agente/);
   });
 });
+
+describe("a tenant with an LLM", () => {
+  it("answers through the chat-completions server in the customer's language, and falls back to the knowledge base when it fails", async () => {
+    const { startFakeChatCompletionsServer } = await import("../testing/fake-chat-completions-server.js");
+    const server = await startFakeChatCompletionsServer({
+      respond: ["Bien sûr ! Nous ouvrons à 9 h.", { status: 500 }],
+    });
+    try {
+      const tenant = await loadTenantFile(DEMO_TENANT_FILE);
+      const withLlm = { ...tenant, llm: { baseUrl: server.baseUrl, model: "local-model", maxRetries: 0 } };
+      const runtime = await createLutinRuntime({
+        store: createMemoryStore(),
+        tenants: [withLlm],
+        clock: new ManualClock(OPEN_HOURS),
+      });
+      const channel = new Channel();
+      runtime.assistant.connect(channel);
+      const say = (key: string, text: string) =>
+        runtime.assistant.receive(channel, {
+          key,
+          tenant: "demo-shop",
+          thread: "v9",
+          from: "customer",
+          at: OPEN_HOURS,
+          text,
+        });
+
+      const first = await say("a", "Bonjour, à quelle heure ouvrez-vous ?");
+      expect(first.reply).toMatchObject({
+        text: "Bien sûr ! Nous ouvrons à 9 h.",
+        source: "llm:local-model",
+        language: "fr",
+      });
+      const system = String(server.requests[0]?.chat?.messages[0]?.content ?? "");
+      expect(system).toMatch(/French \(fr\)/);
+
+      const second = await say("b", "Et le samedi, quels sont vos horaires ?");
+      expect(second.reply?.source).toMatch(/^knowledge-base:/);
+      expect(second.reply?.text).toMatch(/samedi/i);
+    } finally {
+      await server.close();
+    }
+  });
+});
