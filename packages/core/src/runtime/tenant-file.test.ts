@@ -45,7 +45,10 @@ describe("tenant files", () => {
         colour: "blue",
       }),
     );
-    const error = await loadTenantFile(path).catch((caught: unknown) => caught as Error & { hint?: string });
+    const error = (await loadTenantFile(path).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    )) as (Error & { hint?: string }) | undefined;
     expect(error?.message).toMatch(/unknown field "colour"/);
     expect(error?.message).toMatch(/defaultLanguage: must be one of en, fr/);
     expect(error?.message).toMatch(/contact\.email: must be an e-mail address/);
