@@ -65,6 +65,24 @@ describe("the wired runtime on the demo tenant", () => {
     expect(outcome.reply?.text.startsWith("I'm really sorry about this")).toBe(true);
   });
 
+  it("celebrates good news before an answer, but not a bare thank-you or a polite question (Emotion)", async () => {
+    const news = await demo();
+    const newsOutcome = await news.say(
+      "I love the headphones, they arrived early! I'd like to know your return policy for the old pair",
+    );
+    expect(newsOutcome.reading?.emotion).toBe("happy");
+    expect(newsOutcome.reply?.text).toMatch(/^That's great to hear! You have 30 days/);
+
+    const thanks = await demo();
+    const thanksOutcome = await thanks.say("Thanks so much!");
+    expect(thanksOutcome.reading?.emotion).toBe("happy");
+    expect(thanksOutcome.reply?.text).not.toMatch(/great to hear/);
+
+    const polite = await demo();
+    const politeOutcome = await polite.say("Thanks a lot, and where is my order please?");
+    expect(politeOutcome.reply?.text).not.toMatch(/great to hear/);
+  });
+
   it("hands off on repeated frustration when an agent is online (Emotion → Escalation)", async () => {
     const { runtime, say } = await demo();
     await runtime.escalation.reportPresence("demo-shop", "ana", { isOnline: true, via: "web" });
