@@ -69,7 +69,9 @@ const WEIGHT = {
   punctuationBurst: 0.5,
   rhetoricalOpener: 1,
   againAlone: 1,
-  puzzledOpener: 0.6,
+  nothingAfter: 0.6,
+  thoughtQuestion: 0.6,
+  puzzledOpener: 1,
   asksAboutTerm: 0.6,
   intensifiedNegatable: 1,
 } as const;
@@ -122,6 +124,9 @@ const RHETORICAL_OPENER =
 /** "Nobody called. Again." / "Encore ?" / "¿Otra vez?": repetition said as a sentence of its own. */
 const AGAIN_ALONE =
   /(?:^|[.!?…]\s*)\W*(?:again|yet again|encore|encore une fois|otra vez|de nuevo|schon wieder|wieder mal)\s*[.!?…]+\s*(?:$|\p{Extended_Pictographic})/u;
+/** "Nobody called. Nothing.", "Personne.": a curt sentence after another one, the silence complained of. */
+const NOTHING_AFTER =
+  /[.!?…]\s*(?:nothing|nobody|no one|rien|personne|nada|nadie|nichts|niemand|keiner)\s*[.!?…]+\s*$/;
 /** "Huh?", "Hein ?", "Hä?", "¿Cómo?": puzzlement opening the message. */
 const PUZZLED_OPENER = /^\W*(?:huh|hein|ha|hae|hah|como|wie bitte)\s*\?/;
 /** "C'est quoi un « identifiant marchand » ?": asking what a quoted term means; a second cue makes it confusion. */
@@ -361,7 +366,8 @@ function readEmotion(
       if (rule.patterns[language]?.test(joined) !== true) continue;
       addKind(evidence, rule.kind, rule.weight);
       if (rule.kind === "angry") anger = true;
-      if (rule.cue === "phrase:not-working") faultEvidence += rule.weight;
+      if (rule.cue === "phrase:not-working" || rule.cue === "phrase:fault-event")
+        faultEvidence += rule.weight;
       cues.add(rule.cue);
       return;
     }
@@ -378,6 +384,14 @@ function readEmotion(
       evidence.frustrated += WEIGHT.againAlone;
       againSeen = true;
       cues.add("phrase:again");
+    }
+    if (NOTHING_AFTER.test(punctuated)) {
+      evidence.frustrated += WEIGHT.nothingAfter;
+      cues.add("phrase:nothing-after");
+    }
+    // "I thought the discount was automatic?": a belief put as a question is the customer unsure.
+    if (cues.has("phrase:thought-you-said") && text.includes("?")) {
+      evidence.confused += WEIGHT.thoughtQuestion;
     }
     if (PUZZLED_OPENER.test(punctuated)) {
       evidence.confused += WEIGHT.puzzledOpener;
@@ -430,13 +444,28 @@ function readEmotion(
   // Sarcasm: praise that opens a complaint ("great, another delay", "bravo, encore perdu"), or that comes
   // with an eye-roll, or applause or scare quotes next to a complaint ("arrived after 9 days 👏"), is
   // the complaint's tone, not happiness: its weight moves to frustration.
+  // "Vaya 'servicio técnico'": an interjection then scare quotes is sarcasm even with no praise word.
+  if (
+    families.has("sarcasm") &&
+    scare.quoted &&
+    evidence.happy === 0 &&
+    SARCASM_LEAD_INS.has(tokens[0] ?? "")
+  ) {
+    evidence.frustrated += WEIGHT.word;
+    cues.add("sarcasm");
+  }
   if (families.has("sarcasm") && evidence.happy > 0) {
     const opensWithPraise =
       kinds[0]?.has("praise") === true ||
       (SARCASM_LEAD_INS.has(tokens[0] ?? "") && kinds[1]?.has("praise") === true) ||
       SARCASTIC_OPENINGS.some((opening) => joined.startsWith(opening));
     const complaint = evidence.frustrated > 0 || againSeen;
-    if (eyeRoll || (complaint && (opensWithPraise || clapping || scare.quoted))) {
+    // "Great 'customer service'": quotes around the thing praised are the sarcasm, complaint or not.
+    if (
+      eyeRoll ||
+      (opensWithPraise && scare.quoted) ||
+      (complaint && (opensWithPraise || clapping || scare.quoted))
+    ) {
       evidence.frustrated += evidence.happy;
       evidence.happy = 0;
       cues.add("sarcasm");
