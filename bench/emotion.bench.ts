@@ -34,7 +34,7 @@ export async function emotionBenchmark(rounds = 5, passes = 20): Promise<string[
   ];
   const percent = (value: number) => `${format(value * 100, 1)} %`;
   const lines = [
-    "## Emotion detection (held-out set)",
+    `## Emotion detection (held-out set, ${rules.version})`,
     "",
     `Held-out set: ${messages.length} hand-labelled support messages, never used for tuning. Accuracy is the exact match of`,
     "the five labels (frustrated, happy, neutral, confused, urgent). Baseline: the same word lists with every other",
@@ -50,6 +50,28 @@ export async function emotionBenchmark(rounds = 5, passes = 20): Promise<string[
     const base = scoreDetector(lexiconOnly, group);
     lines.push(
       `| ${name} | ${group.length} | ${percent(full.accuracy)} | ${percent(base.accuracy)} | ${percent(full.frustratedRecall)} | ${percent(base.frustratedRecall)} | ${percent(full.frustratedPrecision)} | ${percent(base.frustratedPrecision)} |`,
+    );
+  }
+
+  lines.push(
+    "",
+    "Every set, all languages. The two tuning sets were looked at while writing the rules (emotion-dev-2 was written",
+    "blind to rules@1, which scored 80.3 % accuracy and 74.1 % frustrated recall on it), so their figures measure fit,",
+    "not generalisation: only a fresh blind set does.",
+    "",
+    "| set | messages | accuracy: rules | lexicon only | frustrated recall: rules | lexicon only | frustrated precision: rules | lexicon only |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+  );
+  for (const [name, file] of [
+    ["held-out", EMOTION_DATA_SETS.heldOut],
+    ["dev (tuning)", EMOTION_DATA_SETS.dev],
+    ["dev-2 (tuning)", EMOTION_DATA_SETS.devTwo],
+  ] as const) {
+    const set = loadLabelledMessages(file);
+    const full = scoreDetector(rules, set);
+    const base = scoreDetector(lexiconOnly, set);
+    lines.push(
+      `| ${name} | ${set.length} | ${percent(full.accuracy)} | ${percent(base.accuracy)} | ${percent(full.frustratedRecall)} | ${percent(base.frustratedRecall)} | ${percent(full.frustratedPrecision)} | ${percent(base.frustratedPrecision)} |`,
     );
   }
 

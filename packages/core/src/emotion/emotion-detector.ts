@@ -67,6 +67,13 @@ const WEIGHT = {
   shouting: 0.8,
   emphasis: 0.5,
   punctuationBurst: 0.5,
+  rhetoricalOpener: 1,
+  againAlone: 1,
+  nothingAfter: 0.6,
+  thoughtQuestion: 0.6,
+  puzzledOpener: 1,
+  asksAboutTerm: 0.6,
+  intensifiedNegatable: 1,
 } as const;
 /** Anger (angry words, angry emoji) is frustration Escalation must see first: its score never reads low. */
 const ANGER_MINIMUM_SCORE = 0.8;
@@ -105,6 +112,48 @@ const SARCASM_LEAD_INS = new Set([
   "yeah",
   "yay",
 ]);
+
+/** Multi-word praise that opens sarcasm as well as one praise word does ("qué bien, otra vez…"). */
+const SARCASTIC_OPENINGS = [" que bien ", " que maravilla ", " how nice ", " how lovely ", " na toll "];
+
+// The patterns below read the message with its punctuation, folded like the words (lower case, no
+// accents), because what they look for is a word standing alone as a question or a sentence.
+/** "Seriously??", "Sérieux ?", "¿En serio?", "Ernsthaft?": an exasperated question opening the message. */
+const RHETORICAL_OPENER =
+  /^\W*(?:seriously|are you serious|serieux|serieusement|vous etes serieux|en serio|ernsthaft|echt jetzt|im ernst)\s*[?!]/;
+/** "Nobody called. Again." / "Encore ?" / "¿Otra vez?": repetition said as a sentence of its own. */
+const AGAIN_ALONE =
+  /(?:^|[.!?…]\s*)\W*(?:again|yet again|encore|encore une fois|otra vez|de nuevo|schon wieder|wieder mal)\s*[.!?…]+\s*(?:$|\p{Extended_Pictographic})/u;
+/** "Nobody called. Nothing.", "Personne.": a curt sentence after another one, the silence complained of. */
+const NOTHING_AFTER =
+  /[.!?…]\s*(?:nothing|nobody|no one|rien|personne|nada|nadie|nichts|niemand|keiner)\s*[.!?…]+\s*$/;
+/** "Huh?", "Hein ?", "Hä?", "¿Cómo?": puzzlement opening the message. */
+const PUZZLED_OPENER = /^\W*(?:huh|hein|ha|hae|hah|como|wie bitte)\s*\?/;
+/** "C'est quoi un « identifiant marchand » ?": asking what a quoted term means; a second cue makes it confusion. */
+const ASKS_ABOUT_TERM =
+  /(?:what (?:is|s|are|does)|what do you mean by|c est quoi|qu est ce qu|que (?:es|son|significa|quiere decir)|was (?:ist|sind|bedeutet|heisst))\s+(?:[\p{L}\p{N}]+\s+){0,3}['‘"“«„]/u;
+/**
+ * Words in scare quotes ("my 'next day delivery'", "le « express »") are mentioned, not meant: their
+ * mood words are not read, and the quotes themselves are a sign of sarcasm next to a complaint.
+ */
+const SCARE_QUOTED =
+  /(?<![\p{L}\p{N}])(?:'([^'\n]{1,40})'|‘([^’\n]{1,40})’|"([^"\n]{1,40})"|“([^”\n]{1,40})”|«([^»\n]{1,40})»|„([^“”\n]{1,40})[“”])(?![\p{L}\p{N}])/gu;
+const SCARE_QUOTED_MAXIMUM_WORDS = 4;
+
+function foldPunctuated(text: string): string {
+  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
+function withoutScareQuotes(text: string): { text: string; quoted: boolean } {
+  let quoted = false;
+  const stripped = text.replace(SCARE_QUOTED, (match, ...groups: unknown[]) => {
+    const inner = groups.slice(0, 6).find((group) => typeof group === "string") as string | undefined;
+    if (inner === undefined || inner.trim().split(/\s+/).length > SCARE_QUOTED_MAXIMUM_WORDS) return match;
+    quoted = true;
+    return " ";
+  });
+  return { text: stripped, quoted };
+}
 
 interface CompiledRule {
   kind: ExpressionKind | SupportPhrase["emotion"];
@@ -204,7 +253,7 @@ export function createEmotionDetector(options: EmotionDetectorOptions = {}): Emo
   const rules = compiledRules();
   return {
     name: allOn ? "lutingenie-emotion-rules" : `lutingenie-emotion-rules(${[...families].join("+")})`,
-    version: "rules@1",
+    version: "rules@2",
     read(text, language) {
       return readEmotion(text, languagesFor(language), families, rules);
     },
@@ -224,7 +273,8 @@ function readEmotion(
   families: ReadonlySet<CueFamily>,
   rules: ReturnType<typeof compiledRules>,
 ): EmotionReading {
-  const { tokens, joined } = foldText(text);
+  const scare = families.has("sarcasm") ? withoutScareQuotes(text) : { text, quoted: false };
+  const { tokens, joined } = foldText(scare.text);
   const cues = new Set<string>();
   const evidence: Evidence = { frustrated: 0, happy: 0, urgent: 0, confused: 0 };
   let anger = false;
@@ -282,6 +332,10 @@ function readEmotion(
       } else if (found.has("satisfaction") || found.has("praise")) {
         evidence.happy += WEIGHT.word * boost;
         cues.add("lexicon:happy");
+      } else if (boost > 1) {
+        // "richtig gut", "very good" are praise; a bare "good" or "ok" is not.
+        evidence.happy += WEIGHT.intensifiedNegatable;
+        cues.add("intensifier");
       }
     } else if (found.has("gratitude") && isGratitude(tokens, index)) {
       evidence.happy += WEIGHT.word;
@@ -312,17 +366,48 @@ function readEmotion(
       if (rule.patterns[language]?.test(joined) !== true) continue;
       addKind(evidence, rule.kind, rule.weight);
       if (rule.kind === "angry") anger = true;
-      if (rule.cue === "phrase:not-working") faultEvidence += rule.weight;
+      if (rule.cue === "phrase:not-working" || rule.cue === "phrase:fault-event")
+        faultEvidence += rule.weight;
       cues.add(rule.cue);
       return;
     }
   };
   if (families.has("lexicon")) for (const rule of rules.expressions) applyRule(rule);
-  if (families.has("phrase")) for (const rule of rules.phrases) applyRule(rule);
+  if (families.has("phrase")) {
+    for (const rule of rules.phrases) applyRule(rule);
+    const punctuated = foldPunctuated(text);
+    if (RHETORICAL_OPENER.test(punctuated)) {
+      evidence.frustrated += WEIGHT.rhetoricalOpener;
+      cues.add("phrase:rhetorical-question");
+    }
+    if (AGAIN_ALONE.test(punctuated)) {
+      evidence.frustrated += WEIGHT.againAlone;
+      againSeen = true;
+      cues.add("phrase:again");
+    }
+    if (NOTHING_AFTER.test(punctuated)) {
+      evidence.frustrated += WEIGHT.nothingAfter;
+      cues.add("phrase:nothing-after");
+    }
+    // "I thought the discount was automatic?": a belief put as a question is the customer unsure.
+    if (cues.has("phrase:thought-you-said") && text.includes("?")) {
+      evidence.confused += WEIGHT.thoughtQuestion;
+    }
+    if (PUZZLED_OPENER.test(punctuated)) {
+      evidence.confused += WEIGHT.puzzledOpener;
+      cues.add("phrase:puzzled");
+    }
+    if (ASKS_ABOUT_TERM.test(punctuated)) {
+      evidence.confused += WEIGHT.asksAboutTerm;
+      cues.add("phrase:asks-about-term");
+    }
+  }
 
   let eyeRoll = false;
+  let clapping = false;
   if (families.has("emoji")) {
     const emoji = countEmoji(text);
+    clapping = emoji.clapping > 0;
     if (emoji.angry > 0) {
       evidence.frustrated += Math.min(
         WEIGHT.emojiMaximum,
@@ -356,13 +441,31 @@ function readEmotion(
     }
   }
 
-  // Sarcasm: praise that opens a complaint ("great, another delay", "bravo, encore perdu") or that comes
-  // with an eye-roll is the complaint's tone, not happiness: its weight moves to frustration.
+  // Sarcasm: praise that opens a complaint ("great, another delay", "bravo, encore perdu"), or that comes
+  // with an eye-roll, or applause or scare quotes next to a complaint ("arrived after 9 days 👏"), is
+  // the complaint's tone, not happiness: its weight moves to frustration.
+  // "Vaya 'servicio técnico'": an interjection then scare quotes is sarcasm even with no praise word.
+  if (
+    families.has("sarcasm") &&
+    scare.quoted &&
+    evidence.happy === 0 &&
+    SARCASM_LEAD_INS.has(tokens[0] ?? "")
+  ) {
+    evidence.frustrated += WEIGHT.word;
+    cues.add("sarcasm");
+  }
   if (families.has("sarcasm") && evidence.happy > 0) {
     const opensWithPraise =
       kinds[0]?.has("praise") === true ||
-      (SARCASM_LEAD_INS.has(tokens[0] ?? "") && kinds[1]?.has("praise") === true);
-    if (eyeRoll || (opensWithPraise && (evidence.frustrated > 0 || againSeen))) {
+      (SARCASM_LEAD_INS.has(tokens[0] ?? "") && kinds[1]?.has("praise") === true) ||
+      SARCASTIC_OPENINGS.some((opening) => joined.startsWith(opening));
+    const complaint = evidence.frustrated > 0 || againSeen;
+    // "Great 'customer service'": quotes around the thing praised are the sarcasm, complaint or not.
+    if (
+      eyeRoll ||
+      (opensWithPraise && scare.quoted) ||
+      (complaint && (opensWithPraise || clapping || scare.quoted))
+    ) {
       evidence.frustrated += evidence.happy;
       evidence.happy = 0;
       cues.add("sarcasm");

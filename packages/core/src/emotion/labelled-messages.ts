@@ -19,6 +19,8 @@ const lineSchema = z.strictObject({
 
 export const EMOTION_DATA_SETS = {
   dev: new URL("./data/emotion-dev.jsonl", import.meta.url),
+  /** Written by a separate writer blind to rules@1; a tuning set since rules@2 (see data/README.md). */
+  devTwo: new URL("./data/emotion-dev-2.jsonl", import.meta.url),
   heldOut: new URL("./data/emotion-held-out.jsonl", import.meta.url),
 } as const;
 

@@ -13,7 +13,8 @@ import type { LexiconLanguage } from "./lexicons.js";
 export interface SupportPhrase {
   /** The cue name reported in `cues`, after "phrase:". */
   id: string;
-  emotion: "frustrated" | "urgent" | "confused";
+  /** A negative weight takes evidence away: "that's all, thanks" is a sign-off, not gratitude. */
+  emotion: "frustrated" | "urgent" | "confused" | "happy";
   weight: number;
   patterns: Partial<Record<LexiconLanguage, string>>;
 }
@@ -29,10 +30,10 @@ export const SUPPORT_PHRASES: readonly SupportPhrase[] = [
     emotion: "frustrated",
     weight: 1.2,
     patterns: {
-      en: "(?:second|third|fourth|fifth|\\d+(?:nd|rd|th)?) time|(?:two|three|four|five|several|many|multiple|\\d+) times|(?:already|again) (?:asked|written|wrote|called|contacted|explained|told)|(?:writing|write|contacting|asking) (?:you )?again|asked (?:you )?(?:\\w+ )?times",
-      fr: "(?:deuxieme|troisieme|quatrieme|\\d+e(?:me)?) fois|(?:deux|trois|quatre|cinq|plusieurs|\\d+) fois|vous ai deja|je relance|me permets de relancer|reviens vers vous|je reecris",
-      es: "(?:segunda|tercera|cuarta|quinta) vez|(?:dos|tres|cuatro|cinco|varias|\\d+) veces|(?:os|les|te) he (?:escrito|dicho|llamado)|vuelvo a escribir|escribo de nuevo|otra vez lo mismo",
-      de: "(?:zweite|dritte|vierte|funfte|\\d+) mal|zweimal|dreimal|viermal|mehrmals|(?:schreibe|melde mich) (?:\\w+ )?(?:erneut|nochmal|wieder)",
+      en: "(?:second|third|fourth|fifth|\\d+(?:nd|rd|th)?) (?:time|email|mail|message|call|request|ticket|attempt)|(?:two|three|four|five|several|many|multiple|\\d+) times|(?:already|again) (?:asked|written|wrote|called|contacted|explained|told)|(?:writing|write|contacting|asking) (?:you )?again|asked (?:you )?(?:\\w+ )?times|(?:explain|repeat|tell you) (?:\\w+ ){0,3}(?:again|all over)|repeat myself",
+      fr: "(?:deuxieme|troisieme|quatrieme|\\d+e(?:me)?) (?:fois|mail|message|appel|relance|demande)|(?<!en )(?:deux|trois|quatre|cinq|plusieurs|\\d+) fois|vous ai deja|je relance|me permets de relancer|reviens vers vous|je reecris|(?:re)?expliquer (?:\\w+ ){0,2}(?:encore|a nouveau|de nouveau)|encore (?:tout )?(?:re)?expliquer|me repeter",
+      es: "(?:segunda|tercera|cuarta|quinta) (?:vez|llamada|solicitud)|(?:segundo|tercer|cuarto|quinto) (?:correo|mensaje|email|mail|intento)|(?<!en )(?:dos|tres|cuatro|cinco|varias|\\d+) veces|(?:os|les|te) he (?:escrito|dicho|llamado)|vuelvo a escribir|escribo de nuevo|otra vez lo mismo|(?:volver a )?explicar(?:lo)? (?:\\w+ ){0,2}(?:otra vez|de nuevo)|volver a explicar|repetirme",
+      de: "(?:zweite|dritte|vierte|funfte|\\d+)[nrs]? (?:mal|mail|e mail|nachricht|anfrage|anruf)|zweimal|dreimal|viermal|mehrmals|(?:schreibe|melde mich) (?:\\w+ )?(?:erneut|nochmal|wieder)|(?:nochmal|schon wieder|erneut|wieder) (?:\\w+ ){0,3}erklaren|wiederholen",
       it: "(?:seconda|terza|quarta) volta|(?:due|tre|quattro|\\d+) volte",
       pt: "(?:segunda|terceira|quarta) vez|(?:duas|tres|quatro|\\d+) vezes",
       nl: "(?:tweede|derde|vierde) keer|(?:twee|drie|vier|\\d+) keer",
@@ -43,9 +44,9 @@ export const SUPPORT_PHRASES: readonly SupportPhrase[] = [
     emotion: "frustrated",
     weight: 1.2,
     patterns: {
-      en: "still (?:waiting|no|not|nothing|havent|hasnt|dont|didnt|isnt|doesnt|cant|wont|without)|yet to (?:receive|get|hear)",
+      en: "still (?:waiting|no|not|nothing|havent|hasnt|dont|didnt|isnt|doesnt|cant|wont|without|charging)|keep (?:on )?charging|yet to (?:receive|get|hear)",
       fr: "toujours (?:pas|rien|aucun|aucune|en attente|sans)|(?:ai|avons) (?:\\w+ )?pas encore (?:recu|eu)|j attends toujours",
-      es: "sigo (?:esperando|sin)|sigue sin|todavia (?:no|sin|estoy esperando|espero)|aun no|aun sin|aun estoy esperando",
+      es: "sigo (?:esperando|sin)|siguen? (?:sin|cobrando)|todavia (?:no|sin|estoy esperando|espero)|aun no|aun sin|aun estoy esperando",
       de: "(?:immer|noch) (?:immer )?noch (?:nicht|kein|keine|keinen|nichts)|immer noch (?:auf|warte)|warte (?:\\w+ )?immer noch|noch immer (?:nicht|kein|keine)",
       it: "(?:sto )?ancora aspettando|ancora (?:non|nessun|niente)",
       pt: "ainda (?:estou esperando|espero|nao|sem)",
@@ -57,7 +58,7 @@ export const SUPPORT_PHRASES: readonly SupportPhrase[] = [
     emotion: "frustrated",
     weight: 1.2,
     patterns: {
-      en: `(?:waiting|waited) (?:for |since )?(?:over |more than |almost |nearly )?(?:an?|${NUMBER_WORDS}) (?:\\w+ )?(?:${DURATION_UNITS})|(?:been|it s been|it has been|its been) (?:over |more than )?(?:${NUMBER_WORDS}) (?:${DURATION_UNITS}) (?:and|now|with|without)`,
+      en: `(?:${NUMBER_WORDS}|an?) (?:minutes|mins|hours?) on hold|on hold for|(?:waiting|waited) (?:for |since )?(?:over |more than |almost |nearly )?(?:an?|${NUMBER_WORDS}) (?:\\w+ )?(?:${DURATION_UNITS})|(?:been|it s been|it has been|its been) (?:over |more than )?(?:${NUMBER_WORDS}) (?:${DURATION_UNITS}) (?:and|now|with|without)`,
       fr: `(?:attends?|attendons) (?:\\w+ ){0,3}depuis|(?:ca fait|cela fait|voila|depuis) (?:plus de )?(?:${NUMBER_WORDS}) (?:${DURATION_UNITS})`,
       es: `llevo (?:mas de )?(?:(?:${NUMBER_WORDS}|un|una) )?(?:${DURATION_UNITS}) esperando|llevo (?:\\w+ ){0,2}esperando|hace (?:mas de )?(?:${NUMBER_WORDS}) (?:${DURATION_UNITS}) (?:y|que)|esperando (?:desde hace|hace)`,
       de: `warte (?:\\w+ ){0,2}(?:seit|schon)|seit (?:uber |mehr als )?(?:${NUMBER_WORDS}|einer|einem) (?:${DURATION_UNITS})`,
@@ -71,10 +72,10 @@ export const SUPPORT_PHRASES: readonly SupportPhrase[] = [
     emotion: "frustrated",
     weight: 1.2,
     patterns: {
-      en: "(?:nobody|no one|noone|no body) (?:\\w+ )?(?:answers|answered|replies|replied|responds|responded|helps|is helping|helped|reads|cares|calls|picks up|gets back)|no (?:answer|reply|response|one answers)|never (?:answer|reply|respond|got back|get back|called back)|(?:ignoring|ignored) (?:me|my)",
-      fr: "personne ne (?:\\w+ )?(?:repond|m aide|rappelle|lit|decroche|s occupe)|(?:pas de|aucune|sans) (?:reponse|nouvelles?|retour)|jamais de reponse|vous ne repondez",
-      es: "nadie (?:me )?(?:contesta|responde|ayuda|atiende|lee|llama|resuelve)|(?:sin|ninguna) respuesta|no (?:me )?(?:contestan|responden|atienden)",
-      de: "(?:niemand|keiner) (?:\\w+ )?(?:antwortet|hilft|meldet|reagiert|ruft|kummert)|keine (?:antwort|ruckmeldung|reaktion)|(?:antwortet|reagiert) (?:\\w+ )?(?:nie|keiner|niemand)",
+      en: "(?:nobody|no one|noone|no body) (?:\\w+ )?(?:answers|answered|replies|replied|responds|responded|helps|is helping|helped|reads|read|cares|calls|called|came|showed up|picks up|gets back)|no (?:answer|reply|response|one answers)|not (?:a single|one) (?:reply|answer|response|word)|never (?:answer|reply|respond|got back|get back|called back)|(?:ignoring|ignored) (?:me|my)",
+      fr: "(?<!une )personne (?:ne |n )?(?:\\w+ ){0,2}(?:repond|repondu|aide|rappelle|rappele|recontacte|lit|decroche|s occupe)|(?:pas de|aucune|sans) (?:reponse|nouvelles?|retour)|jamais de reponse|vous ne repondez",
+      es: "nadie (?:me )?(?:ha )?(?:contesta|contesto|responde|respondio|ayuda|atiende|lee|llama|llamo|llamado|resuelve)|(?:sin|ninguna) respuesta|no (?:me )?(?:contestan|responden|atienden)",
+      de: "(?:niemand|keiner) (?:\\w+ ){0,2}(?:antwortet|geantwortet|hilft|geholfen|meldet|gemeldet|reagiert|ruft|angerufen|zuruckgerufen|kummert)|(?:keine|ohne) (?:jede )?(?:antwort|ruckmeldung|reaktion)|(?:antwortet|reagiert) (?:\\w+ )?(?:nie|keiner|niemand)",
       it: "nessuno (?:mi )?(?:risponde|aiuta)|nessuna risposta",
       pt: "ninguem (?:me )?(?:responde|ajuda|resolve|atende)|sem resposta|nenhuma resposta",
       nl: "niemand (?:\\w+ )?(?:helpt|reageert|antwoordt|belt)|geen (?:antwoord|reactie)",
@@ -113,10 +114,10 @@ export const SUPPORT_PHRASES: readonly SupportPhrase[] = [
     emotion: "frustrated",
     weight: 1.5,
     patterns: {
-      en: "cancel (?:my|the|our) (?:subscription|account|membership|contract|plan)|(?:close|delete) my account|unsubscribe me|i m leaving(?= $)|(?:switching|going) to (?:a )?competitor",
+      en: "cancel (?:my|the|our) (?:subscription|account|membership|contract|plan)|(?:i m|im|i will|i ll) (?:be )?cancell?ing|cancel everything|(?:close|delete) my account|unsubscribe me|i m leaving(?= $)|(?:switching|going) to (?:a )?competitor",
       fr: "resili\\w+|(?:supprimez|fermez|supprimer|fermer|cloturer) (?:mon|notre) compte|je m en vais(?= $)|je pars chez",
       es: "(?:cancelar|anular) (?:mi|la|nuestra) (?:suscripcion|cuenta|membresia)|(?:darme|me doy) de baja|(?:borren|borrad|eliminen|cierren) (?:mi|la) cuenta|me voy a (?:la )?competencia|me voy(?= $)",
-      de: "(?:abo|abonnement|vertrag|konto|mitgliedschaft) (?:\\w+ )?(?:kundigen|loschen|beenden)|kundige|(?:loscht|loschen sie) mein konto|ich bin weg(?= $)",
+      de: "(?:abo|abonnement|vertrag|konto|mitgliedschaft) (?:\\w+ )?(?:kundigen|loschen|beenden)|kundige|kundigen sie|(?:loscht|loschen sie) mein konto|ich bin weg(?= $)",
       it: "disdire|(?:cancellare|annullare) (?:l )?abbonamento|chiudete il mio account",
       pt: "cancelar (?:a |minha )?(?:assinatura|conta)",
       nl: "(?:abonnement|account) opzeggen|zeg (?:\\w+ )?op",
@@ -211,7 +212,7 @@ export const SUPPORT_PHRASES: readonly SupportPhrase[] = [
     emotion: "confused",
     weight: 0.6,
     patterns: {
-      en: "cant find|cannot find|can not find|where (?:do i|can i|is the) (?:find|button|setting|option)",
+      en: "cant find|cannot find|can not find|where is the (?:button|setting|option)",
       fr: "(?:ne )?trouve pas|ne trouve rien|ou (?:se trouve|est) le bouton",
       es: "no (?:lo |la )?encuentro",
       de: "finde (?:es |das |ihn |sie )?nicht",
@@ -232,6 +233,239 @@ export const SUPPORT_PHRASES: readonly SupportPhrase[] = [
       it: "come (?:faccio|si fa)",
       pt: "como (?:faco|se faz)",
       nl: "hoe (?:doe|moet) ik",
+    },
+  },
+  // Frustration without an emotional word: the customer describes what was done to them.
+  {
+    id: "canned-answer",
+    emotion: "frustrated",
+    weight: 1.2,
+    patterns: {
+      en: "same (?:\\w+ ){0,2}(?:answer|reply|response|message|email|excuse|story)|(?:always|every time) the same(?! \\w+ (?:size|colou?r|model|price))|copy (?:and )?paste|automated (?:answer|reply|response|message)|(?:talking|speaking) to a (?:bot|robot|wall)|actually read",
+      fr: "meme (?:\\w+ ){0,2}(?:reponse|message|mail|excuse|discours)|toujours (?:la meme chose|pareil|le meme refrain)|copier coller|(?:reponse|message) automatique|parler a un (?:robot|mur)|lire (?:vraiment )?mon message",
+      es: "misma (?:\\w+ ){0,2}(?:respuesta|excusa|historia)|mismo (?:\\w+ ){0,2}(?:mensaje|correo|cuento)|siempre (?:lo mismo|igual)|copiar y pegar|copiad[oa]|(?:respuesta|mensaje) automatic[oa]|hablar con un (?:robot|muro)|leer lo que escribo",
+      de: "(?:dieselbe|die gleiche|gleiche) (?:\\w+ ){0,2}(?:antwort|ausrede|geschichte)|immer (?:dasselbe|das gleiche|die gleiche leier)|textbaustein\\w*|standardantwort|automatische (?:antwort|nachricht)|(?:mit )?einem roboter|(?:meine )?nachricht (?:\\w+ )?lesen",
+      it: "stessa risposta|risposta automatica",
+      pt: "mesma resposta|resposta automatica",
+      nl: "zelfde antwoord|standaard antwoord",
+    },
+  },
+  {
+    // What went wrong while the customer was doing something: a fault, like the problem words.
+    id: "fault-event",
+    emotion: "frustrated",
+    weight: 0.5,
+    patterns: {
+      en: "(?:logged|kicked|threw|thrown) (?:me )?out|in the middle of (?:paying|payment|the payment|checkout)",
+      fr: "(?:m a |ma )?(?:deconnecte|ejecte)e?|en plein (?:paiement|milieu)",
+      es: "me (?:ha |han )?(?:echado|expulsado|desconectado)|en mitad del pago|en medio del pago",
+      de: "ausgeloggt|rausgeworfen|rausgeschmissen|mitten (?:im|beim) (?:bezahlen|kauf)",
+      it: "(?:mi ha )?(?:disconnesso|buttato fuori)",
+      pt: "me (?:desconectou|expulsou)",
+      nl: "uitgelogd|eruit gegooid",
+    },
+  },
+  {
+    id: "without-notice",
+    emotion: "frustrated",
+    weight: 1,
+    patterns: {
+      en: "without (?:any )?(?:notice|warning|telling me|asking me|informing me|letting me know)",
+      fr: "sans (?:me |nous )?(?:prevenir|avertir|demander|informer)|sans (?:aucun )?(?:preavis|prevenir)",
+      es: "sin (?:me )?(?:avisar(?:me)?|preguntar(?:me)?|informar(?:me)?|previo aviso)",
+      de: "ohne (?:\\w+ )?(?:bescheid|vorwarnung|ankundigung|nachfrage|zu fragen|mich zu (?:fragen|informieren))",
+      it: "senza (?:avvisare|preavviso)",
+      pt: "sem (?:avisar|aviso)",
+      nl: "zonder (?:te )?(?:waarschuwing|melden|vragen)",
+    },
+  },
+  {
+    id: "nothing-happens",
+    emotion: "frustrated",
+    weight: 1,
+    patterns: {
+      en: "nothing (?:has )?(?:happens|happened|been done|been fixed|changes|changed|moves)|nobody (?:has )?fixed|(?:hasnt|has not|havent|have not|hasn t) (?:even )?(?:moved|changed|been updated)",
+      fr: "(?:il )?ne se passe rien|rien ne (?:se passe|bouge|change)|rien n a (?:ete fait|bouge|change)|(?:n a|n ont) (?:toujours )?pas bouge",
+      es: "no (?:se )?(?:ha )?(?:hecho|movido|cambiado) nada|nadie (?:ha )?(?:hecho|arreglado) nada|nada ha cambiado|no se ha movido",
+      de: "(?:passiert|tut sich|bewegt sich|andert sich) (?:\\w+ ){0,3}nichts|nichts (?:passiert|getan|geandert)|bewegt sich (?:\\w+ ){0,3}nicht",
+      it: "non (?:succede|cambia) niente",
+      pt: "nada acontece|nada mudou",
+      nl: "er gebeurt niets|gebeurt (?:\\w+ )?niks",
+    },
+  },
+  {
+    // A broken promise is a complaint in the making; alone it may be a neutral account of events.
+    id: "broken-promise",
+    emotion: "frustrated",
+    weight: 0.6,
+    patterns: {
+      en: "(?:was|were|been) promised|you promised|promised me|you (?:said|told me) (?:it|you|i|that) (?:would|d|will)",
+      fr: "(?:m|nous) (?:avait|aviez|avez|a) promis|on m avait (?:promis|dit)|vous m aviez (?:promis|dit)",
+      es: "me (?:prometieron|prometisteis|prometio|habian prometido)|me (?:dijeron|dijisteis) que",
+      de: "(?:wurde|wurden|hat|haben|hatten) (?:\\w+ ){0,4}versprochen|versprochen",
+      it: "mi avevate promesso|promesso",
+      pt: "prometeram|me disseram que",
+      nl: "beloofd",
+    },
+  },
+  {
+    // "Promised for Monday, it's Thursday": the day named is already past the promise.
+    id: "day-has-passed",
+    emotion: "frustrated",
+    weight: 0.6,
+    patterns: {
+      en: "(?:it s|its|it is|today is|now it s) (?:already |now )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)",
+      fr: "(?:on est|nous sommes|on est deja|nous sommes deja) (?:\\w+ )?(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)",
+      es: "(?:estamos a|estamos en|hoy es|ya es) (?:\\w+ )?(?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)",
+      de: "(?:jetzt ist|heute ist|es ist|wir haben) (?:schon |bereits )?(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)",
+      it: "(?:oggi e|siamo a) (?:lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica)",
+      pt: "(?:hoje e|ja e|estamos na) (?:segunda|terca|quarta|quinta|sexta|sabado|domingo)",
+      nl: "(?:het is|vandaag is) (?:al )?(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)",
+    },
+  },
+  {
+    // "Arrived after 9 days": the time it took is the complaint, most often under sarcastic praise.
+    id: "took-too-long",
+    emotion: "frustrated",
+    weight: 0.6,
+    patterns: {
+      en: "(?:arrived|came|delivered|took|received (?:it )?) (?:\\w+ )?(?:after|only after|over) (?:\\d+|two|three|four|five|six|seven|eight|nine|ten|several) (?:days|weeks|months)",
+      fr: "(?:recue?s?|arrivee?s?|livree?s?) (?:\\w+ )?(?:au bout de|apres) (?:\\d+|deux|trois|quatre|cinq|dix|plusieurs) (?:jours|semaines|mois)",
+      es: "(?:llego|llegaron|recibi|tardo|tardaron) (?:\\w+ ){0,2}(?:a los|despues de|mas de) (?:\\d+|dos|tres|cuatro|cinco|diez|varias|varios) (?:dias|semanas|meses)",
+      de: "(?:kam|kamen|erhalten|geliefert|dauerte) (?:\\w+ )?(?:nach|erst nach|uber) (?:\\d+|zwei|drei|vier|funf|zehn|mehreren) (?:tagen|wochen|monaten)",
+      it: "arrivat[oa] dopo (?:\\d+) giorni",
+      pt: "chegou (?:depois de|apos) (?:\\d+) dias",
+      nl: "(?:kwam|geleverd) (?:pas )?na (?:\\d+) dagen",
+    },
+  },
+  {
+    id: "charged-after-cancel",
+    emotion: "frustrated",
+    weight: 1.2,
+    patterns: {
+      en: "(?:charged|billed|debited|charging|billing) (?:\\w+ ){0,6}(?:i|we) (?:already )?cancell?ed",
+      fr: "(?:preleve|facture|debite|prelever|facturer) (?:\\w+ ){0,6}(?:resilie|annule)",
+      es: "(?:cobrado|cobrando|cobran|cobraron|cargado) (?:\\w+ ){0,6}(?:cancele|anule|di de baja)",
+      de: "(?:abgebucht|berechnet|belastet|abbuchen) (?:\\w+ ){0,6}gekundigt|gekundigt(?:e|en)? (?:\\w+ ){0,6}(?:abgebucht|berechnet)",
+      it: "addebitat[oa] (?:\\w+ ){0,6}disdett[oa]",
+      pt: "cobrad[oa] (?:\\w+ ){0,6}cancelei",
+      nl: "afgeschreven (?:\\w+ ){0,6}opgezegd",
+    },
+  },
+  // Confusion: two things that cannot both be true, or what the customer was told against what they see.
+  {
+    id: "contradiction",
+    emotion: "confused",
+    weight: 1.2,
+    patterns: {
+      en: "(?:say|says|said|saying|tell|tells|told) (?:\\w+ ){0,2}(?:different things|something different|the opposite|opposite things)|contradict\\w*|which (?:one )?(?:is (?:it|true|right|correct)|should i believe)",
+      fr: "(?:disent|dit|dites) (?:\\w+ )?(?:le contraire|l inverse|autre chose|deux choses differentes)|contradictoire\\w*|se contredisent|(?:c est )?lequel (?:qui )?(?:est|dit) (?:\\w+ )?(?:vrai|juste|correct|le bon|la bonne)|laquelle est (?:la bonne|correcte)|qui (?:a raison|dit vrai)",
+      es: "(?:dicen|dice|decis) (?:\\w+ )?(?:lo contrario|otra cosa|cosas distintas|cosas diferentes)|contradic\\w+|una cosa y (?:\\w+ ){0,5}otra|cual es (?:el |la |lo )?(?:correct[oa]|verdad|buen[oa]|ciert[oa])",
+      de: "widersprech\\w*|widerspruch\\w*|was stimmt (?:denn )?(?:jetzt|nun)|welche[rs]? (?:davon|von beiden|angabe|information) (?:stimmt|ist richtig)|was (?:ist )?(?:denn|jetzt|nun) (?:\\w+ )?richtig",
+      it: "contraddi\\w+|quale (?:e )?(?:giusto|vero)",
+      pt: "contradi\\w+|qual (?:e )?(?:o )?(?:certo|correto)",
+      nl: "tegenstrijdig|spreken elkaar tegen",
+    },
+  },
+  {
+    id: "thought-you-said",
+    emotion: "confused",
+    weight: 0.6,
+    patterns: {
+      en: "i thought (?:you|that|it|the|this|my|we|there|i)|(?:but )?you (?:said|told me) (?:i|that)",
+      fr: "je (?:croyais|pensais) (?:que|qu)|vous m aviez dit que|(?:mais )?on m a dit que",
+      es: "(?:pense|pensaba|creia) que|(?:pero )?si me (?:dijisteis|dijeron|dijo) que",
+      de: "ich dachte (?:dass|der|die|das|es|ich|sie|ihr|man)|(?:sie|ihr) (?:hatten|hattet|haben|habt) (?:\\w+ )?gesagt",
+      it: "pensavo che",
+      pt: "pensei que|achei que",
+      nl: "ik dacht",
+    },
+  },
+  {
+    id: "where-do-i-find",
+    emotion: "confused",
+    weight: 0.6,
+    patterns: {
+      en: "where (?:do|can|would|should) i (?:find|get|see|look for)",
+      fr: "je (?:le |la |les )?trouve ou|ou (?:est ce que )?je (?:le |la |les )?trouve|ou (?:le |la |les )?trouver",
+      es: "donde (?:lo |la |los |las )?(?:busco|encuentro|veo|encontrar|buscar)",
+      de: "wo finde ich|wo (?:kann|soll) ich (?:\\w+ ){0,2}finden",
+      it: "dove (?:lo |la )?trovo",
+      pt: "onde (?:o |a )?encontro",
+      nl: "waar vind ik",
+    },
+  },
+  // Urgency is a deadline: a time ("today", "by Friday", "in 30 minutes") tied to a need.
+  {
+    id: "deadline",
+    emotion: "urgent",
+    weight: 1.2,
+    patterns: {
+      en: "(?:need|needs|require|must have|have to have) (?:\\w+ ){0,4}(?:today|tonight|by tomorrow|by (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|noon|the end of)|before (?:tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday))|deadline (?:is|in)|before my (?:flight|train|trip|meeting|departure)",
+      fr: "(?:il me (?:le |la |les )?faut|besoin) (?:\\w+ ){0,3}(?:pour|avant|d ici) (?:ce soir|demain|aujourd hui|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|midi)|avant mon (?:vol|train|depart|rendez vous)|date limite (?:est|c est)",
+      es: "(?:lo |la |los |las )?(?:necesito|necesitamos) (?:\\w+ ){0,3}(?:para|antes de|antes del) (?:el )?(?:hoy|manana|esta noche|lunes|martes|miercoles|jueves|viernes|sabado|domingo|mediodia)|antes de mi (?:vuelo|viaje|tren)|fecha limite es",
+      de: "(?:brauche|brauchen|benotige|benotigen) (?:\\w+ ){0,3}(?:bis|vor) (?:heute|morgen|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|mittag)|vor meinem (?:flug|abflug|termin)|frist (?:ist|endet)",
+      it: "mi serve (?:\\w+ ){0,3}entro (?:oggi|domani)",
+      pt: "preciso (?:\\w+ ){0,3}ate (?:hoje|amanha)",
+      nl: "(?:nodig|heb) (?:\\w+ ){0,3}voor (?:morgen|vanavond)",
+    },
+  },
+  {
+    // "My flight is in 2 hours", "une présentation dans 30 minutes": a countdown; a second cue makes it urgent.
+    id: "countdown",
+    emotion: "urgent",
+    weight: 0.6,
+    patterns: {
+      en: "in (?:\\d+|a few|an?|one|two|half an) (?:mins?|minutes|hours?|hrs?|h)|(?:flight|train|meeting|presentation) (?:is |leaves |starts )?(?:in|tomorrow|tonight)",
+      fr: "dans (?:\\d+|quelques|une|deux|une demi) (?:min|minutes|heures?|h)|(?:vol|train|reunion|rendez vous) (?:est |part )?(?:dans|demain|ce soir)",
+      es: "en (?:\\d+|unos|unas|una|dos|media) (?:min|minutos|horas?|h)|(?:vuelo|tren|reunion) (?:sale |es )?(?:en|manana|esta noche)",
+      de: "in (?:\\d+|einer|wenigen|zwei|einer halben) (?:min|minuten|stunden?|std)|(?:flug|zug|termin|meeting) (?:geht |ist )?(?:in|morgen|heute abend)",
+      it: "tra (?:\\d+) (?:minuti|ore)",
+      pt: "em (?:\\d+) (?:minutos|horas)",
+      nl: "over (?:\\d+) (?:minuten|uur)",
+    },
+  },
+  {
+    id: "quickly",
+    emotion: "urgent",
+    weight: 0.5,
+    patterns: {
+      en: "quickly|fast|soon as you can",
+      fr: "rapidement|vite",
+      es: "rapido|rapidamente|pronto",
+      de: "schnell|zugig|bald",
+      it: "velocemente|presto",
+      pt: "rapido|rapidamente",
+      nl: "snel",
+    },
+  },
+  // Happiness: relief that a problem is gone, and the sign-off that is not thanks for anything.
+  {
+    id: "resolved",
+    emotion: "happy",
+    weight: 1,
+    patterns: {
+      en: "(?:works|working) now|(?:it s|its|all) (?:working|sorted|fixed) now|that (?:did|fixed) it",
+      fr: "(?:ca |tout )?(?:re)?(?:marche|fonctionne) (?:maintenant|enfin|a nouveau|de nouveau)|c est regle",
+      es: "ya (?:va|funciona|esta solucionado|me funciona)|(?:ahora )?(?:ya )?funciona (?:bien|perfecto)",
+      de: "(?:geht|funktioniert|klappt|lauft) (?:\\w+ )?(?:jetzt )?wieder|(?:geht|funktioniert|klappt) jetzt",
+      it: "ora funziona|funziona di nuovo",
+      pt: "agora funciona|ja funciona",
+      nl: "werkt (?:nu )?weer|werkt nu",
+    },
+  },
+  {
+    id: "sign-off",
+    emotion: "happy",
+    weight: -1,
+    patterns: {
+      en: "that s (?:all|it)(?: for now)?|thats (?:all|it)",
+      fr: "c est tout(?: pour (?:le moment|moi))?",
+      es: "eso es todo|nada mas",
+      de: "das (?:war s|wars|war alles|ist alles)",
+      it: "e tutto",
+      pt: "e so isso",
+      nl: "dat is alles",
     },
   },
 ];

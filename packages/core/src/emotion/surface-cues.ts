@@ -10,6 +10,8 @@ export interface EmojiCounts {
   eyeRoll: number;
   happy: number;
   confused: number;
+  /** 👏 counts as happy too: applause is praise, or sarcasm next to a complaint (see the detector). */
+  clapping: number;
 }
 
 // Emoji are matched without their variation selector (U+FE0F), which customers' keyboards add or not.
@@ -17,6 +19,7 @@ const ANGRY_EMOJI = /😡|🤬|😤|😠|💢|👎|🖕/gu;
 const SAD_EMOJI = /😢|😭|😞|😩|😫|😒|🤦|😣|☹/gu;
 const EYE_ROLL_EMOJI = /🙄|😑|🙃/gu;
 const HAPPY_EMOJI = /😊|🙏|👍|❤|♥|💖|💙|💚|🧡|💜|🎉|🥳|😀|😃|😄|😁|🙂|😍|🥰|🤩|💯|👏|🙌|😉|✨|👌|☺|🤗/gu;
+const CLAPPING_EMOJI = /👏/gu;
 const CONFUSED_EMOJI = /🤔|😕|🤷|❓|😵‍💫|🧐/gu;
 
 // Emoticons need a boundary before them so that "https://" or "12:30" never read as faces.
@@ -33,6 +36,7 @@ export function countEmoji(text: string): EmojiCounts {
     eyeRoll: count(EYE_ROLL_EMOJI, text),
     happy: count(HAPPY_EMOJI, text) + count(HAPPY_EMOTICON, text),
     confused: count(CONFUSED_EMOJI, text) + count(CONFUSED_EMOTICON, text),
+    clapping: count(CLAPPING_EMOJI, text),
   };
 }
 
