@@ -115,6 +115,24 @@ const NEGATION_REACH = 40;
 
 /** Lower case, accents removed from Latin letters (other scripts untouched), spaces collapsed. */
 export function foldForMatching(text: string): string {
+  // Escalation folds the same message twice in a turn (human request, then tenant keywords).
+  if (text === lastText) return lastFolded;
+  const folded = ASCII_ONLY.test(text) ? foldAscii(text) : foldUnicode(text);
+  lastText = text;
+  lastFolded = folded;
+  return folded;
+}
+
+let lastText = "";
+let lastFolded = "";
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
+/** Without a non-ASCII character, NFD and NFC change nothing and there are no accents to drop. */
+function foldAscii(text: string): string {
+  return text.toLowerCase().replace(/`/g, "'").replace(/\s+/g, " ");
+}
+
+function foldUnicode(text: string): string {
   return text
     .normalize("NFD")
     .replace(/([a-zA-Z])[\u0300-\u036f]+/g, "$1")
