@@ -117,7 +117,7 @@ const NEGATION_REACH = 40;
 export function foldForMatching(text: string): string {
   // Escalation folds the same message twice in a turn (human request, then tenant keywords).
   if (text === lastText) return lastFolded;
-  const folded = ASCII_ONLY.test(text) ? foldAscii(text) : foldUnicode(text);
+  const folded = NON_ASCII.test(text) ? foldUnicode(text) : foldAscii(text);
   lastText = text;
   lastFolded = folded;
   return folded;
@@ -125,7 +125,8 @@ export function foldForMatching(text: string): string {
 
 let lastText = "";
 let lastFolded = "";
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
+/** Any UTF-16 unit above ASCII (surrogate halves of astral characters included). */
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** Without a non-ASCII character, NFD and NFC change nothing and there are no accents to drop. */
 function foldAscii(text: string): string {
