@@ -257,6 +257,33 @@ describe("assistant pipeline", () => {
     expect((await customer(slowSetup, "hello")).reply?.text).toBe("en:assistant.error");
   });
 
+  it("counts the responder's budget from the start of its turn, even when it reads the signal late", async () => {
+    // The signal's timer is created on first read; a late reader must not get a fresh full budget.
+    // Real time on purpose: AbortSignal.timeout runs on real timers, and a timer never fires early.
+    let abortedAfterReadMs = Number.POSITIVE_INFINITY;
+    let sameSignal = false;
+    const late: Responder = {
+      name: "late",
+      respond: (request) => {
+        const spinUntil = performance.now() + 250;
+        while (performance.now() < spinUntil) {} // busy past the 200 ms budget before looking at the signal
+        const read = performance.now();
+        const signal = request.signal;
+        sameSignal = signal === request.signal;
+        return new Promise((_, reject) =>
+          signal.addEventListener("abort", () => {
+            abortedAfterReadMs = performance.now() - read;
+            reject(signal.reason);
+          }),
+        );
+      },
+    };
+    const setup = await setUp({ enabled: [], responder: late, responderTimeoutMs: 200 });
+    expect((await customer(setup, "hello")).reply?.text).toBe("en:assistant.error");
+    expect(sameSignal).toBe(true);
+    expect(abortedAfterReadMs).toBeLessThan(150);
+  });
+
   it("isolates a broken enchantment: the customer is answered and the failure logged", async () => {
     const broken = defineEnchantment({
       name: "broken",

@@ -436,7 +436,9 @@ export class Assistant {
     }
     const conversationId = conversation?.id ?? "";
     const state = memory.responder?.conversationId === conversationId ? memory.responder.state : undefined;
-    const budget = AbortSignal.timeout(this.#options.responderTimeoutMs ?? 10_000);
+    const timeoutMs = this.#options.responderTimeoutMs ?? 10_000;
+    const started = performance.now();
+    let budget: AbortSignal | undefined;
     let reply: ResponderReply;
     try {
       reply = await this.#options.responder.respond({
@@ -446,7 +448,12 @@ export class Assistant {
         language: context.language,
         emotion: context.emotion,
         state,
-        signal: budget,
+        // Most turns never look at the signal (a Quick Reply, a search): its timer is only created when a
+        // responder reads it, with what is left of the budget, so the deadline is the same either way.
+        get signal() {
+          budget ??= AbortSignal.timeout(Math.max(0, Math.ceil(timeoutMs - (performance.now() - started))));
+          return budget;
+        },
       });
     } catch (error) {
       this.#logger.error("responder failed; the customer got the apology message", {

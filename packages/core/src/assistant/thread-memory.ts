@@ -1,3 +1,4 @@
+import { copyJson } from "./json-copy.js";
 import type { LanguageCode } from "./language.js";
 import type { WindowMessage } from "./responder.js";
 import type { EnchantmentState } from "./turn-context.js";
@@ -48,16 +49,19 @@ export function emptyThreadMemory(now: number): ThreadMemoryRecord {
   };
 }
 
-/** In-process memory (tests, `lutin chat`): records are copied in and out so callers cannot alias them. */
+/**
+ * In-process memory (tests, `lutin chat`): records are copied in and out so callers cannot alias them,
+ * with the same result as a JSON round trip (what a durable memory would give back).
+ */
 export function createInMemoryThreadMemory(): ThreadMemory {
-  const records = new Map<string, string>();
+  const records = new Map<string, ThreadMemoryRecord>();
   return {
     async load(threadKey) {
-      const text = records.get(threadKey);
-      return text === undefined ? undefined : (JSON.parse(text) as ThreadMemoryRecord);
+      const record = records.get(threadKey);
+      return record === undefined ? undefined : copyJson(record);
     },
     async save(threadKey, record) {
-      records.set(threadKey, JSON.stringify(record));
+      records.set(threadKey, copyJson(record));
     },
     async close() {},
   };

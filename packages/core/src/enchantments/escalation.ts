@@ -18,6 +18,9 @@ export interface EscalationOptions {
   formatHours?: (hours: WeeklyHours, language: TurnContext["language"], timeZone: string) => string;
 }
 
+/** Bounds the folded-keyword cache when tenants change their keywords over a long run. */
+const MAX_FOLDED_KEYWORDS = 10_000;
+
 interface EscalationState {
   conversationId?: string;
   lowConfidenceInRow?: number;
@@ -33,12 +36,25 @@ export function escalation(options: EscalationOptions): Enchantment {
   const frustrationThreshold = options.frustrationThreshold ?? 2;
   const lowConfidenceThreshold = options.lowConfidenceThreshold ?? 2;
 
+  // Tenant keywords are configuration: fold each once, not on every message.
+  const foldedKeywords = new Map<string, string>();
+  const foldKeyword = (keyword: string): string => {
+    let folded = foldedKeywords.get(keyword);
+    if (folded === undefined) {
+      if (foldedKeywords.size >= MAX_FOLDED_KEYWORDS) foldedKeywords.clear();
+      folded = foldForMatching(keyword);
+      foldedKeywords.set(keyword, folded);
+    }
+    return folded;
+  };
+
   const reasonBefore = (context: TurnContext): EscalationReason | null => {
     if (asksForHuman(context.text)) return "asked_for_human";
     if (context.signals.frustratedInRow >= frustrationThreshold) return "repeated_frustration";
+    const keywords = context.tenant.escalationKeywords;
+    if (keywords.length === 0) return null;
     const folded = foldForMatching(context.text);
-    if (context.tenant.escalationKeywords.some((keyword) => folded.includes(foldForMatching(keyword))))
-      return "tenant_rule";
+    if (keywords.some((keyword) => folded.includes(foldKeyword(keyword)))) return "tenant_rule";
     return null;
   };
 

@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { asksForHuman } from "./human-request.js";
+import { asksForHuman, foldForMatching } from "./human-request.js";
 
 describe("asking for a human, in the 12 languages", () => {
   const asks: Record<string, string[]> = {
@@ -30,5 +31,32 @@ describe("asking for a human, in the 12 languages", () => {
       "我的订单在哪里",
     ])
       expect(asksForHuman(text), text).toBe(false);
+  });
+});
+
+describe("foldForMatching", () => {
+  /** The plain definition: what the fast paths (ASCII, same text as last time) must agree with. */
+  const reference = (text: string) =>
+    text
+      .normalize("NFD")
+      .replace(/([a-zA-Z])[\u0300-\u036f]+/g, "$1")
+      .normalize("NFC")
+      .toLowerCase()
+      .replace(/[’`]/g, "'")
+      .replace(/\s+/g, " ");
+
+  it("agrees with the plain definition on ASCII, accented and any Unicode text, repeated or not", () => {
+    const text = fc.oneof(
+      fc.string({ unit: "binary-ascii" }),
+      fc.string({
+        unit: fc.constantFrom("A", "e", "É", "ü", "ß", " ", "\t", "`", "’", "ǅ", "İ", "e\u0301", "人"),
+      }),
+      fc.string({ unit: "grapheme" }),
+    );
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 4 }), (texts) => {
+        for (const value of [...texts, ...texts]) expect(foldForMatching(value)).toBe(reference(value));
+      }),
+    );
   });
 });

@@ -115,6 +115,25 @@ const NEGATION_REACH = 40;
 
 /** Lower case, accents removed from Latin letters (other scripts untouched), spaces collapsed. */
 export function foldForMatching(text: string): string {
+  // Escalation folds the same message twice in a turn (human request, then tenant keywords).
+  if (text === lastText) return lastFolded;
+  const folded = NON_ASCII.test(text) ? foldUnicode(text) : foldAscii(text);
+  lastText = text;
+  lastFolded = folded;
+  return folded;
+}
+
+let lastText = "";
+let lastFolded = "";
+/** Any UTF-16 unit above ASCII (surrogate halves of astral characters included). */
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** Without a non-ASCII character, NFD and NFC change nothing and there are no accents to drop. */
+function foldAscii(text: string): string {
+  return text.toLowerCase().replace(/`/g, "'").replace(/\s+/g, " ");
+}
+
+function foldUnicode(text: string): string {
   return text
     .normalize("NFD")
     .replace(/([a-zA-Z])[\u0300-\u036f]+/g, "$1")

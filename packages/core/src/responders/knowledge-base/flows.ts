@@ -93,7 +93,15 @@ export function findTriggeredFlow(
   language: LanguageCode,
   flows: ReadonlyMap<string, CompiledFlow>,
 ): CompiledFlow | null {
-  const normalized = normalizeText(text);
+  return findTriggeredFlowNormalized(normalizeText(text), language, flows);
+}
+
+/** `findTriggeredFlow` for a text already passed through `normalizeText`. */
+export function findTriggeredFlowNormalized(
+  normalized: string,
+  language: LanguageCode,
+  flows: ReadonlyMap<string, CompiledFlow>,
+): CompiledFlow | null {
   if (normalized === "") return null;
   const bestIn = (languages: (code: LanguageCode) => boolean): CompiledFlow | null => {
     let best: CompiledFlow | null = null;

@@ -244,3 +244,28 @@ describe("knowledge base responder: the order-status flow", () => {
     expect(reply.source).toBe("knowledge-base:entry:delivery-times");
   });
 });
+
+describe("knowledge base responder: remembered searches", () => {
+  it("gives a repeated message the same answer as a responder that never saw it", async () => {
+    const messages: [string, "en" | "fr" | "es" | "de"][] = [
+      ["How long does the refund take?", "en"],
+      ["Combien de jours pour la livraison ?", "fr"],
+      ["Do you sell bicycles?", "en"],
+      ["mot de passe oublie", "fr"],
+      ["¿Cuánto tarda el envío?", "es"],
+      ["Ich habe mein Passwort vergessen", "de"],
+      ["still nothing", "en"],
+    ];
+    const warm = responder();
+    for (const [text, language] of messages) await warm.respond(request(text, language));
+    for (const [text, language] of messages) {
+      const fresh = await responder().respond(request(text, language));
+      expect(await warm.respond(request(text, language))).toEqual(fresh);
+      // Same words, another reply language: not the remembered result of the first language.
+      const other = language === "en" ? "fr" : "en";
+      expect(await warm.respond(request(text, other))).toEqual(
+        await responder().respond(request(text, other)),
+      );
+    }
+  });
+});

@@ -13,14 +13,16 @@ import {
   type FlowLookup,
   type FlowState,
   fillTemplate,
-  findTriggeredFlow,
+  findTriggeredFlowNormalized,
   inLanguage,
   readFlowState,
   runLookup,
 } from "./flows.js";
 import type { KnowledgeBase, KnowledgeBaseEntry, QuickReply } from "./knowledge-base-file.js";
 import { QuickReplyMatcher } from "./quick-replies.js";
+import { RecentSearches } from "./recent-searches.js";
 import { KnowledgeBaseIndex, type SearchHit } from "./search-index.js";
+import { normalizeText } from "./text.js";
 
 export interface KnowledgeBaseResponderOptions {
   knowledgeBase: KnowledgeBase;
@@ -51,6 +53,10 @@ export const KNOWLEDGE_BASE_CONFIDENCE = {
 export const MAX_SLOT_REASKS = 2;
 
 const SOURCE = "knowledge-base";
+
+/** Distinct recent (language, message) searches remembered, and the longest normalized message remembered. */
+const RECENT_SEARCHES = 1_000;
+const RECENT_SEARCH_MAX_LENGTH = 200;
 
 /**
  * The embedded default Responder: Quick Replies (exact match), multi-step flows with slots and a pluggable
@@ -85,18 +91,26 @@ export function createKnowledgeBaseResponder(options: KnowledgeBaseResponderOpti
   const entries = new Map(knowledgeBase.entries.map((entry) => [entry.id, entry]));
   const quickRepliesById = new Map(knowledgeBase.quickReplies.map((reply) => [reply.id, reply]));
 
+  const recentSearches = new RecentSearches<SearchHit | null>(RECENT_SEARCHES, RECENT_SEARCH_MAX_LENGTH);
+  const languages = index.languages;
+
   /** Best hit in the reply language; if it is not good enough, the best in any language. */
-  const search = (text: string, language: LanguageCode): SearchHit | null => {
-    const own = index.search(text, language);
+  const searchAll = (normalized: string, language: LanguageCode): SearchHit | null => {
+    const own = index.searchNormalized(normalized, language);
     if (own !== null && own.confidence >= LOW_CONFIDENCE) return own;
     let best = own;
-    for (const other of index.languages) {
+    for (const other of languages) {
       if (other === language) continue;
-      const hit = index.search(text, other);
+      const hit = index.searchNormalized(normalized, other);
       if (hit !== null && (best === null || hit.confidence > best.confidence)) best = hit;
     }
     return best;
   };
+
+  // The search is a pure function of the normalized message and the language (the index is immutable),
+  // and its fuzzy and cross-language passes are the responder's most expensive step.
+  const search = (normalized: string, language: LanguageCode): SearchHit | null =>
+    recentSearches.getOrCompute(`${language}\u0000${normalized}`, () => searchAll(normalized, language));
 
   const dontKnow = (language: LanguageCode, confidence: number, topic?: string): ResponderReply => ({
     text: options.dontKnow(language),
@@ -216,13 +230,15 @@ export function createKnowledgeBaseResponder(options: KnowledgeBaseResponderOpti
     request: ResponderRequest,
     minimum: number,
   ): Promise<ResponderReply | number> => {
-    const { text, language } = request;
-    const quickReply = quickReplies.match(text, language);
+    const { language } = request;
+    // Folded once for the three matchers (Quick Replies, flow triggers, search) instead of once each.
+    const normalized = normalizeText(request.text);
+    const quickReply = quickReplies.matchNormalized(normalized, language);
     if (quickReply !== null)
       return answerQuickReply(quickReply, language, KNOWLEDGE_BASE_CONFIDENCE.quickReply);
-    const triggered = findTriggeredFlow(text, language, flows);
+    const triggered = findTriggeredFlowNormalized(normalized, language, flows);
     if (triggered !== null) return startFlow(triggered, request, KNOWLEDGE_BASE_CONFIDENCE.flowTrigger);
-    const hit = search(text, language);
+    const hit = search(normalized, language);
     if (hit === null || hit.confidence < minimum) return hit?.confidence ?? 0;
     if (hit.kind === "entry") {
       const entry = entries.get(hit.id);

@@ -42,7 +42,11 @@ export class QuickReplyMatcher {
 
   /** The Quick Reply whose label or trigger is the message, looking in `language` first, then in any language. */
   match(text: string, language: LanguageCode): QuickReply | null {
-    const normalized = normalizeText(text);
+    return this.matchNormalized(normalizeText(text), language);
+  }
+
+  /** `match` for a text already passed through `normalizeText`. */
+  matchNormalized(normalized: string, language: LanguageCode): QuickReply | null {
     if (normalized === "") return null;
     const own = this.#byLanguage.get(language)?.get(normalized);
     if (own !== undefined) return own;

@@ -1,7 +1,7 @@
 import MiniSearch, { type SearchResult } from "minisearch";
 import type { LanguageCode } from "../../assistant/language.js";
 import type { KnowledgeBase } from "./knowledge-base-file.js";
-import { contentTerms } from "./text.js";
+import { contentTerms, contentTermsOfNormalized, normalizeText } from "./text.js";
 
 /** What a search hit points at: an FAQ entry, a flow (through its triggers) or a Quick Reply. */
 export type ItemKind = "entry" | "flow" | "quick-reply";
@@ -120,9 +120,14 @@ export class KnowledgeBaseIndex {
 
   /** The best item for `text` among the variants of `language`, or null when no word matches at all. */
   search(text: string, language: LanguageCode): SearchHit | null {
+    return this.searchNormalized(normalizeText(text), language);
+  }
+
+  /** `search` for a text already passed through `normalizeText`. */
+  searchNormalized(normalized: string, language: LanguageCode): SearchHit | null {
     const index = this.#indexes.get(language);
     if (index === undefined) return null;
-    const terms = [...new Set(contentTerms(text, language))];
+    const terms = [...new Set(contentTermsOfNormalized(normalized, language))];
     if (terms.length === 0) return null;
     const results = index.search.search(terms.join(" "));
     const best = results[0];

@@ -53,9 +53,13 @@ export function stopWordsOf(language: LanguageCode): ReadonlySet<string> {
 
 /** The words of a text that can carry its topic in this language, normalized. */
 export function contentTerms(text: string, language: LanguageCode): string[] {
-  const stopWords = stopWordsOf(language);
-  const normalized = normalizeText(text);
+  return contentTermsOfNormalized(normalizeText(text), language);
+}
+
+/** `contentTerms` of a text already passed through `normalizeText` (the responder normalizes once per message). */
+export function contentTermsOfNormalized(normalized: string, language: LanguageCode): string[] {
   if (normalized === "") return [];
+  const stopWords = stopWordsOf(language);
   return normalized.split(" ").filter((term) => !stopWords.has(term));
 }
 
