@@ -294,6 +294,39 @@ describe("Escalation: the guide's branches", () => {
     expect((await w.service.listHandoffs("acme"))[0]?.reason).toBe("low_confidence");
   });
 
+  it("a tenant rule escalates on the tenant's own keywords, whatever the case or accents", async () => {
+    const w = await world({ tenant: { escalationKeywords: ["rétrofacturation", "lawyer"] } });
+    await w.addAgent("ana", true);
+    await w.say("What are your opening hours?");
+    expect(await w.service.listHandoffs("acme")).toEqual([]);
+    const outcome = await w.say("Je vais demander une RETROFACTURATION à ma banque");
+    expect(outcome.reply?.text).toBe("handoff.connecting");
+    expect((await w.service.listHandoffs("acme"))[0]?.reason).toBe("tenant_rule");
+  });
+
+  it("offers a request to speakers of the customer's language first, and never beyond an agent's capacity", async () => {
+    const w = await world();
+    await w.addAgent("ana", true, { languages: ["fr"], capacity: 1 });
+    await w.addAgent("bruno", true, { languages: ["en"], capacity: 1 });
+    const handoffOf = async (thread: string) =>
+      (await w.service.listHandoffs("acme")).find((request) => request.thread === thread);
+
+    await w.say("I want to talk to a human", "visitor-1");
+    const first = await handoffOf("visitor-1");
+    expect(first?.candidates).toEqual(["bruno", "ana"]); // the English speaker first, though "ana" sorts first
+    expect((await w.service.accept(first?.id ?? "", "bruno")).ok).toBe(true);
+
+    await w.say("I want to talk to a human", "visitor-2");
+    const second = await handoffOf("visitor-2");
+    expect(second?.candidates).toEqual(["ana"]); // bruno holds his one allowed handoff
+    expect((await w.service.accept(second?.id ?? "", "ana")).ok).toBe(true);
+
+    // Both agents are at capacity: the next customer is not offered a live connection.
+    const third = await w.say("I want to talk to a human", "visitor-3");
+    expect(third.reply?.text).toBe("followUp.created");
+    expect(w.platform.followUpPosts).toHaveLength(1);
+  });
+
   it("a follow-up task is never lost or duplicated: stored first, posted from the outbox after a restart", async () => {
     const escalationStore = createMemoryEscalationStore();
     const first = await world({ store: escalationStore });
