@@ -41,12 +41,7 @@ export function emotion(options: EmotionOptions): Enchantment {
 
       const reply = context.reply;
       if (reply === null || reply.toned === true) return;
-      const opener = openerFor(
-        reading.emotion,
-        state.frustratedInRow,
-        reply.confidence,
-        isPolitenessRatherThanNews(context.text),
-      );
+      const opener = openerFor(reading.emotion, state.frustratedInRow, reply.confidence, context.text);
       if (opener !== null) context.openers.push(context.t(opener));
     },
   });
@@ -75,7 +70,7 @@ function openerFor(
   mood: Emotion,
   frustratedInRow: number,
   confidence: number,
-  question: boolean,
+  text: string,
 ): ProductMessageKey | null {
   switch (mood) {
     case "frustrated":
@@ -86,7 +81,7 @@ function openerFor(
       return "tone.confused";
     // "That's great to hear!" before "I'm not sure I understood" would read as mockery.
     case "happy":
-      return confidence >= LOW_CONFIDENCE && !question ? "tone.happy" : null;
+      return confidence >= LOW_CONFIDENCE && !isPolitenessRatherThanNews(text) ? "tone.happy" : null;
     case "neutral":
       return null;
   }
