@@ -13,9 +13,15 @@ import {
 } from "@lutingenie/core";
 import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, SocketModeReceiver } from "@slack/bolt";
 import { WebClient, type WebClientOptions } from "@slack/web-api";
+import { AGENT_ACTION_PREFIX } from "./agent-blocks.js";
+import { type AgentClick, CUSTOMER_HELP, createAgentInteractions } from "./agent-interactions.js";
+import { AgentPostIndex } from "./agent-post-index.js";
+import { createAgentPosting } from "./agents-channel.js";
 import { parseSlackConfig, type SlackAdapterConfig, type SlackSettings } from "./config.js";
 import { postAnswer } from "./delivery.js";
 import { EngagedThreads, mapMessageEvent, type SlackMessageEvent } from "./inbound-mapping.js";
+import { openFileSlackInstallations, type SlackInstallations } from "./installations.js";
+import { PresenceKeeper } from "./presence-keeper.js";
 import {
   ACTION_PREFIX,
   decodeValue,
@@ -26,6 +32,7 @@ import {
 } from "./reply-blocks.js";
 import { createRequestGate } from "./request-gate.js";
 import { millisecondsOf } from "./thread-address.js";
+import { installedWorkspaces, singleWorkspace, type Workspaces } from "./workspaces.js";
 
 export interface SlackAdapter extends ChannelAdapter {
   readonly mode: "http" | "socket";
@@ -33,17 +40,36 @@ export interface SlackAdapter extends ChannelAdapter {
   readonly url: string;
   /** The bot's own user id, known once started (auth.test). */
   readonly botUserId: string | null;
-  /** Where Escalation (issue 4) will post handoffs and follow-ups; stored now so the config is set once. */
+  /** Single-workspace mode: where handoffs and follow-up tasks are posted (multi-workspace: per installation). */
   readonly agentsChannel: string | undefined;
   readonly followUpChannel: string | undefined;
+  /** "single" (one bot token) or "multi" (OAuth installs, one tenant per workspace). */
+  readonly workspaceMode: "single" | "multi";
+  /** Multi-workspace mode: the installations, once started. */
+  readonly installations: SlackInstallations | null;
+  /** Re-reports every agent who said available as online (the adapter's timer does it every 60 s). */
+  refreshPresence(): Promise<void>;
   /** Resolves when every event already acknowledged to Slack has been handled (answered or refused). */
   idle(): Promise<void>;
 }
 
-/** The slash command the manifest declares; it only explains how to reach the assistant. */
+/** The slash command the manifest declares: help for customers, presence for agents. */
 export const SLASH_COMMAND = "/lutin";
-const SLASH_COMMAND_HELP =
-  "Write me a direct message, or mention me in a channel: I answer in the thread. Press “Talk to a human” under an answer to reach the team.";
+/** Multi-workspace mode: where an admin starts the install, and where Slack sends them back. */
+export const INSTALL_PATH = "/slack/install";
+export const OAUTH_REDIRECT_PATH = "/slack/oauth_redirect";
+/** The bot scopes an OAuth install asks for (the manifest lists the same). */
+export const BOT_SCOPES = [
+  "app_mentions:read",
+  "channels:history",
+  "groups:history",
+  "im:history",
+  "mpim:history",
+  "chat:write",
+  "commands",
+  "files:read",
+  "users:read",
+];
 
 type ProcessedEvent = Parameters<App["processEvent"]>[0];
 
@@ -82,6 +108,7 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
     timeout: 10_000,
     logger: boltLoggerOf(logger),
   };
+  // One client for every workspace: each call names its workspace's token.
   const client = new WebClient(settings.botToken, clientOptions);
   const engaged = new EngagedThreads();
   const inFlight = new Set<Promise<unknown>>();
@@ -90,6 +117,41 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
   let server: Server | null = null;
   let url = "";
   let botUserId: string | null = null;
+  const multi = settings.clientId !== undefined;
+  let installations: SlackInstallations | null = config.installations ?? null;
+  const workspaces: Workspaces = multi
+    ? lazyInstalledWorkspaces(() => installations)
+    : singleWorkspace(() => ({
+        tenant: settings.tenant,
+        token: settings.botToken as string,
+        botUserId,
+        agentsChannel: settings.agentsChannel,
+        followUpChannel: settings.followUpChannel,
+      }));
+  const delivery = {
+    rateLimitRetries: settings.rateLimitRetries,
+    maxRetryAfterSeconds: settings.maxRetryAfterSeconds,
+    sleep,
+    now: () => clock.now(),
+  };
+  const index = new AgentPostIndex();
+  const keeper = new PresenceKeeper({
+    desk: () => core?.desk,
+    refreshMs: settings.presenceRefreshMs,
+    onError: (error) => logger.warn("slack presence refresh failed", errorFields(error)),
+  });
+  const posting = createAgentPosting({ ...delivery, client, workspaces, index });
+  const interactions = createAgentInteractions({
+    client,
+    workspaces,
+    index,
+    keeper,
+    get installations() {
+      return installations ?? undefined;
+    },
+    desk: () => core?.desk,
+    logger,
+  });
 
   const track = (work: Promise<unknown>) => {
     const settled = work.then(
@@ -117,11 +179,20 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
     }
   };
 
-  const onMessage = async (event: SlackMessageEvent, retryNum: number | undefined) => {
-    if (botUserId === null) return;
+  const onMessage = async (
+    event: SlackMessageEvent,
+    teamId: string | undefined,
+    contextBotUserId: string | undefined,
+    retryNum: number | undefined,
+  ) => {
+    const tenant = workspaces.tenantOf(teamId);
+    const bot = contextBotUserId ?? botUserId;
+    if (bot === null || tenant === null) return;
+    // The agents' channels and handoff threads are the team's: never a customer conversation.
+    if (await interactions.onChannelMessage(tenant, event)) return;
     const mapping = mapMessageEvent(event, {
-      tenant: settings.tenant,
-      botUserId,
+      tenant,
+      botUserId: bot,
       isEngaged: (thread) => engaged.has(thread),
       receivedAt: clock.now(),
     });
@@ -131,6 +202,8 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
   };
 
   const onButton = async (body: ButtonClick) => {
+    const tenant = workspaces.tenantOf(teamOf(body));
+    if (tenant === null) return;
     const action = body.actions?.[0];
     const value = decodeValue(action?.value);
     const channel = body.channel?.id ?? body.container?.channel_id;
@@ -143,7 +216,7 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
     // One key per answer and button: a double click or a retried interaction changes nothing (C11).
     const base = `${channel}:${messageTs}`;
     const common = {
-      tenant: settings.tenant,
+      tenant,
       thread: value.thread,
       from: "customer" as const,
       origin: "live" as const,
@@ -162,31 +235,77 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
     }
   };
 
+  const onAgentButton = async (body: ButtonClick) => {
+    const tenant = workspaces.tenantOf(teamOf(body));
+    const action = body.actions?.[0];
+    const user = body.user?.id;
+    if (tenant === null || action === undefined || user === undefined) return;
+    const click: AgentClick = {
+      actionId: action.action_id,
+      value: action.value ?? "",
+      user,
+      channel: body.channel?.id ?? body.container?.channel_id,
+      messageTs: body.message?.ts ?? body.container?.message_ts,
+    };
+    await interactions.onAction(tenant, click);
+  };
+
   const buildApp = (receiver: HTTPReceiver | SocketModeReceiver, botId: string | undefined) => {
     const built = new TrackedApp({
-      token: settings.botToken,
+      // Multi-workspace: no token, Bolt authorizes each request from the installation store.
+      ...(multi ? {} : { token: settings.botToken }),
       receiver,
       clientOptions,
       logger: boltLoggerOf(logger),
       // auth.test already ran in start(); Bolt takes its answer instead of calling again.
-      tokenVerificationEnabled: false,
+      ...(multi ? {} : { tokenVerificationEnabled: false }),
       ...(botUserId === null ? {} : { botUserId }),
       ...(botId === undefined ? {} : { botId }),
       ignoreSelf: true,
     });
     built.track = track;
-    built.event("message", async ({ event, context }) =>
-      onMessage(event as SlackMessageEvent, context.retryNum),
+    built.event("message", async ({ event, context, body }) =>
+      onMessage(
+        event as SlackMessageEvent,
+        teamOfEnvelope(body, context),
+        context.botUserId,
+        context.retryNum,
+      ),
     );
-    built.event("app_mention", async ({ event, context }) =>
-      onMessage(event as SlackMessageEvent, context.retryNum),
+    built.event("app_mention", async ({ event, context, body }) =>
+      onMessage(
+        event as SlackMessageEvent,
+        teamOfEnvelope(body, context),
+        context.botUserId,
+        context.retryNum,
+      ),
     );
+    built.event("app_home_opened", async ({ event, context, body }) => {
+      const tenant = workspaces.tenantOf(teamOfEnvelope(body, context));
+      const user = (event as { user?: string }).user;
+      if (tenant !== null && user !== undefined) await interactions.onHomeOpened(tenant, user);
+    });
     built.action(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body }) => {
       await ack();
       await onButton(body as ButtonClick);
     });
-    built.command(SLASH_COMMAND, async ({ ack }) => {
-      await ack({ response_type: "ephemeral", text: SLASH_COMMAND_HELP });
+    built.action(new RegExp(`^${AGENT_ACTION_PREFIX}`), async ({ ack, body }) => {
+      await ack();
+      await onAgentButton(body as ButtonClick);
+    });
+    built.command(SLASH_COMMAND, async ({ ack, command }) => {
+      const tenant = workspaces.tenantOf(command.team_id);
+      if (tenant === null || core === null) {
+        await ack({ response_type: "ephemeral", text: CUSTOMER_HELP });
+        return;
+      }
+      // The answer is the command's own HTTP response (3 s budget): presence calls are in-memory.
+      const text = await interactions.onCommand(tenant, {
+        text: command.text ?? "",
+        user: command.user_id,
+        channel: command.channel_id,
+      });
+      await ack({ response_type: "ephemeral", text });
     });
     built.error(async (error) => {
       logger.error("slack listener failed", errorFields(error));
@@ -205,10 +324,27 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
     },
     agentsChannel: settings.agentsChannel,
     followUpChannel: settings.followUpChannel,
+    workspaceMode: multi ? "multi" : "single",
+    get installations() {
+      return installations;
+    },
+    // Offered whenever the adapter can reach agents; a workspace without its channel refuses the post.
+    ...(multi || settings.agentsChannel !== undefined ? { agents: posting.agents } : {}),
+    ...(multi || settings.followUpChannel !== undefined ? { followUps: posting.followUps } : {}),
+    refreshPresence: () => keeper.refresh(),
     async start(handle) {
-      const identity = await whoAmI(client);
-      botUserId = identity.userId;
+      let identity: { userId: string | null; botId: string | undefined } = { userId: null, botId: undefined };
+      if (multi) {
+        installations ??= await openFileSlackInstallations({
+          dataDir: settings.dataDir as string,
+          now: () => clock.now(),
+        });
+      } else {
+        identity = await whoAmI(client);
+        botUserId = identity.userId;
+      }
       core = handle;
+      keeper.start();
       if (settings.mode === "socket") {
         const receiver = new SocketModeReceiver({
           appToken: settings.appToken as string,
@@ -225,6 +361,21 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
         // Acknowledge before the listeners run: a slow responder must never make Slack retry.
         processBeforeResponse: false,
         logger: boltLoggerOf(logger),
+        ...(multi && installations !== null
+          ? {
+              clientId: settings.clientId,
+              clientSecret: settings.clientSecret,
+              stateSecret: settings.stateSecret,
+              scopes: BOT_SCOPES,
+              installationStore: installations.boltStore,
+              installerOptions: {
+                installPath: INSTALL_PATH,
+                redirectUriPath: OAUTH_REDIRECT_PATH,
+                // oauth.v2.access and auth.test go where the other Web API calls go (tests: the fake).
+                clientOptions,
+              },
+            }
+          : {}),
       });
       app = buildApp(receiver, identity.botId);
       server = createServer(
@@ -242,6 +393,7 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
     },
     async stop() {
       core = null;
+      keeper.stop();
       const closing = server;
       server = null;
       if (closing !== null) {
@@ -252,17 +404,17 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
       }
       app = null;
     },
-    send: (message) =>
-      postAnswer(
-        {
-          client,
-          rateLimitRetries: settings.rateLimitRetries,
-          maxRetryAfterSeconds: settings.maxRetryAfterSeconds,
-          sleep,
-          now: () => clock.now(),
-        },
-        message,
-      ),
+    async send(message) {
+      const workspace = workspaces.forTenant(message.tenant);
+      if (workspace === undefined)
+        return {
+          ok: false,
+          reason: "auth_failed",
+          retryable: false,
+          detail: `no Slack workspace is installed for tenant "${message.tenant}"; install the app again`,
+        };
+      return postAnswer({ ...delivery, client }, message, multi ? workspace.token : undefined);
+    },
     async idle() {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
@@ -272,9 +424,36 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
 /** The parts of a block_actions payload the adapter reads. */
 interface ButtonClick {
   actions?: Array<{ action_id: string; value?: string; action_ts?: string }>;
+  user?: { id?: string; team_id?: string };
+  team?: { id?: string } | null;
   channel?: { id?: string };
   container?: { channel_id?: string; message_ts?: string };
   message?: { ts?: string };
+}
+
+function teamOf(body: ButtonClick): string | undefined {
+  return body.team?.id ?? body.user?.team_id;
+}
+
+/** The workspace an event came from: the envelope's team (Bolt's context has it once authorized). */
+function teamOfEnvelope(body: unknown, context: { teamId?: string | undefined }): string | undefined {
+  const team = (body as { team_id?: unknown }).team_id;
+  return context.teamId ?? (typeof team === "string" ? team : undefined);
+}
+
+/** Installed workspaces once `start()` opened the installations; none before. */
+function lazyInstalledWorkspaces(installations: () => SlackInstallations | null): Workspaces {
+  return {
+    multi: true,
+    tenantOf: (teamId) => {
+      const opened = installations();
+      return opened === null ? null : installedWorkspaces(opened).tenantOf(teamId);
+    },
+    forTenant: (tenant) => {
+      const opened = installations();
+      return opened === null ? undefined : installedWorkspaces(opened).forTenant(tenant);
+    },
+  };
 }
 
 async function whoAmI(client: WebClient): Promise<{ userId: string; botId: string | undefined }> {
