@@ -65,6 +65,24 @@ describe("the wired runtime on the demo tenant", () => {
     expect(outcome.reply?.text.startsWith("I'm really sorry about this")).toBe(true);
   });
 
+  it("celebrates good news before an answer, but not a bare thank-you or a polite question (Emotion)", async () => {
+    const news = await demo();
+    const newsOutcome = await news.say(
+      "I love the headphones, they arrived early! I'd like to know your return policy for the old pair",
+    );
+    expect(newsOutcome.reading?.emotion).toBe("happy");
+    expect(newsOutcome.reply?.text).toMatch(/^That's great to hear! You have 30 days/);
+
+    const thanks = await demo();
+    const thanksOutcome = await thanks.say("Thanks so much!");
+    expect(thanksOutcome.reading?.emotion).toBe("happy");
+    expect(thanksOutcome.reply?.text).not.toMatch(/great to hear/);
+
+    const polite = await demo();
+    const politeOutcome = await polite.say("Thanks a lot, and where is my order please?");
+    expect(politeOutcome.reply?.text).not.toMatch(/great to hear/);
+  });
+
   it("hands off on repeated frustration when an agent is online (Emotion → Escalation)", async () => {
     const { runtime, say } = await demo();
     await runtime.escalation.reportPresence("demo-shop", "ana", { isOnline: true, via: "web" });
@@ -89,5 +107,49 @@ describe("the wired runtime on the demo tenant", () => {
     expect(outcome.reply?.source).toBe("escalation:follow-up");
     expect(outcome.reply?.text).toBe(runtime.messages.t("es", "followUp.created"));
     expect(outcome.reply?.text).toMatch(/agente/);
+  });
+});
+
+describe("a tenant with an LLM", () => {
+  it("answers through the chat-completions server in the customer's language, and falls back to the knowledge base when it fails", async () => {
+    const { startFakeChatCompletionsServer } = await import("../testing/fake-chat-completions-server.js");
+    const server = await startFakeChatCompletionsServer({
+      respond: ["Bien sûr ! Nous ouvrons à 9 h.", { status: 500 }],
+    });
+    try {
+      const tenant = await loadTenantFile(DEMO_TENANT_FILE);
+      const withLlm = { ...tenant, llm: { baseUrl: server.baseUrl, model: "local-model", maxRetries: 0 } };
+      const runtime = await createLutinRuntime({
+        store: createMemoryStore(),
+        tenants: [withLlm],
+        clock: new ManualClock(OPEN_HOURS),
+      });
+      const channel = new Channel();
+      runtime.assistant.connect(channel);
+      const say = (key: string, text: string) =>
+        runtime.assistant.receive(channel, {
+          key,
+          tenant: "demo-shop",
+          thread: "v9",
+          from: "customer",
+          at: OPEN_HOURS,
+          text,
+        });
+
+      const first = await say("a", "Bonjour, à quelle heure ouvrez-vous ?");
+      expect(first.reply).toMatchObject({
+        text: "Bien sûr ! Nous ouvrons à 9 h.",
+        source: "llm:local-model",
+        language: "fr",
+      });
+      const system = String(server.requests[0]?.chat?.messages[0]?.content ?? "");
+      expect(system).toMatch(/French \(fr\)/);
+
+      const second = await say("b", "Et le samedi, quels sont vos horaires ?");
+      expect(second.reply?.source).toMatch(/^knowledge-base:/);
+      expect(second.reply?.text).toMatch(/samedi/i);
+    } finally {
+      await server.close();
+    }
   });
 });
