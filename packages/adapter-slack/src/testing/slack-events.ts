@@ -17,7 +17,10 @@ export function eventCallback(
     type: "event_callback",
     event_id: options.eventId,
     event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ team_id: "T0FAKE", user_id: "U0LUTIN", is_bot: true, is_enterprise_install: false }],
+    // The installation the event is for: Bolt authorizes with its team (multi-workspace mode).
+    authorizations: [
+      { team_id: options.teamId ?? "T0FAKE", user_id: "U0LUTIN", is_bot: true, is_enterprise_install: false },
+    ],
     is_ext_shared_channel: options.sharedChannel ?? false,
     event_context: `4-${options.eventId}`,
   };

@@ -1,0 +1,215 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  createMemorySlackInstallations,
+  INSTALLATIONS_FILE_NAME,
+  openFileSlackInstallations,
+  type SlackInstallations,
+} from "./installations.js";
+import { createSlackAdapter, INSTALL_PATH, OAUTH_REDIRECT_PATH, type SlackAdapter } from "./slack-adapter.js";
+import { FakeSlack, type OAuthGrant } from "./testing/fake-slack.js";
+import { startRealCore } from "./testing/real-core.js";
+import { directMessage, eventCallback } from "./testing/slack-events.js";
+import { slashCommand } from "./testing/slack-interactions.js";
+import { postSignedToSlackEndpoint } from "./testing/slack-signature.js";
+
+const SIGNING_SECRET = "oauth-test-signing-secret";
+const CLIENT = {
+  clientId: "111.222",
+  clientSecret: "oauth-client-secret",
+  stateSecret: "state-secret-long-enough",
+};
+const OTHER: OAuthGrant = {
+  code: "code-other",
+  ...{ clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret },
+  teamId: "T0OTHER",
+  teamName: "Other Co",
+  botToken: "xoxb-other-workspace",
+  botUserId: "U0OTHERBOT",
+  botId: "B0OTHER",
+};
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function start(installations: SlackInstallations) {
+  // The fake's own bot token belongs to no installed workspace here: only OAuth grants count.
+  const fake = await FakeSlack.start({ botToken: "xoxb-not-used" });
+  fake.grant(OTHER);
+  const adapter: SlackAdapter = createSlackAdapter({
+    ...CLIENT,
+    signingSecret: SIGNING_SECRET,
+    installations,
+    port: 0,
+    host: "127.0.0.1",
+    slackApiUrl: fake.url,
+  });
+  const core = await startRealCore(adapter, OTHER.teamId);
+  cleanups.push(async () => {
+    await core.stop();
+    await fake.close();
+  });
+  return { fake, adapter, core };
+}
+
+/** What an admin's browser does: open the install page, follow Slack's redirect back with the code. */
+async function install(adapter: SlackAdapter, code: string) {
+  const page = await fetch(`${adapter.url}${INSTALL_PATH}`);
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  const state = /[?&]state=([^"&]+)/.exec(html)?.[1];
+  expect(state).toBeDefined();
+  const cookie = (page.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  return fetch(`${adapter.url}${OAUTH_REDIRECT_PATH}?code=${code}&state=${state}`, { headers: { cookie } });
+}
+
+describe("Slack multi-workspace OAuth install", () => {
+  it("exchanges the code with oauth.v2.access, stores the installation, and answers that team's events as tenant = team id with its own token", async () => {
+    const installations = createMemorySlackInstallations();
+    const { fake, adapter, core } = await start(installations);
+    expect(adapter.workspaceMode).toBe("multi");
+
+    const callback = await install(adapter, OTHER.code);
+    expect(callback.status).toBe(200);
+    const exchange = fake.callsOf("oauth.v2.access");
+    expect(exchange).toHaveLength(1);
+    expect(exchange[0]?.args).toMatchObject({ client_id: CLIENT.clientId, code: OTHER.code });
+    expect(installations.get(OTHER.teamId)?.installation.bot).toMatchObject({
+      token: OTHER.botToken,
+      userId: OTHER.botUserId,
+    });
+
+    const body = JSON.stringify(
+      eventCallback(directMessage("D0OTHERDM", "1800000000.000100", "hello"), {
+        eventId: "EvOther1",
+        teamId: OTHER.teamId,
+      }),
+    );
+    expect(
+      (await postSignedToSlackEndpoint(`${adapter.url}/slack/events`, SIGNING_SECRET, body)).status,
+    ).toBe(200);
+    await adapter.idle();
+    const reply = fake.calls.find((call) => call.method === "chat.postMessage");
+    expect(reply?.args.channel).toBe("D0OTHERDM");
+    expect(reply?.token).toBe(OTHER.botToken);
+    expect(await core.conversations()).toHaveLength(1); // counted for tenant T0OTHER
+  });
+
+  it("ignores events from a workspace that never installed the app", async () => {
+    const { fake, adapter } = await start(createMemorySlackInstallations());
+    const body = JSON.stringify(
+      eventCallback(directMessage("D0NOPE", "1800000000.000200", "hello"), {
+        eventId: "EvNope",
+        teamId: "T0NOPE",
+      }),
+    );
+    await postSignedToSlackEndpoint(`${adapter.url}/slack/events`, SIGNING_SECRET, body);
+    await adapter.idle();
+    expect(fake.callsOf("chat.postMessage")).toEqual([]);
+  });
+
+  it("refuses a replayed or forged callback: a used code, a state without its cookie", async () => {
+    const installations = createMemorySlackInstallations();
+    const { adapter } = await start(installations);
+    const forged = await fetch(`${adapter.url}${OAUTH_REDIRECT_PATH}?code=${OTHER.code}&state=forged`);
+    expect(forged.status).not.toBe(200);
+    expect(installations.list()).toEqual([]);
+    expect((await install(adapter, "code-unknown")).status).not.toBe(200);
+    expect(installations.list()).toEqual([]);
+  });
+
+  it("/lutin agents-channel and /lutin follow-up-channel set the workspace's channels", async () => {
+    const installations = createMemorySlackInstallations();
+    const { adapter, fake } = await start(installations);
+    await install(adapter, OTHER.code);
+    const handoff = {
+      kind: "handoff_requested" as const,
+      tenant: OTHER.teamId,
+      key: "h1:requested:0",
+      ref: "h1",
+      agents: [],
+      text: "New normal request",
+      fields: { priority: "normal" },
+    };
+    // Before the workspace chose its channel, a post is refused with the fix, not lost silently.
+    expect(await adapter.agents?.post(handoff)).toMatchObject({
+      ok: false,
+      detail: /\/lutin agents-channel/,
+    });
+    const url = `${adapter.url}/slack/events`;
+    const answer = await slashCommand(url, SIGNING_SECRET, {
+      text: "agents-channel",
+      user: "U0ADMIN",
+      channel: "C0OTHERAGENTS",
+      teamId: OTHER.teamId,
+    });
+    expect(answer.text).toMatch(/<#C0OTHERAGENTS>/);
+    await slashCommand(url, SIGNING_SECRET, {
+      text: "follow-up-channel",
+      user: "U0ADMIN",
+      channel: "C0OTHERTASKS",
+      teamId: OTHER.teamId,
+    });
+    expect(installations.get(OTHER.teamId)).toMatchObject({
+      agentsChannel: "C0OTHERAGENTS",
+      followUpChannel: "C0OTHERTASKS",
+    });
+    expect(await adapter.agents?.post(handoff)).toMatchObject({ ok: true });
+    const posted = fake.callsOf("chat.postMessage").at(-1);
+    expect(posted?.args.channel).toBe("C0OTHERAGENTS");
+    expect(posted?.token).toBe(OTHER.botToken);
+  });
+
+  it("keeps installations in slack-installations.json across a restart; a reinstall keeps the chosen channels", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "lutin-slack-installations-"));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const first = await openFileSlackInstallations({ dataDir });
+    const installation = {
+      team: { id: "T0FILE", name: "File Co" },
+      enterprise: undefined,
+      user: { id: "U0ADMIN", token: undefined, scopes: undefined },
+      bot: { token: "xoxb-file", scopes: ["chat:write"], id: "B0FILE", userId: "U0FILEBOT" },
+      isEnterpriseInstall: false,
+    };
+    await first.boltStore.storeInstallation(installation);
+    await first.setChannel("T0FILE", "agentsChannel", "C0FILEAGENTS");
+    await first.close();
+    expect(JSON.parse(await readFile(join(dataDir, INSTALLATIONS_FILE_NAME), "utf8")).format).toBe(
+      "lutingenie-slack-installations",
+    );
+
+    const second = await openFileSlackInstallations({ dataDir });
+    expect(
+      await second.boltStore.fetchInstallation({
+        teamId: "T0FILE",
+        enterpriseId: undefined,
+        isEnterpriseInstall: false,
+      }),
+    ).toMatchObject({
+      bot: { token: "xoxb-file" },
+    });
+    await second.boltStore.storeInstallation({
+      ...installation,
+      bot: { ...installation.bot, token: "xoxb-new" },
+    });
+    expect(second.get("T0FILE")).toMatchObject({ agentsChannel: "C0FILEAGENTS" });
+    await expect(
+      second.boltStore.fetchInstallation({
+        teamId: "T0ELSE",
+        enterpriseId: undefined,
+        isEnterpriseInstall: false,
+      }),
+    ).rejects.toThrow(/not installed/);
+    await second.close();
+  });
+
+  it("says what is missing for multi-workspace mode", () => {
+    expect(() => createSlackAdapter({ clientId: "1.2", signingSecret: "s" })).toThrow(
+      /clientSecret: is required.*stateSecret: is required.*installations: pass/s,
+    );
+  });
+});
