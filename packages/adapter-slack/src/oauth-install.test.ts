@@ -8,7 +8,13 @@ import {
   openFileSlackInstallations,
   type SlackInstallations,
 } from "./installations.js";
-import { createSlackAdapter, INSTALL_PATH, OAUTH_REDIRECT_PATH, type SlackAdapter } from "./slack-adapter.js";
+import {
+  BOT_SCOPES,
+  createSlackAdapter,
+  INSTALL_PATH,
+  OAUTH_REDIRECT_PATH,
+  type SlackAdapter,
+} from "./slack-adapter.js";
 import { FakeSlack, type OAuthGrant } from "./testing/fake-slack.js";
 import { startRealCore } from "./testing/real-core.js";
 import { directMessage, eventCallback } from "./testing/slack-events.js";
@@ -36,35 +42,57 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function start(installations: SlackInstallations) {
+async function start(store: SlackInstallations | { dataDir: string }, fake?: FakeSlack) {
   // The fake's own bot token belongs to no installed workspace here: only OAuth grants count.
-  const fake = await FakeSlack.start({ botToken: "xoxb-not-used" });
-  fake.grant(OTHER);
+  const slack = fake ?? (await FakeSlack.start({ botToken: "xoxb-not-used" }));
+  if (fake === undefined) slack.grant(OTHER);
   const adapter: SlackAdapter = createSlackAdapter({
     ...CLIENT,
     signingSecret: SIGNING_SECRET,
-    installations,
+    ...("dataDir" in store ? { dataDir: store.dataDir } : { installations: store }),
     port: 0,
     host: "127.0.0.1",
-    slackApiUrl: fake.url,
+    slackApiUrl: slack.url,
   });
   const core = await startRealCore(adapter, OTHER.teamId);
-  cleanups.push(async () => {
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
     await core.stop();
-    await fake.close();
+  };
+  cleanups.push(async () => {
+    await stop();
+    if (fake === undefined) await slack.close();
   });
-  return { fake, adapter, core };
+  return { fake: slack, adapter, core, stop };
 }
 
 /** What an admin's browser does: open the install page, follow Slack's redirect back with the code. */
 async function install(adapter: SlackAdapter, code: string) {
-  const page = await fetch(`${adapter.url}${INSTALL_PATH}`);
-  expect(page.status).toBe(200);
-  const html = await page.text();
-  const state = /[?&]state=([^"&]+)/.exec(html)?.[1];
-  expect(state).toBeDefined();
+  const page = await fetch(`${adapter.url}${INSTALL_PATH}`, { redirect: "manual" });
+  // Straight to Slack's consent screen, with our client id, the bot scopes and a signed state.
+  expect(page.status).toBe(302);
+  const authorize = new URL(page.headers.get("location") ?? "");
+  expect(authorize.pathname).toBe("/oauth/v2/authorize");
+  expect(authorize.searchParams.get("client_id")).toBe(CLIENT.clientId);
+  expect(authorize.searchParams.get("scope")?.split(",")).toEqual(expect.arrayContaining(BOT_SCOPES));
+  const state = authorize.searchParams.get("state");
+  expect(state).toBeTruthy();
+  // The state is also in a cookie: the callback must come back to the browser that started the install.
   const cookie = (page.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  return fetch(`${adapter.url}${OAUTH_REDIRECT_PATH}?code=${code}&state=${state}`, { headers: { cookie } });
+  expect(cookie).toContain(state);
+  return fetch(`${adapter.url}${OAUTH_REDIRECT_PATH}?code=${code}&state=${encodeURIComponent(state ?? "")}`, {
+    headers: { cookie },
+  });
+}
+
+/** A DM from the installed workspace, signed as Slack signs it. */
+async function directMessageFrom(adapter: SlackAdapter, teamId: string, eventId: string, ts: string) {
+  const body = JSON.stringify(eventCallback(directMessage(`D0${teamId}`, ts, "hello"), { eventId, teamId }));
+  const response = await postSignedToSlackEndpoint(`${adapter.url}/slack/events`, SIGNING_SECRET, body);
+  await adapter.idle();
+  return response;
 }
 
 describe("Slack multi-workspace OAuth install", () => {
@@ -75,6 +103,8 @@ describe("Slack multi-workspace OAuth install", () => {
 
     const callback = await install(adapter, OTHER.code);
     expect(callback.status).toBe(200);
+    // The admin is told the one step left: choosing the agents' channel.
+    expect(await callback.text()).toMatch(/Other Co.*\/lutin agents-channel/s);
     const exchange = fake.callsOf("oauth.v2.access");
     expect(exchange).toHaveLength(1);
     expect(exchange[0]?.args).toMatchObject({ client_id: CLIENT.clientId, code: OTHER.code });
@@ -83,20 +113,33 @@ describe("Slack multi-workspace OAuth install", () => {
       userId: OTHER.botUserId,
     });
 
-    const body = JSON.stringify(
-      eventCallback(directMessage("D0OTHERDM", "1800000000.000100", "hello"), {
-        eventId: "EvOther1",
-        teamId: OTHER.teamId,
-      }),
+    expect((await directMessageFrom(adapter, OTHER.teamId, "EvOther1", "1800000000.000100")).status).toBe(
+      200,
     );
-    expect(
-      (await postSignedToSlackEndpoint(`${adapter.url}/slack/events`, SIGNING_SECRET, body)).status,
-    ).toBe(200);
-    await adapter.idle();
     const reply = fake.calls.find((call) => call.method === "chat.postMessage");
-    expect(reply?.args.channel).toBe("D0OTHERDM");
+    expect(reply?.args.channel).toBe(`D0${OTHER.teamId}`);
+    expect(reply?.token).toBe(OTHER.botToken); // the Authorization header the fake API saw
+    const conversations = await core.conversations(); // listed for tenant T0OTHER
+    expect(conversations).toHaveLength(1);
+    expect(conversations[0]).toMatchObject({ tenant: OTHER.teamId, channel: "slack" });
+  });
+
+  it("keeps an OAuth installation in the data directory: after a restart, that team is still answered", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "lutin-slack-oauth-"));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const first = await start({ dataDir });
+    expect((await install(first.adapter, OTHER.code)).status).toBe(200);
+    await first.stop();
+
+    // A new process: same data directory, same Slack; no OAuth exchange this time.
+    const second = await start({ dataDir }, first.fake);
+    expect(
+      (await directMessageFrom(second.adapter, OTHER.teamId, "EvAfter", "1800000001.000100")).status,
+    ).toBe(200);
+    expect(first.fake.callsOf("oauth.v2.access")).toHaveLength(1);
+    const reply = first.fake.callsOf("chat.postMessage").at(-1);
     expect(reply?.token).toBe(OTHER.botToken);
-    expect(await core.conversations()).toHaveLength(1); // counted for tenant T0OTHER
+    expect(await second.core.conversations()).toHaveLength(1);
   });
 
   it("ignores events from a workspace that never installed the app", async () => {
@@ -112,13 +155,19 @@ describe("Slack multi-workspace OAuth install", () => {
     expect(fake.callsOf("chat.postMessage")).toEqual([]);
   });
 
-  it("refuses a replayed or forged callback: a used code, a state without its cookie", async () => {
+  it("refuses a forged state with a clear page and stores nothing; a refused code likewise", async () => {
     const installations = createMemorySlackInstallations();
-    const { adapter } = await start(installations);
+    const { adapter, fake } = await start(installations);
     const forged = await fetch(`${adapter.url}${OAUTH_REDIRECT_PATH}?code=${OTHER.code}&state=forged`);
-    expect(forged.status).not.toBe(200);
+    expect(forged.status).toBe(400);
+    expect(forged.headers.get("content-type")).toMatch(/text\/html/);
+    expect(await forged.text()).toMatch(/not valid.*Nothing was installed.*\/slack\/install/s);
+    expect(fake.callsOf("oauth.v2.access")).toEqual([]); // the code was never even exchanged
     expect(installations.list()).toEqual([]);
-    expect((await install(adapter, "code-unknown")).status).not.toBe(200);
+
+    const refused = await install(adapter, "code-unknown");
+    expect(refused.status).toBe(502);
+    expect(await refused.text()).toMatch(/Nothing was installed.*SLACK_CLIENT_SECRET/s);
     expect(installations.list()).toEqual([]);
   });
 

@@ -20,6 +20,7 @@ import { createAgentPosting } from "./agents-channel.js";
 import { parseSlackConfig, type SlackAdapterConfig, type SlackSettings } from "./config.js";
 import { postAnswer } from "./delivery.js";
 import { EngagedThreads, mapMessageEvent, type SlackMessageEvent } from "./inbound-mapping.js";
+import { installPages } from "./install-pages.js";
 import { openFileSlackInstallations, type SlackInstallations } from "./installations.js";
 import { PresenceKeeper } from "./presence-keeper.js";
 import {
@@ -119,6 +120,8 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
   let botUserId: string | null = null;
   const multi = settings.clientId !== undefined;
   let installations: SlackInstallations | null = config.installations ?? null;
+  // Installations the adapter opened itself (from dataDir) are closed by stop(); passed-in ones are the caller's.
+  let ownsInstallations = false;
   const workspaces: Workspaces = multi
     ? lazyInstalledWorkspaces(() => installations)
     : singleWorkspace(() => ({
@@ -335,10 +338,13 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
     async start(handle) {
       let identity: { userId: string | null; botId: string | undefined } = { userId: null, botId: undefined };
       if (multi) {
-        installations ??= await openFileSlackInstallations({
-          dataDir: settings.dataDir as string,
-          now: () => clock.now(),
-        });
+        if (installations === null) {
+          installations = await openFileSlackInstallations({
+            dataDir: settings.dataDir as string,
+            now: () => clock.now(),
+          });
+          ownsInstallations = true;
+        }
       } else {
         identity = await whoAmI(client);
         botUserId = identity.userId;
@@ -371,6 +377,9 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
               installerOptions: {
                 installPath: INSTALL_PATH,
                 redirectUriPath: OAUTH_REDIRECT_PATH,
+                // The install page sends the admin straight to Slack (with the signed state cookie set).
+                directInstall: true,
+                callbackOptions: installPages(INSTALL_PATH),
                 // oauth.v2.access and auth.test go where the other Web API calls go (tests: the fake).
                 clientOptions,
               },
@@ -403,6 +412,11 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
         await app.stop();
       }
       app = null;
+      if (ownsInstallations && installations !== null) {
+        await installations.close();
+        installations = null;
+        ownsInstallations = false;
+      }
     },
     async send(message) {
       const workspace = workspaces.forTenant(message.tenant);
