@@ -183,7 +183,7 @@ export function createAgentInteractions(options: AgentInteractionsOptions) {
         case "follow-up-channel": {
           const which = word === "agents-channel" ? "agentsChannel" : "followUpChannel";
           if (options.installations === undefined)
-            return `This app runs for one workspace: the channel is set by ${which === "agentsChannel" ? "SLACK_AGENTS_CHANNEL" : "SLACK_FOLLOWUP_CHANNEL"}.`;
+            return `This app runs for one workspace: the channel is set by ${which === "agentsChannel" ? "SLACK_AGENTS_CHANNEL" : "SLACK_FOLLOW_UP_CHANNEL"}.`;
           await options.installations.setChannel(tenant, which, command.channel);
           return which === "agentsChannel"
             ? `Handoff requests will be posted in <#${command.channel}>. Invite me to it if I am not in it yet.`

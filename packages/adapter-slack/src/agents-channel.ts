@@ -105,7 +105,7 @@ export function createAgentPosting(options: AgentPostingOptions): {
       return refused(
         which === "agentsChannel"
           ? "no agents' channel is set: set SLACK_AGENTS_CHANNEL (single workspace) or run /lutin agents-channel in it"
-          : "no follow-up channel is set: set SLACK_FOLLOWUP_CHANNEL (single workspace) or run /lutin follow-up-channel in it",
+          : "no follow-up channel is set: set SLACK_FOLLOW_UP_CHANNEL (single workspace) or run /lutin follow-up-channel in it",
       );
     const result = await work(workspace, channel);
     index.noteReceipt(input.tenant, input.key, result);

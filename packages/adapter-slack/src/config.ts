@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock, Logger } from "@lutingenie/core";
 import { LutinError } from "@lutingenie/core";
 import { z } from "zod";
@@ -31,8 +32,13 @@ export interface SlackAdapterConfig {
   mode?: "http" | "socket";
   /** Channel id where agents take handoffs (single workspace); falls back to SLACK_AGENTS_CHANNEL. */
   agentsChannel?: string;
-  /** Channel id of the follow-up tasks (single workspace); falls back to SLACK_FOLLOWUP_CHANNEL. */
+  /** Channel id of the follow-up tasks (single workspace); falls back to SLACK_FOLLOW_UP_CHANNEL. */
   followUpChannel?: string;
+  /**
+   * An existing web server's app (Express or any router with `all(path, handler)`) to mount the Slack
+   * routes on instead of listening on `port`: events, and in multi-workspace mode the install pages.
+   */
+  routes?: SlackRouteHost;
   /** HTTP port (0: any free port). Default 3000. */
   port?: number;
   /** HTTP interface. Default 0.0.0.0 (Slack must reach it, usually through a TLS proxy). */
@@ -53,6 +59,14 @@ export interface SlackAdapterConfig {
   clock?: Clock;
   /** How the adapter waits for a Retry-After; tests pass one that does not sleep. */
   sleep?: (milliseconds: number) => Promise<void>;
+}
+
+/**
+ * Where the Slack HTTP routes can be mounted: an Express app or router fits. The routes read the raw body
+ * themselves (the signature is over the exact bytes), so they must come before any body parser.
+ */
+export interface SlackRouteHost {
+  all(path: string, handler: (request: IncomingMessage, response: ServerResponse) => void): unknown;
 }
 
 const optionalText = z.string().trim().min(1).optional();
@@ -108,8 +122,13 @@ function modeProblems(input: {
   stateSecret?: string;
   dataDir?: string;
   hasInstallations: boolean;
+  hasRoutes: boolean;
 }): string[] {
   const mode = input.mode ?? (input.appToken ? "socket" : "http");
+  const routes =
+    input.hasRoutes && mode === "socket"
+      ? ["routes: Socket Mode has no HTTP routes to mount; drop the app token or the routes"]
+      : [];
   if (input.clientId !== undefined) {
     const problems: string[] = [];
     if (input.clientSecret === undefined)
@@ -124,7 +143,7 @@ function modeProblems(input: {
       problems.push(
         "signingSecret: is required for the Events API over HTTP (Basic Information → App Credentials)",
       );
-    return problems;
+    return [...problems, ...routes];
   }
   const problems =
     input.botToken === undefined ? ["botToken: is missing (OAuth & Permissions → Bot User OAuth Token)"] : [];
@@ -136,7 +155,7 @@ function modeProblems(input: {
     problems.push(
       "appToken: is required for Socket Mode (Basic Information → App-Level Tokens, scope connections:write)",
     );
-  return problems;
+  return [...problems, ...routes];
 }
 
 export type SlackSettings = z.output<typeof configSchema>;
@@ -158,7 +177,7 @@ export function parseSlackConfig(
     dataDir: config.dataDir,
     presenceRefreshMs: config.presenceRefreshMs,
     agentsChannel: fromEnvironment(config.agentsChannel, "SLACK_AGENTS_CHANNEL"),
-    followUpChannel: fromEnvironment(config.followUpChannel, "SLACK_FOLLOWUP_CHANNEL"),
+    followUpChannel: fromEnvironment(config.followUpChannel, "SLACK_FOLLOW_UP_CHANNEL"),
     mode: config.mode,
     port: config.port,
     host: config.host,
@@ -175,7 +194,11 @@ export function parseSlackConfig(
     ...(parsed.success
       ? []
       : parsed.error.issues.map((issue) => `${issue.path.join(".") || "config"}: ${issue.message}`)),
-    ...modeProblems({ ...input, hasInstallations: config.installations !== undefined }),
+    ...modeProblems({
+      ...input,
+      hasInstallations: config.installations !== undefined,
+      hasRoutes: config.routes !== undefined,
+    }),
   ];
   if (parsed.success && problems.length === 0) return parsed.data;
   throw new LutinError("ADAPTER_CONFIG_INVALID", `invalid Slack adapter config: ${problems.join("; ")}`, {

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type RequestListener, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   type ChannelAdapter,
@@ -37,7 +37,7 @@ import { installedWorkspaces, singleWorkspace, type Workspaces } from "./workspa
 
 export interface SlackAdapter extends ChannelAdapter {
   readonly mode: "http" | "socket";
-  /** The base URL the Events API endpoint listens on once started over HTTP (e.g. http://127.0.0.1:3000); "" in Socket Mode. */
+  /** The base URL the Events API endpoint listens on once started over HTTP (e.g. http://127.0.0.1:3000); "" in Socket Mode and when mounted on a host's routes. */
   readonly url: string;
   /** The bot's own user id, known once started (auth.test). */
   readonly botUserId: string | null;
@@ -93,8 +93,12 @@ class TrackedApp extends App {
  * out with chat.postMessage with "That solved it" and "Talk to a human" buttons; the delivery receipt or a
  * typed failure is what core counts on (C7).
  */
-export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapter {
-  const settings = parseSlackConfig(config);
+export function createSlackAdapter(
+  config: SlackAdapterConfig = {},
+  /** Where unset values are read from (SLACK_BOT_TOKEN, …); pass {} to read none. */
+  environment: NodeJS.ProcessEnv = process.env,
+): SlackAdapter {
+  const settings = parseSlackConfig(config, environment);
   const logger = config.logger ?? silentLogger;
   const clock: Clock = config.clock ?? systemClock;
   const sleep =
@@ -155,6 +159,18 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
     desk: () => core?.desk,
     logger,
   });
+
+  // Mounted on the host's web server: the routes are registered now, before the host adds its catch-alls
+  // (Express matches in order), and answer 503 until start() built the receiver and after stop().
+  let mounted: RequestListener | null = null;
+  if (config.routes !== undefined && settings.mode === "http") {
+    const dispatch = (request: Parameters<RequestListener>[0], response: ServerResponse) => {
+      if (mounted === null) return notStarted(response);
+      mounted(request, response);
+    };
+    for (const path of [settings.path, ...(multi ? [INSTALL_PATH, OAUTH_REDIRECT_PATH] : [])])
+      config.routes.all(path, dispatch);
+  }
 
   const track = (work: Promise<unknown>) => {
     const settled = work.then(
@@ -387,14 +403,18 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
           : {}),
       });
       app = buildApp(receiver, identity.botId);
-      server = createServer(
-        createRequestGate({
-          signingSecret: settings.signingSecret as string,
-          maxBodyBytes: settings.maxBodyBytes,
-          forward: receiver.requestListener,
-          onRateLimitNotice: () => logger.warn("Slack reports it is rate-limiting this app's events", {}),
-        }),
-      );
+      const gate = createRequestGate({
+        signingSecret: settings.signingSecret as string,
+        maxBodyBytes: settings.maxBodyBytes,
+        forward: receiver.requestListener,
+        onRateLimitNotice: () => logger.warn("Slack reports it is rate-limiting this app's events", {}),
+      });
+      if (config.routes !== undefined) {
+        // The host's server listens; its URL is the host's to know.
+        mounted = gate;
+        return;
+      }
+      server = createServer(gate);
       await listen(server, settings);
       const address = server.address() as AddressInfo;
       const host = settings.host === "0.0.0.0" ? "127.0.0.1" : settings.host;
@@ -402,6 +422,7 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
     },
     async stop() {
       core = null;
+      mounted = null;
       keeper.stop();
       const closing = server;
       server = null;
@@ -433,6 +454,12 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
   };
+}
+
+function notStarted(response: ServerResponse): void {
+  response
+    .writeHead(503, { "content-type": "application/json", "retry-after": "5" })
+    .end(JSON.stringify({ error: "the Slack channel is not started", fix: "start the assistant with it" }));
 }
 
 /** The parts of a block_actions payload the adapter reads. */
