@@ -139,6 +139,43 @@ describe("Slack agents: a handoff, end to end through createLutinRuntime", () =>
     expect(toCustomer(w)).toHaveLength(before + 1);
   });
 
+  it("an agent's edited or deleted thread reply is not sent to the customer again (C9)", async () => {
+    world = await startSlackRuntime({ agents: [{ id: ANA, name: "Ana" }] });
+    const w = world;
+    await w.command(ANA, "available");
+    await w.customerSays("talk to a human");
+    const request = handoffPost(w);
+    await w.click(ANA, ACCEPT_ACTION, request.handoffId, AGENTS_CHANNEL, request.ts);
+    await w.agentWritesInThread(ANA, request.ts, "On it", "1800000000.000200");
+    const before = toCustomer(w);
+    const reply = { type: "message", user: ANA, ts: "1800000000.000200", thread_ts: request.ts };
+    // As Slack sends them: the edit and the deletion are new events about the old message.
+    await w.sendEvent({
+      type: "message",
+      subtype: "message_changed",
+      channel: AGENTS_CHANNEL,
+      channel_type: "channel",
+      hidden: true,
+      ts: "1800000000.000300",
+      event_ts: "1800000000.000300",
+      message: { ...reply, text: "On it, give me 5 minutes", edited: { user: ANA, ts: "1800000000.000300" } },
+      previous_message: { ...reply, text: "On it" },
+    });
+    await w.sendEvent({
+      type: "message",
+      subtype: "message_deleted",
+      channel: AGENTS_CHANNEL,
+      channel_type: "channel",
+      hidden: true,
+      ts: "1800000000.000400",
+      event_ts: "1800000000.000400",
+      deleted_ts: "1800000000.000200",
+      previous_message: { ...reply, text: "On it" },
+    });
+    expect(toCustomer(w)).toEqual(before);
+    expect(before.at(-1)).toMatch(/On it/);
+  });
+
   it("Close ends the handoff as closed and the message says so", async () => {
     world = await startSlackRuntime({ agents: [{ id: ANA, name: "Ana" }] });
     const w = world;

@@ -17,8 +17,9 @@ import { AGENT_ACTION_PREFIX } from "./agent-blocks.js";
 import { type AgentClick, CUSTOMER_HELP, createAgentInteractions } from "./agent-interactions.js";
 import { AgentPostIndex } from "./agent-post-index.js";
 import { createAgentPosting } from "./agents-channel.js";
+import { answeredBlocks, type ReceivedBlock } from "./answered-buttons.js";
 import { parseSlackConfig, type SlackAdapterConfig, type SlackSettings } from "./config.js";
-import { postAnswer } from "./delivery.js";
+import { callSlack, postAnswer } from "./delivery.js";
 import { EngagedThreads, mapMessageEvent, type SlackMessageEvent } from "./inbound-mapping.js";
 import { installPages } from "./install-pages.js";
 import { openFileSlackInstallations, type SlackInstallations } from "./installations.js";
@@ -59,7 +60,11 @@ export const SLASH_COMMAND = "/lutin";
 /** Multi-workspace mode: where an admin starts the install, and where Slack sends them back. */
 export const INSTALL_PATH = "/slack/install";
 export const OAUTH_REDIRECT_PATH = "/slack/oauth_redirect";
-/** The bot scopes an OAuth install asks for (the manifest lists the same). */
+/**
+ * The bot scopes an OAuth install asks for (manifest.json lists the same; a test keeps them equal).
+ * users:read and im:write are asked now so agent features that name people or open a DM with an agent
+ * do not need every workspace to reinstall; no call uses them yet.
+ */
 export const BOT_SCOPES = [
   "app_mentions:read",
   "channels:history",
@@ -70,6 +75,7 @@ export const BOT_SCOPES = [
   "commands",
   "files:read",
   "users:read",
+  "im:write",
 ];
 
 type ProcessedEvent = Parameters<App["processEvent"]>[0];
@@ -242,16 +248,43 @@ export function createSlackAdapter(
       at,
       receivedAt: clock.now(),
     };
-    if (action.action_id === RESOLVE_ACTION) {
-      await hand({ ...common, key: `resolve:${base}`, kind: "resolve" }, undefined);
-    } else if (action.action_id === HUMAN_ACTION) {
-      await hand({ ...common, key: `human:${base}`, kind: "message", text: HUMAN_REQUEST_TEXT }, undefined);
-    } else if (action.action_id.startsWith(QUICK_REPLY_ACTION) && value.value !== undefined) {
-      await hand(
-        { ...common, key: `${action.action_id}:${base}`, kind: "message", text: value.value },
-        undefined,
-      );
-    }
+    const handing =
+      action.action_id === RESOLVE_ACTION
+        ? hand({ ...common, key: `resolve:${base}`, kind: "resolve" }, undefined)
+        : action.action_id === HUMAN_ACTION
+          ? hand({ ...common, key: `human:${base}`, kind: "message", text: HUMAN_REQUEST_TEXT }, undefined)
+          : action.action_id.startsWith(QUICK_REPLY_ACTION) && value.value !== undefined
+            ? hand(
+                { ...common, key: `${action.action_id}:${base}`, kind: "message", text: value.value },
+                undefined,
+              )
+            : null;
+    if (handing === null) return;
+    await Promise.all([handing, retireButtons(tenant, channel, messageTs, body.message, action)]);
+  };
+
+  /** The clicked answer loses its buttons (see answered-buttons.ts); a failure only costs the redraw. */
+  const retireButtons = async (
+    tenant: string,
+    channel: string,
+    messageTs: string,
+    message: ButtonClick["message"],
+    action: NonNullable<ButtonClick["actions"]>[number],
+  ) => {
+    const blocks = answeredBlocks(message?.blocks, action.action_id, action.text?.text);
+    const workspace = workspaces.forTenant(tenant);
+    if (blocks === null || workspace === undefined) return;
+    const result = await callSlack(delivery, "chat.update", () =>
+      client.chat.update({
+        channel,
+        ts: messageTs,
+        text: message?.text ?? "",
+        blocks,
+        ...(multi ? { token: workspace.token } : {}),
+      }),
+    );
+    if (!result.ok)
+      logger.warn("slack answer buttons not removed", { channel, ts: messageTs, reason: result.reason });
   };
 
   const onAgentButton = async (body: ButtonClick) => {
@@ -464,12 +497,12 @@ function notStarted(response: ServerResponse): void {
 
 /** The parts of a block_actions payload the adapter reads. */
 interface ButtonClick {
-  actions?: Array<{ action_id: string; value?: string; action_ts?: string }>;
+  actions?: Array<{ action_id: string; value?: string; action_ts?: string; text?: { text?: string } }>;
   user?: { id?: string; team_id?: string };
   team?: { id?: string } | null;
   channel?: { id?: string };
   container?: { channel_id?: string; message_ts?: string };
-  message?: { ts?: string };
+  message?: { ts?: string; text?: string; blocks?: ReceivedBlock[] };
 }
 
 function teamOf(body: ButtonClick): string | undefined {
