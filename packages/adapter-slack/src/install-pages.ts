@@ -12,7 +12,8 @@ type CallbackOptions = NonNullable<NonNullable<HTTPReceiverOptions["installerOpt
 export function installPages(installPath: string): CallbackOptions {
   return {
     success(installation, _options, _request, response) {
-      const team = installation.team?.name ?? installation.team?.id ?? "your workspace";
+      const team =
+        installation.team?.name ?? installation.enterprise?.name ?? installation.team?.id ?? "your workspace";
       page(
         response,
         200,

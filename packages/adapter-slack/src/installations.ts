@@ -2,10 +2,18 @@ import { join } from "node:path";
 import { type JsonCollection, LutinError, openJsonCollection } from "@lutingenie/core";
 import type { Installation, InstallationQuery, InstallationStore } from "@slack/bolt";
 
-/** One workspace that installed the app (multi-workspace OAuth): Slack's installation plus our settings. */
+/**
+ * One installation (multi-workspace OAuth): Slack's installation plus our settings. A workspace install is
+ * the tenant named by its team id; an org-wide (Enterprise Grid) install is one tenant for all of the
+ * org's workspaces, named by the enterprise id.
+ */
 export interface SlackInstallationRecord {
-  teamId: string;
+  /** The tenant: the team id (T…), or the enterprise id (E…) of an org-wide install. */
+  tenant: string;
+  teamId: string | null;
   teamName: string | null;
+  enterpriseId: string | null;
+  isEnterpriseInstall: boolean;
   installation: Installation;
   /** Where this workspace's agents take handoffs; set with `/lutin agents-channel` in that channel. */
   agentsChannel?: string;
@@ -19,9 +27,10 @@ export interface SlackInstallationRecord {
  * writes through `boltStore` after oauth.v2.access; the adapter reads tokens and channels back from here.
  */
 export interface SlackInstallations {
-  get(teamId: string): SlackInstallationRecord | undefined;
+  /** By tenant: team id, or enterprise id for an org-wide install. */
+  get(tenant: string): SlackInstallationRecord | undefined;
   list(): SlackInstallationRecord[];
-  setChannel(teamId: string, which: "agentsChannel" | "followUpChannel", channel: string): Promise<void>;
+  setChannel(tenant: string, which: "agentsChannel" | "followUpChannel", channel: string): Promise<void>;
   readonly boltStore: InstallationStore;
   close(): Promise<void>;
 }
@@ -63,54 +72,69 @@ function slackInstallationsOver(
   collection: JsonCollection<SlackInstallationRecord>,
   now: () => number,
 ): SlackInstallations {
-  const teamOf = (query: { teamId?: string | undefined; isEnterpriseInstall?: boolean }): string => {
-    if (query.isEnterpriseInstall === true || query.teamId === undefined)
-      throw new LutinError(
-        "ADAPTER_CONFIG_INVALID",
-        "org-wide (Enterprise Grid) installs are not supported",
-        {
-          hint: "install the app in each workspace; each workspace is one tenant",
-        },
-      );
-    return query.teamId;
-  };
   const boltStore: InstallationStore = {
     async storeInstallation(installation) {
-      const teamId = teamOf({
-        teamId: installation.team?.id,
-        isEnterpriseInstall: installation.isEnterpriseInstall === true,
-      });
-      const previous = collection.get(teamId);
+      const tenant = tenantOfInstallation(installation);
+      const previous = collection.get(tenant);
       // A reinstall (new scopes, new token) keeps the channels the workspace already chose.
-      await collection.set(teamId, {
+      await collection.set(tenant, {
         ...previous,
-        teamId,
-        teamName: installation.team?.name ?? null,
+        tenant,
+        teamId: installation.team?.id ?? null,
+        teamName: installation.team?.name ?? installation.enterprise?.name ?? null,
+        enterpriseId: installation.enterprise?.id ?? null,
+        isEnterpriseInstall: installation.isEnterpriseInstall === true,
         installation: installation as Installation,
         installedAt: now(),
       });
     },
     async fetchInstallation(query: InstallationQuery<boolean>) {
-      const record = collection.get(teamOf(query));
+      const tenant = tenantOfQuery(query);
+      const record = tenant === undefined ? undefined : collection.get(tenant);
       if (record === undefined)
-        throw new LutinError("ADAPTER_AUTH_FAILED", `the app is not installed in workspace ${query.teamId}`, {
-          hint: "install it from the adapter's /slack/install page",
-        });
+        throw new LutinError(
+          "ADAPTER_AUTH_FAILED",
+          `the app is not installed in workspace ${tenant ?? "(none)"}`,
+          {
+            hint: "install it from the adapter's /slack/install page",
+          },
+        );
       return record.installation;
     },
     async deleteInstallation(query: InstallationQuery<boolean>) {
-      await collection.delete(teamOf(query));
+      const tenant = tenantOfQuery(query);
+      if (tenant !== undefined) await collection.delete(tenant);
     },
   };
   return {
-    get: (teamId) => collection.get(teamId),
+    get: (tenant) => collection.get(tenant),
     list: () => collection.values(),
-    async setChannel(teamId, which, channel) {
-      const record = collection.get(teamId);
+    async setChannel(tenant, which, channel) {
+      const record = collection.get(tenant);
       if (record === undefined) return;
-      await collection.set(teamId, { ...record, [which]: channel });
+      await collection.set(tenant, { ...record, [which]: channel });
     },
     boltStore,
     close: () => collection.close(),
   };
+}
+
+/** The tenant an installation is kept under: the org for an org-wide install, else the workspace. */
+function tenantOfInstallation(installation: {
+  team?: { id?: string } | undefined;
+  enterprise?: { id?: string } | undefined;
+  isEnterpriseInstall?: boolean | undefined;
+}): string {
+  const tenant =
+    installation.isEnterpriseInstall === true ? installation.enterprise?.id : installation.team?.id;
+  if (tenant === undefined)
+    throw new LutinError("ADAPTER_AUTH_FAILED", "Slack's installation names no workspace or org", {
+      hint: "install the app again from the adapter's /slack/install page",
+    });
+  return tenant;
+}
+
+/** Bolt asks for the installation an event comes from: the org's when it is an org-wide install. */
+function tenantOfQuery(query: InstallationQuery<boolean>): string | undefined {
+  return query.isEnterpriseInstall ? query.enterpriseId : query.teamId;
 }

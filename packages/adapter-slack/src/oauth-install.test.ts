@@ -142,6 +142,59 @@ describe("Slack multi-workspace OAuth install", () => {
     expect(await second.core.conversations()).toHaveLength(1);
   });
 
+  it("an org-wide (Enterprise Grid) install is one tenant named by the enterprise id, for every workspace of the org", async () => {
+    const ORG: OAuthGrant = {
+      ...OTHER,
+      code: "code-org",
+      teamId: "",
+      teamName: "Grid Org",
+      botToken: "xoxb-org-wide",
+      enterpriseId: "E0GRID",
+    };
+    const fake = await FakeSlack.start({ botToken: "xoxb-not-used" });
+    cleanups.push(() => fake.close());
+    fake.grant(ORG);
+    const installations = createMemorySlackInstallations();
+    const adapter: SlackAdapter = createSlackAdapter({
+      ...CLIENT,
+      signingSecret: SIGNING_SECRET,
+      installations,
+      port: 0,
+      host: "127.0.0.1",
+      slackApiUrl: fake.url,
+    });
+    const core = await startRealCore(adapter, ORG.enterpriseId);
+    cleanups.push(() => core.stop());
+    expect((await install(adapter, ORG.code)).status).toBe(200);
+    expect(installations.get("E0GRID")).toMatchObject({
+      tenant: "E0GRID",
+      enterpriseId: "E0GRID",
+      isEnterpriseInstall: true,
+      teamId: null,
+    });
+
+    // Two workspaces of the org write: both are the org's tenant, answered with the org's token.
+    for (const [teamId, eventId, ts] of [
+      ["T0GRIDA", "EvGridA", "1800000002.000100"],
+      ["T0GRIDB", "EvGridB", "1800000002.000200"],
+    ] as const) {
+      const body = JSON.stringify(
+        eventCallback(directMessage(`D0${teamId}`, ts, "hello"), { eventId, teamId, enterpriseId: "E0GRID" }),
+      );
+      expect(
+        (await postSignedToSlackEndpoint(`${adapter.url}/slack/events`, SIGNING_SECRET, body)).status,
+      ).toBe(200);
+    }
+    await adapter.idle();
+    const replies = fake.callsOf("chat.postMessage");
+    expect(replies.map((call) => [call.args.channel, call.token])).toEqual([
+      ["D0T0GRIDA", ORG.botToken],
+      ["D0T0GRIDB", ORG.botToken],
+    ]);
+    const conversations = await core.conversations();
+    expect(conversations.map((conversation) => conversation.tenant)).toEqual(["E0GRID", "E0GRID"]);
+  });
+
   it("ignores events from a workspace that never installed the app", async () => {
     const { fake, adapter } = await start(createMemorySlackInstallations());
     const body = JSON.stringify(

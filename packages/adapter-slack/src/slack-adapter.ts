@@ -206,11 +206,11 @@ export function createSlackAdapter(
 
   const onMessage = async (
     event: SlackMessageEvent,
-    teamId: string | undefined,
+    source: Source,
     contextBotUserId: string | undefined,
     retryNum: number | undefined,
   ) => {
-    const tenant = workspaces.tenantOf(teamId);
+    const tenant = workspaces.tenantOf(source.teamId, source.enterpriseId);
     const bot = contextBotUserId ?? botUserId;
     if (bot === null || tenant === null) return;
     // The agents' channels and handoff threads are the team's: never a customer conversation.
@@ -227,7 +227,8 @@ export function createSlackAdapter(
   };
 
   const onButton = async (body: ButtonClick) => {
-    const tenant = workspaces.tenantOf(teamOf(body));
+    const source = sourceOfClick(body);
+    const tenant = workspaces.tenantOf(source.teamId, source.enterpriseId);
     if (tenant === null) return;
     const action = body.actions?.[0];
     const value = decodeValue(action?.value);
@@ -288,7 +289,8 @@ export function createSlackAdapter(
   };
 
   const onAgentButton = async (body: ButtonClick) => {
-    const tenant = workspaces.tenantOf(teamOf(body));
+    const source = sourceOfClick(body);
+    const tenant = workspaces.tenantOf(source.teamId, source.enterpriseId);
     const action = body.actions?.[0];
     const user = body.user?.id;
     if (tenant === null || action === undefined || user === undefined) return;
@@ -319,7 +321,7 @@ export function createSlackAdapter(
     built.event("message", async ({ event, context, body }) =>
       onMessage(
         event as SlackMessageEvent,
-        teamOfEnvelope(body, context),
+        sourceOfEnvelope(body, context),
         context.botUserId,
         context.retryNum,
       ),
@@ -327,13 +329,14 @@ export function createSlackAdapter(
     built.event("app_mention", async ({ event, context, body }) =>
       onMessage(
         event as SlackMessageEvent,
-        teamOfEnvelope(body, context),
+        sourceOfEnvelope(body, context),
         context.botUserId,
         context.retryNum,
       ),
     );
     built.event("app_home_opened", async ({ event, context, body }) => {
-      const tenant = workspaces.tenantOf(teamOfEnvelope(body, context));
+      const source = sourceOfEnvelope(body, context);
+      const tenant = workspaces.tenantOf(source.teamId, source.enterpriseId);
       const user = (event as { user?: string }).user;
       if (tenant !== null && user !== undefined) await interactions.onHomeOpened(tenant, user);
     });
@@ -346,7 +349,7 @@ export function createSlackAdapter(
       await onAgentButton(body as ButtonClick);
     });
     built.command(SLASH_COMMAND, async ({ ack, command }) => {
-      const tenant = workspaces.tenantOf(command.team_id);
+      const tenant = workspaces.tenantOf(command.team_id, command.enterprise_id);
       if (tenant === null || core === null) {
         await ack({ response_type: "ephemeral", text: CUSTOMER_HELP });
         return;
@@ -500,28 +503,41 @@ interface ButtonClick {
   actions?: Array<{ action_id: string; value?: string; action_ts?: string; text?: { text?: string } }>;
   user?: { id?: string; team_id?: string };
   team?: { id?: string } | null;
+  enterprise?: { id?: string } | null;
   channel?: { id?: string };
   container?: { channel_id?: string; message_ts?: string };
   message?: { ts?: string; text?: string; blocks?: ReceivedBlock[] };
 }
 
-function teamOf(body: ButtonClick): string | undefined {
-  return body.team?.id ?? body.user?.team_id;
+/** Where a request comes from: its workspace and, in an Enterprise Grid org, the org. */
+interface Source {
+  teamId: string | undefined;
+  enterpriseId: string | undefined;
 }
 
-/** The workspace an event came from: the envelope's team (Bolt's context has it once authorized). */
-function teamOfEnvelope(body: unknown, context: { teamId?: string | undefined }): string | undefined {
-  const team = (body as { team_id?: unknown }).team_id;
-  return context.teamId ?? (typeof team === "string" ? team : undefined);
+function sourceOfClick(body: ButtonClick): Source {
+  return { teamId: body.team?.id ?? body.user?.team_id, enterpriseId: body.enterprise?.id };
+}
+
+/** The workspace an event came from: the envelope's team and org (Bolt's context has them once authorized). */
+function sourceOfEnvelope(
+  body: unknown,
+  context: { teamId?: string | undefined; enterpriseId?: string | undefined },
+): Source {
+  const { team_id: team, enterprise_id: enterprise } = body as { team_id?: unknown; enterprise_id?: unknown };
+  return {
+    teamId: context.teamId ?? (typeof team === "string" ? team : undefined),
+    enterpriseId: context.enterpriseId ?? (typeof enterprise === "string" ? enterprise : undefined),
+  };
 }
 
 /** Installed workspaces once `start()` opened the installations; none before. */
 function lazyInstalledWorkspaces(installations: () => SlackInstallations | null): Workspaces {
   return {
     multi: true,
-    tenantOf: (teamId) => {
+    tenantOf: (teamId, enterpriseId) => {
       const opened = installations();
-      return opened === null ? null : installedWorkspaces(opened).tenantOf(teamId);
+      return opened === null ? null : installedWorkspaces(opened).tenantOf(teamId, enterpriseId);
     },
     forTenant: (tenant) => {
       const opened = installations();

@@ -15,8 +15,8 @@ export interface Workspace {
  */
 export interface Workspaces {
   readonly multi: boolean;
-  /** The tenant of an event or interaction from this team. */
-  tenantOf(teamId: string | undefined): string | null;
+  /** The tenant of an event or interaction from this team (of this org, for org-wide installs). */
+  tenantOf(teamId: string | undefined, enterpriseId?: string): string | null;
   forTenant(tenant: string): Workspace | undefined;
 }
 
@@ -31,9 +31,13 @@ export function singleWorkspace(workspace: () => Workspace): Workspaces {
 export function installedWorkspaces(installations: SlackInstallations): Workspaces {
   return {
     multi: true,
-    // An event from a team that has no installation is not ours to answer (uninstalled meanwhile).
-    tenantOf: (teamId) =>
-      teamId !== undefined && installations.get(teamId)?.installation.bot !== undefined ? teamId : null,
+    // The workspace's own install first, else its org's org-wide install; an event from a team with
+    // neither is not ours to answer (uninstalled meanwhile).
+    tenantOf(teamId, enterpriseId) {
+      if (teamId !== undefined && installations.get(teamId)?.installation.bot !== undefined) return teamId;
+      const org = enterpriseId === undefined ? undefined : installations.get(enterpriseId);
+      return org?.isEnterpriseInstall === true && org.installation.bot !== undefined ? org.tenant : null;
+    },
     forTenant(tenant) {
       const record = installations.get(tenant);
       const bot = record?.installation.bot;

@@ -35,6 +35,8 @@ export interface OAuthGrant {
   botToken: string;
   botUserId: string;
   botId: string;
+  /** An org-wide (Enterprise Grid) install: Slack answers with the org and no team. */
+  enterpriseId?: string;
 }
 
 /**
@@ -209,6 +211,9 @@ export class FakeSlack {
           team_id: installed?.teamId ?? "T0FAKE",
           user_id: installed?.botUserId ?? this.options.botUserId ?? "U0LUTIN",
           bot_id: installed?.botId ?? this.options.botId ?? "B0LUTIN",
+          ...(installed?.enterpriseId === undefined
+            ? {}
+            : { enterprise_id: installed.enterpriseId, is_enterprise_install: true }),
         });
       case "chat.postMessage":
       case "chat.update": {
@@ -245,9 +250,13 @@ export class FakeSlack {
       token_type: "bot",
       access_token: grant.botToken,
       bot_user_id: grant.botUserId,
-      team: { id: grant.teamId, name: grant.teamName },
-      enterprise: null,
-      is_enterprise_install: false,
+      ...(grant.enterpriseId === undefined
+        ? { team: { id: grant.teamId, name: grant.teamName }, enterprise: null, is_enterprise_install: false }
+        : {
+            team: null,
+            enterprise: { id: grant.enterpriseId, name: grant.teamName },
+            is_enterprise_install: true,
+          }),
     });
   }
 
