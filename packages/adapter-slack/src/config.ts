@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock, Logger } from "@lutingenie/core";
 import { LutinError } from "@lutingenie/core";
 import { z } from "zod";
-import type { SlackInstallations } from "./installations.js";
+import type { SlackInstallations, SlackInstalledWorkspace } from "./installations.js";
 
 /**
  * Single-workspace mode: one bot token and one signing secret (or app-level token for Socket Mode), from
@@ -20,6 +20,12 @@ export interface SlackAdapterConfig {
   stateSecret?: string;
   /** Where installations are kept (multi-workspace); default: slack-installations.json in `dataDir`. */
   installations?: SlackInstallations;
+  /**
+   * Called when a workspace (or org) installs the app through OAuth, before the installation is stored:
+   * the place to create its tenant (named `workspace.tenant`). A throw cancels the install (the admin sees
+   * an error page, nothing is stored).
+   */
+  onInstalled?: (workspace: SlackInstalledWorkspace) => Promise<void> | void;
   /** The data directory (multi-workspace mode without `installations`). */
   dataDir?: string;
   /** How often agents who said available are re-reported online (core forgets them after 90 s). Default 60 s. */

@@ -5,6 +5,7 @@ export {
   openFileSlackInstallations,
   type SlackInstallationRecord,
   type SlackInstallations,
+  type SlackInstalledWorkspace,
 } from "./installations.js";
 export { escapeText, HUMAN_REQUEST_TEXT, unescapeText } from "./reply-blocks.js";
 export {

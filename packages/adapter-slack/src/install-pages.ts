@@ -23,35 +23,42 @@ export function installPages(installPath: string): CallbackOptions {
           "for follow-up tasks, <code>/lutin follow-up-channel</code>.",
       );
     },
-    failure(error, _options, _request, response) {
+    failure(error, _options, request, response) {
       const install = `<a href="${escapeHtml(installPath)}">${escapeHtml(installPath)}</a>`;
-      switch (error.code) {
-        case "slack_oauth_missing_state":
-        case "slack_oauth_invalid_state":
-          return page(
-            response,
-            400,
-            "This install link is not valid",
-            `It has expired, was already used, or was not started from this server (the browser must keep ` +
-              `the cookie set by the install page). Nothing was installed. Start again at ${install}.`,
-          );
-        case "slack_oauth_missing_code":
-          return page(
-            response,
-            400,
-            "Slack did not approve the install",
-            `The install was cancelled or refused in Slack, so nothing was installed. Start again at ${install}.`,
-          );
-        default:
-          // oauth.v2.access refused the code or the app's credentials, or the installation could not be stored.
-          return page(
-            response,
-            502,
-            "The install could not be finished",
-            `Slack did not give this server a token, or it could not be stored (${escapeHtml(error.code)}). ` +
-              `Nothing was installed. Check SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, then start again at ${install}.`,
-          );
-      }
+      // Slack sends the admin back with ?error=access_denied when they cancel on its consent screen.
+      const refusedInSlack = new URL(request.url ?? "/", "http://callback").searchParams.has("error");
+      if (error.code === "slack_oauth_missing_state" || error.code === "slack_oauth_invalid_state")
+        return page(
+          response,
+          400,
+          "This install link is not valid",
+          `It has expired, was already used, or was not started from this server (the browser must keep ` +
+            `the cookie set by the install page). Nothing was installed. Start again at ${install}.`,
+        );
+      if (error.code === "slack_oauth_missing_code" || refusedInSlack)
+        return page(
+          response,
+          400,
+          "Slack did not approve the install",
+          `The install was cancelled or refused in Slack, so nothing was installed. Start again at ${install}.`,
+        );
+      if (String(error.code).startsWith("slack_webapi_"))
+        // oauth.v2.access refused the code or the app's credentials (or could not be reached).
+        return page(
+          response,
+          502,
+          "The install could not be finished",
+          "Slack did not give this server a token for the workspace. Nothing was installed. Check " +
+            `SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, then start again at ${install}.`,
+        );
+      // Storing the installation (or creating the workspace's tenant) failed: the server log says why.
+      return page(
+        response,
+        500,
+        "The install could not be saved",
+        `Slack approved it, but this server could not save it; its log says why. Nothing was installed. ` +
+          `Start again at ${install} once it is fixed.`,
+      );
     },
   };
 }

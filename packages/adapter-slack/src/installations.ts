@@ -74,16 +74,12 @@ function slackInstallationsOver(
 ): SlackInstallations {
   const boltStore: InstallationStore = {
     async storeInstallation(installation) {
-      const tenant = tenantOfInstallation(installation);
-      const previous = collection.get(tenant);
+      const workspace = installedWorkspaceOf(installation);
+      const previous = collection.get(workspace.tenant);
       // A reinstall (new scopes, new token) keeps the channels the workspace already chose.
-      await collection.set(tenant, {
+      await collection.set(workspace.tenant, {
         ...previous,
-        tenant,
-        teamId: installation.team?.id ?? null,
-        teamName: installation.team?.name ?? installation.enterprise?.name ?? null,
-        enterpriseId: installation.enterprise?.id ?? null,
-        isEnterpriseInstall: installation.isEnterpriseInstall === true,
+        ...workspace,
         installation: installation as Installation,
         installedAt: now(),
       });
@@ -119,19 +115,31 @@ function slackInstallationsOver(
   };
 }
 
+/** Who installed: the tenant it becomes and the names to show. */
+export type SlackInstalledWorkspace = Pick<
+  SlackInstallationRecord,
+  "tenant" | "teamId" | "teamName" | "enterpriseId" | "isEnterpriseInstall"
+>;
+
 /** The tenant an installation is kept under: the org for an org-wide install, else the workspace. */
-function tenantOfInstallation(installation: {
-  team?: { id?: string } | undefined;
-  enterprise?: { id?: string } | undefined;
+export function installedWorkspaceOf(installation: {
+  team?: { id?: string; name?: string } | undefined;
+  enterprise?: { id?: string; name?: string } | undefined;
   isEnterpriseInstall?: boolean | undefined;
-}): string {
-  const tenant =
-    installation.isEnterpriseInstall === true ? installation.enterprise?.id : installation.team?.id;
+}): SlackInstalledWorkspace {
+  const isEnterpriseInstall = installation.isEnterpriseInstall === true;
+  const tenant = isEnterpriseInstall ? installation.enterprise?.id : installation.team?.id;
   if (tenant === undefined)
     throw new LutinError("ADAPTER_AUTH_FAILED", "Slack's installation names no workspace or org", {
       hint: "install the app again from the adapter's /slack/install page",
     });
-  return tenant;
+  return {
+    tenant,
+    teamId: installation.team?.id ?? null,
+    teamName: installation.team?.name ?? installation.enterprise?.name ?? null,
+    enterpriseId: installation.enterprise?.id ?? null,
+    isEnterpriseInstall,
+  };
 }
 
 /** Bolt asks for the installation an event comes from: the org's when it is an org-wide install. */

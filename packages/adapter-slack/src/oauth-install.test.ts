@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import type { SlackAdapterConfig } from "./config.js";
 import {
   createMemorySlackInstallations,
   INSTALLATIONS_FILE_NAME,
@@ -42,7 +43,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function start(store: SlackInstallations | { dataDir: string }, fake?: FakeSlack) {
+async function start(
+  store: SlackInstallations | { dataDir: string },
+  fake?: FakeSlack,
+  extra: Partial<SlackAdapterConfig> = {},
+) {
   // The fake's own bot token belongs to no installed workspace here: only OAuth grants count.
   const slack = fake ?? (await FakeSlack.start({ botToken: "xoxb-not-used" }));
   if (fake === undefined) slack.grant(OTHER);
@@ -53,6 +58,7 @@ async function start(store: SlackInstallations | { dataDir: string }, fake?: Fak
     port: 0,
     host: "127.0.0.1",
     slackApiUrl: slack.url,
+    ...extra,
   });
   const core = await startRealCore(adapter, OTHER.teamId);
   let stopped = false;
@@ -98,7 +104,10 @@ async function directMessageFrom(adapter: SlackAdapter, teamId: string, eventId:
 describe("Slack multi-workspace OAuth install", () => {
   it("exchanges the code with oauth.v2.access, stores the installation, and answers that team's events as tenant = team id with its own token", async () => {
     const installations = createMemorySlackInstallations();
-    const { fake, adapter, core } = await start(installations);
+    const installed: unknown[] = [];
+    const { fake, adapter, core } = await start(installations, undefined, {
+      onInstalled: (workspace) => void installed.push(workspace),
+    });
     expect(adapter.workspaceMode).toBe("multi");
 
     const callback = await install(adapter, OTHER.code);
@@ -112,6 +121,16 @@ describe("Slack multi-workspace OAuth install", () => {
       token: OTHER.botToken,
       userId: OTHER.botUserId,
     });
+    // The host heard of it first (to create the tenant).
+    expect(installed).toEqual([
+      {
+        tenant: OTHER.teamId,
+        teamId: OTHER.teamId,
+        teamName: "Other Co",
+        enterpriseId: null,
+        isEnterpriseInstall: false,
+      },
+    ]);
 
     expect((await directMessageFrom(adapter, OTHER.teamId, "EvOther1", "1800000000.000100")).status).toBe(
       200,
@@ -222,6 +241,23 @@ describe("Slack multi-workspace OAuth install", () => {
     expect(refused.status).toBe(502);
     expect(await refused.text()).toMatch(/Nothing was installed.*SLACK_CLIENT_SECRET/s);
     expect(installations.list()).toEqual([]);
+  });
+
+  it("an install the host cannot take (onInstalled throws) or the admin cancels in Slack stores nothing and says so", async () => {
+    const installations = createMemorySlackInstallations();
+    const { adapter } = await start(installations, undefined, {
+      onInstalled: () => {
+        throw new Error("tenant store is read-only");
+      },
+    });
+    const failed = await install(adapter, OTHER.code);
+    expect(failed.status).toBe(500);
+    expect(await failed.text()).toMatch(/could not be saved.*log says why.*Nothing was installed/s);
+    expect(installations.list()).toEqual([]);
+
+    const cancelled = await fetch(`${adapter.url}${OAUTH_REDIRECT_PATH}?error=access_denied&state=whatever`);
+    expect(cancelled.status).toBe(400);
+    expect(await cancelled.text()).toMatch(/cancelled or refused in Slack/);
   });
 
   it("/lutin agents-channel and /lutin follow-up-channel set the workspace's channels", async () => {

@@ -11,7 +11,14 @@ import {
   silentLogger,
   systemClock,
 } from "@lutingenie/core";
-import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, SocketModeReceiver } from "@slack/bolt";
+import {
+  App,
+  type Logger as BoltLogger,
+  HTTPReceiver,
+  type InstallationStore,
+  LogLevel,
+  SocketModeReceiver,
+} from "@slack/bolt";
 import { WebClient, type WebClientOptions } from "@slack/web-api";
 import { AGENT_ACTION_PREFIX } from "./agent-blocks.js";
 import { type AgentClick, CUSTOMER_HELP, createAgentInteractions } from "./agent-interactions.js";
@@ -22,7 +29,12 @@ import { parseSlackConfig, type SlackAdapterConfig, type SlackSettings } from ".
 import { callSlack, postAnswer } from "./delivery.js";
 import { EngagedThreads, mapMessageEvent, type SlackMessageEvent } from "./inbound-mapping.js";
 import { installPages } from "./install-pages.js";
-import { openFileSlackInstallations, type SlackInstallations } from "./installations.js";
+import {
+  installedWorkspaceOf,
+  openFileSlackInstallations,
+  type SlackInstallations,
+  type SlackInstalledWorkspace,
+} from "./installations.js";
 import { PresenceKeeper } from "./presence-keeper.js";
 import {
   ACTION_PREFIX,
@@ -425,7 +437,7 @@ export function createSlackAdapter(
               clientSecret: settings.clientSecret,
               stateSecret: settings.stateSecret,
               scopes: BOT_SCOPES,
-              installationStore: installations.boltStore,
+              installationStore: withInstallHook(installations.boltStore, config.onInstalled),
               installerOptions: {
                 installPath: INSTALL_PATH,
                 redirectUriPath: OAUTH_REDIRECT_PATH,
@@ -528,6 +540,21 @@ function sourceOfEnvelope(
   return {
     teamId: context.teamId ?? (typeof team === "string" ? team : undefined),
     enterpriseId: context.enterpriseId ?? (typeof enterprise === "string" ? enterprise : undefined),
+  };
+}
+
+/** The installation store Bolt writes to, telling the host first (so it can create the tenant). */
+function withInstallHook(
+  store: InstallationStore,
+  onInstalled: ((workspace: SlackInstalledWorkspace) => Promise<void> | void) | undefined,
+): InstallationStore {
+  if (onInstalled === undefined) return store;
+  return {
+    ...store,
+    async storeInstallation(installation, logger) {
+      await onInstalled(installedWorkspaceOf(installation));
+      await store.storeInstallation(installation, logger);
+    },
   };
 }
 

@@ -29,6 +29,11 @@ export interface SlackEnvironmentOptions {
    * its port. Without it the adapter listens on SLACK_PORT (default 3000).
    */
   expressApp?: SlackRouteHost;
+  /**
+   * OAuth mode: called when a workspace (or Enterprise Grid org) installs the app, before it is stored;
+   * create its tenant (`workspace.tenant`, the team or enterprise id) here. A throw cancels the install.
+   */
+  onInstalled?: SlackAdapterConfig["onInstalled"];
   logger?: Logger;
   clock?: Clock;
   /** Interface to listen on without `expressApp`. Default 0.0.0.0. */
@@ -199,6 +204,7 @@ function configOf(variables: Variables, options: SlackEnvironmentOptions): Slack
     ...defined("port", variables.SLACK_PORT),
     ...defined("host", options.host),
     ...defined("slackApiUrl", options.slackApiUrl),
+    ...defined("onInstalled", options.onInstalled),
     ...defined("logger", options.logger),
     ...defined("clock", options.clock),
   };
