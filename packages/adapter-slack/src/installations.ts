@@ -31,6 +31,8 @@ export interface SlackInstallations {
   get(tenant: string): SlackInstallationRecord | undefined;
   list(): SlackInstallationRecord[];
   setChannel(tenant: string, which: "agentsChannel" | "followUpChannel", channel: string): Promise<void>;
+  /** The app was uninstalled: drop the installation (token and channels). */
+  forget(tenant: string): Promise<void>;
   readonly boltStore: InstallationStore;
   close(): Promise<void>;
 }
@@ -110,6 +112,7 @@ function slackInstallationsOver(
       if (record === undefined) return;
       await collection.set(tenant, { ...record, [which]: channel });
     },
+    forget: (tenant) => collection.delete(tenant),
     boltStore,
     close: () => collection.close(),
   };

@@ -28,6 +28,7 @@ describe("manifest.json: what the code relies on is declared", () => {
       expect.arrayContaining([
         "app_home_opened",
         "app_mention",
+        "app_uninstalled",
         "message.channels",
         "message.groups",
         "message.im",

@@ -214,6 +214,28 @@ describe("Slack multi-workspace OAuth install", () => {
     expect(conversations.map((conversation) => conversation.tenant)).toEqual(["E0GRID", "E0GRID"]);
   });
 
+  it("forgets a workspace that uninstalls the app (app_uninstalled): its later events are not answered", async () => {
+    const installations = createMemorySlackInstallations();
+    const { adapter, fake } = await start(installations);
+    await install(adapter, OTHER.code);
+    const uninstalled = JSON.stringify(
+      eventCallback(
+        { type: "app_uninstalled", event_ts: "1800000003.000000" },
+        {
+          eventId: "EvUninstall",
+          teamId: OTHER.teamId,
+        },
+      ),
+    );
+    expect(
+      (await postSignedToSlackEndpoint(`${adapter.url}/slack/events`, SIGNING_SECRET, uninstalled)).status,
+    ).toBe(200);
+    await adapter.idle();
+    expect(installations.get(OTHER.teamId)).toBeUndefined();
+    await directMessageFrom(adapter, OTHER.teamId, "EvAfterUninstall", "1800000003.000100");
+    expect(fake.callsOf("chat.postMessage")).toEqual([]);
+  });
+
   it("ignores events from a workspace that never installed the app", async () => {
     const { fake, adapter } = await start(createMemorySlackInstallations());
     const body = JSON.stringify(

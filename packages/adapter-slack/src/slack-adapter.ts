@@ -352,6 +352,16 @@ export function createSlackAdapter(
       const user = (event as { user?: string }).user;
       if (tenant !== null && user !== undefined) await interactions.onHomeOpened(tenant, user);
     });
+    if (multi)
+      // The workspace removed the app: its token is dead; forget it so its events are no longer answered
+      // (the tenant and its counts stay). A reinstall starts over, channels to choose again.
+      built.event("app_uninstalled", async ({ context, body }) => {
+        const source = sourceOfEnvelope(body, context);
+        const tenant = workspaces.tenantOf(source.teamId, source.enterpriseId);
+        if (tenant === null || installations === null) return;
+        await installations.forget(tenant);
+        logger.info("slack app uninstalled", { tenant });
+      });
     built.action(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body }) => {
       await ack();
       await onButton(body as ButtonClick);
