@@ -1,24 +1,50 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock, Logger } from "@lutingenie/core";
 import { LutinError } from "@lutingenie/core";
 import { z } from "zod";
+import type { SlackInstallations, SlackInstalledWorkspace } from "./installations.js";
 
 /**
- * Single-workspace installation: one bot token and one signing secret (or app-level token for Socket
- * Mode), from the config or the environment. Multi-workspace OAuth comes later and will add its own fields.
+ * Single-workspace mode: one bot token and one signing secret (or app-level token for Socket Mode), from
+ * the config or the environment. Multi-workspace mode: a client id and secret (Bolt's OAuth installer),
+ * each installing workspace becoming the tenant named by its team id.
  */
 export interface SlackAdapterConfig {
-  /** Bot token (xoxb-…); falls back to SLACK_BOT_TOKEN. */
+  /** Bot token (xoxb-…); falls back to SLACK_BOT_TOKEN. Not used in multi-workspace mode. */
   botToken?: string;
+  /** OAuth client id: setting it (or SLACK_CLIENT_ID) turns on multi-workspace mode. */
+  clientId?: string;
+  /** OAuth client secret; falls back to SLACK_CLIENT_SECRET. */
+  clientSecret?: string;
+  /** Secret that signs the OAuth state cookie; falls back to SLACK_STATE_SECRET. */
+  stateSecret?: string;
+  /** Where installations are kept (multi-workspace); default: slack-installations.json in `dataDir`. */
+  installations?: SlackInstallations;
+  /**
+   * Called when a workspace (or org) installs the app through OAuth, before the installation is stored:
+   * the place to create its tenant (named `workspace.tenant`). A throw cancels the install (the admin sees
+   * an error page, nothing is stored).
+   */
+  onInstalled?: (workspace: SlackInstalledWorkspace) => Promise<void> | void;
+  /** The data directory (multi-workspace mode without `installations`). */
+  dataDir?: string;
+  /** How often agents who said available are re-reported online (core forgets them after 90 s). Default 60 s. */
+  presenceRefreshMs?: number;
   /** Signing secret (Events API over HTTP); falls back to SLACK_SIGNING_SECRET. */
   signingSecret?: string;
   /** App-level token (xapp-…) for Socket Mode; falls back to SLACK_APP_TOKEN. */
   appToken?: string;
   /** "http" (Events API) or "socket" (Socket Mode). Default: "socket" when an app token is set, else "http". */
   mode?: "http" | "socket";
-  /** Where agents take handoffs (issue 4, stored for later); falls back to SLACK_AGENTS_CHANNEL. */
+  /** Channel id where agents take handoffs (single workspace); falls back to SLACK_AGENTS_CHANNEL. */
   agentsChannel?: string;
-  /** The tenant's follow-up channel (issue 4, stored for later); falls back to SLACK_FOLLOWUP_CHANNEL. */
+  /** Channel id of the follow-up tasks (single workspace); falls back to SLACK_FOLLOW_UP_CHANNEL. */
   followUpChannel?: string;
+  /**
+   * An existing web server's app (Express or any router with `all(path, handler)`) to mount the Slack
+   * routes on instead of listening on `port`: events, and in multi-workspace mode the install pages.
+   */
+  routes?: SlackRouteHost;
   /** HTTP port (0: any free port). Default 3000. */
   port?: number;
   /** HTTP interface. Default 0.0.0.0 (Slack must reach it, usually through a TLS proxy). */
@@ -41,13 +67,27 @@ export interface SlackAdapterConfig {
   sleep?: (milliseconds: number) => Promise<void>;
 }
 
+/**
+ * Where the Slack HTTP routes can be mounted: an Express app or router fits. The routes read the raw body
+ * themselves (the signature is over the exact bytes), so they must come before any body parser.
+ */
+export interface SlackRouteHost {
+  all(path: string, handler: (request: IncomingMessage, response: ServerResponse) => void): unknown;
+}
+
 const optionalText = z.string().trim().min(1).optional();
 
 const configSchema = z
   .object({
     botToken: z
-      .string({ error: "is missing" })
-      .regex(/^xoxb-/, "must be a bot token starting with xoxb- (OAuth & Permissions page)"),
+      .string()
+      .regex(/^xoxb-/, "must be a bot token starting with xoxb- (OAuth & Permissions page)")
+      .optional(),
+    clientId: optionalText,
+    clientSecret: optionalText,
+    stateSecret: optionalText,
+    dataDir: optionalText,
+    presenceRefreshMs: z.number().int().min(1_000).max(85_000).default(60_000),
     signingSecret: optionalText,
     appToken: z
       .string()
@@ -78,15 +118,50 @@ const configSchema = z
  * What each mode needs besides the bot token. Checked apart from the schema so one message lists every
  * problem at once (zod skips object refinements once a field has failed).
  */
-function modeProblems(input: { mode?: string; signingSecret?: string; appToken?: string }): string[] {
+function modeProblems(input: {
+  mode?: string;
+  signingSecret?: string;
+  appToken?: string;
+  botToken?: string;
+  clientId?: string;
+  clientSecret?: string;
+  stateSecret?: string;
+  dataDir?: string;
+  hasInstallations: boolean;
+  hasRoutes: boolean;
+}): string[] {
   const mode = input.mode ?? (input.appToken ? "socket" : "http");
+  const routes =
+    input.hasRoutes && mode === "socket"
+      ? ["routes: Socket Mode has no HTTP routes to mount; drop the app token or the routes"]
+      : [];
+  if (input.clientId !== undefined) {
+    const problems: string[] = [];
+    if (input.clientSecret === undefined)
+      problems.push("clientSecret: is required with clientId (Basic Information → App Credentials)");
+    if (input.stateSecret === undefined)
+      problems.push("stateSecret: is required with clientId (any long random string, kept secret)");
+    if (!input.hasInstallations && input.dataDir === undefined)
+      problems.push("installations: pass an installation store or a dataDir to keep installations in");
+    if (mode !== "http")
+      problems.push("mode: multi-workspace OAuth needs the Events API over HTTP, not Socket Mode");
+    if (!input.signingSecret)
+      problems.push(
+        "signingSecret: is required for the Events API over HTTP (Basic Information → App Credentials)",
+      );
+    return [...problems, ...routes];
+  }
+  const problems =
+    input.botToken === undefined ? ["botToken: is missing (OAuth & Permissions → Bot User OAuth Token)"] : [];
   if (mode === "http" && !input.signingSecret)
-    return ["signingSecret: is required for the Events API over HTTP (Basic Information → App Credentials)"];
+    problems.push(
+      "signingSecret: is required for the Events API over HTTP (Basic Information → App Credentials)",
+    );
   if (mode === "socket" && !input.appToken)
-    return [
+    problems.push(
       "appToken: is required for Socket Mode (Basic Information → App-Level Tokens, scope connections:write)",
-    ];
-  return [];
+    );
+  return [...problems, ...routes];
 }
 
 export type SlackSettings = z.output<typeof configSchema>;
@@ -102,8 +177,13 @@ export function parseSlackConfig(
     botToken: fromEnvironment(config.botToken, "SLACK_BOT_TOKEN"),
     signingSecret: fromEnvironment(config.signingSecret, "SLACK_SIGNING_SECRET"),
     appToken: fromEnvironment(config.appToken, "SLACK_APP_TOKEN"),
+    clientId: fromEnvironment(config.clientId, "SLACK_CLIENT_ID"),
+    clientSecret: fromEnvironment(config.clientSecret, "SLACK_CLIENT_SECRET"),
+    stateSecret: fromEnvironment(config.stateSecret, "SLACK_STATE_SECRET"),
+    dataDir: config.dataDir,
+    presenceRefreshMs: config.presenceRefreshMs,
     agentsChannel: fromEnvironment(config.agentsChannel, "SLACK_AGENTS_CHANNEL"),
-    followUpChannel: fromEnvironment(config.followUpChannel, "SLACK_FOLLOWUP_CHANNEL"),
+    followUpChannel: fromEnvironment(config.followUpChannel, "SLACK_FOLLOW_UP_CHANNEL"),
     mode: config.mode,
     port: config.port,
     host: config.host,
@@ -120,11 +200,15 @@ export function parseSlackConfig(
     ...(parsed.success
       ? []
       : parsed.error.issues.map((issue) => `${issue.path.join(".") || "config"}: ${issue.message}`)),
-    ...modeProblems(input),
+    ...modeProblems({
+      ...input,
+      hasInstallations: config.installations !== undefined,
+      hasRoutes: config.routes !== undefined,
+    }),
   ];
   if (parsed.success && problems.length === 0) return parsed.data;
   throw new LutinError("ADAPTER_CONFIG_INVALID", `invalid Slack adapter config: ${problems.join("; ")}`, {
-    hint: "pass { botToken, signingSecret } (or { botToken, appToken } for Socket Mode), or set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET / SLACK_APP_TOKEN (packages/adapter-slack/README.md)",
+    hint: "pass { botToken, signingSecret } (or { botToken, appToken } for Socket Mode; or { clientId, clientSecret, stateSecret, signingSecret, dataDir } for multi-workspace OAuth), or set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET / SLACK_APP_TOKEN (packages/adapter-slack/README.md)",
     details: { problems },
   });
 }

@@ -184,7 +184,7 @@ describe("Slack adapter config", () => {
       SLACK_BOT_TOKEN: "xoxb-from-env",
       SLACK_APP_TOKEN: "xapp-from-env",
       SLACK_AGENTS_CHANNEL: "C0AGENTS",
-      SLACK_FOLLOWUP_CHANNEL: "C0FOLLOW",
+      SLACK_FOLLOW_UP_CHANNEL: "C0FOLLOW",
     });
     delete process.env.SLACK_SIGNING_SECRET;
     try {

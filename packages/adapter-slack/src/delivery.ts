@@ -26,13 +26,13 @@ const AUTH_FAILED = new Set([
 const TOO_LONG = new Set(["msg_too_long", "msg_blocks_too_long", "invalid_blocks"]);
 
 /**
- * Posts an answer with chat.postMessage. The WebClient is built with retries off and rate-limited calls
- * rejected, so this loop alone decides: it waits Retry-After at most `rateLimitRetries` times, then gives
- * up with a retryable failure. Never throws: every refusal becomes a typed DeliveryFailure.
+ * Posts an answer with chat.postMessage (as the workspace's bot when `token` is given: OAuth installs).
+ * Never throws: every refusal becomes a typed DeliveryFailure.
  */
 export async function postAnswer(
   options: DeliveryOptions,
   message: OutboundMessage,
+  token?: string,
 ): Promise<DeliveryResult> {
   const address = addressOf(message.thread);
   const request = {
@@ -43,10 +43,24 @@ export async function postAnswer(
     unfurl_links: false,
     unfurl_media: false,
     ...(address.threadTs === undefined ? {} : { thread_ts: address.threadTs }),
+    ...(token === undefined ? {} : { token }),
   };
+  return callSlack(options, "chat.postMessage", () => options.client.chat.postMessage(request));
+}
+
+/**
+ * One Web API call that posts or updates a message, as a DeliveryResult. The WebClient is built with
+ * retries off and rate-limited calls rejected, so this loop alone decides: it waits Retry-After at most
+ * `rateLimitRetries` times, then gives up with a retryable failure.
+ */
+export async function callSlack(
+  options: Omit<DeliveryOptions, "client">,
+  method: string,
+  call: () => Promise<{ ts?: unknown }>,
+): Promise<DeliveryResult> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const response = await options.client.chat.postMessage(request);
+      const response = await call();
       const ts = typeof response.ts === "string" ? response.ts : undefined;
       return {
         ok: true,
@@ -61,7 +75,7 @@ export async function postAnswer(
           ok: false,
           reason: "rate_limited",
           retryable: true,
-          detail: `Slack rate-limited chat.postMessage ${attempt + 1} times (Retry-After ${retryAfter} s); the reply can be retried later`,
+          detail: `Slack rate-limited ${method} ${attempt + 1} times (Retry-After ${retryAfter} s); it can be retried later`,
         };
       await options.sleep(retryAfter * 1000);
     }

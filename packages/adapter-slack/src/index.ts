@@ -1,4 +1,25 @@
-export type { SlackAdapterConfig } from "./config.js";
+export type { SlackAdapterConfig, SlackRouteHost } from "./config.js";
+export {
+  createMemorySlackInstallations,
+  INSTALLATIONS_FILE_NAME,
+  openFileSlackInstallations,
+  type SlackInstallationRecord,
+  type SlackInstallations,
+  type SlackInstalledWorkspace,
+} from "./installations.js";
 export { escapeText, HUMAN_REQUEST_TEXT, unescapeText } from "./reply-blocks.js";
-export { createSlackAdapter, SLASH_COMMAND, type SlackAdapter } from "./slack-adapter.js";
+export {
+  BOT_SCOPES,
+  createSlackAdapter,
+  INSTALL_PATH,
+  OAUTH_REDIRECT_PATH,
+  SLASH_COMMAND,
+  type SlackAdapter,
+} from "./slack-adapter.js";
+export {
+  DEFAULT_SLACK_TENANT,
+  SLACK_ENVIRONMENT_VARIABLES,
+  type SlackEnvironmentOptions,
+  slackChannelFromEnvironment,
+} from "./slack-environment.js";
 export { addressOf, type SlackAddress, threadKeyOf } from "./thread-address.js";

@@ -5,6 +5,8 @@ export const ACTION_PREFIX = "lutin:";
 export const RESOLVE_ACTION = `${ACTION_PREFIX}resolve`;
 export const HUMAN_ACTION = `${ACTION_PREFIX}human`;
 export const QUICK_REPLY_ACTION = `${ACTION_PREFIX}quick-reply`;
+/** The block holding an answer's buttons: removed once one of them is clicked. */
+export const ANSWER_ACTIONS_BLOCK_ID = "lutin-answer-actions";
 
 /** What "Talk to a human" says on the customer's behalf; Escalation (issue 4) reads it. */
 export const HUMAN_REQUEST_TEXT = "I want to talk to a human";
@@ -71,7 +73,7 @@ export function replyBlocks(thread: string, text: string, actions: readonly Outb
   buttons.push(button(HUMAN_ACTION, HUMAN_LABEL, { thread }));
   // Slack refuses a thread key too long for a button value; the answer then goes out without buttons.
   if (buttons.every((candidate) => candidate.value.length <= VALUE_LIMIT))
-    blocks.push({ type: "actions", block_id: "lutin-answer-actions", elements: buttons.slice(0, 25) });
+    blocks.push({ type: "actions", block_id: ANSWER_ACTIONS_BLOCK_ID, elements: buttons.slice(0, 25) });
   return blocks;
 }
 

@@ -23,6 +23,15 @@ export function createRequestGate(options: RequestGateOptions): RequestListener 
       options.forward(request, response);
       return;
     }
+    // Mounted behind a body parser (express.json() before the Slack routes), the bytes Slack signed are
+    // gone and reading would wait forever: say so instead.
+    if (request.readableEnded)
+      return answer(
+        response,
+        500,
+        "the request body was already read by another middleware",
+        "mount the Slack routes before any body parser",
+      );
     readBody(request, options.maxBodyBytes).then(
       (body) => {
         if (body === null)

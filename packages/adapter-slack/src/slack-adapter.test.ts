@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { type InboundEventInput, silentLogger, type TurnOutcome } from "@lutingenie/core";
 import { type AdapterConformanceHarness, describeAdapterConformance } from "@lutingenie/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { unescapeText } from "./reply-blocks.js";
+import { replyBlocks, unescapeText } from "./reply-blocks.js";
 import { createSlackAdapter, type SlackAdapter } from "./slack-adapter.js";
 import { FakeSlack } from "./testing/fake-slack.js";
 import { channelMention, channelMessage, directMessage, eventCallback } from "./testing/slack-events.js";
@@ -378,8 +378,10 @@ describe("Slack adapter over HTTP", () => {
   });
 
   it("turns button clicks into a resolve event and a request for a human, once per answer", async () => {
-    const { url, adapter, events } = await rig();
-    const click = (actionId: string, value: string) => {
+    const { url, adapter, events, fake } = await rig();
+    const thread = "C0GENERAL:1711999999.000001";
+    const answer = replyBlocks(thread, "answer");
+    const click = (actionId: string, value: string, blocks: unknown[] = answer) => {
       const payload = {
         type: "block_actions",
         user: { id: "U0CUSTOMER", team_id: "T0FAKE" },
@@ -394,7 +396,8 @@ describe("Slack adapter over HTTP", () => {
           is_ephemeral: false,
         },
         channel: { id: "C0GENERAL", name: "general" },
-        message: { type: "message", ts: "1712000000.000100", text: "answer" },
+        // As Slack sends it: the clicked message with its blocks (as they are on screen now).
+        message: { type: "message", ts: "1712000000.000100", text: "answer", blocks },
         response_url: "http://127.0.0.1:9/unused",
         actions: [
           {
@@ -403,6 +406,7 @@ describe("Slack adapter over HTTP", () => {
             type: "button",
             value,
             action_ts: "1712000001.000200",
+            text: { type: "plain_text", text: "label", emoji: true },
           },
         ],
       };
@@ -415,14 +419,15 @@ describe("Slack adapter over HTTP", () => {
         },
       );
     };
-    const value = JSON.stringify({ thread: "C0GENERAL:1711999999.000001" });
+    const value = JSON.stringify({ thread });
     expect((await click("lutin:resolve", value)).status).toBe(200);
+    // A second device still showing the buttons clicks the other one.
     expect((await click("lutin:human", value)).status).toBe(200);
     await adapter.idle();
     expect(events).toEqual([
       expect.objectContaining({
         kind: "resolve",
-        thread: "C0GENERAL:1711999999.000001",
+        thread,
         key: "resolve:C0GENERAL:1712000000.000100",
       }),
       expect.objectContaining({
@@ -432,5 +437,57 @@ describe("Slack adapter over HTTP", () => {
         key: "human:C0GENERAL:1712000000.000100",
       }),
     ]);
+
+    // Each click redraws the answer without its buttons, saying what was chosen.
+    const updates = fake.callsOf("chat.update");
+    expect(updates.map((call) => [call.args.channel, call.args.ts])).toEqual([
+      ["C0GENERAL", "1712000000.000100"],
+      ["C0GENERAL", "1712000000.000100"],
+    ]);
+    const redrawn = JSON.parse(String(updates[0]?.args.blocks)) as Array<{ type: string; block_id?: string }>;
+    expect(redrawn.map((block) => block.type)).toEqual(["section", "context"]);
+    expect(JSON.stringify(redrawn)).toMatch(/You marked this as solved/);
+    expect(JSON.stringify(redrawn)).not.toMatch(/lutin:resolve|lutin:human/);
+    expect(String(updates[1]?.args.blocks)).toMatch(/You asked to talk to a human/);
+
+    // A click arriving from the redrawn message (no buttons of ours left) is one event by its key, no redraw.
+    await click("lutin:resolve", value, redrawn);
+    await adapter.idle();
+    expect(fake.callsOf("chat.update")).toHaveLength(2);
+    expect(events.filter((event) => event.kind === "resolve").map((event) => event.key)).toEqual([
+      "resolve:C0GENERAL:1712000000.000100",
+      "resolve:C0GENERAL:1712000000.000100",
+    ]);
+  });
+
+  it("a failed redraw of the clicked answer is logged and the click still counts", async () => {
+    const { url, adapter, events, fake, logs } = await rig();
+    fake.script("chat.update", { error: "message_not_found" });
+    const payload = {
+      type: "block_actions",
+      user: { id: "U0CUSTOMER", team_id: "T0FAKE" },
+      team: { id: "T0FAKE", domain: "fake" },
+      api_app_id: "A0FAKE",
+      container: { type: "message", message_ts: "1712000000.000300", channel_id: "D0BUTTONS" },
+      channel: { id: "D0BUTTONS", name: "directmessage" },
+      message: { type: "message", ts: "1712000000.000300", text: "a", blocks: replyBlocks("D0BUTTONS", "a") },
+      actions: [
+        { action_id: "lutin:resolve", type: "button", value: JSON.stringify({ thread: "D0BUTTONS" }) },
+      ],
+    };
+    await postSignedToSlackEndpoint(
+      url,
+      SIGNING_SECRET,
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      { contentType: "application/x-www-form-urlencoded" },
+    );
+    await adapter.idle();
+    expect(events).toEqual([expect.objectContaining({ kind: "resolve", thread: "D0BUTTONS" })]);
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        message: "slack answer buttons not removed",
+        fields: expect.objectContaining({ channel: "D0BUTTONS", reason: "rejected" }),
+      }),
+    );
   });
 });

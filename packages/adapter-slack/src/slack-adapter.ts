@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type RequestListener, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   type ChannelAdapter,
@@ -11,11 +11,31 @@ import {
   silentLogger,
   systemClock,
 } from "@lutingenie/core";
-import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, SocketModeReceiver } from "@slack/bolt";
+import {
+  App,
+  type Logger as BoltLogger,
+  HTTPReceiver,
+  type InstallationStore,
+  LogLevel,
+  SocketModeReceiver,
+} from "@slack/bolt";
 import { WebClient, type WebClientOptions } from "@slack/web-api";
+import { AGENT_ACTION_PREFIX } from "./agent-blocks.js";
+import { type AgentClick, CUSTOMER_HELP, createAgentInteractions } from "./agent-interactions.js";
+import { AgentPostIndex } from "./agent-post-index.js";
+import { createAgentPosting } from "./agents-channel.js";
+import { answeredBlocks, type ReceivedBlock } from "./answered-buttons.js";
 import { parseSlackConfig, type SlackAdapterConfig, type SlackSettings } from "./config.js";
-import { postAnswer } from "./delivery.js";
+import { callSlack, postAnswer } from "./delivery.js";
 import { EngagedThreads, mapMessageEvent, type SlackMessageEvent } from "./inbound-mapping.js";
+import { installPages } from "./install-pages.js";
+import {
+  installedWorkspaceOf,
+  openFileSlackInstallations,
+  type SlackInstallations,
+  type SlackInstalledWorkspace,
+} from "./installations.js";
+import { PresenceKeeper } from "./presence-keeper.js";
 import {
   ACTION_PREFIX,
   decodeValue,
@@ -26,24 +46,49 @@ import {
 } from "./reply-blocks.js";
 import { createRequestGate } from "./request-gate.js";
 import { millisecondsOf } from "./thread-address.js";
+import { installedWorkspaces, singleWorkspace, type Workspaces } from "./workspaces.js";
 
 export interface SlackAdapter extends ChannelAdapter {
   readonly mode: "http" | "socket";
-  /** The base URL the Events API endpoint listens on once started over HTTP (e.g. http://127.0.0.1:3000); "" in Socket Mode. */
+  /** The base URL the Events API endpoint listens on once started over HTTP (e.g. http://127.0.0.1:3000); "" in Socket Mode and when mounted on a host's routes. */
   readonly url: string;
   /** The bot's own user id, known once started (auth.test). */
   readonly botUserId: string | null;
-  /** Where Escalation (issue 4) will post handoffs and follow-ups; stored now so the config is set once. */
+  /** Single-workspace mode: where handoffs and follow-up tasks are posted (multi-workspace: per installation). */
   readonly agentsChannel: string | undefined;
   readonly followUpChannel: string | undefined;
+  /** "single" (one bot token) or "multi" (OAuth installs, one tenant per workspace). */
+  readonly workspaceMode: "single" | "multi";
+  /** Multi-workspace mode: the installations, once started. */
+  readonly installations: SlackInstallations | null;
+  /** Re-reports every agent who said available as online (the adapter's timer does it every 60 s). */
+  refreshPresence(): Promise<void>;
   /** Resolves when every event already acknowledged to Slack has been handled (answered or refused). */
   idle(): Promise<void>;
 }
 
-/** The slash command the manifest declares; it only explains how to reach the assistant. */
+/** The slash command the manifest declares: help for customers, presence for agents. */
 export const SLASH_COMMAND = "/lutin";
-const SLASH_COMMAND_HELP =
-  "Write me a direct message, or mention me in a channel: I answer in the thread. Press “Talk to a human” under an answer to reach the team.";
+/** Multi-workspace mode: where an admin starts the install, and where Slack sends them back. */
+export const INSTALL_PATH = "/slack/install";
+export const OAUTH_REDIRECT_PATH = "/slack/oauth_redirect";
+/**
+ * The bot scopes an OAuth install asks for (manifest.json lists the same; a test keeps them equal).
+ * users:read and im:write are asked now so agent features that name people or open a DM with an agent
+ * do not need every workspace to reinstall; no call uses them yet.
+ */
+export const BOT_SCOPES = [
+  "app_mentions:read",
+  "channels:history",
+  "groups:history",
+  "im:history",
+  "mpim:history",
+  "chat:write",
+  "commands",
+  "files:read",
+  "users:read",
+  "im:write",
+];
 
 type ProcessedEvent = Parameters<App["processEvent"]>[0];
 
@@ -66,8 +111,12 @@ class TrackedApp extends App {
  * out with chat.postMessage with "That solved it" and "Talk to a human" buttons; the delivery receipt or a
  * typed failure is what core counts on (C7).
  */
-export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapter {
-  const settings = parseSlackConfig(config);
+export function createSlackAdapter(
+  config: SlackAdapterConfig = {},
+  /** Where unset values are read from (SLACK_BOT_TOKEN, …); pass {} to read none. */
+  environment: NodeJS.ProcessEnv = process.env,
+): SlackAdapter {
+  const settings = parseSlackConfig(config, environment);
   const logger = config.logger ?? silentLogger;
   const clock: Clock = config.clock ?? systemClock;
   const sleep =
@@ -82,6 +131,7 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
     timeout: 10_000,
     logger: boltLoggerOf(logger),
   };
+  // One client for every workspace: each call names its workspace's token.
   const client = new WebClient(settings.botToken, clientOptions);
   const engaged = new EngagedThreads();
   const inFlight = new Set<Promise<unknown>>();
@@ -90,6 +140,55 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
   let server: Server | null = null;
   let url = "";
   let botUserId: string | null = null;
+  const multi = settings.clientId !== undefined;
+  let installations: SlackInstallations | null = config.installations ?? null;
+  // Installations the adapter opened itself (from dataDir) are closed by stop(); passed-in ones are the caller's.
+  let ownsInstallations = false;
+  const workspaces: Workspaces = multi
+    ? lazyInstalledWorkspaces(() => installations)
+    : singleWorkspace(() => ({
+        tenant: settings.tenant,
+        token: settings.botToken as string,
+        botUserId,
+        agentsChannel: settings.agentsChannel,
+        followUpChannel: settings.followUpChannel,
+      }));
+  const delivery = {
+    rateLimitRetries: settings.rateLimitRetries,
+    maxRetryAfterSeconds: settings.maxRetryAfterSeconds,
+    sleep,
+    now: () => clock.now(),
+  };
+  const index = new AgentPostIndex();
+  const keeper = new PresenceKeeper({
+    desk: () => core?.desk,
+    refreshMs: settings.presenceRefreshMs,
+    onError: (error) => logger.warn("slack presence refresh failed", errorFields(error)),
+  });
+  const posting = createAgentPosting({ ...delivery, client, workspaces, index });
+  const interactions = createAgentInteractions({
+    client,
+    workspaces,
+    index,
+    keeper,
+    get installations() {
+      return installations ?? undefined;
+    },
+    desk: () => core?.desk,
+    logger,
+  });
+
+  // Mounted on the host's web server: the routes are registered now, before the host adds its catch-alls
+  // (Express matches in order), and answer 503 until start() built the receiver and after stop().
+  let mounted: RequestListener | null = null;
+  if (config.routes !== undefined && settings.mode === "http") {
+    const dispatch = (request: Parameters<RequestListener>[0], response: ServerResponse) => {
+      if (mounted === null) return notStarted(response);
+      mounted(request, response);
+    };
+    for (const path of [settings.path, ...(multi ? [INSTALL_PATH, OAUTH_REDIRECT_PATH] : [])])
+      config.routes.all(path, dispatch);
+  }
 
   const track = (work: Promise<unknown>) => {
     const settled = work.then(
@@ -117,11 +216,20 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
     }
   };
 
-  const onMessage = async (event: SlackMessageEvent, retryNum: number | undefined) => {
-    if (botUserId === null) return;
+  const onMessage = async (
+    event: SlackMessageEvent,
+    source: Source,
+    contextBotUserId: string | undefined,
+    retryNum: number | undefined,
+  ) => {
+    const tenant = workspaces.tenantOf(source.teamId, source.enterpriseId);
+    const bot = contextBotUserId ?? botUserId;
+    if (bot === null || tenant === null) return;
+    // The agents' channels and handoff threads are the team's: never a customer conversation.
+    if (await interactions.onChannelMessage(tenant, event)) return;
     const mapping = mapMessageEvent(event, {
-      tenant: settings.tenant,
-      botUserId,
+      tenant,
+      botUserId: bot,
       isEngaged: (thread) => engaged.has(thread),
       receivedAt: clock.now(),
     });
@@ -131,6 +239,9 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
   };
 
   const onButton = async (body: ButtonClick) => {
+    const source = sourceOfClick(body);
+    const tenant = workspaces.tenantOf(source.teamId, source.enterpriseId);
+    if (tenant === null) return;
     const action = body.actions?.[0];
     const value = decodeValue(action?.value);
     const channel = body.channel?.id ?? body.container?.channel_id;
@@ -143,50 +254,135 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
     // One key per answer and button: a double click or a retried interaction changes nothing (C11).
     const base = `${channel}:${messageTs}`;
     const common = {
-      tenant: settings.tenant,
+      tenant,
       thread: value.thread,
       from: "customer" as const,
       origin: "live" as const,
       at,
       receivedAt: clock.now(),
     };
-    if (action.action_id === RESOLVE_ACTION) {
-      await hand({ ...common, key: `resolve:${base}`, kind: "resolve" }, undefined);
-    } else if (action.action_id === HUMAN_ACTION) {
-      await hand({ ...common, key: `human:${base}`, kind: "message", text: HUMAN_REQUEST_TEXT }, undefined);
-    } else if (action.action_id.startsWith(QUICK_REPLY_ACTION) && value.value !== undefined) {
-      await hand(
-        { ...common, key: `${action.action_id}:${base}`, kind: "message", text: value.value },
-        undefined,
-      );
-    }
+    const handing =
+      action.action_id === RESOLVE_ACTION
+        ? hand({ ...common, key: `resolve:${base}`, kind: "resolve" }, undefined)
+        : action.action_id === HUMAN_ACTION
+          ? hand({ ...common, key: `human:${base}`, kind: "message", text: HUMAN_REQUEST_TEXT }, undefined)
+          : action.action_id.startsWith(QUICK_REPLY_ACTION) && value.value !== undefined
+            ? hand(
+                { ...common, key: `${action.action_id}:${base}`, kind: "message", text: value.value },
+                undefined,
+              )
+            : null;
+    if (handing === null) return;
+    await Promise.all([handing, retireButtons(tenant, channel, messageTs, body.message, action)]);
+  };
+
+  /** The clicked answer loses its buttons (see answered-buttons.ts); a failure only costs the redraw. */
+  const retireButtons = async (
+    tenant: string,
+    channel: string,
+    messageTs: string,
+    message: ButtonClick["message"],
+    action: NonNullable<ButtonClick["actions"]>[number],
+  ) => {
+    const blocks = answeredBlocks(message?.blocks, action.action_id, action.text?.text);
+    const workspace = workspaces.forTenant(tenant);
+    if (blocks === null || workspace === undefined) return;
+    const result = await callSlack(delivery, "chat.update", () =>
+      client.chat.update({
+        channel,
+        ts: messageTs,
+        text: message?.text ?? "",
+        blocks,
+        ...(multi ? { token: workspace.token } : {}),
+      }),
+    );
+    if (!result.ok)
+      logger.warn("slack answer buttons not removed", { channel, ts: messageTs, reason: result.reason });
+  };
+
+  const onAgentButton = async (body: ButtonClick) => {
+    const source = sourceOfClick(body);
+    const tenant = workspaces.tenantOf(source.teamId, source.enterpriseId);
+    const action = body.actions?.[0];
+    const user = body.user?.id;
+    if (tenant === null || action === undefined || user === undefined) return;
+    const click: AgentClick = {
+      actionId: action.action_id,
+      value: action.value ?? "",
+      user,
+      channel: body.channel?.id ?? body.container?.channel_id,
+      messageTs: body.message?.ts ?? body.container?.message_ts,
+    };
+    await interactions.onAction(tenant, click);
   };
 
   const buildApp = (receiver: HTTPReceiver | SocketModeReceiver, botId: string | undefined) => {
     const built = new TrackedApp({
-      token: settings.botToken,
+      // Multi-workspace: no token, Bolt authorizes each request from the installation store.
+      ...(multi ? {} : { token: settings.botToken }),
       receiver,
       clientOptions,
       logger: boltLoggerOf(logger),
       // auth.test already ran in start(); Bolt takes its answer instead of calling again.
-      tokenVerificationEnabled: false,
+      ...(multi ? {} : { tokenVerificationEnabled: false }),
       ...(botUserId === null ? {} : { botUserId }),
       ...(botId === undefined ? {} : { botId }),
       ignoreSelf: true,
     });
     built.track = track;
-    built.event("message", async ({ event, context }) =>
-      onMessage(event as SlackMessageEvent, context.retryNum),
+    built.event("message", async ({ event, context, body }) =>
+      onMessage(
+        event as SlackMessageEvent,
+        sourceOfEnvelope(body, context),
+        context.botUserId,
+        context.retryNum,
+      ),
     );
-    built.event("app_mention", async ({ event, context }) =>
-      onMessage(event as SlackMessageEvent, context.retryNum),
+    built.event("app_mention", async ({ event, context, body }) =>
+      onMessage(
+        event as SlackMessageEvent,
+        sourceOfEnvelope(body, context),
+        context.botUserId,
+        context.retryNum,
+      ),
     );
+    built.event("app_home_opened", async ({ event, context, body }) => {
+      const source = sourceOfEnvelope(body, context);
+      const tenant = workspaces.tenantOf(source.teamId, source.enterpriseId);
+      const user = (event as { user?: string }).user;
+      if (tenant !== null && user !== undefined) await interactions.onHomeOpened(tenant, user);
+    });
+    if (multi)
+      // The workspace removed the app: its token is dead; forget it so its events are no longer answered
+      // (the tenant and its counts stay). A reinstall starts over, channels to choose again.
+      built.event("app_uninstalled", async ({ context, body }) => {
+        const source = sourceOfEnvelope(body, context);
+        const tenant = workspaces.tenantOf(source.teamId, source.enterpriseId);
+        if (tenant === null || installations === null) return;
+        await installations.forget(tenant);
+        logger.info("slack app uninstalled", { tenant });
+      });
     built.action(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body }) => {
       await ack();
       await onButton(body as ButtonClick);
     });
-    built.command(SLASH_COMMAND, async ({ ack }) => {
-      await ack({ response_type: "ephemeral", text: SLASH_COMMAND_HELP });
+    built.action(new RegExp(`^${AGENT_ACTION_PREFIX}`), async ({ ack, body }) => {
+      await ack();
+      await onAgentButton(body as ButtonClick);
+    });
+    built.command(SLASH_COMMAND, async ({ ack, command }) => {
+      const tenant = workspaces.tenantOf(command.team_id, command.enterprise_id);
+      if (tenant === null || core === null) {
+        await ack({ response_type: "ephemeral", text: CUSTOMER_HELP });
+        return;
+      }
+      // The answer is the command's own HTTP response (3 s budget): presence calls are in-memory.
+      const text = await interactions.onCommand(tenant, {
+        text: command.text ?? "",
+        user: command.user_id,
+        channel: command.channel_id,
+      });
+      await ack({ response_type: "ephemeral", text });
     });
     built.error(async (error) => {
       logger.error("slack listener failed", errorFields(error));
@@ -205,10 +401,30 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
     },
     agentsChannel: settings.agentsChannel,
     followUpChannel: settings.followUpChannel,
+    workspaceMode: multi ? "multi" : "single",
+    get installations() {
+      return installations;
+    },
+    // Offered whenever the adapter can reach agents; a workspace without its channel refuses the post.
+    ...(multi || settings.agentsChannel !== undefined ? { agents: posting.agents } : {}),
+    ...(multi || settings.followUpChannel !== undefined ? { followUps: posting.followUps } : {}),
+    refreshPresence: () => keeper.refresh(),
     async start(handle) {
-      const identity = await whoAmI(client);
-      botUserId = identity.userId;
+      let identity: { userId: string | null; botId: string | undefined } = { userId: null, botId: undefined };
+      if (multi) {
+        if (installations === null) {
+          installations = await openFileSlackInstallations({
+            dataDir: settings.dataDir as string,
+            now: () => clock.now(),
+          });
+          ownsInstallations = true;
+        }
+      } else {
+        identity = await whoAmI(client);
+        botUserId = identity.userId;
+      }
       core = handle;
+      keeper.start();
       if (settings.mode === "socket") {
         const receiver = new SocketModeReceiver({
           appToken: settings.appToken as string,
@@ -225,16 +441,38 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
         // Acknowledge before the listeners run: a slow responder must never make Slack retry.
         processBeforeResponse: false,
         logger: boltLoggerOf(logger),
+        ...(multi && installations !== null
+          ? {
+              clientId: settings.clientId,
+              clientSecret: settings.clientSecret,
+              stateSecret: settings.stateSecret,
+              scopes: BOT_SCOPES,
+              installationStore: withInstallHook(installations.boltStore, config.onInstalled),
+              installerOptions: {
+                installPath: INSTALL_PATH,
+                redirectUriPath: OAUTH_REDIRECT_PATH,
+                // The install page sends the admin straight to Slack (with the signed state cookie set).
+                directInstall: true,
+                callbackOptions: installPages(INSTALL_PATH),
+                // oauth.v2.access and auth.test go where the other Web API calls go (tests: the fake).
+                clientOptions,
+              },
+            }
+          : {}),
       });
       app = buildApp(receiver, identity.botId);
-      server = createServer(
-        createRequestGate({
-          signingSecret: settings.signingSecret as string,
-          maxBodyBytes: settings.maxBodyBytes,
-          forward: receiver.requestListener,
-          onRateLimitNotice: () => logger.warn("Slack reports it is rate-limiting this app's events", {}),
-        }),
-      );
+      const gate = createRequestGate({
+        signingSecret: settings.signingSecret as string,
+        maxBodyBytes: settings.maxBodyBytes,
+        forward: receiver.requestListener,
+        onRateLimitNotice: () => logger.warn("Slack reports it is rate-limiting this app's events", {}),
+      });
+      if (config.routes !== undefined) {
+        // The host's server listens; its URL is the host's to know.
+        mounted = gate;
+        return;
+      }
+      server = createServer(gate);
       await listen(server, settings);
       const address = server.address() as AddressInfo;
       const host = settings.host === "0.0.0.0" ? "127.0.0.1" : settings.host;
@@ -242,6 +480,8 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
     },
     async stop() {
       core = null;
+      mounted = null;
+      keeper.stop();
       const closing = server;
       server = null;
       if (closing !== null) {
@@ -251,30 +491,96 @@ export function createSlackAdapter(config: SlackAdapterConfig = {}): SlackAdapte
         await app.stop();
       }
       app = null;
+      if (ownsInstallations && installations !== null) {
+        await installations.close();
+        installations = null;
+        ownsInstallations = false;
+      }
     },
-    send: (message) =>
-      postAnswer(
-        {
-          client,
-          rateLimitRetries: settings.rateLimitRetries,
-          maxRetryAfterSeconds: settings.maxRetryAfterSeconds,
-          sleep,
-          now: () => clock.now(),
-        },
-        message,
-      ),
+    async send(message) {
+      const workspace = workspaces.forTenant(message.tenant);
+      if (workspace === undefined)
+        return {
+          ok: false,
+          reason: "auth_failed",
+          retryable: false,
+          detail: `no Slack workspace is installed for tenant "${message.tenant}"; install the app again`,
+        };
+      return postAnswer({ ...delivery, client }, message, multi ? workspace.token : undefined);
+    },
     async idle() {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
   };
 }
 
+function notStarted(response: ServerResponse): void {
+  response
+    .writeHead(503, { "content-type": "application/json", "retry-after": "5" })
+    .end(JSON.stringify({ error: "the Slack channel is not started", fix: "start the assistant with it" }));
+}
+
 /** The parts of a block_actions payload the adapter reads. */
 interface ButtonClick {
-  actions?: Array<{ action_id: string; value?: string; action_ts?: string }>;
+  actions?: Array<{ action_id: string; value?: string; action_ts?: string; text?: { text?: string } }>;
+  user?: { id?: string; team_id?: string };
+  team?: { id?: string } | null;
+  enterprise?: { id?: string } | null;
   channel?: { id?: string };
   container?: { channel_id?: string; message_ts?: string };
-  message?: { ts?: string };
+  message?: { ts?: string; text?: string; blocks?: ReceivedBlock[] };
+}
+
+/** Where a request comes from: its workspace and, in an Enterprise Grid org, the org. */
+interface Source {
+  teamId: string | undefined;
+  enterpriseId: string | undefined;
+}
+
+function sourceOfClick(body: ButtonClick): Source {
+  return { teamId: body.team?.id ?? body.user?.team_id, enterpriseId: body.enterprise?.id };
+}
+
+/** The workspace an event came from: the envelope's team and org (Bolt's context has them once authorized). */
+function sourceOfEnvelope(
+  body: unknown,
+  context: { teamId?: string | undefined; enterpriseId?: string | undefined },
+): Source {
+  const { team_id: team, enterprise_id: enterprise } = body as { team_id?: unknown; enterprise_id?: unknown };
+  return {
+    teamId: context.teamId ?? (typeof team === "string" ? team : undefined),
+    enterpriseId: context.enterpriseId ?? (typeof enterprise === "string" ? enterprise : undefined),
+  };
+}
+
+/** The installation store Bolt writes to, telling the host first (so it can create the tenant). */
+function withInstallHook(
+  store: InstallationStore,
+  onInstalled: ((workspace: SlackInstalledWorkspace) => Promise<void> | void) | undefined,
+): InstallationStore {
+  if (onInstalled === undefined) return store;
+  return {
+    ...store,
+    async storeInstallation(installation, logger) {
+      await onInstalled(installedWorkspaceOf(installation));
+      await store.storeInstallation(installation, logger);
+    },
+  };
+}
+
+/** Installed workspaces once `start()` opened the installations; none before. */
+function lazyInstalledWorkspaces(installations: () => SlackInstallations | null): Workspaces {
+  return {
+    multi: true,
+    tenantOf: (teamId, enterpriseId) => {
+      const opened = installations();
+      return opened === null ? null : installedWorkspaces(opened).tenantOf(teamId, enterpriseId);
+    },
+    forTenant: (tenant) => {
+      const opened = installations();
+      return opened === null ? undefined : installedWorkspaces(opened).forTenant(tenant);
+    },
+  };
 }
 
 async function whoAmI(client: WebClient): Promise<{ userId: string; botId: string | undefined }> {

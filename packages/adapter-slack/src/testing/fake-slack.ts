@@ -25,6 +25,20 @@ export interface FakeSlackOptions {
   socketMode?: boolean;
 }
 
+/** A workspace that can install the app through OAuth: the code Slack would hand back, and what it grants. */
+export interface OAuthGrant {
+  code: string;
+  clientId: string;
+  clientSecret: string;
+  teamId: string;
+  teamName: string;
+  botToken: string;
+  botUserId: string;
+  botId: string;
+  /** An org-wide (Enterprise Grid) install: Slack answers with the org and no team. */
+  enterpriseId?: string;
+}
+
 /**
  * Slack on loopback: a Web API that records chat.postMessage, chat.update, auth.test and friends and can
  * answer errors and 429s, plus (optionally) a Socket Mode WebSocket server. No traffic leaves the machine.
@@ -33,6 +47,9 @@ export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   readonly acks: Array<{ envelope_id: string; payload?: unknown }> = [];
   readonly #scripts = new Map<string, ScriptedAnswer[]>();
+  /** Bot tokens of workspaces installed through OAuth, besides options.botToken. */
+  readonly #granted = new Map<string, OAuthGrant>();
+  readonly #grants = new Map<string, OAuthGrant>();
   readonly #server: Server;
   #sockets: WebSocketServer | null = null;
   #messageCount = 0;
@@ -85,6 +102,16 @@ export class FakeSlack {
   /** Makes the next call of `method` answer this way instead of succeeding; queue several for several calls. */
   script(method: string, ...answers: ScriptedAnswer[]): void {
     this.#scripts.set(method, [...(this.#scripts.get(method) ?? []), ...answers]);
+  }
+
+  /** Lets oauth.v2.access exchange `grant.code` for the grant's bot token (then accepted like the main one). */
+  grant(grant: OAuthGrant): void {
+    this.#grants.set(grant.code, grant);
+  }
+
+  /** Calls of `method`, in order. */
+  callsOf(method: string): RecordedCall[] {
+    return this.calls.filter((call) => call.method === method);
   }
 
   /** chat.postMessage calls that succeeded, in order. */
@@ -169,19 +196,24 @@ export class FakeSlack {
         .end(JSON.stringify({ ok: false, error: scripted.error ?? "internal_error" }));
       return;
     }
+    if (method === "oauth.v2.access") return this.#exchange(response, args);
+    const installed = token === undefined ? undefined : this.#granted.get(token);
     const tokenNeeded = method === "apps.connections.open" ? null : this.options.botToken;
-    if (tokenNeeded !== null && token !== tokenNeeded)
+    if (tokenNeeded !== null && token !== tokenNeeded && installed === undefined)
       return json(response, { ok: false, error: "invalid_auth" });
     switch (method) {
       case "auth.test":
         return json(response, {
           ok: true,
           url: "https://fake.example/",
-          team: "Fake Team",
+          team: installed?.teamName ?? "Fake Team",
           user: "lutin",
-          team_id: "T0FAKE",
-          user_id: this.options.botUserId ?? "U0LUTIN",
-          bot_id: this.options.botId ?? "B0LUTIN",
+          team_id: installed?.teamId ?? "T0FAKE",
+          user_id: installed?.botUserId ?? this.options.botUserId ?? "U0LUTIN",
+          bot_id: installed?.botId ?? this.options.botId ?? "B0LUTIN",
+          ...(installed?.enterpriseId === undefined
+            ? {}
+            : { enterprise_id: installed.enterpriseId, is_enterprise_install: true }),
         });
       case "chat.postMessage":
       case "chat.update": {
@@ -195,6 +227,37 @@ export class FakeSlack {
       default:
         return json(response, { ok: true });
     }
+  }
+
+  /** oauth.v2.access as Slack answers it: the code and the app's credentials buy the workspace's bot token. */
+  #exchange(response: ServerResponse, args: Record<string, unknown>): void {
+    const grant = typeof args.code === "string" ? this.#grants.get(args.code) : undefined;
+    if (grant === undefined) {
+      json(response, { ok: false, error: "invalid_code" });
+      return;
+    }
+    if (args.client_id !== grant.clientId || args.client_secret !== grant.clientSecret) {
+      json(response, { ok: false, error: "invalid_client_id" });
+      return;
+    }
+    this.#grants.delete(grant.code); // a code is good once
+    this.#granted.set(grant.botToken, grant);
+    json(response, {
+      ok: true,
+      app_id: "A0FAKE",
+      authed_user: { id: "U0ADMIN" },
+      scope: "chat:write,commands,im:history",
+      token_type: "bot",
+      access_token: grant.botToken,
+      bot_user_id: grant.botUserId,
+      ...(grant.enterpriseId === undefined
+        ? { team: { id: grant.teamId, name: grant.teamName }, enterprise: null, is_enterprise_install: false }
+        : {
+            team: null,
+            enterprise: { id: grant.enterpriseId, name: grant.teamName },
+            is_enterprise_install: true,
+          }),
+    });
   }
 
   #nextTs(): string {

@@ -2,6 +2,8 @@
 export interface EventOptions {
   eventId: string;
   teamId?: string;
+  /** From a workspace of this org, where the app has an org-wide install. */
+  enterpriseId?: string;
   sharedChannel?: boolean;
 }
 
@@ -17,7 +19,24 @@ export function eventCallback(
     type: "event_callback",
     event_id: options.eventId,
     event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ team_id: "T0FAKE", user_id: "U0LUTIN", is_bot: true, is_enterprise_install: false }],
+    ...(options.enterpriseId === undefined ? {} : { enterprise_id: options.enterpriseId }),
+    // The installation the event is for: Bolt authorizes with its team, or its org (multi-workspace mode).
+    authorizations: [
+      options.enterpriseId === undefined
+        ? {
+            team_id: options.teamId ?? "T0FAKE",
+            user_id: "U0LUTIN",
+            is_bot: true,
+            is_enterprise_install: false,
+          }
+        : {
+            enterprise_id: options.enterpriseId,
+            team_id: null,
+            user_id: "U0LUTIN",
+            is_bot: true,
+            is_enterprise_install: true,
+          },
+    ],
     is_ext_shared_channel: options.sharedChannel ?? false,
     event_context: `4-${options.eventId}`,
   };
