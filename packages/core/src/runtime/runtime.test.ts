@@ -153,3 +153,35 @@ describe("a tenant with an LLM", () => {
     }
   });
 });
+
+describe("adding a tenant while running", () => {
+  it("answers and counts for a tenant added after start (a Slack workspace that installs the app), with its own agents", async () => {
+    const { runtime, channel, clock } = await demo();
+    const template = await loadTenantFile(DEMO_TENANT_FILE);
+    const workspace = {
+      ...template,
+      settings: { ...template.settings, id: "T0NEWTEAM", name: "New team" },
+      agents: template.agents.map((agent) => ({ ...agent, tenant: "T0NEWTEAM" })),
+    };
+    const message = {
+      key: "n1",
+      tenant: "T0NEWTEAM",
+      thread: "d1",
+      from: "customer" as const,
+      text: "Where is my order?",
+    };
+    await expect(runtime.assistant.receive(channel, { ...message, at: clock.now() })).rejects.toThrow(
+      /T0NEWTEAM/,
+    );
+
+    await runtime.addTenant(workspace);
+    clock.advance(1_000);
+    const outcome = await runtime.assistant.receive(channel, { ...message, key: "n2", at: clock.now() });
+    expect(outcome.reply?.text).toMatch(/order number/);
+    expect(outcome.conversation?.counted).toBe(true);
+    expect(await runtime.store.getTenant("T0NEWTEAM")).toMatchObject({ id: "T0NEWTEAM" });
+    expect((await runtime.escalation.agentsOf("T0NEWTEAM")).map((agent) => agent.id).sort()).toEqual(
+      template.agents.map((agent) => agent.id).sort(),
+    );
+  });
+});

@@ -56,6 +56,11 @@ export interface LutinRuntime {
   languageDetector: LanguageDetector;
   emotionDetector: EmotionDetector;
   tenant(id: string): AssistantTenant | undefined;
+  /**
+   * Adds a tenant while running (a Slack workspace that installs the app). Its subscription starts now
+   * unless the store already has one; adding the same tenant again replaces its settings.
+   */
+  addTenant(tenant: LoadedTenant): Promise<void>;
 }
 
 export const BUILT_IN_ENCHANTMENTS = ["memory", "emotion", "escalation", "polyglot"] as const;
@@ -68,26 +73,8 @@ export async function createLutinRuntime(options: LutinRuntimeOptions): Promise<
   const messages = options.messages ?? createProductMessages();
   const languageDetector = options.languageDetector ?? (await createLanguageDetector());
   const emotionDetector = options.emotionDetector ?? createEmotionDetector();
-  const settings = new Map(options.tenants.map((tenant) => [tenant.settings.id, tenant.settings]));
-
-  for (const tenant of options.tenants) {
-    findPlan(catalog, tenant.plan); // PLAN_UNKNOWN names the plans that exist
-    if ((await store.getTenant(tenant.settings.id)) === undefined)
-      await store.putTenant(
-        createTenant(
-          {
-            id: tenant.settings.id,
-            name: tenant.settings.name ?? tenant.settings.id,
-            timeZone: tenant.settings.timeZone,
-            plan: tenant.plan,
-            startedAt: clock.now(),
-            addOns: tenant.addOns,
-          },
-          catalog,
-        ),
-      );
-  }
-
+  const settings = new Map<string, AssistantTenant>();
+  const responders = createTenantResponders(messages, logger);
   const counter = new ConversationCounter({
     store,
     clock,
@@ -113,11 +100,6 @@ export async function createLutinRuntime(options: LutinRuntimeOptions): Promise<
     },
     ...(options.acceptTimeoutMs === undefined ? {} : { acceptTimeoutMs: options.acceptTimeoutMs }),
   });
-  for (const tenant of options.tenants) {
-    const known = new Set((await service.agentsOf(tenant.settings.id)).map((agent) => agent.id));
-    for (const agent of tenant.agents) if (!known.has(agent.id)) await service.putAgent(agent);
-  }
-
   const assistant = new Assistant({
     counter,
     store,
@@ -125,7 +107,7 @@ export async function createLutinRuntime(options: LutinRuntimeOptions): Promise<
     logger,
     messages,
     memory: options.memory ?? createInMemoryThreadMemory(),
-    responder: tenantResponder(options.tenants, messages, logger),
+    responder: responders.responder,
     enchantments: [
       polyglot({ detector: languageDetector }),
       emotion({ detector: emotionDetector }),
@@ -142,6 +124,32 @@ export async function createLutinRuntime(options: LutinRuntimeOptions): Promise<
     desk: service,
   });
   service.attach(assistant);
+
+  /** Registers a tenant: its subscription (kept if the store has one), settings, responder and agents. */
+  const addTenant = async (tenant: LoadedTenant): Promise<void> => {
+    findPlan(catalog, tenant.plan); // PLAN_UNKNOWN names the plans that exist
+    const id = tenant.settings.id;
+    if ((await store.getTenant(id)) === undefined)
+      await store.putTenant(
+        createTenant(
+          {
+            id,
+            name: tenant.settings.name ?? id,
+            timeZone: tenant.settings.timeZone,
+            plan: tenant.plan,
+            startedAt: clock.now(),
+            addOns: tenant.addOns,
+          },
+          catalog,
+        ),
+      );
+    settings.set(id, tenant.settings);
+    responders.add(tenant);
+    const known = new Set((await service.agentsOf(id)).map((agent) => agent.id));
+    for (const agent of tenant.agents) if (!known.has(agent.id)) await service.putAgent(agent);
+  };
+  for (const tenant of options.tenants) await addTenant(tenant);
+
   return {
     assistant,
     escalation: service,
@@ -152,17 +160,17 @@ export async function createLutinRuntime(options: LutinRuntimeOptions): Promise<
     languageDetector,
     emotionDetector,
     tenant: (id) => settings.get(id),
+    addTenant,
   };
 }
 
 /** Each tenant's own knowledge base (and LLM, when configured, falling back to it). */
-function tenantResponder(
-  tenants: readonly LoadedTenant[],
+function createTenantResponders(
   messages: ProductMessages,
   logger: Logger,
-): Responder {
+): { responder: Responder; add(tenant: LoadedTenant): void } {
   const responders = new Map<string, Responder>();
-  for (const tenant of tenants) {
+  const add = (tenant: LoadedTenant): void => {
     const knowledgeBase = createKnowledgeBaseResponder({
       knowledgeBase: tenant.knowledgeBase,
       lookups: tenant.lookups,
@@ -180,16 +188,17 @@ function tenantResponder(
               }),
           });
     responders.set(tenant.settings.id, responder);
-  }
-  return {
+  };
+  const responder: Responder = {
     name: "tenant",
     respond(request) {
-      const responder = responders.get(request.tenant);
-      if (responder === undefined)
+      const tenantResponder = responders.get(request.tenant);
+      if (tenantResponder === undefined)
         return Promise.reject(
           new LutinError("TENANT_UNKNOWN", `no responder for tenant "${request.tenant}"`),
         );
-      return responder.respond(request);
+      return tenantResponder.respond(request);
     },
   };
+  return { responder, add };
 }
