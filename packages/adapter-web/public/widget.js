@@ -1,7 +1,7 @@
 /*
  * LutinGénie chat widget. Embed with:
  *   <script src="https://your-server/widget.js" data-tenant-key="..." async></script>
- * Plain JS, no framework. Every text is put in the page with textContent (never innerHTML), so a
+ * Plain JS, no framework. Every text is put in the page with textContent, never parsed as HTML, so a
  * message can never inject markup. State lives in sessionStorage: the visitor id, the transcript and
  * the outbox of messages the server has not acknowledged yet; a reload or a reconnect resends the
  * outbox with the same client message ids, and the server's idempotency keys make that harmless.
