@@ -84,7 +84,8 @@ export async function pipelineBenchmark(): Promise<string[]> {
       ["baseline: no enchantment + knowledge base", []],
     ] as const) {
       const result = await measure([...enchantments], threads);
-      const run = (runs[label] ??= { p50: [], p99: [], rate: [], messages: result.messages });
+      runs[label] ??= { p50: [], p99: [], rate: [], messages: result.messages };
+      const run = runs[label];
       run.p50.push(percentile(result.latencies, 0.5));
       run.p99.push(percentile(result.latencies, 0.99));
       run.rate.push(result.perSecond);

@@ -6,6 +6,7 @@ import { knowledgeBaseBenchmark } from "./knowledge-base.bench.js";
 import { languageBenchmark } from "./language.bench.js";
 import { lowdbBenchmark } from "./lowdb.bench.js";
 import { pipelineBenchmark } from "./pipeline.bench.js";
+import { slackBenchmark } from "./slack.bench.js";
 
 /**
  * `npm run bench [-- name ...] [-- --write]`: runs the benchmarks (all, or those named), prints Markdown,
@@ -18,6 +19,7 @@ const benchmarks: Record<string, () => Promise<string[]>> = {
   "knowledge-base": () => knowledgeBaseBenchmark(),
   language: () => languageBenchmark(),
   emotion: () => emotionBenchmark(),
+  slack: () => slackBenchmark(),
 };
 
 const args = process.argv.slice(2);

@@ -302,6 +302,22 @@ describe("assistant pipeline", () => {
     expect((await customer(setup, "new question")).status).toBe("answered");
   });
 
+  it("says goodbye, as a notice, when the customer's message or button resolves the conversation (C4)", async () => {
+    const setup = await setUp({ enabled: [] });
+    await customer(setup, "where is my order?");
+    const resolved = await customer(setup, "thanks, that solved it");
+    expect(resolved.reply).toMatchObject({ text: "en:assistant.resolved", source: "assistant:resolved" });
+    expect(resolved.conversation?.endReason).toBe("resolved");
+    expect((setup.responder as WindowRecordingResponder).requests).toHaveLength(1);
+
+    setup.clock.advance(40 * MINUTE);
+    await customer(setup, "another question", { thread: "visitor-2" });
+    await customer(setup, "", { thread: "visitor-2", kind: "resolve", text: undefined });
+    expect(setup.channel.sent.at(-1)).toMatchObject({ thread: "visitor-2", text: "en:assistant.resolved" });
+    // Goodbyes are system notices: one count per conversation, not more.
+    expect((await setup.store.listLedger({ tenant: "acme" })).length).toBe(2);
+  });
+
   it("places non-customer events without answering them", async () => {
     const setup = await setUp({ enabled: [] });
     await customer(setup, "hello");

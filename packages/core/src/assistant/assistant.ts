@@ -17,13 +17,14 @@ import {
   type Origin,
   parseInboundEvent,
   threadKeyOf,
+  trustedTimestamp,
 } from "../events/inbound-event.js";
 import { errorFields, type Logger, silentLogger } from "../logging/logger.js";
 import type { Store } from "../store/store.js";
 import { KeyedQueue } from "../util/keyed-queue.js";
 import type { EnchantmentPolicy } from "./enabled-enchantments.js";
 import { defineEnchantment, type Enchantment, orderEnchantments, runEnchantments } from "./enchantment.js";
-import type { LanguageCode } from "./language.js";
+import { isSupportedLanguage, type LanguageCode } from "./language.js";
 import type { ProductMessages } from "./product-messages.js";
 import { LOW_CONFIDENCE, type Responder, type ResponderReply } from "./responder.js";
 import { type AssistantTenant, parseAssistantTenant } from "./tenant-profile.js";
@@ -278,8 +279,12 @@ export class Assistant {
     });
     if (placed.status === "too_late") return outcome("too_late", null);
     const needsReply = event.kind === "message" && event.from === "customer" && event.echo !== true;
-    if (!needsReply)
+    if (!needsReply) {
+      // C4: the customer pressed "That solved it": say goodbye (a notice: it never counts).
+      if (event.kind === "resolve" && event.from === "customer" && placed.status === "processed")
+        await this.#acknowledgeResolution(adapter, event, threadKey);
       return outcome(placed.status === "duplicate" ? "duplicate" : "placed", placed.conversation);
+    }
 
     const memory = (await this.#memory.load(threadKey)) ?? emptyThreadMemory(this.#clock.now());
     if (placed.status === "duplicate" && memory.answered.includes(event.key))
@@ -423,6 +428,12 @@ export class Assistant {
   /** The responder, last in the chain: it sees the last `windowSize` messages and its own flow state. */
   async #respond(context: TurnContext, memory: ThreadMemoryRecord, conversation: ConversationRecord | null) {
     if (context.handledBy !== null) return;
+    // C4: this very message resolved the conversation ("thanks, that solved it"): no question to answer.
+    if (conversation?.endReason === "resolved" && conversation.endedAt === trustedTimestamp(context.event)) {
+      memory.responder = null;
+      context.reply = resolvedNotice(context.t("assistant.resolved"));
+      return;
+    }
     const conversationId = conversation?.id ?? "";
     const state = memory.responder?.conversationId === conversationId ? memory.responder.state : undefined;
     const budget = AbortSignal.timeout(this.#options.responderTimeoutMs ?? 10_000);
@@ -505,6 +516,52 @@ export class Assistant {
     return settings ?? parseAssistantTenant({ id });
   }
 
+  /** Thanks the customer after the "That solved it" button, in the conversation's language. */
+  async #acknowledgeResolution(
+    adapter: ChannelAdapter,
+    event: InboundEvent,
+    threadKey: string,
+  ): Promise<void> {
+    const memory = await this.#memory.load(threadKey);
+    const tenant = await this.#tenant(event.tenant);
+    const chosen = memory?.enchantments.polyglot?.language;
+    const language = isSupportedLanguage(chosen) ? chosen : tenant.defaultLanguage;
+    const text = this.#options.messages.t(language, "assistant.resolved");
+    const key = replyKeyOf(event.key);
+    const result = await adapter
+      .send({
+        tenant: event.tenant,
+        thread: event.thread,
+        key,
+        text,
+        language,
+        direction: this.#options.messages.dir(language),
+        inReplyTo: event.key,
+      })
+      .catch(
+        (): DeliveryResult => ({
+          ok: false,
+          reason: "unreachable",
+          retryable: true,
+          detail: "adapter threw",
+        }),
+      );
+    if (!result.ok) return;
+    const at = this.#clock.now();
+    await this.#options.counter.ingestEvent({
+      key,
+      tenant: event.tenant,
+      channel: event.channel,
+      thread: event.thread,
+      kind: "message",
+      from: "system",
+      origin: event.origin,
+      at,
+      receivedAt: at,
+      text,
+    });
+  }
+
   /** The thread's current AI conversation (for a duplicate, whose result carries none). */
   async #currentConversation(threadKey: string): Promise<ConversationRecord | null> {
     return (await this.#options.store.getThread(threadKey))?.state.current ?? null;
@@ -516,6 +573,10 @@ export class Assistant {
     memory.updatedAt = this.#clock.now();
     await this.#memory.save(threadKey, memory);
   }
+}
+
+function resolvedNotice(text: string): ResponderReply {
+  return { text, confidence: 1, source: "assistant:resolved", notice: true, toned: true };
 }
 
 /** The reply's idempotency key follows from the message it answers, so a retried turn reuses it (C11). */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { LutinError } from "../errors.js";
 import { weeklyHoursSchema } from "../i18n/weekly-hours.js";
+import { describeIssues } from "../validation/issue-text.js";
 import { SUPPORTED_LANGUAGES } from "./language.js";
 
 /**
@@ -45,11 +46,7 @@ export type AssistantTenant = z.output<typeof assistantTenantSchema>;
 export function parseAssistantTenant(input: unknown, source = "tenant settings"): AssistantTenant {
   const result = assistantTenantSchema.safeParse(input);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) =>
-    issue.code === "unrecognized_keys"
-      ? `unknown field ${issue.keys.map((key) => `"${key}"`).join(", ")}${issue.path.length > 0 ? ` in ${issue.path.join(".")}` : ""}`
-      : `${issue.path.join(".") || "settings"}: ${issue.message}`,
-  );
+  const problems = describeIssues(result.error.issues);
   throw new LutinError("CONFIG_INVALID", `invalid ${source}: ${problems.join("; ")}`, {
     hint: "fix the tenant settings (see packages/core/demo/demo-shop.tenant.json for a complete one)",
     details: { problems },

@@ -3,7 +3,7 @@ import { ManualClock } from "../clock.js";
 import { LutinError } from "../errors.js";
 import type { CoreEventMap } from "../events/event-bus.js";
 import { createMemoryStore } from "../store/memory-store.js";
-import type { Store, ThreadCommit } from "../store/store.js";
+import type { Store, ThreadAppend, ThreadCommit } from "../store/store.js";
 import { ConversationCounter } from "./counter.js";
 import { action, assistant, at, customer, event, fixedBilling } from "./scenario.test-support.js";
 
@@ -60,14 +60,21 @@ describe("ConversationCounter", () => {
   it("C11: a key is recorded only once processed, so a retry after a failed attempt is processed", async () => {
     const inner = createMemoryStore();
     let failNext = true;
+    const failOnce = () => {
+      if (!failNext) return false;
+      failNext = false;
+      return true;
+    };
+    // Both write paths: a whole thread record, and the append fast path.
     const flaky: Store = Object.assign(Object.create(inner) as Store, {
-      commitThread: (commit: ThreadCommit) => {
-        if (failNext) {
-          failNext = false;
-          return Promise.reject(new LutinError("STORE_WRITE_FAILED", "disk full"));
-        }
-        return inner.commitThread(commit);
-      },
+      commitThread: (commit: ThreadCommit) =>
+        failOnce()
+          ? Promise.reject(new LutinError("STORE_WRITE_FAILED", "disk full"))
+          : inner.commitThread(commit),
+      appendToThread: (append: ThreadAppend) =>
+        failOnce()
+          ? Promise.reject(new LutinError("STORE_WRITE_FAILED", "disk full"))
+          : inner.appendToThread?.(append),
     });
     const { counter } = setup({ store: flaky });
     const message = customer(0);

@@ -5,11 +5,11 @@ import type { StoredEvent } from "./thread-state.js";
 export const STORED_TEXT_LENGTH = 500;
 
 /** What counting keeps of an inbound event: C14's trusted timestamp, and text only where C4/C6 read it. */
-export function toStoredEvent(event: InboundEvent): StoredEvent {
+export function toStoredEvent(event: InboundEvent, receivedAt = event.receivedAt): StoredEvent {
   const isCustomerMessage = event.kind === "message" && event.from === "customer";
   return {
     key: event.key,
-    at: trustedTimestamp(event),
+    at: trustedTimestamp({ at: event.at, receivedAt }),
     kind: event.kind,
     from: event.from ?? null,
     origin: event.origin,

@@ -45,16 +45,30 @@ export function emotion(options: EmotionOptions): Enchantment {
         reading.emotion,
         state.frustratedInRow,
         reply.confidence,
-        isQuestion(context.text),
+        isPolitenessRatherThanNews(context.text),
       );
       if (opener !== null) context.openers.push(context.t(opener));
     },
   });
 }
 
-/** "Thanks, where is my order?" is politeness before a question, not news to celebrate. */
-function isQuestion(text: string): boolean {
-  return /[?？؟]/u.test(text);
+/**
+ * "Thanks, where is my order?" is politeness before a question, and "merci !" alone is thanks: neither is
+ * news to celebrate with "That's great to hear!".
+ */
+function isPolitenessRatherThanNews(text: string): boolean {
+  return /[?？؟]/u.test(text) || countWords(text) <= 3;
+}
+
+// Chinese and Japanese write no spaces between words, so words are counted by ICU's segmenter.
+const wordSegmenter = new Intl.Segmenter(undefined, { granularity: "word" });
+
+function countWords(text: string): number {
+  let words = 0;
+  for (const segment of wordSegmenter.segment(text)) {
+    if (segment.isWordLike === true && ++words > 3) break;
+  }
+  return words;
 }
 
 function openerFor(

@@ -312,6 +312,28 @@ describe("Escalation: the guide's branches", () => {
     ]);
   });
 
+  it("presence expires when not refreshed: an agent whose console went silent is not offered anything", async () => {
+    const w = await world();
+    await w.addAgent("ana", true);
+    w.clock.advance(91_000);
+    expect((await w.say("human please")).reply?.text).toBe("followUp.created");
+    expect(await w.service.listHandoffs("acme")).toEqual([]);
+  });
+
+  it("an agent holding a handoff whose presence lapses is treated as disconnected (requeue, then follow-up)", async () => {
+    const w = await world();
+    await w.addAgent("ana", true);
+    await w.say("human please");
+    const [request] = await w.service.listHandoffs("acme");
+    await w.service.accept(request?.id ?? "", "ana");
+    w.clock.advance(91_000);
+    await w.service.tick();
+    expect((await w.service.listHandoffs("acme"))[0]).toMatchObject({
+      status: "follow_up",
+      followUpReason: "no_agent_left",
+    });
+  });
+
   it("an agent cannot write to a conversation they do not hold", async () => {
     const w = await world();
     await w.addAgent("ana", true);

@@ -27,8 +27,8 @@ function expectedKeys(language: LanguageCode): string[] {
 }
 
 describe("product message resources", () => {
-  it("has the 25 keys of the brief", () => {
-    expect(MESSAGE_CATALOG.size).toBe(25);
+  it("has the 26 product messages (the brief's 25 and assistant.resolved)", () => {
+    expect(MESSAGE_CATALOG.size).toBe(26);
     expect([...MESSAGE_CATALOG].filter(([, entry]) => entry.plural).map(([key]) => key)).toEqual([
       "handoff.expectedWait",
       "usage.conversationsRemaining",

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { LanguageDetector } from "../assistant/language.js";
+import type { LanguageCode, LanguageDetector } from "../assistant/language.js";
 import { LutinError } from "../errors.js";
 import { ELD_VERSION, type EldDatabaseSize } from "./eld-database.js";
 import { accuracy, evaluate, loadEvaluationSet } from "./evaluation-set.js";
@@ -174,5 +174,23 @@ describe("accuracy on the held-out evaluation set (never tuned on)", () => {
         true,
       );
     }
+  });
+});
+
+describe("accuracy on the independent set (written by someone who never saw the detector)", () => {
+  it("meets the targets on language-blind.jsonl: >= 95 % overall, >= 90 % on 3 words or fewer", async () => {
+    const text = await readFile(new URL("./data/language-blind.jsonl", import.meta.url), "utf8");
+    const messages = text
+      .trim()
+      .split("\n")
+      .map((line) => ({
+        ...(JSON.parse(line) as { text: string; language: LanguageCode }),
+        set: "held-out" as const,
+      }));
+    expect(messages.length).toBe(360);
+    const report = evaluate(detector, messages);
+    expect(accuracy(report.overall)).toBeGreaterThanOrEqual(0.95);
+    expect(accuracy(report.short)).toBeGreaterThanOrEqual(0.9);
+    expect(report.reliable.total - report.reliable.correct).toBeLessThanOrEqual(1);
   });
 });

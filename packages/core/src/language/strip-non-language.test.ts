@@ -25,3 +25,11 @@ describe("decideByScript", () => {
     expect(decideByScript(profileScripts("Привет"))).toEqual({ kind: "unsupported-script" });
   });
 });
+
+describe("digits inside Chinese and Japanese sentences", () => {
+  it("removes only the number, not the sentence around it", () => {
+    expect(stripNonLanguage("麻烦帮我查一下订单4471")).toBe("麻烦帮我查一下订单");
+    expect(stripNonLanguage("注文番号4471を確認してもらえますか")).toBe("注文番号 を確認してもらえますか");
+    expect(stripNonLanguage("Order AB-4471X please")).toBe("Order please");
+  });
+});

@@ -13,8 +13,10 @@ const NON_LANGUAGE_PATTERNS: readonly RegExp[] = [
   // Bare domains ("example.com", "shop.fr/cart"): letters, a dot, a short top-level domain.
   /\b[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:com|net|org|io|co|fr|de|es|it|pt|nl|pl|tr|uk|eu|be|ch|br|jp|cn)\b\S*/giu,
   /(?:^|\s)@[\p{L}\p{N}._-]+/gu,
-  // Order numbers, tracking codes, amounts, dates: any token that contains a digit.
-  /[^\s]*\p{N}[^\s]*/gu,
+  // Order numbers, tracking codes, amounts, dates: any token that contains a digit. Chinese and Japanese
+  // write without spaces, so there a "token" may be the whole sentence: only the run of Latin letters,
+  // digits and signs around the digit goes ("订单4471" keeps "订单").
+  /[^\s\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]*\p{N}[^\s\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]*/gu,
 ];
 
 export function stripNonLanguage(text: string): string {

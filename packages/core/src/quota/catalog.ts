@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LutinError } from "../errors.js";
+import { describeValue, formatPath, valueAt } from "../validation/issue-text.js";
 import { ENCHANTMENTS, type EnchantmentName, type Plan } from "./types.js";
 
 /**
@@ -266,35 +267,6 @@ function hintFor(issue: Issue): string {
     (field === undefined ? undefined : HINTS[field]) ??
     "see DEFAULT_PLAN_CATALOG for a complete, valid example"
   );
-}
-
-function formatPath(path: readonly PropertyKey[], root: string): string {
-  let text = root;
-  for (const segment of path) {
-    if (typeof segment === "number") text += `[${segment}]`;
-    else text += text === "" ? String(segment) : `.${String(segment)}`;
-  }
-  return text;
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value = input;
-  for (const segment of path) {
-    if (typeof value !== "object" || value === null) return undefined;
-    value = (value as Record<PropertyKey, unknown>)[segment];
-  }
-  return value;
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return "missing";
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return `got ${text.length > 40 ? `${text.slice(0, 37)}...` : text}`;
 }
 
 function deepFreeze<T>(value: T): T {

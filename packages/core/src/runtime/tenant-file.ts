@@ -8,6 +8,7 @@ import { type Agent, agentSchema } from "../escalation/agents.js";
 import { ENCHANTMENTS, type EnchantmentName } from "../quota/types.js";
 import { createInMemoryLookup, type FlowLookup } from "../responders/knowledge-base/index.js";
 import { type KnowledgeBase, loadKnowledgeBase } from "../responders/knowledge-base/knowledge-base-file.js";
+import { describeIssues } from "../validation/issue-text.js";
 
 /** The demo tenant shipped with core: `lutin chat` and `lutin serve` use it when given no tenant file. */
 export const DEMO_TENANT_FILE = fileURLToPath(new URL("../../demo/demo-shop.tenant.json", import.meta.url));
@@ -65,11 +66,7 @@ export async function loadTenantFile(path: string): Promise<LoadedTenant> {
   }
   const parsed = tenantFileSchema.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) =>
-      issue.code === "unrecognized_keys"
-        ? `unknown field ${issue.keys.map((key) => `"${key}"`).join(", ")}${issue.path.length > 0 ? ` in ${issue.path.join(".")}` : ""}`
-        : `${issue.path.join(".") || "file"}: ${issue.message}`,
-    );
+    const problems = describeIssues(parsed.error.issues);
     throw new LutinError("CONFIG_INVALID", `invalid tenant file ${path}: ${problems.join("; ")}`, {
       hint: `compare with ${DEMO_TENANT_FILE}`,
       details: { problems },

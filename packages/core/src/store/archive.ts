@@ -142,11 +142,11 @@ export function mergeArchive(
 
 /*
  * Dormant threads: thread records nobody has written to for a while leave the hot file for one file per
- * day of last activity, <dataDir>/archive/<tenant>/threads/<YYYY-MM-DD>.json, and the hot file keeps an
- * index (thread key → tenant and day). By day, so that a daily run writes only the threads that just
+ * day of last activity, <dataDir>/archive/<tenant>/threads/<YYYY-MM-DD>.json, indexed (thread key →
+ * tenant and day) by dormant-thread-index.ts. By day, so that a daily run writes only the threads that just
  * went quiet instead of rewriting every dormant thread ever seen. getThread reads them back; the next
- * commit makes the thread hot again (a later run files it under its new day; the older copy is stale and
- * no longer indexed). Their content is the counting engine's and is kept as it is.
+ * commit makes the thread hot again (a hot thread wins over its index entry; a later run files it under
+ * its new day and moves the entry). Their content is the counting engine's and is kept as it is.
  */
 
 export const THREAD_ARCHIVE_FORMAT = "lutingenie-thread-archive";

@@ -107,7 +107,7 @@ function copyCachedVerdict(verdict: CachedVerdict): CachedVerdict {
   return copy;
 }
 
-function copyVerdicts(verdicts: Record<string, CachedVerdict>): Record<string, CachedVerdict> {
+export function copyVerdicts(verdicts: Record<string, CachedVerdict>): Record<string, CachedVerdict> {
   const copy: Record<string, CachedVerdict> = {};
   for (const key of Object.keys(verdicts)) {
     const verdict = verdicts[key];

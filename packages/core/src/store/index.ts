@@ -12,4 +12,4 @@ export type {
 export { DATA_FILE_NAME, openLowdbStore } from "./lowdb-store.js";
 export type { MemoryStore } from "./memory-store.js";
 export { createMemoryStore } from "./memory-store.js";
-export type { ConversationQuery, LedgerQuery, Store, ThreadCommit } from "./store.js";
+export type { ConversationQuery, LedgerQuery, Store, ThreadAppend, ThreadCommit } from "./store.js";

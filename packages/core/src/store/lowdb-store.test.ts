@@ -23,6 +23,7 @@ import {
 } from "../testing/index.js";
 import { archiveFileOf, threadArchiveFileOf } from "./archive.js";
 import { storeDocumentText } from "./document-text.js";
+import { dormantThreadsFileOf } from "./dormant-thread-index.js";
 import { writeFileDurably } from "./durable-file.js";
 import { LOCK_FILE_NAME } from "./lock-file.js";
 import {
@@ -1256,6 +1257,104 @@ describe("lowdb store: kill -9", () => {
     }
     expect(missing).toEqual([]);
   }, 180_000);
+});
+
+describe("lowdb store: dormant threads under kill -9", () => {
+  it("loses no acknowledged thread write and never answers with a stale copy, whenever the process is killed mid archive run", async () => {
+    const dataDir = await temporaryDirectory();
+    /** Thread key → the key of its last acknowledged commit, and the commits acknowledged per thread in order. */
+    const acknowledged = new Map<string, string[]>();
+    const rounds = 12;
+    for (let round = 0; round < rounds; round++) {
+      const run = runFixture("dormant-loop.ts", [dataDir, String(round)]);
+      await firstLine(run, (line) => line === "ready");
+      await delay(60 + Math.floor(Math.random() * 240));
+      run.child.kill("SIGKILL");
+      await once(run.child, "exit");
+      expect(run.child.signalCode, run.stderr()).toBe("SIGKILL");
+      for (const line of run.lines) {
+        const [word, threadKey, key] = line.split(" ");
+        if (word !== "ack" || threadKey === undefined || key === undefined) continue;
+        const keys = acknowledged.get(threadKey) ?? [];
+        keys.push(key);
+        acknowledged.set(threadKey, keys);
+      }
+    }
+    expect(acknowledged.size).toBeGreaterThan(4);
+
+    const store = await open({ dataDir, dormantThreadDays: 1, settledAfterHours: 1 });
+    const stale: string[] = [];
+    for (const [threadKey, keys] of acknowledged) {
+      const thread = await store.getThread(threadKey);
+      // The newest acknowledged commit, or a later one that reached the disk unacknowledged.
+      const found = thread?.events[0]?.key;
+      const last = keys[keys.length - 1] as string;
+      const [foundRound, foundWorker, foundN] = (found ?? "r-1-w-1--1").slice(1).split(/-w|-/).map(Number);
+      const [lastRound, , lastN] = last.slice(1).split(/-w|-/).map(Number);
+      const newer =
+        found !== undefined &&
+        foundWorker !== undefined &&
+        ((foundRound as number) > (lastRound as number) ||
+          (foundRound === lastRound && (foundN as number) >= (lastN as number)));
+      if (!newer) stale.push(`${threadKey}: last acknowledged ${last}, read ${found ?? "nothing"}`);
+    }
+    expect(stale).toEqual([]);
+    // Some threads really went dormant and came back along the way.
+    expect(existsSync(dormantThreadsFileOf(dataDir))).toBe(true);
+  }, 180_000);
+});
+
+describe("lowdb store: dormant thread index", () => {
+  const MARCH_10 = Date.UTC(2025, 2, 10);
+  it("is not in lutin.json, so group commits do not rewrite it; the index file survives reopening", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir, dormantThreadDays: 30 });
+    const idle = makeThreadCommit({ thread: "idle", key: "idle-1", at: MARCH_10 - 31 * DAY });
+    await store.commitThread(idle);
+    expect((await store.archiveClosedPeriods(MARCH_10)).dormantThreads).toBe(1);
+    const live = JSON.parse(readFileSync(store.file, "utf8")) as StoreDocument;
+    expect(live.dormantThreads).toEqual({});
+    const index = JSON.parse(readFileSync(dormantThreadsFileOf(dataDir), "utf8")) as {
+      threads: Record<string, unknown>;
+    };
+    expect(index.threads).toEqual({ [idle.thread.key]: ["acme", "2025-02-07"] });
+    await store.close();
+    const reopened = await open({ dataDir, dormantThreadDays: 30 });
+    expect(await reopened.getThread(idle.thread.key)).toEqual(idle.thread);
+  });
+
+  it("moves the index of a file written by an earlier build out of lutin.json at open", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir, dormantThreadDays: 30 });
+    const idle = makeThreadCommit({ thread: "idle", key: "idle-1", at: MARCH_10 - 31 * DAY });
+    await store.commitThread(idle);
+    await store.archiveClosedPeriods(MARCH_10);
+    await store.close();
+    // As an earlier build left it: the index inside lutin.json, no index file.
+    const document = JSON.parse(readFileSync(store.file, "utf8")) as StoreDocument;
+    document.dormantThreads = { [idle.thread.key]: ["acme", "2025-02-07"] };
+    await writeFile(store.file, JSON.stringify(document));
+    await rm(dormantThreadsFileOf(dataDir));
+
+    const reopened = await open({ dataDir, dormantThreadDays: 30 });
+    expect(await reopened.getThread(idle.thread.key)).toEqual(idle.thread);
+    expect(existsSync(dormantThreadsFileOf(dataDir))).toBe(true);
+    await reopened.commitThread(makeThreadCommit({ thread: "other", key: "other-1", at: MARCH_10 }));
+    expect((JSON.parse(readFileSync(store.file, "utf8")) as StoreDocument).dormantThreads).toEqual({});
+    await reopened.close();
+    const again = await open({ dataDir, dormantThreadDays: 30 });
+    expect(await again.getThread(idle.thread.key)).toEqual(idle.thread);
+  });
+
+  it("a corrupt index file is STORE_CORRUPT at open, never an empty index", async () => {
+    const dataDir = await temporaryDirectory();
+    await mkdir(join(dataDir, "archive"), { recursive: true });
+    await writeFile(
+      dormantThreadsFileOf(dataDir),
+      '{"format":"lutingenie-dormant-threads","version":1,"threads":{"a":1}}',
+    );
+    await expectLutinError(openLowdbStore({ dataDir }), "STORE_CORRUPT");
+  });
 });
 
 describe("lowdb store: incremental serialisation", () => {

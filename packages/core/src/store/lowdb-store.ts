@@ -17,11 +17,19 @@ import {
 } from "./archive.js";
 import { copyAlert, copyConversation, copyLedgerEntry, copyPack, copyTenant, copyThread } from "./copy.js";
 import { storeDocumentText } from "./document-text.js";
+import { DormantThreadIndex, dormantThreadsFileOf } from "./dormant-thread-index.js";
 import { DurableJsonFile, makeDirectoryDurably, type TextWriter } from "./durable-file.js";
 import { parseStoreJson, storeClosed, storeCorrupt, storeWriteFailed } from "./errors.js";
 import { GroupCommit } from "./group-commit.js";
 import { acquireStoreLock, LOCK_FILE_NAME, type StoreLock } from "./lock-file.js";
-import type { ConversationQuery, LedgerQuery, LedgerTotals, Store, ThreadCommit } from "./store.js";
+import type {
+  ConversationQuery,
+  LedgerQuery,
+  LedgerTotals,
+  Store,
+  ThreadAppend,
+  ThreadCommit,
+} from "./store.js";
 import {
   alertKey,
   compareConversations,
@@ -303,6 +311,24 @@ export async function openLowdbStore(
         `give the user running LutinGénie read and write permission on ${file}`,
       );
     }
+    const dormant = await DormantThreadIndex.open(dataDir, internals.writer).catch((error: unknown) => {
+      if (LutinError.isInstance(error)) throw error;
+      const indexFile = dormantThreadsFileOf(dataDir);
+      throw storeCorrupt(
+        indexFile,
+        `cannot be read (${(error as Error).message})`,
+        error,
+        `give the user running LutinGénie read and write permission on ${indexFile}`,
+      );
+    });
+    // Files written before the index had its own file keep it in lutin.json: moved to the index file
+    // first (durably), then dropped from lutin.json by its next write. A crash in between moves it again.
+    const legacy = db.data.dormantThreads;
+    const legacyKeys = Object.keys(legacy);
+    if (legacyKeys.length > 0) {
+      await dormant.write(legacyKeys.map((key) => [key, legacy[key] as [string, string]]));
+      db.data.dormantThreads = dictionary();
+    }
     return new LowdbStoreImplementation({
       dataDir,
       file,
@@ -319,6 +345,7 @@ export async function openLowdbStore(
           ? (config.settledAfterHours ?? 24)
           : config.dormantThreadDays * 24,
       periodOf: config.periodOf,
+      dormant,
       archives: new ArchiveFiles(dataDir, {
         ...(internals.writer === undefined ? {} : { writer: internals.writer }),
         ...(internals.archiveCacheSize === undefined ? {} : { capacity: internals.archiveCacheSize }),
@@ -343,6 +370,7 @@ interface Parts {
   processedKeyRetentionDays: number;
   dormantThreadHours: number;
   periodOf: PeriodOf | undefined;
+  dormant: DormantThreadIndex;
   archives: ArchiveFiles;
 }
 
@@ -401,19 +429,25 @@ class LowdbStoreImplementation implements LowdbStore {
   }
 
   async getThread(threadKey: string): Promise<ThreadRecord | undefined> {
+    const thread = await this.readThread(threadKey);
+    return thread === undefined ? undefined : copyThread(thread);
+  }
+
+  async readThread(threadKey: string): Promise<Readonly<ThreadRecord> | undefined> {
     for (;;) {
       this.#assertOpen();
       const thread = this.#state.thread(threadKey);
-      if (thread !== undefined) return copyThread(thread);
-      const place = this.#state.document.dormantThreads[threadKey];
+      // A hot thread wins over its dormant index entry, which may be stale (see dormant-thread-index.ts).
+      if (thread !== undefined) return thread;
+      const place = this.#parts.dormant.get(threadKey);
       if (place === undefined) return undefined;
       const generation = this.#archiveGeneration;
       const dormant = await this.#parts.archives.threads(place[0], place[1]);
       // If it was committed, or archived again, while the file was read: look again.
       if (generation !== this.#archiveGeneration || this.#state.thread(threadKey) !== undefined) continue;
-      const found = dormant.get(threadKey);
       this.#assertOpen();
-      return found === undefined ? undefined : copyThread(found);
+      // Archive files' records are never changed in place either (a run writes new ones).
+      return dormant.get(threadKey);
     }
   }
 
@@ -424,6 +458,16 @@ class LowdbStoreImplementation implements LowdbStore {
     this.#state.checkCommit(commit, (entry) => archived.some((ids) => ids.has(entry.id)));
     this.#state.applyCommit(commit);
     await this.#committer.commit();
+  }
+
+  async appendToThread(append: ThreadAppend): Promise<boolean> {
+    this.#assertOpen();
+    const archived = await this.#archivedLedgerIdsOf(append.ledger);
+    this.#state.checkCommit(append, (entry) => archived.some((ids) => ids.has(entry.id)));
+    // A dormant thread read from its archive file is not the hot record: the full commit path takes it.
+    if (!this.#state.applyAppend(append)) return false;
+    await this.#committer.commit();
+    return true;
   }
 
   async getConversation(id: string): Promise<ConversationRecord | undefined> {
@@ -630,6 +674,8 @@ class LowdbStoreImplementation implements LowdbStore {
     const { adapter, db } = this.#parts;
     const text = adapter.durableText;
     this.#state.reset(text === null ? emptyDocument() : adapter.parse(text));
+    // A legacy index still on disk was moved to the index file at open: never bring it back.
+    this.#state.document.dormantThreads = dictionary();
     db.data = this.#state.document;
     this.#archiveGeneration++;
   }
@@ -840,15 +886,27 @@ class LowdbStoreImplementation implements LowdbStore {
       }
     }
 
+    // The index too, durably, before any thread leaves the hot file (a thread still hot wins over it).
+    if (days.size > 0) {
+      const entries: Array<[string, [string, string]]> = [];
+      for (const group of days.values()) {
+        for (const thread of group.threads) entries.push([thread.key, [group.tenant, group.day]]);
+      }
+      try {
+        await this.#parts.dormant.write(entries);
+      } catch (error) {
+        throw LutinError.isInstance(error) ? error : storeWriteFailed(this.#parts.dormant.file, error);
+      }
+    }
+
     // Synchronously from here to the flush request: no write can interleave.
     const current = this.#state.document;
     let dormantThreads = 0;
     for (const group of days.values()) {
       for (const thread of group.threads) {
-        // Left hot if it was committed while its file was being written.
+        // Left hot if it was committed while its file was being written (and then wins over the index).
         if (current.threads[thread.key] !== thread) continue;
         delete current.threads[thread.key];
-        current.dormantThreads[thread.key] = [group.tenant, group.day];
         dormantThreads++;
       }
     }

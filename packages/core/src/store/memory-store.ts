@@ -3,7 +3,14 @@ import type { ThreadRecord } from "../counting/thread-state.js";
 import type { FiredAlert, LedgerEntry, Pack, Tenant } from "../quota/types.js";
 import { copyAlert, copyConversation, copyLedgerEntry, copyPack, copyTenant, copyThread } from "./copy.js";
 import { storeClosed } from "./errors.js";
-import type { ConversationQuery, LedgerQuery, LedgerTotals, Store, ThreadCommit } from "./store.js";
+import type {
+  ConversationQuery,
+  LedgerQuery,
+  LedgerTotals,
+  Store,
+  ThreadAppend,
+  ThreadCommit,
+} from "./store.js";
 import { compareConversations, StoreState } from "./store-state.js";
 
 export interface MemoryStore extends Store {
@@ -12,7 +19,8 @@ export interface MemoryStore extends Store {
 
 /**
  * Keeps everything in memory (tests, `lutin simulate`, benchmarks). Writes are durable as soon as
- * they are applied, since nothing outlives the process anyway. Every record is copied in and out.
+ * they are applied, since nothing outlives the process anyway. Every record is copied in and out, but
+ * for `readThread`, which hands out the stored thread record for reading (see Store).
  */
 export function createMemoryStore(): MemoryStore {
   const state = new StoreState();
@@ -41,6 +49,17 @@ export function createMemoryStore(): MemoryStore {
       // C12: checked in full before anything changes, so a taken ledger id leaves the store as it was.
       state.checkCommit(commit);
       state.applyCommit(commit);
+    },
+
+    async readThread(threadKey: string): Promise<Readonly<ThreadRecord> | undefined> {
+      open();
+      return state.thread(threadKey);
+    },
+
+    async appendToThread(append: ThreadAppend): Promise<boolean> {
+      open();
+      state.checkCommit(append);
+      return state.applyAppend(append);
     },
 
     async getConversation(id: string): Promise<ConversationRecord | undefined> {

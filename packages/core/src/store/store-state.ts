@@ -2,8 +2,18 @@ import type { ConversationRecord } from "../counting/conversation.js";
 import type { ThreadRecord } from "../counting/thread-state.js";
 import { LutinError } from "../errors.js";
 import type { FiredAlert, LedgerEntry, Pack, Tenant } from "../quota/types.js";
-import { copyAlert, copyConversation, copyLedgerEntry, copyPack, copyTenant, copyThread } from "./copy.js";
-import type { ConversationQuery, LedgerTotals, ThreadCommit } from "./store.js";
+import {
+  copyAlert,
+  copyConversation,
+  copyFoldState,
+  copyLedgerEntry,
+  copyPack,
+  copyStoredEvent,
+  copyTenant,
+  copyThread,
+  copyVerdicts,
+} from "./copy.js";
+import type { ConversationQuery, LedgerTotals, ThreadAppend, ThreadCommit } from "./store.js";
 
 export const STORE_FORMAT = "lutingenie-store";
 export const STORE_VERSION = 1;
@@ -28,7 +38,11 @@ export interface StoreDocument {
   alerts: FiredAlert[];
   /** Billing periods moved to archive files, by tenant, ascending (lowdb store). */
   archived: Record<string, string[]>;
-  /** Thread records moved to archive files: thread key → [tenant, UTC day of last activity] (lowdb store). */
+  /**
+   * Legacy, always empty once written by this build: the index of dormant threads (thread key →
+   * [tenant, UTC day of last activity]) now has its own file (lowdb store, dormant-thread-index.ts);
+   * a file written before keeps it here until the store opens it and moves it.
+   */
   dormantThreads: Record<string, [tenant: string, day: string]>;
   /**
    * Per archived (tenant, period): the ledger totals of the rows of its archive file that this document
@@ -178,7 +192,7 @@ export class StoreState {
    * C12: throws LEDGER_ENTRY_EXISTS if any ledger id of the commit is taken (or repeated within it);
    * `takenElsewhere` covers ids the hot state no longer holds (archived periods).
    */
-  checkCommit(commit: ThreadCommit, takenElsewhere?: (entry: LedgerEntry) => boolean): void {
+  checkCommit(commit: Pick<ThreadCommit, "ledger">, takenElsewhere?: (entry: LedgerEntry) => boolean): void {
     if (commit.ledger.length === 0) return;
     const seen = new Set<string>();
     const taken: string[] = [];
@@ -193,10 +207,47 @@ export class StoreState {
 
   /** Applies a checked commit; copies everything in. */
   applyCommit(commit: ThreadCommit): void {
-    const thread = copyThread(commit.thread);
+    this.#putThread(copyThread(commit.thread));
+    this.#applyRest(commit);
+  }
+
+  /**
+   * Applies a checked append if the stored thread is still the one it was computed from; false (nothing
+   * changed) otherwise. Copies in only the new event, the fold state and changed verdicts: the log and
+   * the base are shared with the record it replaces, which is safe because stored records are replaced,
+   * never changed in place.
+   */
+  applyAppend(append: ThreadAppend): boolean {
+    const previous = append.previous;
+    if (this.#doc.threads[append.identity.key] !== previous) return false;
+    const events = previous === undefined ? [] : previous.events.slice();
+    events.push(copyStoredEvent(append.event));
+    const identity = previous ?? append.identity;
+    const thread: ThreadRecord = {
+      key: identity.key,
+      tenant: identity.tenant,
+      channel: identity.channel,
+      thread: identity.thread,
+      events,
+      base: previous?.base ?? null,
+      horizon: previous?.horizon ?? null,
+      state: copyFoldState(append.state),
+      verdicts:
+        previous !== undefined && append.verdicts === previous.verdicts
+          ? previous.verdicts
+          : copyVerdicts(append.verdicts),
+    };
+    this.#putThread(thread);
+    this.#applyRest(append);
+    return true;
+  }
+
+  #putThread(thread: ThreadRecord): void {
+    // A dormant thread written again is hot again: the hot record wins over its (now stale) index entry.
     this.#doc.threads[thread.key] = thread;
-    // A dormant thread written again is hot again; its archived copy is now stale.
-    if (this.#doc.dormantThreads[thread.key] !== undefined) delete this.#doc.dormantThreads[thread.key];
+  }
+
+  #applyRest(commit: Omit<ThreadCommit, "thread">): void {
     for (const conversation of commit.conversations) this.#putConversation(conversation);
     for (const entry of commit.ledger) {
       const copy = copyLedgerEntry(entry);

@@ -1,5 +1,5 @@
 import type { ConversationMode, ConversationRecord } from "../counting/conversation.js";
-import type { ThreadRecord } from "../counting/thread-state.js";
+import type { CachedVerdict, FoldState, StoredEvent, ThreadRecord } from "../counting/thread-state.js";
 import type { FiredAlert, LedgerEntry, Pack, Tenant } from "../quota/types.js";
 
 /** Everything one processed event changes, written all together or not at all. */
@@ -11,6 +11,24 @@ export interface ThreadCommit {
   ledger: LedgerEntry[];
   /** C11: the idempotency key, recorded only together with the result of processing it. */
   processed: { tenant: string; channel: string; key: string; at: number };
+}
+
+/**
+ * commitThread's delta form for the counting hot path: one event appended at the end of a thread's log,
+ * with the fold state after it. The store extends its own record instead of taking a copy of the whole
+ * log, written all together or not at all like a ThreadCommit.
+ */
+export interface ThreadAppend extends Omit<ThreadCommit, "thread"> {
+  /** The record this append was computed from, exactly as `readThread` returned it (undefined: a new thread). */
+  previous: Readonly<ThreadRecord> | undefined;
+  /** The thread's identity, for a new thread (ignored otherwise). */
+  identity: Pick<ThreadRecord, "key" | "tenant" | "channel" | "thread">;
+  /** Newer than every logged event. */
+  event: StoredEvent;
+  /** Fold state after the event. */
+  state: FoldState;
+  /** The verdict cache after the event (`previous.verdicts` itself when unchanged). */
+  verdicts: Record<string, CachedVerdict>;
 }
 
 export interface ConversationQuery {
@@ -49,6 +67,18 @@ export interface Store {
   // Counting (C1–C14)
   getThread(threadKey: string): Promise<ThreadRecord | undefined>;
   commitThread(commit: ThreadCommit): Promise<void>;
+  /**
+   * Optional fast path of getThread (the counting engine uses it with appendToThread when a store has
+   * both): the stored record itself, not a copy. The caller must not change it. Stores never change a
+   * stored record in place, they replace it, so it stays a consistent snapshot.
+   */
+  readThread?(threadKey: string): Promise<Readonly<ThreadRecord> | undefined>;
+  /**
+   * Optional fast path of commitThread. Writes nothing and answers false when the thread's stored record
+   * is no longer `append.previous` (another writer committed to it since): read it again and start over.
+   * C12: a taken ledger id throws LEDGER_ENTRY_EXISTS, as with commitThread.
+   */
+  appendToThread?(append: ThreadAppend): Promise<boolean>;
   getConversation(id: string): Promise<ConversationRecord | undefined>;
   listConversations(query: ConversationQuery): Promise<ConversationRecord[]>;
   /** Upserts conversations outside an event (the inactivity sweep settling ended ones). */

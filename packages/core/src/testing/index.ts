@@ -1,4 +1,5 @@
 export {
+  type AdapterCapabilities,
   type AdapterConformanceHarness,
   describeAdapterConformance,
   type PlatformAck,

@@ -5,7 +5,7 @@ import type { FoldState, StoredEvent, ThreadRecord } from "../counting/thread-st
 import { LutinError, type LutinErrorCode } from "../errors.js";
 import { threadKeyOf } from "../events/inbound-event.js";
 import type { FiredAlert, LedgerEntry, Pack, Tenant } from "../quota/types.js";
-import type { Store, ThreadCommit } from "../store/store.js";
+import type { Store, ThreadAppend, ThreadCommit } from "../store/store.js";
 
 /*
  * Builders for test records. Every field is filled, nested ones included (a conversation with a
@@ -681,6 +681,89 @@ export function describeStoreConformance(
       expect(await store.getTenant("acme")).toEqual(tenantSnapshot);
       expect(await store.listPacks("acme")).toEqual([packSnapshot]);
       expect(await store.listAlerts("acme")).toEqual([alertSnapshot]);
+    });
+
+    describe("append fast path (readThread / appendToThread), for stores that have it", () => {
+      /** An append of one new event after `previous`, as the counter builds it. */
+      const appendAfter = (
+        previous: Readonly<ThreadRecord> | undefined,
+        commit: ThreadCommit,
+      ): ThreadAppend => ({
+        previous,
+        identity: commit.thread,
+        event: commit.thread.events[0] as StoredEvent,
+        state: commit.thread.state,
+        verdicts: previous?.verdicts ?? {},
+        conversations: commit.conversations,
+        ledger: commit.ledger,
+        processed: commit.processed,
+      });
+
+      it("appends one event to the stored log, with the new state, conversations, rows and key, all together", async () => {
+        if (store.readThread === undefined || store.appendToThread === undefined) return;
+        const first = makeThreadCommit({ tenant: "acme", thread: "fast", key: "f1" });
+        await store.commitThread(first);
+        const previous = await store.readThread(first.thread.key);
+        const second = makeThreadCommit({ tenant: "acme", thread: "fast", key: "f2", at: BUILDER_TIME + 1 });
+        const snapshot = structuredClone(second);
+        expect(await store.appendToThread(appendAfter(previous, second))).toBe(true);
+        // Kept as copies: changing what was appended changes nothing stored.
+        (second.thread.events[0] as StoredEvent).text = "changed";
+        (second.thread.state.current as ConversationRecord).messageCount = 99;
+        (second.conversations[0] as ConversationRecord).reopenedAt.push(1);
+
+        expect(await store.getThread(first.thread.key)).toEqual({
+          ...first.thread,
+          events: [...first.thread.events, ...snapshot.thread.events],
+          state: snapshot.thread.state,
+        });
+        // The record read before the append is unchanged: stores replace records, never change them.
+        expect(previous).toEqual(first.thread);
+        expect(await store.isProcessed("acme", "web", "f2")).toBe(true);
+        expect(await store.getConversation(snapshot.conversations[0]?.id ?? "")).toEqual(
+          snapshot.conversations[0],
+        );
+        expect(await store.listLedger({ tenant: "acme" })).toEqual([...first.ledger, ...snapshot.ledger]);
+      });
+
+      it("starts a new thread from an append with no previous record", async () => {
+        if (store.readThread === undefined || store.appendToThread === undefined) return;
+        const commit = makeThreadCommit({ tenant: "acme", thread: "new", key: "n1" });
+        expect(await store.readThread(commit.thread.key)).toBeUndefined();
+        expect(await store.appendToThread(appendAfter(undefined, commit))).toBe(true);
+        expect(await store.getThread(commit.thread.key)).toEqual({ ...commit.thread, verdicts: {} });
+      });
+
+      it("writes nothing and answers false when the thread changed since it was read", async () => {
+        if (store.readThread === undefined || store.appendToThread === undefined) return;
+        const first = makeThreadCommit({ tenant: "acme", thread: "raced", key: "r1" });
+        await store.commitThread(first);
+        const stale = await store.readThread(first.thread.key);
+        const other = makeThreadCommit({ tenant: "acme", thread: "raced", key: "r2", counted: false });
+        await store.commitThread(other);
+        const late = makeThreadCommit({ tenant: "acme", thread: "raced", key: "r3", counted: false });
+        expect(await store.appendToThread(appendAfter(stale, late))).toBe(false);
+        expect(await store.getThread(first.thread.key)).toEqual(other.thread);
+        expect(await store.isProcessed("acme", "web", "r3")).toBe(false);
+        // A new thread raced too: another writer created it first.
+        const created = makeThreadCommit({ tenant: "acme", thread: "created", key: "c1", counted: false });
+        await store.commitThread(created);
+        const again = makeThreadCommit({ tenant: "acme", thread: "created", key: "c2", counted: false });
+        expect(await store.appendToThread(appendAfter(undefined, again))).toBe(false);
+        expect(await store.isProcessed("acme", "web", "c2")).toBe(false);
+      });
+
+      it("C12: a ledger id that already exists fails with LEDGER_ENTRY_EXISTS and writes nothing", async () => {
+        if (store.readThread === undefined || store.appendToThread === undefined) return;
+        const first = makeThreadCommit({ tenant: "acme", thread: "dup", key: "d1" });
+        await store.commitThread(first);
+        const previous = await store.readThread(first.thread.key);
+        const second = makeThreadCommit({ tenant: "acme", thread: "dup", key: "d2" });
+        second.ledger = first.ledger;
+        await expectLutinError(store.appendToThread(appendAfter(previous, second)), "LEDGER_ENTRY_EXISTS");
+        expect(await store.getThread(first.thread.key)).toEqual(first.thread);
+        expect(await store.isProcessed("acme", "web", "d2")).toBe(false);
+      });
     });
 
     it("concurrent commits on different threads all land", async () => {

@@ -30,6 +30,7 @@ export const de: LanguageMessages<"de"> = {
     messageTooLong:
       "Ihre Nachricht ist zu lang ({{length}} Zeichen, erlaubt sind {{limit}}). Könnten Sie sie kürzen?",
     unsupportedContent: "Ich kann bisher nur Textnachrichten lesen.",
+    resolved: "Schön, dass ich helfen konnte! Schreiben Sie uns jederzeit, wenn Sie noch etwas brauchen.",
     conversationClosed:
       "Diese Unterhaltung ist beendet. Schreiben Sie uns jederzeit, um eine neue zu beginnen.",
     stillThere: "Sind Sie noch da?",

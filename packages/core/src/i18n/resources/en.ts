@@ -30,6 +30,7 @@ export const en = {
     messageTooLong:
       "Your message is too long ({{length}} characters; the limit is {{limit}}). Could you shorten it?",
     unsupportedContent: "I can only read text messages for now.",
+    resolved: "Glad I could help! Write to us anytime if you need anything else.",
     conversationClosed: "This conversation is closed. Write to us anytime to start a new one.",
     stillThere: "Are you still there?",
   },

@@ -30,6 +30,7 @@ export const es: LanguageMessages<"es"> = {
     messageTooLong:
       "Su mensaje es demasiado largo ({{length}} caracteres; el límite es {{limit}}). ¿Podría acortarlo?",
     unsupportedContent: "Por ahora solo puedo leer mensajes de texto.",
+    resolved: "¡Me alegra haberle ayudado! Escríbanos cuando quiera si necesita algo más.",
     conversationClosed: "Esta conversación está cerrada. Escríbanos cuando quiera para iniciar una nueva.",
     stillThere: "¿Sigue ahí?",
   },

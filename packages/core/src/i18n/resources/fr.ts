@@ -31,6 +31,8 @@ export const fr: LanguageMessages<"fr"> = {
     messageTooLong:
       "Votre message est trop long ({{length}} caractères ; la limite est de {{limit}}). Pourriez-vous le raccourcir ?",
     unsupportedContent: "Pour l'instant, je ne peux lire que les messages texte.",
+    resolved:
+      "Ravi d'avoir pu vous aider ! Écrivez-nous quand vous voulez si vous avez besoin d'autre chose.",
     conversationClosed:
       "Cette conversation est terminée. Écrivez-nous à tout moment pour en commencer une nouvelle.",
     stillThere: "Êtes-vous toujours là ?",

@@ -30,6 +30,7 @@ export const it: LanguageMessages<"it"> = {
     messageTooLong:
       "Il Suo messaggio è troppo lungo ({{length}} caratteri; il limite è {{limit}}). Potrebbe accorciarlo?",
     unsupportedContent: "Per ora posso leggere solo messaggi di testo.",
+    resolved: "Sono contento di esserle stato d'aiuto! Ci scriva quando vuole se le serve altro.",
     conversationClosed: "Questa conversazione è chiusa. Ci scriva quando vuole per iniziarne una nuova.",
     stillThere: "È ancora lì?",
   },

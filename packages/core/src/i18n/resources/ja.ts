@@ -27,6 +27,7 @@ export const ja: LanguageMessages<"ja"> = {
     messageTooLong:
       "メッセージが長すぎます（{{length}}文字。上限は{{limit}}文字です）。短くしていただけますか？",
     unsupportedContent: "現在はテキストメッセージのみ読み取ることができます。",
+    resolved: "お役に立ててうれしいです！ほかにご用があれば、いつでもお気軽にメッセージをお送りください。",
     conversationClosed:
       "この会話は終了しました。新しい会話を始めるには、いつでもメッセージをお送りください。",
     stillThere: "まだいらっしゃいますか？",

@@ -27,6 +27,7 @@ export const nl: LanguageMessages<"nl"> = {
     messageTooLong:
       "Uw bericht is te lang ({{length}} tekens; het maximum is {{limit}}). Kunt u het inkorten?",
     unsupportedContent: "Ik kan voorlopig alleen tekstberichten lezen.",
+    resolved: "Fijn dat ik u kon helpen! Schrijf ons gerust als u nog iets nodig hebt.",
     conversationClosed:
       "Dit gesprek is afgesloten. Stuur ons gerust een bericht om een nieuw gesprek te beginnen.",
     stillThere: "Bent u er nog?",

@@ -33,6 +33,8 @@ export const pl: LanguageMessages<"pl"> = {
     messageTooLong:
       "Twoja wiadomość jest za długa (liczba znaków: {{length}}, limit: {{limit}}). Czy możesz ją skrócić?",
     unsupportedContent: "Na razie potrafię czytać tylko wiadomości tekstowe.",
+    resolved:
+      "Cieszę się, że mogłem pomóc! Napisz do nas w każdej chwili, jeśli będziesz czegoś potrzebować.",
     conversationClosed:
       "Ta rozmowa została zakończona. Napisz do nas w dowolnym momencie, aby rozpocząć nową.",
     stillThere: "Jesteś tam jeszcze?",

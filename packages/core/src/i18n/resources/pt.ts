@@ -33,6 +33,7 @@ export const pt: LanguageMessages<"pt"> = {
     messageTooLong:
       "Sua mensagem é longa demais ({{length}} caracteres; o limite é {{limit}}). Você poderia encurtá-la?",
     unsupportedContent: "Por enquanto, só consigo ler mensagens de texto.",
+    resolved: "Que bom que pude ajudar! Escreva para nós quando quiser se precisar de mais alguma coisa.",
     conversationClosed: "Esta conversa foi encerrada. Escreva para nós quando quiser para começar uma nova.",
     stillThere: "Você ainda está aí?",
   },

@@ -30,6 +30,8 @@ export const tr: LanguageMessages<"tr"> = {
     error: "Üzgünüz, bizim tarafımızda bir sorun oluştu. Lütfen birazdan tekrar deneyin.",
     messageTooLong: "Mesajınız çok uzun ({{length}} karakter; sınır {{limit}}). Kısaltabilir misiniz?",
     unsupportedContent: "Şimdilik yalnızca metin mesajlarını okuyabiliyorum.",
+    resolved:
+      "Yardımcı olabildiğime sevindim! Başka bir şeye ihtiyacınız olursa bize istediğiniz zaman yazın.",
     conversationClosed:
       "Bu sohbet kapatıldı. Yeni bir sohbet başlatmak için bize istediğiniz zaman yazabilirsiniz.",
     stillThere: "Hâlâ orada mısınız?",

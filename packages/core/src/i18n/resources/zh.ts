@@ -26,6 +26,7 @@ export const zh: LanguageMessages<"zh"> = {
     error: "抱歉，我们这边出了点问题。请稍后再试。",
     messageTooLong: "您的消息过长（{{length}}个字符，上限为{{limit}}个）。能否精简一下？",
     unsupportedContent: "目前我只能读取文字消息。",
+    resolved: "很高兴能帮到您！如果还需要什么，欢迎随时给我们发消息。",
     conversationClosed: "本次对话已结束。欢迎随时给我们发消息，开始新的对话。",
     stillThere: "请问您还在吗？",
   },

@@ -37,6 +37,8 @@ const quickReplyVariantSchema = z.strictObject({
 const quickReplySchema = z.strictObject({
   id: identifier,
   topic: identifier,
+  /** false: it answers its label and triggers but is not offered as a button (greetings, small talk). */
+  button: z.boolean().default(true),
   variants: perLanguage(quickReplyVariantSchema),
 });
 

@@ -14,6 +14,7 @@ export interface QuickReplyButton {
 /** The Quick Replies to show as buttons in `language`, in file order. */
 export function listQuickReplies(knowledgeBase: KnowledgeBase, language: LanguageCode): QuickReplyButton[] {
   return knowledgeBase.quickReplies.flatMap((reply) => {
+    if (!reply.button) return [];
     const chosen = reply.variants[language] ? language : knowledgeBase.defaultLanguage;
     const variant = reply.variants[chosen];
     return variant ? [{ id: reply.id, label: variant.label, topic: reply.topic, language: chosen }] : [];

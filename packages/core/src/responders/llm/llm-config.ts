@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LutinError } from "../../errors.js";
+import { describeValue, valueAt } from "../../validation/issue-text.js";
 
 /** The environment variable read when `apiKey` is not in the configuration (keeps the key out of files). */
 export const LLM_API_KEY_VARIABLE = "LUTIN_LLM_API_KEY";
@@ -232,24 +233,4 @@ function hintFor(issue: Issue): string {
   const [field] = issue.path;
   if (typeof field === "string" && field in HINTS) return HINTS[field as Field];
   return `give at least { baseUrl, model }, e.g. { baseUrl: "http://127.0.0.1:11434/v1", model: "llama3.1:8b" }`;
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value = input;
-  for (const segment of path) {
-    if (typeof value !== "object" || value === null) return undefined;
-    value = (value as Record<PropertyKey, unknown>)[segment];
-  }
-  return value;
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return "missing";
-  let shown: string;
-  try {
-    shown = JSON.stringify(value) ?? String(value);
-  } catch {
-    shown = String(value);
-  }
-  return `got ${shown.length > 40 ? `${shown.slice(0, 37)}...` : shown}`;
 }
