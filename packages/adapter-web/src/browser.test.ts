@@ -12,6 +12,8 @@ import { adminCall, startTestServer, TEST_ADMIN_TOKEN, TEST_AGENT_TOKENS } from 
 const CHROMIUM = process.env.LUTIN_CHROMIUM ?? "/usr/bin/chromium";
 const SCREENSHOTS = fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url));
 const saveScreenshots = process.env.LUTIN_SCREENSHOTS === "1";
+/** Generous: the whole suite runs in parallel on small (2-core) CI machines. Waits are on DOM conditions, never sleeps. */
+const WAIT = { timeout: 30_000 } as const;
 
 describe.skipIf(!existsSync(CHROMIUM))("in a real browser (Chromium)", () => {
   let browser: Browser;
@@ -27,6 +29,17 @@ describe.skipIf(!existsSync(CHROMIUM))("in a real browser (Chromium)", () => {
     await server?.cleanup();
   });
 
+  const newPage = async (options: Parameters<Browser["newContext"]>[0] = {}) => {
+    const context = await browser.newContext(options);
+    context.setDefaultTimeout(WAIT.timeout);
+    return { context, page: await context.newPage() };
+  };
+  /** The widget's outbox (sessionStorage) is empty once the server acknowledged every message. */
+  const outboxSize = (page: Page) =>
+    // A string expression: this package's tsconfig has no DOM lib (the code runs in the page).
+    page.evaluate<number>(
+      `(JSON.parse(sessionStorage.getItem("lutin-widget:demo-shop-widget") ?? "{}").outbox ?? [null]).length`,
+    );
   const openWidget = async (page: Page) => {
     await page.goto(`${server.url}/demo`);
     await page.waitForSelector('.lutin-widget[data-connected="true"]');
@@ -35,23 +48,24 @@ describe.skipIf(!existsSync(CHROMIUM))("in a real browser (Chromium)", () => {
     await page.getByLabel("Your message").fill(text);
     await page.getByRole("button", { name: "Send", exact: true }).click();
   };
-  const usage = async () => (await adminCall<{ used: number; human: { used: number } }>(server.url, "/usage")).body;
+  const usage = async () =>
+    (await adminCall<{ used: number; human: { used: number } }>(server.url, "/usage")).body;
 
   it("a customer chats in the widget and gets a knowledge-base answer; a reload mid-conversation duplicates nothing", async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
+    const { context, page } = await newPage();
     await openWidget(page);
     expect(await page.getByRole("log", { name: "Conversation" }).count()).toBe(1);
     await ask(page, "What are your opening hours?");
-    await expect.poll(() => page.locator(".lutin-assistant").count()).toBe(1);
+    await expect.poll(() => page.locator(".lutin-assistant").count(), WAIT).toBe(1);
     expect(await page.locator(".lutin-assistant").textContent()).toContain("Monday to Friday");
 
     // Reload right after sending: the outbox is resent with the same client id (C11).
     await ask(page, "Where is my order 12345?");
     await page.reload();
     await page.waitForSelector('.lutin-widget[data-connected="true"]');
-    await expect.poll(() => page.locator(".lutin-assistant").count()).toBe(2);
-    await page.waitForTimeout(500);
+    await expect.poll(() => page.locator(".lutin-assistant").count(), WAIT).toBe(2);
+    // Once the resend is acknowledged, any reply it could have caused has arrived (replies precede acks).
+    await expect.poll(() => outboxSize(page), WAIT).toBe(0);
     expect(await page.locator(".lutin-customer").count()).toBe(2);
     expect(await page.locator(".lutin-assistant").count()).toBe(2);
     expect(await page.locator(".lutin-assistant").nth(1).textContent()).toMatch(/12345/);
@@ -60,30 +74,83 @@ describe.skipIf(!existsSync(CHROMIUM))("in a real browser (Chromium)", () => {
     await context.close();
   });
 
+  it("the guide's order example typed in the widget is one counted conversation, resolved by the customer's thanks (C1, C5, C7, C4)", async () => {
+    // A server of its own: the history it checks holds this conversation only.
+    const own = await startTestServer();
+    try {
+      const { context, page } = await newPage();
+      await page.goto(`${own.url}/demo`);
+      await page.waitForSelector('.lutin-widget[data-connected="true"]');
+      const replies = page.locator(".lutin-assistant");
+      await ask(page, "Where is my order?");
+      await expect.poll(() => replies.count(), WAIT).toBe(1);
+      expect(await replies.nth(0).textContent()).toMatch(/order number/);
+      await ask(page, "#12345");
+      await expect.poll(() => replies.count(), WAIT).toBe(2);
+      expect(await replies.nth(1).textContent()).toMatch(/12345/);
+      await ask(page, "thanks, that solved it");
+      await expect.poll(() => replies.count(), WAIT).toBe(3);
+      await expect.poll(() => outboxSize(page), WAIT).toBe(0);
+
+      const history = await adminCall<{ total: number; rows: Array<Record<string, unknown>> }>(
+        own.url,
+        "/history",
+      );
+      expect(history.body.total).toBe(1);
+      const row = history.body.rows[0];
+      expect(row).toMatchObject({
+        mode: "ai",
+        channel: "web",
+        origin: "live",
+        openReason: "first_message",
+        counted: true,
+        notCountedReason: null,
+        endReason: "resolved",
+      });
+      expect(Date.parse(String(row?.countedAt))).toBeGreaterThan(0);
+      // 3 customer messages + 2 answers; the goodbye is a notice (system message: not activity, C9).
+      expect(row?.messageCount).toBe(5);
+      const ownUsage = await adminCall<{ used: number; days: Array<{ ai: number }> }>(own.url, "/usage");
+      expect(ownUsage.body.used).toBe(1);
+      expect(ownUsage.body.days.reduce((sum, entry) => sum + entry.ai, 0)).toBe(1);
+
+      // The dashboard shows the same row: why it opened, why it ended, when it was counted.
+      await page.goto(`${own.url}/dashboard`);
+      await page.getByLabel("Admin token").fill(TEST_ADMIN_TOKEN);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForSelector('body[data-loaded="true"]');
+      const shown = page.locator("#history tr");
+      expect(await shown.count()).toBe(1);
+      expect(await shown.locator("td").nth(3).textContent()).toBe("first_message / resolved");
+      expect(await shown.locator(".counted").textContent()).toMatch(/^yes, at /);
+      expect(await page.locator("#used").textContent()).toMatch(/^1 \/ /);
+      await context.close();
+    } finally {
+      await own.cleanup();
+    }
+  });
+
   it("shows customer text as text, never as markup", async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
+    const { context, page } = await newPage();
     await openWidget(page);
     await ask(page, '<img src=x onerror="window.hacked=1"> hello');
-    await expect.poll(() => page.locator(".lutin-assistant").count()).toBe(1);
+    await expect.poll(() => page.locator(".lutin-assistant").count(), WAIT).toBe(1);
     expect(await page.locator(".lutin-customer img").count()).toBe(0);
-    expect(await page.evaluate(() => (window as { hacked?: number }).hacked)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { hacked?: number }).hacked)).toBeUndefined();
     await context.close();
   });
 
   it("an agent accepts a handoff in a second browser context and they exchange messages", async () => {
-    const agentContext = await browser.newContext();
-    const agent = await agentContext.newPage();
+    const { context: agentContext, page: agent } = await newPage();
     await agent.goto(`${server.url}/console`);
     await agent.getByLabel("Agent token").fill(TEST_AGENT_TOKENS.ana);
     await agent.getByRole("button", { name: "Sign in" }).click();
     await agent.waitForSelector('body[data-online="true"]');
 
-    const customerContext = await browser.newContext();
-    const customer = await customerContext.newPage();
+    const { context: customerContext, page: customer } = await newPage();
     await openWidget(customer);
     await customer.getByRole("button", { name: "Talk to a human" }).click();
-    await expect.poll(() => customer.locator(".lutin-assistant").count()).toBe(1);
+    await expect.poll(() => customer.locator(".lutin-assistant").count(), WAIT).toBe(1);
     expect(await customer.locator(".lutin-assistant").textContent()).toMatch(/connecting you/);
 
     await agent.getByRole("button", { name: "Accept" }).click();
@@ -99,14 +166,13 @@ describe.skipIf(!existsSync(CHROMIUM))("in a real browser (Chromium)", () => {
     }
     await agent.getByRole("button", { name: "Resolve" }).click();
     await customer.waitForSelector(".lutin-system >> text=/has left the conversation/");
-    await expect.poll(async () => (await usage()).human.used).toBe(1);
+    await expect.poll(async () => (await usage()).human.used, WAIT).toBe(1);
     await agentContext.close();
     await customerContext.close();
   });
 
   it("the dashboard shows the conversation counted with its reason, and its test chat leaves the count unchanged", async () => {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 1400 } });
-    const page = await context.newPage();
+    const { context, page } = await newPage({ viewport: { width: 1200, height: 1400 } });
     await page.goto(`${server.url}/dashboard`);
     await page.getByLabel("Admin token").fill(TEST_ADMIN_TOKEN);
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -118,7 +184,9 @@ describe.skipIf(!existsSync(CHROMIUM))("in a real browser (Chromium)", () => {
     // reply, so it shows as cancelled (C8, C10: 0 AI + 1 human).
     const counted = page.locator("#history tr", { hasText: "first_message" }).filter({ hasText: "yes, at" });
     expect(await counted.count()).toBe(before);
-    expect(await page.locator("#history tr .counted", { hasText: "no: cancelled" }).count()).toBeGreaterThan(0);
+    expect(await page.locator("#history tr .counted", { hasText: "no: cancelled" }).count()).toBeGreaterThan(
+      0,
+    );
     expect(await page.locator("#chart canvas").count()).toBe(1);
 
     await page.getByLabel("Test message").fill("When are you open?");
