@@ -3,7 +3,6 @@
  * (refreshed by a heartbeat every 20 s), disconnected = offline. Every text is written with textContent.
  */
 (() => {
-  "use strict";
   const $ = (id) => document.getElementById(id);
   const element = (tag, attributes, text) => {
     const node = document.createElement(tag);
@@ -43,7 +42,10 @@
   const renderIncoming = (handoffs) => {
     const list = $("incoming");
     list.replaceChildren();
-    const waiting = handoffs.filter((handoff) => handoff.status === "pending" || (handoff.status === "accepted" && handoff.acceptedBy !== me));
+    const waiting = handoffs.filter(
+      (handoff) =>
+        handoff.status === "pending" || (handoff.status === "accepted" && handoff.acceptedBy !== me),
+    );
     if (waiting.length === 0) list.append(element("li", { class: "muted" }, "No request waiting."));
     for (const handoff of waiting) {
       const item = element("li", { class: "card", "data-handoff": handoff.id });
@@ -72,13 +74,23 @@
   const renderChat = (handoff) => {
     let panel = document.querySelector(`[data-chat="${CSS.escape(handoff.id)}"]`);
     if (!panel) {
-      panel = element("section", { class: "card", "data-chat": handoff.id, "aria-label": `Chat ${handoff.summary}` });
+      panel = element("section", {
+        class: "card",
+        "data-chat": handoff.id,
+        "aria-label": `Chat ${handoff.summary}`,
+      });
       const log = element("ol", { class: "chat-log", role: "log", "aria-live": "polite" });
       const form = element("form", { class: "row" });
       const inputId = `reply-${handoff.id}`;
       form.append(
         element("label", { for: inputId, class: "visually-hidden" }, "Reply to the customer"),
-        element("input", { id: inputId, type: "text", autocomplete: "off", placeholder: "Reply to the customer", required: "" }),
+        element("input", {
+          id: inputId,
+          type: "text",
+          autocomplete: "off",
+          placeholder: "Reply to the customer",
+          required: "",
+        }),
         element("button", { type: "submit", class: "primary" }, "Send"),
       );
       const resolve = element("button", { type: "button" }, "Resolve");
@@ -90,7 +102,12 @@
         if (!text) return;
         input.value = "";
         sequence += 1;
-        const result = await command({ type: "reply", handoff: handoff.id, id: `${Date.now()}-${sequence}`, text });
+        const result = await command({
+          type: "reply",
+          handoff: handoff.id,
+          id: `${Date.now()}-${sequence}`,
+          text,
+        });
         if (result.ok) {
           logFor(handoff).push({ from: "agent", text });
           drawLog(panel, handoff);
@@ -98,7 +115,14 @@
       });
       resolve.addEventListener("click", () => command({ type: "end", handoff: handoff.id, how: "resolved" }));
       close.addEventListener("click", () => command({ type: "end", handoff: handoff.id, how: "closed" }));
-      panel.append(element("h3", {}, `${handoff.language} · ${handoff.emotion}`), log, form, resolve, " ", close);
+      panel.append(
+        element("h3", {}, `${handoff.language} · ${handoff.emotion}`),
+        log,
+        form,
+        resolve,
+        " ",
+        close,
+      );
       $("chats").append(panel);
     }
     drawLog(panel, handoff);
@@ -107,7 +131,11 @@
     const log = panel.querySelector("ol");
     log.replaceChildren(
       ...logFor(handoff).map((entry) =>
-        element("li", { class: `from-${entry.from}` }, `${entry.from === "customer" ? "Customer" : entry.from === "agent" ? "You" : "Assistant"}: ${entry.text}`),
+        element(
+          "li",
+          { class: `from-${entry.from}` },
+          `${entry.from === "customer" ? "Customer" : entry.from === "agent" ? "You" : "Assistant"}: ${entry.text}`,
+        ),
       ),
     );
     log.scrollTop = log.scrollHeight;
@@ -130,7 +158,8 @@
         actions.append(done);
       }
       row.append(
-        element("td", {}, "").appendChild(element("span", { class: `badge ${task.priority}` }, task.priority)).parentNode,
+        element("td", {}, "").appendChild(element("span", { class: `badge ${task.priority}` }, task.priority))
+          .parentNode,
         element("td", {}, task.labels.join(", ")),
         element("td", {}, task.summary),
         element("td", {}, task.assignee ? `${task.status} · ${nameOf(task.assignee)}` : task.status),
@@ -148,7 +177,9 @@
       $("active").checked = self.isActive;
     }
     renderIncoming(snapshot.handoffs);
-    const mine = snapshot.handoffs.filter((handoff) => handoff.status === "accepted" && handoff.acceptedBy === me);
+    const mine = snapshot.handoffs.filter(
+      (handoff) => handoff.status === "accepted" && handoff.acceptedBy === me,
+    );
     for (const panel of document.querySelectorAll("[data-chat]"))
       if (!mine.some((handoff) => handoff.id === panel.getAttribute("data-chat"))) panel.remove();
     for (const handoff of mine) renderChat(handoff);
@@ -196,14 +227,17 @@
     });
   };
   setInterval(() => {
-    if (socket && socket.readyState === WebSocket.OPEN && me) socket.send(JSON.stringify({ type: "heartbeat" }));
+    if (socket && socket.readyState === WebSocket.OPEN && me)
+      socket.send(JSON.stringify({ type: "heartbeat" }));
   }, 20000);
 
   $("sign-in").addEventListener("submit", (event) => {
     event.preventDefault();
     connect($("agent-token").value.trim());
   });
-  $("active").addEventListener("change", (event) => command({ type: "active", isActive: event.target.checked }));
+  $("active").addEventListener("change", (event) =>
+    command({ type: "active", isActive: event.target.checked }),
+  );
   $("sign-out").addEventListener("click", () => {
     sessionStorage.removeItem(tokenKey);
     me = null;

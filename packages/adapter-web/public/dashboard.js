@@ -1,6 +1,5 @@
 /* Dashboard for tenant admins: usage, history, test chat, packs, plan and enchantments (admin API). */
 (() => {
-  "use strict";
   const $ = (id) => document.getElementById(id);
   const element = (tag, attributes, text) => {
     const node = document.createElement(tag);
@@ -11,50 +10,135 @@
   const resources = {
     en: {
       translation: {
-        title: "Dashboard", language: "Language", adminToken: "Admin token", signIn: "Sign in",
-        thisPeriod: "This period", plan: "Plan", used: "Used", remaining: "Remaining", overage: "Overage",
-        packs: "Packs remaining", human: "Human conversations", overTime: "Usage by day", history: "Detailed history",
-        mode: "Mode", all: "All", humanShort: "Human", counted: "Counted", yes: "Yes", no: "No", origin: "Origin",
-        exportCsv: "Export CSV", opened: "Opened", channel: "Channel", why: "Opened because / ended because",
-        languageEmotion: "Language / emotion", previous: "Previous", next: "Next", testChat: "Test chat",
-        neverCounted: "never counted", testMessage: "Test message", send: "Send", billing: "Plan, packs and enchantments",
-        packSize: "Pack size", addPack: "Add a pack", changePlan: "Change plan", apply: "Apply", enchantments: "Enchantments",
-        periodRange: "From {{start}} to {{end}}", alert: "You have used {{percent}}% of this period's conversations.",
-        pageOf: "Page {{page}} of {{pages}} ({{total}} conversations)", countedAt: "yes, at {{at}}",
-        notCounted: "no: {{reason}}", inProgress: "not yet (no delivered reply)", ongoing: "in progress",
-        pendingPlan: "(→ {{plan}} on {{date}})", included: "included", addOn: "add-on {{price}} €/month",
-        packAdded: "Pack of {{size}} added.", planChanged: "Plan: {{plan}}.", wrongToken: "Wrong token.",
-        aiSeries: "AI", humanSeries: "Human", testBadge: "test — not counted", previewBadge: "preview — not counted",
+        title: "Dashboard",
+        language: "Language",
+        adminToken: "Admin token",
+        signIn: "Sign in",
+        thisPeriod: "This period",
+        plan: "Plan",
+        used: "Used",
+        remaining: "Remaining",
+        overage: "Overage",
+        packs: "Packs remaining",
+        human: "Human conversations",
+        overTime: "Usage by day",
+        history: "Detailed history",
+        mode: "Mode",
+        all: "All",
+        humanShort: "Human",
+        counted: "Counted",
+        yes: "Yes",
+        no: "No",
+        origin: "Origin",
+        exportCsv: "Export CSV",
+        opened: "Opened",
+        channel: "Channel",
+        why: "Opened because / ended because",
+        languageEmotion: "Language / emotion",
+        previous: "Previous",
+        next: "Next",
+        testChat: "Test chat",
+        neverCounted: "never counted",
+        testMessage: "Test message",
+        send: "Send",
+        billing: "Plan, packs and enchantments",
+        packSize: "Pack size",
+        addPack: "Add a pack",
+        changePlan: "Change plan",
+        apply: "Apply",
+        enchantments: "Enchantments",
+        periodRange: "From {{start}} to {{end}}",
+        alert: "You have used {{percent}}% of this period's conversations.",
+        pageOf: "Page {{page}} of {{pages}} ({{total}} conversations)",
+        countedAt: "yes, at {{at}}",
+        notCounted: "no: {{reason}}",
+        inProgress: "not yet (no delivered reply)",
+        ongoing: "in progress",
+        pendingPlan: "(→ {{plan}} on {{date}})",
+        included: "included",
+        addOn: "add-on {{price}} €/month",
+        packAdded: "Pack of {{size}} added.",
+        planChanged: "Plan: {{plan}}.",
+        wrongToken: "Wrong token.",
+        aiSeries: "AI",
+        humanSeries: "Human",
+        testBadge: "test — not counted",
+        previewBadge: "preview — not counted",
       },
     },
     fr: {
       translation: {
-        title: "Tableau de bord", language: "Langue", adminToken: "Jeton administrateur", signIn: "Se connecter",
-        thisPeriod: "Cette période", plan: "Forfait", used: "Utilisées", remaining: "Restantes", overage: "Dépassement",
-        packs: "Packs restants", human: "Conversations humaines", overTime: "Utilisation par jour", history: "Historique détaillé",
-        mode: "Mode", all: "Tous", humanShort: "Humain", counted: "Comptée", yes: "Oui", no: "Non", origin: "Origine",
-        exportCsv: "Exporter en CSV", opened: "Ouverte", channel: "Canal", why: "Ouverte parce que / terminée parce que",
-        languageEmotion: "Langue / émotion", previous: "Précédent", next: "Suivant", testChat: "Chat de test",
-        neverCounted: "jamais comptée", testMessage: "Message de test", send: "Envoyer", billing: "Forfait, packs et enchantements",
-        packSize: "Taille du pack", addPack: "Ajouter un pack", changePlan: "Changer de forfait", apply: "Appliquer",
-        enchantments: "Enchantements", periodRange: "Du {{start}} au {{end}}",
+        title: "Tableau de bord",
+        language: "Langue",
+        adminToken: "Jeton administrateur",
+        signIn: "Se connecter",
+        thisPeriod: "Cette période",
+        plan: "Forfait",
+        used: "Utilisées",
+        remaining: "Restantes",
+        overage: "Dépassement",
+        packs: "Packs restants",
+        human: "Conversations humaines",
+        overTime: "Utilisation par jour",
+        history: "Historique détaillé",
+        mode: "Mode",
+        all: "Tous",
+        humanShort: "Humain",
+        counted: "Comptée",
+        yes: "Oui",
+        no: "Non",
+        origin: "Origine",
+        exportCsv: "Exporter en CSV",
+        opened: "Ouverte",
+        channel: "Canal",
+        why: "Ouverte parce que / terminée parce que",
+        languageEmotion: "Langue / émotion",
+        previous: "Précédent",
+        next: "Suivant",
+        testChat: "Chat de test",
+        neverCounted: "jamais comptée",
+        testMessage: "Message de test",
+        send: "Envoyer",
+        billing: "Forfait, packs et enchantements",
+        packSize: "Taille du pack",
+        addPack: "Ajouter un pack",
+        changePlan: "Changer de forfait",
+        apply: "Appliquer",
+        enchantments: "Enchantements",
+        periodRange: "Du {{start}} au {{end}}",
         alert: "Vous avez utilisé {{percent}} % des conversations de cette période.",
-        pageOf: "Page {{page}} sur {{pages}} ({{total}} conversations)", countedAt: "oui, le {{at}}",
-        notCounted: "non : {{reason}}", inProgress: "pas encore (aucune réponse délivrée)", ongoing: "en cours",
-        pendingPlan: "(→ {{plan}} le {{date}})", included: "inclus", addOn: "option {{price}} €/mois",
-        packAdded: "Pack de {{size}} ajouté.", planChanged: "Forfait : {{plan}}.", wrongToken: "Jeton incorrect.",
-        aiSeries: "IA", humanSeries: "Humain", testBadge: "test — non comptée", previewBadge: "aperçu — non comptée",
+        pageOf: "Page {{page}} sur {{pages}} ({{total}} conversations)",
+        countedAt: "oui, le {{at}}",
+        notCounted: "non : {{reason}}",
+        inProgress: "pas encore (aucune réponse délivrée)",
+        ongoing: "en cours",
+        pendingPlan: "(→ {{plan}} le {{date}})",
+        included: "inclus",
+        addOn: "option {{price}} €/mois",
+        packAdded: "Pack de {{size}} ajouté.",
+        planChanged: "Forfait : {{plan}}.",
+        wrongToken: "Jeton incorrect.",
+        aiSeries: "IA",
+        humanSeries: "Humain",
+        testBadge: "test — non comptée",
+        previewBadge: "aperçu — non comptée",
       },
     },
   };
   const i18n = window.i18next;
   const saved = localStorage.getItem("lutin-dashboard-language");
-  i18n.init({ initAsync: false, lng: saved || (navigator.language.startsWith("fr") ? "fr" : "en"), fallbackLng: "en", resources });
+  i18n.init({
+    initAsync: false,
+    lng: saved || (navigator.language.startsWith("fr") ? "fr" : "en"),
+    fallbackLng: "en",
+    resources,
+  });
   const t = (key, values) => i18n.t(key, values);
   const applyTranslations = () => {
     document.documentElement.lang = i18n.language;
     $("language").value = i18n.language;
-    for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.getAttribute("data-i18n"));
+    for (const node of document.querySelectorAll("[data-i18n]"))
+      node.textContent = t(node.getAttribute("data-i18n"));
   };
 
   const tokenKey = "lutin-admin-token";
@@ -71,7 +155,9 @@
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     if (response.status === 401) throw Object.assign(new Error("unauthorized"), { status: 401 });
-    const json = response.headers.get("content-type").includes("json") ? await response.json() : await response.blob();
+    const json = response.headers.get("content-type").includes("json")
+      ? await response.json()
+      : await response.blob();
     if (!response.ok) throw Object.assign(new Error(json.message), { status: response.status });
     return json;
   };
@@ -89,7 +175,8 @@
     $("remaining").textContent = String(u.remaining);
     $("overage").textContent = String(u.overage);
     $("packs").textContent = String(u.packsRemaining);
-    $("human").textContent = u.human.allowance === null ? String(u.human.used) : `${u.human.used} / ${u.human.allowance}`;
+    $("human").textContent =
+      u.human.allowance === null ? String(u.human.used) : `${u.human.used} / ${u.human.allowance}`;
     const percent = u.allowance === 0 ? (u.used > 0 ? 100 : 0) : Math.round((u.used / u.allowance) * 100);
     $("progress").setAttribute("aria-valuenow", String(Math.min(percent, 100)));
     $("progress").classList.toggle("over", u.overage > 0);
@@ -115,7 +202,11 @@
           await api("/enchantments", { name: item.name, enabled: input.checked });
           await refresh();
         });
-        const label = element("label", { for: id }, `${item.name} (${item.included ? t("included") : t("addOn", { price: (item.monthlyPriceCents / 100).toFixed(2) })})`);
+        const label = element(
+          "label",
+          { for: id },
+          `${item.name} (${item.included ? t("included") : t("addOn", { price: (item.monthlyPriceCents / 100).toFixed(2) })})`,
+        );
         const wrapper = element("span");
         wrapper.append(input, " ", label);
         return wrapper;
@@ -137,7 +228,11 @@
       {
         width,
         height: 220,
-        series: [{}, { label: t("aiSeries"), stroke: "#5b3cc4", width: 2 }, { label: t("humanSeries"), stroke: "#2e8b57", width: 2 }],
+        series: [
+          {},
+          { label: t("aiSeries"), stroke: "#5b3cc4", width: 2 },
+          { label: t("humanSeries"), stroke: "#2e8b57", width: 2 },
+        ],
         axes: [{}, { label: "" }],
         scales: { y: { range: (_self, _min, max) => [0, Math.max(5, max)] } },
       },
@@ -148,7 +243,11 @@
 
   const filters = () => {
     const query = new URLSearchParams({ page: String(page), pageSize: "20" });
-    for (const [name, id] of [["mode", "filter-mode"], ["counted", "filter-counted"], ["origin", "filter-origin"]])
+    for (const [name, id] of [
+      ["mode", "filter-mode"],
+      ["counted", "filter-counted"],
+      ["origin", "filter-origin"],
+    ])
       if ($(id).value) query.set(name, $(id).value);
     return query;
   };
@@ -166,7 +265,14 @@
             : t("inProgress");
         const openedCell = element("td", {}, date(row.openedAt));
         if (row.origin !== "live") {
-          openedCell.append(" ", element("span", { class: `badge ${row.origin}` }, t(row.origin === "test" ? "testBadge" : "previewBadge")));
+          openedCell.append(
+            " ",
+            element(
+              "span",
+              { class: `badge ${row.origin}` },
+              t(row.origin === "test" ? "testBadge" : "previewBadge"),
+            ),
+          );
         }
         tr.append(
           openedCell,

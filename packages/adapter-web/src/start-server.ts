@@ -12,6 +12,7 @@ import {
   openLowdbStore,
   silentLogger,
 } from "@lutingenie/core";
+import type { Express } from "express";
 import type { ServerConfig } from "./config.js";
 import { createWebAdapter, type WebAdapter } from "./web-adapter.js";
 import { createWebServer, type WebServer } from "./web-server.js";
@@ -20,8 +21,16 @@ export interface StartLutinServerOptions {
   config: ServerConfig;
   /** The tenant, already loaded (tests adjust business hours); default: config.tenantFile or the demo shop. */
   tenant?: LoadedTenant;
-  /** The seam for Slack and Teams: adapters started beside the web one, stopped with it. */
+  /**
+   * The seam for Slack and Teams: adapters started beside the web one (same Assistant, same store and
+   * escalation service) and stopped with it, before the store is flushed.
+   */
   extraAdapters?: readonly ChannelAdapter[];
+  /**
+   * Mounts those adapters' HTTP routes on the same express app and port (e.g. Slack's POST /slack/events),
+   * before the server listens; the routes get the raw body (no JSON parser runs before them).
+   */
+  mountRoutes?: (app: Express) => void;
   logger?: Logger;
   clock?: Clock;
   /** Widget receipt time budget (tests shorten it). */
@@ -34,6 +43,8 @@ export interface RunningLutinServer {
   urls: { widgetDemo: string; agentConsole: string; dashboard: string };
   runtime: LutinRuntime;
   adapter: WebAdapter;
+  /** The express app (also `web.app`): more routes can still be added after start. */
+  app: Express;
   web: WebServer;
   tenant: LoadedTenant;
   /** Stops accepting, stops every adapter, lets running turns finish, then flushes and closes the stores. */
@@ -93,6 +104,7 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
       adminToken: config.adminToken,
       ipConnectionsPerMinute: config.limits.ipConnectionsPerMinute,
       maxMessageLength: config.limits.maxMessageLength,
+      ...(options.mountRoutes === undefined ? {} : { mountRoutes: options.mountRoutes }),
     });
     // Assistant.stop() stops the adapters, waits for running turns and closes the thread memory.
     closers.push(() => runtime.assistant.stop());
@@ -109,6 +121,7 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
       urls: { widgetDemo: `${url}/demo`, agentConsole: `${url}/console`, dashboard: `${url}/dashboard` },
       runtime,
       adapter,
+      app: web.app,
       web,
       tenant,
       stop() {

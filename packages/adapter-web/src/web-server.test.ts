@@ -1,4 +1,4 @@
-import { openLowdbStore } from "@lutingenie/core";
+import { type ChannelAdapter, type CoreHandle, type OutboundMessage, openLowdbStore } from "@lutingenie/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseServerConfig } from "./config.js";
 import { AgentTestClient } from "./testing/agent-test-client.js";
@@ -275,6 +275,69 @@ describe("lutin serve: HTTP and WebSocket against the real server", () => {
       ok: false,
       problem: "already done",
     });
+  });
+
+  it("starts extra channel adapters beside the web one, on the same core and port, and stops them with it", async () => {
+    const log: string[] = [];
+    let handle: CoreHandle | null = null;
+    const sent: OutboundMessage[] = [];
+    const extra: ChannelAdapter = {
+      channel: "pretend-slack",
+      async start(core) {
+        handle = core;
+        log.push("start");
+      },
+      async stop() {
+        log.push("stop");
+      },
+      async send(message) {
+        sent.push(message);
+        return { ok: true, deliveredAt: Date.now() };
+      },
+    };
+    const server = await start(
+      {},
+      {
+        extraAdapters: [extra],
+        // Like Slack's Events API: its route reads the raw body (signatures are computed over the exact bytes).
+        mountRoutes: (app) =>
+          app.post("/pretend-slack/events", async (request, response) => {
+            const chunks: Buffer[] = [];
+            for await (const chunk of request) chunks.push(chunk as Buffer);
+            const raw = Buffer.concat(chunks).toString("utf8");
+            const event = JSON.parse(raw) as { id: string; user: string; text: string };
+            const outcome = await handle?.receive({
+              key: event.id,
+              tenant: "demo-shop",
+              channel: "pretend-slack",
+              thread: event.user,
+              kind: "message",
+              from: "customer",
+              text: event.text,
+              at: Date.now(),
+            });
+            response.json({ raw, status: outcome?.status });
+          }),
+      },
+    );
+    expect(log).toEqual(["start"]);
+    expect(handle).not.toBeNull();
+    const body = '{"id":"Ev1", "user":"U1","text":"What are your opening hours?"}';
+    const posted = await fetch(`${server.url}/pretend-slack/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    expect(await posted.json()).toEqual({ raw: body, status: "answered" });
+    expect(sent[0]?.text).toMatch(/Monday to Friday/);
+    // The same store: the dashboard counts the other channel's conversation.
+    const history = await adminCall<{ rows: Array<{ channel: string; counted: boolean }> }>(
+      server.url,
+      "/history",
+    );
+    expect(history.body.rows).toMatchObject([{ channel: "pretend-slack", counted: true }]);
+    await server.stop();
+    expect(log).toEqual(["start", "stop"]);
   });
 
   it("flushes the store on stop: a new process reads the conversation back", async () => {

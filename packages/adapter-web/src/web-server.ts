@@ -27,6 +27,12 @@ export interface WebServerOptions {
   adminToken?: string;
   ipConnectionsPerMinute?: number;
   maxMessageLength?: number;
+  /**
+   * Mounts another adapter's HTTP routes on this app and port (e.g. Slack's POST /slack/events). Called
+   * after the security headers and before any body parser, so the routes get the raw request stream
+   * (signature checks need the exact bytes). Paths under /api, /ws, /vendor and the pages are taken.
+   */
+  mountRoutes?: (app: express.Express) => void;
 }
 
 export interface WebServer {
@@ -75,7 +81,9 @@ export function createWebServer(options: WebServerOptions): WebServer {
     });
     next();
   });
-  app.use(express.json({ limit: "32kb" }));
+  options.mountRoutes?.(app);
+  // JSON bodies are parsed for this server's own API only: routes mounted by other adapters read theirs.
+  app.use("/api", express.json({ limit: "32kb" }));
 
   // The widget script is embedded by other sites: it may be loaded cross-origin (a script tag needs no CORS).
   app.get("/widget.js", (_request, response) => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEMO_TENANT_FILE, loadTenantFile } from "@lutingenie/core";
 import { parseServerConfig, type ServerConfigInput } from "../config.js";
-import { type RunningLutinServer, startLutinServer } from "../start-server.js";
+import { type RunningLutinServer, type StartLutinServerOptions, startLutinServer } from "../start-server.js";
 
 export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789";
 export const TEST_AGENT_TOKENS = { ana: "test-token-for-ana-0123456", bruno: "test-token-for-bruno-012345" };
@@ -15,7 +15,12 @@ export const TEST_AGENT_TOKENS = { ana: "test-token-for-ana-0123456", bruno: "te
  */
 export async function startTestServer(
   overrides: ServerConfigInput = {},
-  options: { receiptTimeoutMs?: number; dataDir?: string } = {},
+  options: {
+    receiptTimeoutMs?: number;
+    dataDir?: string;
+    extraAdapters?: StartLutinServerOptions["extraAdapters"];
+    mountRoutes?: StartLutinServerOptions["mountRoutes"];
+  } = {},
 ): Promise<RunningLutinServer & { dataDir: string; cleanup(): Promise<void> }> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "lutin-web-")));
   const tenant = await loadTenantFile(DEMO_TENANT_FILE);
@@ -34,6 +39,8 @@ export async function startTestServer(
     config,
     tenant,
     receiptTimeoutMs: options.receiptTimeoutMs ?? 3_000,
+    ...(options.extraAdapters === undefined ? {} : { extraAdapters: options.extraAdapters }),
+    ...(options.mountRoutes === undefined ? {} : { mountRoutes: options.mountRoutes }),
   });
   return {
     ...server,

@@ -3,12 +3,14 @@ import {
   DEMO_WIDGET_KEY,
   loadServerConfig,
   type RunningLutinServer,
+  type StartLutinServerOptions,
   startLutinServer,
 } from "@lutingenie/adapter-web";
 import {
   type ChannelAdapter,
   createJsonLinesLogger,
   DEMO_TENANT_FILE,
+  type Logger,
   loadTenantFile,
 } from "@lutingenie/core";
 
@@ -18,6 +20,10 @@ export interface ServeOptions {
   output: Writable;
   /** Slack, Teams…: started beside the web adapter (the seam for their packages). */
   extraAdapters?: readonly ChannelAdapter[];
+  /** Mounts those adapters' HTTP routes on the same port (see StartLutinServerOptions.mountRoutes). */
+  mountRoutes?: StartLutinServerOptions["mountRoutes"];
+  /** Default: JSON lines on standard error. */
+  logger?: Logger;
   /** Resolves when the server should stop; default: SIGINT or SIGTERM. */
   until?: Promise<unknown>;
   /** Called once the server listens (tests). */
@@ -44,8 +50,9 @@ export async function serve(options: ServeOptions): Promise<void> {
   const server = await startLutinServer({
     config,
     tenant,
-    logger: createJsonLinesLogger(),
+    logger: options.logger ?? createJsonLinesLogger(),
     ...(options.extraAdapters === undefined ? {} : { extraAdapters: options.extraAdapters }),
+    ...(options.mountRoutes === undefined ? {} : { mountRoutes: options.mountRoutes }),
   });
   const out = (line: string) => options.output.write(`${line}\n`);
   out(`LutinGénie is serving ${tenant.settings.name ?? tenant.settings.id} (data in ${config.dataDir})`);
