@@ -13,6 +13,11 @@
   const tokenKey = "lutin-agent-token";
   let socket = null;
   let me = null;
+  let token = null;
+  // Presence is the connection itself: going offline closes it (the server reports the agent offline
+  // and requeues what they were offered); going online opens it again.
+  let wantOnline = true;
+  let activeSynced = false;
   let people = [];
   let sequence = 0;
   const pending = new Map();
@@ -174,7 +179,10 @@
     const self = people.find((person) => person.id === me);
     if (self) {
       $("agent-name").textContent = self.name;
-      $("active").checked = self.isActive;
+      // Read from the server once per connection only: a snapshot computed before the agent's own
+      // toggle may arrive after it and must not flip the box back.
+      if (!activeSynced) $("active").checked = self.isActive;
+      activeSynced = true;
     }
     renderIncoming(snapshot.handoffs);
     const mine = snapshot.handoffs.filter(
@@ -186,7 +194,8 @@
     renderTasks(snapshot.followUps);
   };
 
-  const connect = (token) => {
+  const connect = () => {
+    activeSynced = false;
     socket = new WebSocket(`${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/ws/agent`);
     socket.addEventListener("open", () => socket.send(JSON.stringify({ type: "auth", token })));
     socket.addEventListener("message", (event) => {
@@ -197,6 +206,8 @@
         $("sign-in").hidden = true;
         $("desk").hidden = false;
         $("connection").textContent = "online";
+        $("online").checked = true;
+        $("active").disabled = false;
         document.body.setAttribute("data-online", "true");
       } else if (frame.type === "snapshot") onSnapshot(frame);
       else if (frame.type === "result") {
@@ -215,6 +226,7 @@
     });
     socket.addEventListener("close", (event) => {
       $("connection").textContent = "offline";
+      $("active").disabled = true;
       document.body.setAttribute("data-online", "false");
       if (event.code === 4401) {
         sessionStorage.removeItem(tokenKey);
@@ -223,7 +235,7 @@
         notice("Sign-in refused: check the token.");
         return;
       }
-      if (me) setTimeout(() => connect(token), 2000);
+      if (me && wantOnline) setTimeout(() => wantOnline && connect(), 2000);
     });
   };
   setInterval(() => {
@@ -233,11 +245,23 @@
 
   $("sign-in").addEventListener("submit", (event) => {
     event.preventDefault();
-    connect($("agent-token").value.trim());
+    token = $("agent-token").value.trim();
+    wantOnline = true;
+    connect();
   });
-  $("active").addEventListener("change", (event) =>
-    command({ type: "active", isActive: event.target.checked }),
-  );
+  $("online").addEventListener("change", (event) => {
+    wantOnline = event.target.checked;
+    if (wantOnline) connect();
+    else if (socket) socket.close(1000, "agent went offline");
+  });
+  $("active").addEventListener("change", async (event) => {
+    const wanted = event.target.checked;
+    const result = await command({ type: "active", isActive: wanted });
+    if (!result.ok) {
+      event.target.checked = !wanted;
+      notice(`Not changed: ${result.problem}`);
+    }
+  });
   $("sign-out").addEventListener("click", () => {
     sessionStorage.removeItem(tokenKey);
     me = null;
@@ -245,5 +269,8 @@
     location.reload();
   });
   const saved = sessionStorage.getItem(tokenKey);
-  if (saved) connect(saved);
+  if (saved) {
+    token = saved;
+    connect();
+  }
 })();

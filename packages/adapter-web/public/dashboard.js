@@ -64,6 +64,20 @@
         humanSeries: "Human",
         testBadge: "test — not counted",
         previewBadge: "preview — not counted",
+        mode_ai: "AI",
+        mode_human: "Human",
+        open_first_message: "first message",
+        open_after_close: "after a close",
+        open_after_inactivity: "after 30 min without activity",
+        open_new_topic: "new topic after a resolution",
+        open_handoff: "handoff to an agent",
+        end_inactivity: "30 min without activity",
+        end_closed: "closed",
+        end_resolved: "resolved",
+        not_test: "test chat",
+        not_preview: "preview",
+        not_cancelled: "cancelled (no reply delivered)",
+        not_merged: "merged into an earlier one",
       },
     },
     fr: {
@@ -122,6 +136,20 @@
         humanSeries: "Humain",
         testBadge: "test — non comptée",
         previewBadge: "aperçu — non comptée",
+        mode_ai: "IA",
+        mode_human: "Humain",
+        open_first_message: "premier message",
+        open_after_close: "après une fermeture",
+        open_after_inactivity: "après 30 min sans activité",
+        open_new_topic: "nouveau sujet après résolution",
+        open_handoff: "transfert à un conseiller",
+        end_inactivity: "30 min sans activité",
+        end_closed: "fermée",
+        end_resolved: "résolue",
+        not_test: "chat de test",
+        not_preview: "aperçu",
+        not_cancelled: "annulée (aucune réponse délivrée)",
+        not_merged: "fusionnée avec une précédente",
       },
     },
   };
@@ -257,11 +285,19 @@
     const body = $("history");
     body.replaceChildren(
       ...result.rows.map((row) => {
-        const tr = element("tr", { "data-conversation": row.id, "data-origin": row.origin });
+        // The rule codes (COUNTING.md) stay on the row as data attributes and tooltips; the cells say them in words.
+        const tr = element("tr", {
+          "data-conversation": row.id,
+          "data-origin": row.origin,
+          "data-open-reason": row.openReason,
+          "data-end-reason": row.endReason || "",
+          "data-counted": String(row.counted),
+          "data-not-counted-reason": row.notCountedReason || "",
+        });
         const counted = row.counted
           ? t("countedAt", { at: date(row.countedAt) })
           : row.notCountedReason
-            ? t("notCounted", { reason: row.notCountedReason })
+            ? t("notCounted", { reason: t(`not_${row.notCountedReason}`) })
             : t("inProgress");
         const openedCell = element("td", {}, date(row.openedAt));
         if (row.origin !== "live") {
@@ -276,10 +312,14 @@
         }
         tr.append(
           openedCell,
-          element("td", {}, row.mode),
+          element("td", {}, t(`mode_${row.mode}`)),
           element("td", {}, row.channel),
-          element("td", {}, `${row.openReason} / ${row.endReason || t("ongoing")}`),
-          element("td", { class: "counted" }, counted),
+          element(
+            "td",
+            { class: "reasons", title: `${row.openReason} / ${row.endReason || "—"}` },
+            `${t(`open_${row.openReason}`)} / ${row.endReason ? t(`end_${row.endReason}`) : t("ongoing")}`,
+          ),
+          element("td", { class: "counted", title: row.notCountedReason || "" }, counted),
           element("td", {}, `${row.language || "—"} / ${row.emotion || "—"}`),
         );
         return tr;

@@ -121,7 +121,9 @@ describe.skipIf(!existsSync(CHROMIUM))("in a real browser (Chromium)", () => {
       await page.waitForSelector('body[data-loaded="true"]');
       const shown = page.locator("#history tr");
       expect(await shown.count()).toBe(1);
-      expect(await shown.locator("td").nth(3).textContent()).toBe("first_message / resolved");
+      expect(await shown.getAttribute("data-open-reason")).toBe("first_message");
+      expect(await shown.getAttribute("data-end-reason")).toBe("resolved");
+      expect(await shown.locator(".reasons").textContent()).toBe("first message / resolved");
       expect(await shown.locator(".counted").textContent()).toMatch(/^yes, at /);
       expect(await page.locator("#used").textContent()).toMatch(/^1 \/ /);
       await context.close();
@@ -167,6 +169,20 @@ describe.skipIf(!existsSync(CHROMIUM))("in a real browser (Chromium)", () => {
     await agent.getByRole("button", { name: "Resolve" }).click();
     await customer.waitForSelector(".lutin-system >> text=/has left the conversation/");
     await expect.poll(async () => (await usage()).human.used, WAIT).toBe(1);
+
+    // The toggles: Active is a desk setting; Online is the connection itself (closing it = offline).
+    const ana = async () =>
+      (await server.runtime.escalation.agentsOf("demo-shop")).find((person) => person.id === "ana");
+    await agent.getByLabel(/Active \(take live requests/).uncheck();
+    await expect.poll(async () => (await ana())?.isActive, WAIT).toBe(false);
+    await agent.getByLabel(/Active \(take live requests/).check();
+    await expect.poll(async () => (await ana())?.isActive, WAIT).toBe(true);
+    await agent.getByLabel(/Online \(connected/).uncheck();
+    await agent.waitForSelector('body[data-online="false"]');
+    await expect.poll(async () => (await ana())?.isOnline, WAIT).toBe(false);
+    await agent.getByLabel(/Online \(connected/).check();
+    await agent.waitForSelector('body[data-online="true"]');
+    await expect.poll(async () => (await ana())?.isOnline, WAIT).toBe(true);
     await agentContext.close();
     await customerContext.close();
   });
@@ -182,23 +198,30 @@ describe.skipIf(!existsSync(CHROMIUM))("in a real browser (Chromium)", () => {
     expect(await page.locator("#used").textContent()).toMatch(new RegExp(`^${before} / `));
     // The widget conversation: counted, with why it opened; the handoff's AI part had no assistant
     // reply, so it shows as cancelled (C8, C10: 0 AI + 1 human).
-    const counted = page.locator("#history tr", { hasText: "first_message" }).filter({ hasText: "yes, at" });
+    const counted = page.locator('#history tr[data-open-reason="first_message"][data-counted="true"]');
     expect(await counted.count()).toBe(before);
-    expect(await page.locator("#history tr .counted", { hasText: "no: cancelled" }).count()).toBeGreaterThan(
-      0,
-    );
+    expect(await counted.locator(".counted").first().textContent()).toMatch(/^yes, at /);
+    const cancelled = page.locator('#history tr[data-not-counted-reason="cancelled"] .counted');
+    expect(await cancelled.count()).toBeGreaterThan(0);
+    expect(await cancelled.first().textContent()).toBe("no: cancelled (no reply delivered)");
     expect(await page.locator("#chart canvas").count()).toBe(1);
 
     await page.getByLabel("Test message").fill("When are you open?");
     await page.getByRole("button", { name: "Send" }).click();
     await page.waitForSelector("#test-log li >> text=/Monday/");
     await page.waitForSelector('#history tr[data-origin="test"]');
-    expect(await page.locator('#history tr[data-origin="test"] .counted').textContent()).toBe("no: test");
+    expect(await page.locator('#history tr[data-origin="test"] .counted').textContent()).toBe(
+      "no: test chat",
+    );
+    expect(await page.locator('#history tr[data-origin="test"] .badge').textContent()).toBe(
+      "test — not counted",
+    );
     expect((await usage()).used).toBe(before);
     expect(await page.locator("#used").textContent()).toMatch(new RegExp(`^${before} / `));
 
     await page.getByLabel("Language", { exact: true }).selectOption("fr");
     await page.waitForSelector("h1 >> text=Tableau de bord");
+    await page.waitForSelector('#history tr[data-origin="test"] .counted >> text="non : chat de test"');
     if (saveScreenshots) await page.screenshot({ path: `${SCREENSHOTS}dashboard.png`, fullPage: true });
     await context.close();
   });
