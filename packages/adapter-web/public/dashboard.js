@@ -160,6 +160,9 @@
     lng: saved || (navigator.language.startsWith("fr") ? "fr" : "en"),
     fallbackLng: "en",
     resources,
+    // Every translated string goes into the page with textContent, which already keeps markup inert;
+    // i18next's own HTML escaping would show dates as "20&#x2F;11&#x2F;2026".
+    interpolation: { escapeValue: false },
   });
   const t = (key, values) => i18n.t(key, values);
   const applyTranslations = () => {
@@ -189,12 +192,15 @@
     if (!response.ok) throw Object.assign(new Error(json.message), { status: response.status });
     return json;
   };
-  const date = (value) => new Date(value).toLocaleString(i18n.language);
-  const day = (value) => new Date(value).toLocaleDateString(i18n.language);
+  // Periods and days are the tenant's (Q1): dates are shown in the tenant's time zone, not the browser's.
+  const zone = () => (usage ? { timeZone: usage.tenant.timeZone } : {});
+  const date = (value) => new Date(value).toLocaleString(i18n.language, zone());
+  const day = (value) => new Date(value).toLocaleDateString(i18n.language, zone());
 
   const renderUsage = () => {
     const u = usage;
-    $("period").textContent = t("periodRange", { start: day(u.period.start), end: day(u.period.end) });
+    // The period is half-open (Q1): its last day is the one before `end`.
+    $("period").textContent = t("periodRange", { start: day(u.period.start), end: day(u.period.end - 1) });
     $("plan").textContent = u.plan.name;
     $("pending-plan").textContent = u.pendingPlanChange
       ? t("pendingPlan", { plan: u.pendingPlanChange.plan, date: day(u.pendingPlanChange.effectiveAt) })

@@ -35,6 +35,7 @@
       assistant: "Assistant",
       agent: "Agent",
       notice: "Notice",
+      suggestions: "Suggested questions",
     },
     fr: {
       open: "Discuter avec nous",
@@ -56,6 +57,7 @@
       assistant: "Assistant",
       agent: "Conseiller",
       notice: "Information",
+      suggestions: "Questions suggérées",
     },
   };
   const language = (script.getAttribute("data-lang") || navigator.language || "en").slice(0, 2);
@@ -127,6 +129,14 @@
     tabindex: "0",
   });
   const typing = element("p", { class: "lutin-typing", role: "status", hidden: "" }, t.typing);
+  // Quick Replies: the knowledge base's suggested questions before the first message, then the buttons
+  // a reply carries (OutboundMessage.actions). A click sends the button's value as a customer message.
+  const quickReplies = element("div", {
+    class: "lutin-quick-replies",
+    role: "group",
+    "aria-label": t.suggestions,
+    hidden: "",
+  });
   const actions = element("div", { class: "lutin-actions" });
   const solvedButton = element("button", { type: "button", class: "lutin-solved" }, t.solved);
   const humanButton = element("button", { type: "button", class: "lutin-human" }, t.human);
@@ -143,7 +153,7 @@
   });
   const sendButton = element("button", { type: "submit", class: "lutin-send" }, t.send);
   form.append(label, input, sendButton);
-  panel.append(header, log, typing, actions, form);
+  panel.append(header, log, typing, quickReplies, actions, form);
   root.append(launcher, panel);
   document.body.appendChild(root);
 
@@ -189,6 +199,9 @@
   // ── the socket ─────────────────────────────────────────────────────────────
   let socket = null;
   let ready = false;
+  // Set once the Quick Reply helpers exist (below); the socket handlers call them.
+  let onReplyActions = () => {};
+  let onSent = () => {};
   let retryDelay = 500;
   let maxLength = 2000;
 
@@ -237,6 +250,7 @@
         typing.hidden = !frame.on;
       } else if (frame.type === "reply") {
         typing.hidden = true;
+        if (frame.author === "assistant") onReplyActions(frame.actions);
         if (frame.direction) applyDirection(frame.direction);
         append({ key: frame.key, author: frame.author, text: frame.text, direction: frame.direction });
         // The receipt is what the server counts on (C7): sent once the reply is on screen.
@@ -275,6 +289,7 @@
       return;
     }
     const id = nextId();
+    onSent();
     append({ key: id, author: "customer", text: trimmed, direction: "auto" });
     enqueue({ type: "message", id, text: trimmed });
   };
@@ -299,6 +314,46 @@
     enqueue({ type: "close", id: nextId() });
     append({ key: `closed-${state.seq}`, author: "system", text: t.closed });
   });
+
+  const showQuickReplies = (list) => {
+    state.quickReplies = (list || []).filter((action) => action.kind === "quick_reply");
+    save();
+    quickReplies.replaceChildren(
+      ...state.quickReplies.map((action) => {
+        const button = element("button", { type: "button", class: "lutin-quick-reply" }, action.label);
+        button.addEventListener("click", () => sendText(action.value));
+        return button;
+      }),
+    );
+    quickReplies.hidden = state.quickReplies.length === 0;
+  };
+  // The resolve action's label is core's translation of "That solved it".
+  const applyResolveLabel = (list) => {
+    const resolve = (list || []).find((action) => action.kind === "resolve");
+    if (resolve) solvedButton.textContent = resolve.label;
+  };
+  onReplyActions = (list) => {
+    applyResolveLabel(list);
+    showQuickReplies(list);
+  };
+  onSent = () => showQuickReplies([]);
+  if (state.quickReplies) showQuickReplies(state.quickReplies);
+  else if (state.transcript.length === 0)
+    fetch(
+      `${base.origin}/api/widget/config?key=${encodeURIComponent(tenantKey)}&lang=${encodeURIComponent(language)}`,
+    )
+      .then((response) => (response.ok ? response.json() : null))
+      .then((config) => {
+        if (config && state.transcript.length === 0 && !state.quickReplies)
+          showQuickReplies(
+            (config.quickReplies || []).map((reply) => ({
+              kind: "quick_reply",
+              label: reply.label,
+              value: reply.label,
+            })),
+          );
+      })
+      .catch(() => undefined);
 
   window.__lutinWidget = { visitor: state.visitor };
   connect();

@@ -132,6 +132,18 @@ describe.skipIf(!existsSync(CHROMIUM))("in a real browser (Chromium)", () => {
     }
   });
 
+  it("offers the knowledge base's suggested questions before the first message; a click asks it", async () => {
+    const { context, page } = await newPage({ locale: "en-GB" });
+    await openWidget(page);
+    const suggestions = page.getByRole("group", { name: "Suggested questions" });
+    await suggestions.getByRole("button", { name: "Opening hours" }).click();
+    await page.waitForSelector(".lutin-customer >> text=Opening hours");
+    await expect.poll(() => page.locator(".lutin-assistant").count(), WAIT).toBe(1);
+    expect(await page.locator(".lutin-assistant").textContent()).toMatch(/Monday.Friday 9:00.18:00/);
+    expect(await suggestions.isHidden()).toBe(true);
+    await context.close();
+  });
+
   it("shows customer text as text, never as markup", async () => {
     const { context, page } = await newPage();
     await openWidget(page);
@@ -219,10 +231,13 @@ describe.skipIf(!existsSync(CHROMIUM))("in a real browser (Chromium)", () => {
     expect((await usage()).used).toBe(before);
     expect(await page.locator("#used").textContent()).toMatch(new RegExp(`^${before} / `));
 
+    if (saveScreenshots) await page.screenshot({ path: `${SCREENSHOTS}dashboard.png`, fullPage: true });
     await page.getByLabel("Language", { exact: true }).selectOption("fr");
     await page.waitForSelector("h1 >> text=Tableau de bord");
     await page.waitForSelector('#history tr[data-origin="test"] .counted >> text="non : chat de test"');
-    if (saveScreenshots) await page.screenshot({ path: `${SCREENSHOTS}dashboard.png`, fullPage: true });
+    // Dates are shown as dates (no HTML entities from i18next's escaping).
+    expect(await page.locator("#period").textContent()).toMatch(/^Du \d{2}\/\d{2}\/\d{4} au /);
+    if (saveScreenshots) await page.screenshot({ path: `${SCREENSHOTS}dashboard-fr.png`, fullPage: true });
     await context.close();
   });
 });

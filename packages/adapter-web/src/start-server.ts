@@ -3,9 +3,11 @@ import {
   type Clock,
   createLutinRuntime,
   DEMO_TENANT_FILE,
+  type LanguageCode,
   type LoadedTenant,
   type Logger,
   type LutinRuntime,
+  listQuickReplies,
   loadTenantFile,
   openFileEscalationStore,
   openFileThreadMemory,
@@ -104,6 +106,8 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
       adminToken: config.adminToken,
       ipConnectionsPerMinute: config.limits.ipConnectionsPerMinute,
       maxMessageLength: config.limits.maxMessageLength,
+      // An unknown language falls back to the knowledge base's default one (listQuickReplies).
+      quickReplies: (language) => listQuickReplies(tenant.knowledgeBase, language as LanguageCode),
       ...(options.mountRoutes === undefined ? {} : { mountRoutes: options.mountRoutes }),
     });
     // Assistant.stop() stops the adapters, waits for running turns and closes the thread memory.

@@ -33,6 +33,8 @@ export interface WebServerOptions {
    * (signature checks need the exact bytes). Paths under /api, /ws, /vendor and the pages are taken.
    */
   mountRoutes?: (app: express.Express) => void;
+  /** The suggested questions the widget shows before the first message (the knowledge base's Quick Replies). */
+  quickReplies?: (language: string) => ReadonlyArray<{ label: string }>;
 }
 
 export interface WebServer {
@@ -112,7 +114,14 @@ export function createWebServer(options: WebServerOptions): WebServer {
         `origin ${origin} is not allowed: add it to allowedOrigins`,
       );
     if (origin !== undefined) response.set({ "Access-Control-Allow-Origin": origin, Vary: "Origin" });
-    response.json({ tenant: options.tenant, maxMessageLength: options.maxMessageLength ?? 2_000 });
+    const language = typeof request.query.lang === "string" ? request.query.lang.slice(0, 2) : "en";
+    response.json({
+      tenant: options.tenant,
+      maxMessageLength: options.maxMessageLength ?? 2_000,
+      quickReplies: /^[a-z]{2}$/.test(language)
+        ? (options.quickReplies?.(language) ?? []).map((reply) => ({ label: reply.label }))
+        : [],
+    });
   });
 
   // Chart and i18n libraries are served from node_modules (no CDN): their browser builds sit beside their main entry.
