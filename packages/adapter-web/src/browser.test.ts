@@ -238,6 +238,40 @@ describe.skipIf(!existsSync(CHROMIUM))("in a real browser (Chromium)", () => {
     // Dates are shown as dates (no HTML entities from i18next's escaping).
     expect(await page.locator("#period").textContent()).toMatch(/^Du \d{2}\/\d{2}\/\d{4} au /);
     if (saveScreenshots) await page.screenshot({ path: `${SCREENSHOTS}dashboard-fr.png`, fullPage: true });
+
+    // The alerts banner (Q5): an 80 % alert recorded for this period (the real crossing needs 4,000
+    // conversations on this plan; core's alert tests cover the crossing itself) shows after a refresh.
+    expect(await page.locator("#alerts").isHidden()).toBe(true);
+    const period = (await adminCall<{ period: { label: string } }>(server.url, "/usage")).body.period.label;
+    await server.runtime.store.recordAlert({
+      tenant: "demo-shop",
+      period,
+      threshold: 80,
+      at: Date.now() - 1_000,
+      used: 4_000,
+      allowance: 5_000,
+    });
+    await page.getByLabel("Langue", { exact: true }).selectOption("en");
+    await page.waitForSelector("#alerts >> text=You have used 80% of this period's conversations.");
+
+    // Billing from the page: a pack (Q6), an upgrade that applies at once (Q7), an enchantment switched off.
+    await page.getByLabel("Pack size").selectOption("500");
+    await page.getByRole("button", { name: "Add a pack" }).click();
+    await page.waitForSelector("#packs >> text=500");
+    await page.getByLabel("Change plan").selectOption("enterprise");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.waitForSelector("#plan >> text=Enterprise");
+    await page.getByLabel(/^emotion/).uncheck();
+    await expect
+      .poll(
+        async () =>
+          (
+            await adminCall<{ enchantments: Array<{ name: string; enabled: boolean }> }>(server.url, "/usage")
+          ).body.enchantments.find((item) => item.name === "emotion")?.enabled,
+        WAIT,
+      )
+      .toBe(false);
+    expect((await usage()).used).toBe(before);
     await context.close();
   });
 });
