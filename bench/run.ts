@@ -7,6 +7,7 @@ import { languageBenchmark } from "./language.bench.js";
 import { lowdbBenchmark } from "./lowdb.bench.js";
 import { pipelineBenchmark } from "./pipeline.bench.js";
 import { slackBenchmark } from "./slack.bench.js";
+import { webBenchmark } from "./web.bench.js";
 
 /**
  * `npm run bench [-- name ...] [-- --write]`: runs the benchmarks (all, or those named), prints Markdown,
@@ -20,6 +21,7 @@ const benchmarks: Record<string, () => Promise<string[]>> = {
   language: () => languageBenchmark(),
   emotion: () => emotionBenchmark(),
   slack: () => slackBenchmark(),
+  web: () => webBenchmark(),
 };
 
 const args = process.argv.slice(2);
