@@ -63,6 +63,8 @@
         aiSeries: "AI",
         humanSeries: "Human",
         testBadge: "test — not counted",
+        periodFilter: "Period",
+        allPeriods: "All periods",
         previewBadge: "preview — not counted",
         mode_ai: "AI",
         mode_human: "Human",
@@ -135,6 +137,8 @@
         aiSeries: "IA",
         humanSeries: "Humain",
         testBadge: "test — non comptée",
+        periodFilter: "Période",
+        allPeriods: "Toutes les périodes",
         previewBadge: "aperçu — non comptée",
         mode_ai: "IA",
         mode_human: "Humain",
@@ -281,13 +285,21 @@
       ["mode", "filter-mode"],
       ["counted", "filter-counted"],
       ["origin", "filter-origin"],
+      ["channel", "filter-channel"],
     ])
       if ($(id).value) query.set(name, $(id).value);
+    // "This period": the rows whose count belongs to the period shown above (Q8: used = its counted rows).
+    if ($("filter-period").value === "current" && usage) query.set("period", usage.period.label);
     return query;
   };
 
+  let historyRequest = 0;
   const renderHistory = async () => {
+    // Filters can change faster than the answers come back: only the latest request is drawn.
+    historyRequest += 1;
+    const mine = historyRequest;
     const result = await api(`/history?${filters()}`);
+    if (mine !== historyRequest) return;
     const body = $("history");
     body.replaceChildren(
       ...result.rows.map((row) => {

@@ -218,6 +218,16 @@ describe.skipIf(!existsSync(CHROMIUM))("in a real browser (Chromium)", () => {
     expect(await cancelled.first().textContent()).toBe("no: cancelled (no reply delivered)");
     expect(await page.locator("#chart canvas").count()).toBe(1);
 
+    // Q8 on the page: this period's counted AI rows are as many as "used".
+    await page.getByLabel("Period", { exact: true }).selectOption("current");
+    await page.getByLabel("Mode", { exact: true }).selectOption("ai");
+    await page.getByLabel("Counted", { exact: true }).selectOption("yes");
+    await page.waitForSelector(`#page >> text=/\\(${before} conversations\\)/`);
+    expect(await page.locator("#history tr").count()).toBe(before);
+    await page.getByLabel("Counted", { exact: true }).selectOption("");
+    await page.getByLabel("Mode", { exact: true }).selectOption("");
+    await page.getByLabel("Period", { exact: true }).selectOption("");
+
     await page.getByLabel("Test message").fill("When are you open?");
     await page.getByRole("button", { name: "Send" }).click();
     await page.waitForSelector("#test-log li >> text=/Monday/");
