@@ -132,6 +132,42 @@ describe.skipIf(!existsSync(CHROMIUM))("in a real browser (Chromium)", () => {
     }
   });
 
+  it("Close chat ends the conversation (C3) and That solved it resolves the next one (C4)", async () => {
+    const own = await startTestServer();
+    try {
+      const { context, page } = await newPage();
+      await page.goto(`${own.url}/demo`);
+      await page.waitForSelector('.lutin-widget[data-connected="true"]');
+      const replies = page.locator(".lutin-assistant");
+      await ask(page, "What are your opening hours?");
+      await expect.poll(() => replies.count(), WAIT).toBe(1);
+      await page.getByRole("button", { name: "Close chat" }).click();
+      await page.waitForSelector(".lutin-system >> text=You closed this chat.");
+      await expect.poll(() => outboxSize(page), WAIT).toBe(0);
+      await ask(page, "How long does delivery take?");
+      await expect.poll(() => replies.count(), WAIT).toBe(2);
+      await page.getByRole("button", { name: "That solved it" }).click();
+      await page.waitForSelector(".lutin-system >> text=Glad we could help!");
+      await expect.poll(() => outboxSize(page), WAIT).toBe(0);
+
+      const history = await adminCall<{ rows: Array<Record<string, unknown>> }>(own.url, "/history");
+      const rows = history.body.rows.map((row) => ({
+        openReason: row.openReason,
+        endReason: row.endReason,
+        counted: row.counted,
+      }));
+      // Newest first.
+      expect(rows).toEqual([
+        { openReason: "after_close", endReason: "resolved", counted: true },
+        { openReason: "first_message", endReason: "closed", counted: true },
+      ]);
+      expect((await adminCall<{ used: number }>(own.url, "/usage")).body.used).toBe(2);
+      await context.close();
+    } finally {
+      await own.cleanup();
+    }
+  });
+
   it("offers the knowledge base's suggested questions before the first message; a click asks it", async () => {
     const { context, page } = await newPage({ locale: "en-GB" });
     await openWidget(page);
