@@ -180,6 +180,17 @@ describe.skipIf(!existsSync(CHROMIUM))("in a real browser (Chromium)", () => {
     await context.close();
   });
 
+  it("lays the widget out right-to-left when the reply is in a right-to-left language", async () => {
+    const { context, page } = await newPage();
+    await openWidget(page);
+    expect(await page.locator(".lutin-panel").getAttribute("dir")).toBe("ltr");
+    await ask(page, "مرحبا، أين طلبي؟ لم يصل بعد");
+    await expect.poll(() => page.locator(".lutin-assistant").count(), WAIT).toBe(1);
+    expect(await page.locator(".lutin-panel").getAttribute("dir")).toBe("rtl");
+    expect(await page.locator(".lutin-assistant").getAttribute("dir")).toBe("rtl");
+    await context.close();
+  });
+
   it("shows customer text as text, never as markup", async () => {
     const { context, page } = await newPage();
     await openWidget(page);
