@@ -8,6 +8,7 @@ import { lowdbBenchmark } from "./lowdb.bench.js";
 import { pipelineBenchmark } from "./pipeline.bench.js";
 import { type BenchSection, mergeResults } from "./results-file.js";
 import { slackBenchmark } from "./slack.bench.js";
+import { webBenchmark } from "./web.bench.js";
 
 /**
  * `npm run bench [-- name ...] [-- --write]`: runs the benchmarks (all, or those named), prints Markdown,
@@ -21,6 +22,7 @@ const benchmarks: Record<string, () => Promise<string[]>> = {
   language: () => languageBenchmark(),
   emotion: () => emotionBenchmark(),
   slack: () => slackBenchmark(),
+  web: () => webBenchmark(),
 };
 
 const args = process.argv.slice(2);

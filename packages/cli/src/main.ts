@@ -5,6 +5,7 @@ import { LutinError, parseTranscript } from "@lutingenie/core";
 import { Command, InvalidArgumentError } from "commander";
 import { analyze } from "./commands/analyze.js";
 import { chat, parseEnchantmentList } from "./commands/chat.js";
+import { serve } from "./commands/serve.js";
 import { simulate } from "./commands/simulate.js";
 import { formatSimulation } from "./commands/simulate-table.js";
 
@@ -104,6 +105,19 @@ export function buildProgram(): Command {
     .action(async (file: string | undefined, options) => {
       const input = file === undefined ? process.stdin : await openInput(file);
       await analyze({ input, output: process.stdout, json: options.json === true });
+    });
+
+  program
+    .command("serve")
+    .description(
+      "start the web server: chat widget demo, agent console and dashboard (PORT, LUTIN_DATA_DIR and other LUTIN_* variables)",
+    )
+    .option("--config <file>", "JSON config file (lutin.config.json); environment variables override it")
+    .action(async (options) => {
+      await serve({
+        output: process.stdout,
+        ...(options.config === undefined ? {} : { configFile: options.config }),
+      });
     });
 
   return program;

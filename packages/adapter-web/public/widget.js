@@ -1,0 +1,361 @@
+/*
+ * LutinGénie chat widget. Embed with:
+ *   <script src="https://your-server/widget.js" data-tenant-key="..." async></script>
+ * Plain JS, no framework. Every text is put in the page with textContent, never parsed as HTML, so a
+ * message can never inject markup. State lives in sessionStorage: the visitor id, the transcript and
+ * the outbox of messages the server has not acknowledged yet; a reload or a reconnect resends the
+ * outbox with the same client message ids, and the server's idempotency keys make that harmless.
+ */
+(() => {
+  const script = document.currentScript;
+  if (!script || window.__lutinWidget) return;
+  const tenantKey = script.getAttribute("data-tenant-key") || "";
+  const base = new URL(script.getAttribute("src") || "/widget.js", window.location.href);
+  const socketUrl = `${base.protocol === "https:" ? "wss:" : "ws:"}//${base.host}/ws/widget?key=${encodeURIComponent(tenantKey)}`;
+  const storageKey = `lutin-widget:${tenantKey}`;
+
+  const strings = {
+    en: {
+      open: "Chat with us",
+      title: "Support",
+      minimize: "Minimize chat",
+      closeChat: "Close chat",
+      input: "Your message",
+      send: "Send",
+      solved: "That solved it",
+      human: "Talk to a human",
+      humanText: "I would like to talk to a human",
+      typing: "The assistant is typing…",
+      closed: "You closed this chat. Write again anytime to start a new one.",
+      resolved: "Glad we could help! Write again if you need anything else.",
+      offline: "Reconnecting…",
+      tooLong: "Your message is too long.",
+      log: "Conversation",
+      you: "You",
+      assistant: "Assistant",
+      agent: "Agent",
+      notice: "Notice",
+      suggestions: "Suggested questions",
+    },
+    fr: {
+      open: "Discuter avec nous",
+      title: "Assistance",
+      minimize: "Réduire la discussion",
+      closeChat: "Fermer la discussion",
+      input: "Votre message",
+      send: "Envoyer",
+      solved: "C'est résolu",
+      human: "Parler à un humain",
+      humanText: "Je voudrais parler à un humain",
+      typing: "L'assistant écrit…",
+      closed: "Vous avez fermé cette discussion. Écrivez-nous quand vous voulez pour en ouvrir une nouvelle.",
+      resolved: "Ravis d'avoir pu aider ! Écrivez-nous si besoin.",
+      offline: "Reconnexion…",
+      tooLong: "Votre message est trop long.",
+      log: "Conversation",
+      you: "Vous",
+      assistant: "Assistant",
+      agent: "Conseiller",
+      notice: "Information",
+      suggestions: "Questions suggérées",
+    },
+  };
+  const language = (script.getAttribute("data-lang") || navigator.language || "en").slice(0, 2);
+  const t = strings[language] || strings.en;
+
+  // ── state ────────────────────────────────────────────────────────────────
+  const load = () => {
+    try {
+      const saved = JSON.parse(sessionStorage.getItem(storageKey) || "null");
+      if (saved && typeof saved.visitor === "string") return saved;
+    } catch (_error) {
+      /* a broken entry starts afresh */
+    }
+    const random = crypto.randomUUID
+      ? crypto.randomUUID()
+      : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    return {
+      visitor: random.replace(/[^A-Za-z0-9_-]/g, ""),
+      seq: 0,
+      transcript: [],
+      outbox: [],
+      direction: "ltr",
+    };
+  };
+  const state = load();
+  const save = () => sessionStorage.setItem(storageKey, JSON.stringify(state));
+  save();
+
+  // ── DOM ──────────────────────────────────────────────────────────────────
+  const stylesheet = document.createElement("link");
+  stylesheet.rel = "stylesheet";
+  stylesheet.href = new URL("widget.css", base).href;
+  document.head.appendChild(stylesheet);
+
+  const element = (tag, attributes, text) => {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, value);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+  const root = element("div", { class: "lutin-widget", "data-lutin": "root" });
+  const launcher = element(
+    "button",
+    { type: "button", class: "lutin-launcher", "aria-expanded": "false", "aria-controls": "lutin-panel" },
+    t.open,
+  );
+  const panel = element("section", {
+    id: "lutin-panel",
+    class: "lutin-panel",
+    role: "dialog",
+    "aria-label": t.title,
+    hidden: "",
+  });
+  const header = element("header", { class: "lutin-header" });
+  const title = element("h2", { class: "lutin-title" }, t.title);
+  const status = element("span", { class: "lutin-status", role: "status" });
+  const closeButton = element("button", { type: "button", class: "lutin-close-chat" }, t.closeChat);
+  const minimizeButton = element(
+    "button",
+    { type: "button", class: "lutin-minimize", "aria-label": t.minimize },
+    "–",
+  );
+  header.append(title, status, closeButton, minimizeButton);
+  const log = element("ol", {
+    class: "lutin-log",
+    role: "log",
+    "aria-live": "polite",
+    "aria-label": t.log,
+    tabindex: "0",
+  });
+  const typing = element("p", { class: "lutin-typing", role: "status", hidden: "" }, t.typing);
+  // Quick Replies: the knowledge base's suggested questions before the first message, then the buttons
+  // a reply carries (OutboundMessage.actions). A click sends the button's value as a customer message.
+  const quickReplies = element("div", {
+    class: "lutin-quick-replies",
+    role: "group",
+    "aria-label": t.suggestions,
+    hidden: "",
+  });
+  const actions = element("div", { class: "lutin-actions" });
+  const solvedButton = element("button", { type: "button", class: "lutin-solved" }, t.solved);
+  const humanButton = element("button", { type: "button", class: "lutin-human" }, t.human);
+  actions.append(solvedButton, humanButton);
+  const form = element("form", { class: "lutin-form" });
+  const inputId = "lutin-input";
+  const label = element("label", { for: inputId, class: "lutin-visually-hidden" }, t.input);
+  const input = element("textarea", {
+    id: inputId,
+    rows: "1",
+    placeholder: t.input,
+    autocomplete: "off",
+    maxlength: "2000",
+  });
+  const sendButton = element("button", { type: "submit", class: "lutin-send" }, t.send);
+  form.append(label, input, sendButton);
+  panel.append(header, log, typing, quickReplies, actions, form);
+  root.append(launcher, panel);
+  document.body.appendChild(root);
+
+  const applyDirection = (direction) => {
+    state.direction = direction === "rtl" ? "rtl" : "ltr";
+    panel.setAttribute("dir", state.direction);
+  };
+  const authorLabel = { customer: t.you, assistant: t.assistant, agent: t.agent, system: t.notice };
+  const render = (entry) => {
+    const item = element("li", {
+      class: `lutin-message lutin-${entry.author}`,
+      "data-key": entry.key,
+      dir: entry.direction || "auto",
+    });
+    item.append(element("span", { class: "lutin-visually-hidden" }, `${authorLabel[entry.author] || ""}: `));
+    item.append(element("span", { class: "lutin-text" }, entry.text));
+    log.appendChild(item);
+    log.scrollTop = log.scrollHeight;
+  };
+  const append = (entry) => {
+    if (state.transcript.some((existing) => existing.key === entry.key)) return;
+    state.transcript.push(entry);
+    state.transcript = state.transcript.slice(-200);
+    save();
+    render(entry);
+  };
+  for (const entry of state.transcript) render(entry);
+  applyDirection(state.direction);
+
+  const setOpen = (open) => {
+    panel.hidden = !open;
+    launcher.setAttribute("aria-expanded", String(open));
+    launcher.hidden = open;
+    if (open) input.focus();
+    else launcher.focus();
+  };
+  launcher.addEventListener("click", () => setOpen(true));
+  minimizeButton.addEventListener("click", () => setOpen(false));
+  panel.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") setOpen(false);
+  });
+
+  // ── the socket ─────────────────────────────────────────────────────────────
+  let socket = null;
+  let ready = false;
+  // Set once the Quick Reply helpers exist (below); the socket handlers call them.
+  let onReplyActions = () => {};
+  let onSent = () => {};
+  let retryDelay = 500;
+  let maxLength = 2000;
+
+  const transmit = (frame) => {
+    if (socket && ready) socket.send(JSON.stringify(frame));
+  };
+  const flushOutbox = () => {
+    for (const pending of state.outbox) transmit(pending);
+  };
+  const enqueue = (frame) => {
+    state.outbox.push(frame);
+    save();
+    transmit(frame);
+  };
+  const nextId = () => {
+    state.seq += 1;
+    save();
+    return `${state.visitor}-${state.seq}`;
+  };
+  const dropFromOutbox = (id) => {
+    state.outbox = state.outbox.filter((pending) => pending.id !== id);
+    save();
+  };
+
+  const connect = () => {
+    socket = new WebSocket(socketUrl);
+    socket.addEventListener("open", () => {
+      socket.send(JSON.stringify({ type: "hello", visitor: state.visitor }));
+    });
+    socket.addEventListener("message", (event) => {
+      let frame;
+      try {
+        frame = JSON.parse(event.data);
+      } catch (_error) {
+        return;
+      }
+      if (frame.type === "welcome") {
+        ready = true;
+        retryDelay = 500;
+        maxLength = frame.maxMessageLength || maxLength;
+        input.setAttribute("maxlength", String(maxLength));
+        status.textContent = "";
+        root.setAttribute("data-connected", "true");
+        flushOutbox();
+      } else if (frame.type === "typing") {
+        typing.hidden = !frame.on;
+      } else if (frame.type === "reply") {
+        typing.hidden = true;
+        if (frame.author === "assistant") onReplyActions(frame.actions);
+        if (frame.direction) applyDirection(frame.direction);
+        append({ key: frame.key, author: frame.author, text: frame.text, direction: frame.direction });
+        // The receipt is what the server counts on (C7): sent once the reply is on screen.
+        socket.send(JSON.stringify({ type: "receipt", key: frame.key, ok: true }));
+      } else if (frame.type === "ack") {
+        dropFromOutbox(frame.id);
+      } else if (frame.type === "error") {
+        if (frame.code === "RATE_LIMITED") {
+          setTimeout(flushOutbox, frame.retryAfterMs || 5000);
+        } else if (frame.code !== "UNAVAILABLE" && frame.id) {
+          dropFromOutbox(frame.id);
+        }
+        if (frame.code !== "UNAVAILABLE")
+          append({ key: `error-${Date.now()}`, author: "system", text: frame.message });
+      }
+    });
+    socket.addEventListener("close", () => {
+      ready = false;
+      root.setAttribute("data-connected", "false");
+      status.textContent = t.offline;
+      setTimeout(connect, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 10000);
+    });
+  };
+  setInterval(() => transmit({ type: "ping" }), 25000);
+
+  const sendText = (text) => {
+    const trimmed = text.trim();
+    if (trimmed === "") return;
+    if (trimmed.length > maxLength) {
+      append({
+        key: `error-${Date.now()}`,
+        author: "system",
+        text: `${t.tooLong} (${trimmed.length}/${maxLength})`,
+      });
+      return;
+    }
+    const id = nextId();
+    onSent();
+    append({ key: id, author: "customer", text: trimmed, direction: "auto" });
+    enqueue({ type: "message", id, text: trimmed });
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    sendText(input.value);
+    input.value = "";
+    input.focus();
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  solvedButton.addEventListener("click", () => {
+    enqueue({ type: "resolve", id: nextId() });
+    append({ key: `resolved-${state.seq}`, author: "system", text: t.resolved });
+  });
+  humanButton.addEventListener("click", () => sendText(t.humanText));
+  closeButton.addEventListener("click", () => {
+    enqueue({ type: "close", id: nextId() });
+    append({ key: `closed-${state.seq}`, author: "system", text: t.closed });
+  });
+
+  const showQuickReplies = (list) => {
+    state.quickReplies = (list || []).filter((action) => action.kind === "quick_reply");
+    save();
+    quickReplies.replaceChildren(
+      ...state.quickReplies.map((action) => {
+        const button = element("button", { type: "button", class: "lutin-quick-reply" }, action.label);
+        button.addEventListener("click", () => sendText(action.value));
+        return button;
+      }),
+    );
+    quickReplies.hidden = state.quickReplies.length === 0;
+  };
+  // The resolve action's label is core's translation of "That solved it".
+  const applyResolveLabel = (list) => {
+    const resolve = (list || []).find((action) => action.kind === "resolve");
+    if (resolve) solvedButton.textContent = resolve.label;
+  };
+  onReplyActions = (list) => {
+    applyResolveLabel(list);
+    showQuickReplies(list);
+  };
+  onSent = () => showQuickReplies([]);
+  if (state.quickReplies) showQuickReplies(state.quickReplies);
+  else if (state.transcript.length === 0)
+    fetch(
+      `${base.origin}/api/widget/config?key=${encodeURIComponent(tenantKey)}&lang=${encodeURIComponent(language)}`,
+    )
+      .then((response) => (response.ok ? response.json() : null))
+      .then((config) => {
+        if (config && state.transcript.length === 0 && !state.quickReplies)
+          showQuickReplies(
+            (config.quickReplies || []).map((reply) => ({
+              kind: "quick_reply",
+              label: reply.label,
+              value: reply.label,
+            })),
+          );
+      })
+      .catch(() => undefined);
+
+  window.__lutinWidget = { visitor: state.visitor };
+  connect();
+  if (script.getAttribute("data-open") === "true") setOpen(true);
+})();

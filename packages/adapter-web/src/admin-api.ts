@@ -1,0 +1,260 @@
+import { randomUUID } from "node:crypto";
+import {
+  computeUsage,
+  ENCHANTMENTS,
+  type EnchantmentName,
+  findPlan,
+  type LutinRuntime,
+  planAt,
+  requestPlanChange,
+  usageHistory,
+} from "@lutingenie/core";
+import { type NextFunction, type Request, type Response, Router } from "express";
+import { z } from "zod";
+import { filterHistory, historyCsv, historyQuerySchema, historyRowOf } from "./history.js";
+import { sendProblem, validate } from "./http-problems.js";
+import type { WebAdapter } from "./web-adapter.js";
+
+export const packRequestSchema = z
+  .object({
+    size: z.number().int().min(1, "size must be at least 1").max(1_000_000),
+    /** ISO 8601; absent = never expires (Q6's default). */
+    expiresAt: z.iso.datetime({ offset: true, error: "expiresAt must be an ISO 8601 date-time" }).optional(),
+  })
+  .strict();
+
+export const planRequestSchema = z.object({ plan: z.string().min(1, "plan must name a plan") }).strict();
+
+export const enchantmentRequestSchema = z
+  .object({
+    name: z.enum(ENCHANTMENTS, { error: `name must be one of ${ENCHANTMENTS.join(", ")}` }),
+    enabled: z.boolean(),
+  })
+  .strict();
+
+export const testChatRequestSchema = z
+  .object({
+    session: z.string().regex(/^[A-Za-z0-9_-]{4,64}$/, "session must be 4–64 letters, digits, '_' or '-'"),
+    /** The message id; a retry with the same id is not answered twice (C11). Default: a new id. */
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9:_-]{1,128}$/)
+      .optional(),
+    text: z.string().min(1, "text must not be empty").max(2_000, "text is longer than 2000 characters"),
+    /** test: the dashboard's test chat; preview: an admin preview. Neither is ever counted (C9). */
+    origin: z.enum(["test", "preview"]).default("test"),
+  })
+  .strict();
+
+/**
+ * The admin REST API behind the dashboard (documented in README.md): usage, history, packs, plan,
+ * enchantments and the test chat. Every route needs the admin token (Authorization: Bearer …).
+ */
+export function createAdminRouter(options: {
+  runtime: LutinRuntime;
+  adapter: WebAdapter;
+  tenant: string;
+  authorize: (request: Request) => boolean;
+}): Router {
+  const { runtime, adapter, tenant } = options;
+  const router = Router();
+  const now = () => Date.now();
+
+  router.use((request: Request, response: Response, next: NextFunction) => {
+    if (options.authorize(request)) return next();
+    sendProblem(
+      response,
+      401,
+      "ADMIN_AUTH_FAILED",
+      "missing or wrong admin token: send Authorization: Bearer <token>",
+    );
+  });
+
+  const billing = async () => {
+    const record = await runtime.store.getTenant(tenant);
+    if (record === undefined) throw new Error(`tenant ${tenant} has no billing record`);
+    return record;
+  };
+
+  router.get("/usage", async (_request, response) => {
+    const record = await billing();
+    const at = now();
+    const [ledger, packs, alerts] = await Promise.all([
+      runtime.store.listLedger({ tenant }),
+      runtime.store.listPacks(tenant),
+      runtime.store.listAlerts(tenant),
+    ]);
+    const usage = computeUsage({ tenant: record, catalog: runtime.catalog, ledger, packs, alerts, at });
+    const history = usageHistory({ tenant: record, ledger, at });
+    const plan = findPlan(runtime.catalog, usage.plan);
+    const settings = runtime.tenant(tenant);
+    const pending = record.subscription.planChanges.find((change) => change.effectiveAt > at) ?? null;
+    response.json({
+      tenant: { id: tenant, name: record.name, timeZone: record.timeZone },
+      plan: {
+        id: plan.id,
+        name: plan.name,
+        aiAllowance: plan.aiAllowance,
+        humanAllowance: plan.humanAllowance,
+      },
+      pendingPlanChange: pending,
+      plans: runtime.catalog.plans.map((candidate) => ({
+        id: candidate.id,
+        name: candidate.name,
+        rank: candidate.rank,
+        aiAllowance: candidate.aiAllowance,
+        humanAllowance: candidate.humanAllowance,
+        monthlyPriceCents: candidate.monthlyPriceCents,
+      })),
+      period: { label: usage.period.label, start: usage.period.start, end: usage.period.end },
+      allowance: usage.allowance,
+      used: usage.used,
+      remaining: usage.remaining,
+      overage: usage.overage,
+      packUsed: usage.packUsed,
+      packsRemaining: usage.packsRemaining,
+      packs: usage.packs,
+      human: usage.human,
+      alerts: usage.alerts,
+      thresholds: usage.thresholds,
+      days: history.days.map((day) => ({ date: day.date, ai: day.ai, human: day.human })),
+      enchantments: ENCHANTMENTS.map((name) => {
+        const offer = runtime.catalog.enchantments[name];
+        const included = plan.includedEnchantments.includes(name) || offer.monthlyPriceCents === 0;
+        const bought = record.addOns.includes(name);
+        return {
+          name,
+          monthlyPriceCents: offer.monthlyPriceCents,
+          included,
+          addOn: bought,
+          enabled: (included || bought) && !(settings?.disabledEnchantments ?? []).includes(name),
+        };
+      }),
+    });
+  });
+
+  router.get("/history", async (request, response) => {
+    const query = validate(historyQuerySchema, request.query, response);
+    if (query === undefined) return;
+    const rows = (await runtime.store.listConversations({ tenant })).map((conversation) =>
+      historyRowOf(conversation, adapter.readingOf(conversation.id)),
+    );
+    response.json(filterHistory(rows, query));
+  });
+
+  router.get("/history.csv", async (request, response) => {
+    const query = validate(historyQuerySchema, { ...request.query, page: 1, pageSize: 500 }, response);
+    if (query === undefined) return;
+    const rows = (await runtime.store.listConversations({ tenant })).map((conversation) =>
+      historyRowOf(conversation, adapter.readingOf(conversation.id)),
+    );
+    const all = filterHistory(rows, { ...query, pageSize: Number.MAX_SAFE_INTEGER });
+    response.type("text/csv").attachment(`lutingenie-history-${tenant}.csv`).send(historyCsv(all.rows));
+  });
+
+  // Q6: a pack bought during overage absorbs this period's overage first (computeUsage applies it).
+  router.post("/packs", async (request, response) => {
+    const body = validate(packRequestSchema, request.body, response);
+    if (body === undefined) return;
+    const pack = {
+      id: `pack_${randomUUID()}`,
+      tenant,
+      size: body.size,
+      purchasedAt: now(),
+      expiresAt: body.expiresAt === undefined ? null : Date.parse(body.expiresAt),
+    };
+    await runtime.store.addPack(pack);
+    response.status(201).json(pack);
+  });
+
+  // Q7: an upgrade applies at once, a downgrade at the period's end (requestPlanChange decides).
+  router.post("/plan", async (request, response) => {
+    const body = validate(planRequestSchema, request.body, response);
+    if (body === undefined) return;
+    if (!runtime.catalog.plans.some((plan) => plan.id === body.plan))
+      return sendProblem(
+        response,
+        400,
+        "PLAN_UNKNOWN",
+        `plan: unknown plan "${body.plan}"; choose among ${runtime.catalog.plans.map((plan) => plan.id).join(", ")}`,
+      );
+    const record = await billing();
+    const at = now();
+    const changed = requestPlanChange(record, runtime.catalog, body.plan, at);
+    await runtime.store.putTenant(changed);
+    const last = changed.subscription.planChanges.at(-1);
+    response.json({
+      plan: planAt(changed, at),
+      requested: body.plan,
+      effectiveAt: last?.plan === body.plan ? last.effectiveAt : at,
+    });
+  });
+
+  /**
+   * Enchantments the plan includes (or that are free) are switched on and off in the tenant settings;
+   * the others are add-ons: switching one on buys it, off cancels it.
+   */
+  router.post("/enchantments", async (request, response) => {
+    const body = validate(enchantmentRequestSchema, request.body, response);
+    if (body === undefined) return;
+    const record = await billing();
+    const plan = findPlan(runtime.catalog, planAt(record, now()));
+    const name: EnchantmentName = body.name;
+    const included =
+      plan.includedEnchantments.includes(name) || runtime.catalog.enchantments[name].monthlyPriceCents === 0;
+    const settings = runtime.tenant(tenant);
+    if (settings !== undefined) {
+      // The runtime reads these settings on every turn (enchantmentsByPlan): the change applies at once.
+      const disabled = new Set(settings.disabledEnchantments);
+      if (body.enabled) disabled.delete(name);
+      else if (included) disabled.add(name);
+      settings.disabledEnchantments = [...disabled];
+    }
+    if (!included) {
+      const addOns = new Set(record.addOns);
+      if (body.enabled) addOns.add(name);
+      else addOns.delete(name);
+      await runtime.store.putTenant({
+        ...record,
+        addOns: ENCHANTMENTS.filter((candidate) => addOns.has(candidate)),
+      });
+    }
+    response.json({ name, enabled: body.enabled, included });
+  });
+
+  return router;
+}
+
+/**
+ * The dashboard's test chat and previews (C9: answered, never counted), admin token required. Separate
+ * from the rest of the admin API because it needs only the adapter (the conformance suite mounts it alone).
+ */
+export function createTestChatRouter(options: {
+  adapter: WebAdapter;
+  authorize: (request: Request) => boolean;
+}): Router {
+  const { adapter } = options;
+  const router = Router();
+  router.use((request: Request, response: Response, next: NextFunction) => {
+    if (options.authorize(request)) return next();
+    sendProblem(
+      response,
+      401,
+      "ADMIN_AUTH_FAILED",
+      "missing or wrong admin token: send Authorization: Bearer <token>",
+    );
+  });
+  router.post("/test-chat", async (request, response) => {
+    const body = validate(testChatRequestSchema, request.body, response);
+    if (body === undefined) return;
+    const result = await adapter.testChat({
+      session: body.session,
+      id: body.id ?? `test-${randomUUID()}`,
+      text: body.text,
+      origin: body.origin,
+    });
+    response.json(result);
+  });
+
+  return router;
+}

@@ -1,0 +1,29 @@
+export { type AgentClientMessage, agentClientMessageSchema } from "./agent-protocol.js";
+export {
+  DEMO_WIDGET_KEY,
+  ENVIRONMENT_VARIABLES,
+  loadServerConfig,
+  parseServerConfig,
+  type ServerConfig,
+  type ServerConfigInput,
+  serverConfigSchema,
+} from "./config.js";
+export { filterHistory, type HistoryQuery, type HistoryRow, historyCsv, historyRowOf } from "./history.js";
+export { createRateLimiter, type RateLimiter } from "./rate-limiter.js";
+export { type RunningLutinServer, type StartLutinServerOptions, startLutinServer } from "./start-server.js";
+export {
+  type AgentDirectory,
+  type ConversationReading,
+  createWebAdapter,
+  type TestChatResult,
+  type WebAdapter,
+  type WebAdapterOptions,
+} from "./web-adapter.js";
+export { createWebServer, PUBLIC_DIRECTORY, type WebServer, type WebServerOptions } from "./web-server.js";
+export {
+  parseWidgetFrame,
+  type WidgetClientMessage,
+  type WidgetErrorCode,
+  type WidgetServerMessage,
+  widgetClientMessageSchema,
+} from "./widget-protocol.js";

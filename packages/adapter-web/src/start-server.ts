@@ -1,0 +1,140 @@
+import {
+  type ChannelAdapter,
+  type Clock,
+  createLutinRuntime,
+  DEMO_TENANT_FILE,
+  type LanguageCode,
+  type LoadedTenant,
+  type Logger,
+  type LutinRuntime,
+  listQuickReplies,
+  loadTenantFile,
+  openFileEscalationStore,
+  openFileThreadMemory,
+  openLowdbStore,
+  silentLogger,
+} from "@lutingenie/core";
+import type { Express } from "express";
+import type { ServerConfig } from "./config.js";
+import { createWebAdapter, type WebAdapter } from "./web-adapter.js";
+import { createWebServer, type WebServer } from "./web-server.js";
+
+export interface StartLutinServerOptions {
+  config: ServerConfig;
+  /** The tenant, already loaded (tests adjust business hours); default: config.tenantFile or the demo shop. */
+  tenant?: LoadedTenant;
+  /**
+   * The seam for Slack and Teams: adapters started beside the web one (same Assistant, same store and
+   * escalation service) and stopped with it, before the store is flushed.
+   */
+  extraAdapters?: readonly ChannelAdapter[];
+  /**
+   * Mounts those adapters' HTTP routes on the same express app and port (e.g. Slack's POST /slack/events),
+   * before the server listens; the routes get the raw body (no JSON parser runs before them).
+   */
+  mountRoutes?: (app: Express) => void;
+  logger?: Logger;
+  clock?: Clock;
+  /** Widget receipt time budget (tests shorten it). */
+  receiptTimeoutMs?: number;
+}
+
+export interface RunningLutinServer {
+  url: string;
+  port: number;
+  urls: { widgetDemo: string; agentConsole: string; dashboard: string };
+  runtime: LutinRuntime;
+  adapter: WebAdapter;
+  /** The express app (also `web.app`): more routes can still be added after start. */
+  app: Express;
+  web: WebServer;
+  tenant: LoadedTenant;
+  /** Stops accepting, stops every adapter, lets running turns finish, then flushes and closes the stores. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `lutin serve`: the lowdb store, file thread memory and escalation files in the data directory
+ * (created when missing; its lock refuses a second process), the tenant, the runtime, the web adapter
+ * and any extra adapters, behind one express + ws server.
+ */
+export async function startLutinServer(options: StartLutinServerOptions): Promise<RunningLutinServer> {
+  const { config } = options;
+  const logger = options.logger ?? silentLogger;
+  const tenant = options.tenant ?? (await loadTenantFile(config.tenantFile ?? DEMO_TENANT_FILE));
+  const store = await openLowdbStore({
+    dataDir: config.dataDir,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const closers: Array<() => Promise<void>> = [() => store.close()];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
+  };
+  try {
+    const memory = await openFileThreadMemory({
+      dataDir: config.dataDir,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    const escalationStore = await openFileEscalationStore({ dataDir: config.dataDir });
+    closers.push(() => escalationStore.close());
+    const runtime = await createLutinRuntime({
+      store,
+      tenants: [tenant],
+      memory,
+      escalationStore,
+      logger,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    const tenantId = tenant.settings.id;
+    const adapter = createWebAdapter({
+      tenant: tenantId,
+      maxMessageLength: config.limits.maxMessageLength,
+      visitorMessagesPerMinute: config.limits.visitorMessagesPerMinute,
+      ipMessagesPerMinute: config.limits.ipMessagesPerMinute,
+      agentTokens: config.agentTokens,
+      directory: runtime.escalation,
+      logger,
+      ...(options.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: options.receiptTimeoutMs }),
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    const web = createWebServer({
+      adapter,
+      tenant: tenantId,
+      widgetKey: config.widgetKey,
+      allowedOrigins: config.allowedOrigins,
+      runtime,
+      adminToken: config.adminToken,
+      ipConnectionsPerMinute: config.limits.ipConnectionsPerMinute,
+      maxMessageLength: config.limits.maxMessageLength,
+      // An unknown language falls back to the knowledge base's default one (listQuickReplies).
+      quickReplies: (language) => listQuickReplies(tenant.knowledgeBase, language as LanguageCode),
+      ...(options.mountRoutes === undefined ? {} : { mountRoutes: options.mountRoutes }),
+    });
+    // Assistant.stop() stops the adapters, waits for running turns and closes the thread memory.
+    closers.push(() => runtime.assistant.stop());
+    await runtime.assistant.start([adapter, ...(options.extraAdapters ?? [])]);
+    await runtime.escalation.start();
+    closers.push(() => runtime.escalation.stop());
+    const { port, url } = await web.listen(config.port, config.host);
+    closers.push(() => web.close());
+    logger.info("lutin serve listening", { url, dataDir: config.dataDir, tenant: tenantId });
+    let stopping: Promise<void> | null = null;
+    return {
+      url,
+      port,
+      urls: { widgetDemo: `${url}/demo`, agentConsole: `${url}/console`, dashboard: `${url}/dashboard` },
+      runtime,
+      adapter,
+      app: web.app,
+      web,
+      tenant,
+      stop() {
+        stopping ??= closeAll();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,77 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEMO_TENANT_FILE, loadTenantFile } from "@lutingenie/core";
+import { parseServerConfig, type ServerConfigInput } from "../config.js";
+import { type RunningLutinServer, type StartLutinServerOptions, startLutinServer } from "../start-server.js";
+
+export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789";
+export const TEST_AGENT_TOKENS = { ana: "test-token-for-ana-0123456", bruno: "test-token-for-bruno-012345" };
+
+/**
+ * The real server on 127.0.0.1 (ephemeral port) with the demo tenant in a fresh data directory.
+ * Business hours are removed (agents are available at any hour), so handoff tests do not depend on
+ * the day the tests run.
+ */
+export async function startTestServer(
+  overrides: ServerConfigInput = {},
+  options: {
+    receiptTimeoutMs?: number;
+    dataDir?: string;
+    extraAdapters?: StartLutinServerOptions["extraAdapters"];
+    mountRoutes?: StartLutinServerOptions["mountRoutes"];
+  } = {},
+): Promise<RunningLutinServer & { dataDir: string; cleanup(): Promise<void> }> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "lutin-web-")));
+  const tenant = await loadTenantFile(DEMO_TENANT_FILE);
+  tenant.settings.businessHours = undefined;
+  const config = parseServerConfig(
+    {
+      port: 0,
+      dataDir,
+      adminToken: TEST_ADMIN_TOKEN,
+      agentTokens: TEST_AGENT_TOKENS,
+      ...overrides,
+    },
+    tenant.agents.map((agent) => agent.id),
+  );
+  const server = await startLutinServer({
+    config,
+    tenant,
+    receiptTimeoutMs: options.receiptTimeoutMs ?? 3_000,
+    ...(options.extraAdapters === undefined ? {} : { extraAdapters: options.extraAdapters }),
+    ...(options.mountRoutes === undefined ? {} : { mountRoutes: options.mountRoutes }),
+  });
+  return {
+    ...server,
+    dataDir,
+    async cleanup() {
+      await server.stop();
+      if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An admin API call with the test admin token. */
+export async function adminCall<T = Record<string, unknown>>(
+  url: string,
+  path: string,
+  init: { method?: string; body?: unknown; token?: string | null } = {},
+): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  const token = init.token === undefined ? TEST_ADMIN_TOKEN : init.token;
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(`${url}/api/admin${path}`, {
+    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+    headers,
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* CSV and other text bodies stay text */
+  }
+  return { status: response.status, body: body as T };
+}

@@ -1,0 +1,548 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import {
+  type Agent,
+  type AgentChannelPost,
+  type ChannelAdapter,
+  type Clock,
+  type CoreHandle,
+  type CustomerFollowUp,
+  type DeliveryResult,
+  type DeskResult,
+  errorFields,
+  type HandoffRequest,
+  type Logger,
+  LutinError,
+  type Origin,
+  type OutboundMessage,
+  silentLogger,
+  systemClock,
+  type TurnOutcome,
+} from "@lutingenie/core";
+import type { RawData, WebSocket } from "ws";
+import { type AgentClientMessage, agentClientMessageSchema } from "./agent-protocol.js";
+import { createRateLimiter } from "./rate-limiter.js";
+import { parseWidgetFrame, type WidgetErrorCode, type WidgetServerMessage } from "./widget-protocol.js";
+
+/** What the console lists besides live posts: core's EscalationService answers these (runtime.escalation). */
+export interface AgentDirectory {
+  listHandoffs(tenant: string): Promise<HandoffRequest[]>;
+  listFollowUps(tenant: string): Promise<CustomerFollowUp[]>;
+  agentsOf(tenant: string): Promise<Array<Agent & { isOnline: boolean }>>;
+}
+
+export interface WebAdapterOptions {
+  /** The tenant the widget key names (one tenant per server for now). */
+  tenant: string;
+  /** Default "web". */
+  channel?: string;
+  maxMessageLength?: number;
+  visitorMessagesPerMinute?: number;
+  ipMessagesPerMinute?: number;
+  /** How long a reply waits for the widget's receipt before it counts as undelivered (C7). Default 10 s. */
+  receiptTimeoutMs?: number;
+  /** Agent console tokens: agent id → token. */
+  agentTokens?: Record<string, string>;
+  directory?: AgentDirectory;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** What the dashboard's history shows of a conversation beyond its counting record. */
+export interface ConversationReading {
+  language: string | null;
+  emotion: string;
+}
+
+export interface TestChatResult {
+  status: TurnOutcome["status"];
+  reply: string | null;
+  direction: "ltr" | "rtl";
+  conversation: { id: string; counted: boolean; notCountedReason: string | null } | null;
+}
+
+export interface WebAdapter extends ChannelAdapter {
+  /** A widget socket whose upgrade the server accepted (tenant key and origin checked). */
+  acceptWidget(socket: WebSocket, client: { ip: string }): void;
+  /** An agent console socket (same-origin checked); it must send `auth` first. */
+  acceptAgent(socket: WebSocket, client: { ip: string }): void;
+  /** The dashboard's test chat and previews (C9): answered, never counted. The caller checked the admin token. */
+  testChat(input: {
+    session: string;
+    id: string;
+    text: string;
+    origin: Exclude<Origin, "live">;
+  }): Promise<TestChatResult>;
+  /** Language and emotion the assistant read in a conversation's last customer message (in memory). */
+  readingOf(conversationId: string): ConversationReading | undefined;
+  connections(): { widgets: number; agents: number };
+}
+
+/** Threads of the dashboard's test chat: the reply goes back in the HTTP response, not to a socket. */
+const TEST_THREAD_PREFIX = "dashboard-";
+const READINGS_KEPT = 10_000;
+
+export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
+  const channel = options.channel ?? "web";
+  const tenant = options.tenant;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const maxMessageLength = options.maxMessageLength ?? 2_000;
+  const receiptTimeoutMs = options.receiptTimeoutMs ?? 10_000;
+  const visitorLimiter = createRateLimiter({
+    limit: options.visitorMessagesPerMinute ?? 30,
+    windowMs: 60_000,
+    clock,
+  });
+  const ipLimiter = createRateLimiter({ limit: options.ipMessagesPerMinute ?? 300, windowMs: 60_000, clock });
+  const tokenDigests = Object.entries(options.agentTokens ?? {}).map(([agent, token]) => ({
+    agent,
+    digest: sha256(token),
+  }));
+
+  let core: CoreHandle | null = null;
+  /** Open widget sockets by visitor (= thread). */
+  const widgets = new Map<string, Set<WebSocket>>();
+  /** Replies waiting for the widget's receipt, by thread and reply key. */
+  const receipts = new Map<string, (ok: boolean) => void>();
+  /** Open console sockets by agent id. */
+  const agents = new Map<string, Set<WebSocket>>();
+  const testReplies = new Map<string, OutboundMessage>();
+  const readings = new Map<string, ConversationReading>();
+  const allSockets = new Set<WebSocket>();
+
+  const sendFrame = (socket: WebSocket, frame: unknown) => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+  };
+  const widgetFrame = (socket: WebSocket, frame: WidgetServerMessage) => sendFrame(socket, frame);
+  const widgetError = (
+    socket: WebSocket,
+    id: string | null,
+    code: WidgetErrorCode,
+    message: string,
+    retryAfterMs?: number,
+  ) =>
+    widgetFrame(socket, {
+      type: "error",
+      id,
+      code,
+      message,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
+
+  const remember = (outcome: TurnOutcome) => {
+    if (outcome.conversation === null || outcome.reading === null) return;
+    readings.delete(outcome.conversation.id);
+    readings.set(outcome.conversation.id, {
+      language: outcome.reading.language,
+      emotion: outcome.reading.emotion,
+    });
+    if (readings.size > READINGS_KEPT) readings.delete(readings.keys().next().value as string);
+  };
+
+  const receive = async (event: Parameters<CoreHandle["receive"]>[0]): Promise<TurnOutcome> => {
+    if (core === null)
+      throw new LutinError("DELIVERY_FAILED", "the web adapter is stopping", { hint: "retry in a moment" });
+    const outcome = await core.receive(event);
+    remember(outcome);
+    return outcome;
+  };
+
+  // ── the widget ────────────────────────────────────────────────────────────
+
+  const acceptWidget = (socket: WebSocket, client: { ip: string }) => {
+    allSockets.add(socket);
+    let visitor: string | null = null;
+    socket.on("close", () => {
+      allSockets.delete(socket);
+      if (visitor === null) return;
+      const open = widgets.get(visitor);
+      open?.delete(socket);
+      if (open?.size === 0) widgets.delete(visitor);
+    });
+    socket.on("message", (data: RawData, isBinary: boolean) => {
+      if (isBinary) return widgetError(socket, null, "MESSAGE_INVALID", "send JSON text frames, not binary");
+      const parsed = parseWidgetFrame(data.toString());
+      if (!parsed.ok) return widgetError(socket, null, "MESSAGE_INVALID", parsed.problem);
+      const message = parsed.message;
+      if (message.type === "ping") return widgetFrame(socket, { type: "pong" });
+      if (message.type === "hello") {
+        visitor = message.visitor;
+        const open = widgets.get(visitor) ?? new Set<WebSocket>();
+        open.add(socket);
+        widgets.set(visitor, open);
+        return widgetFrame(socket, { type: "welcome", visitor, maxMessageLength });
+      }
+      if (message.type === "receipt") {
+        if (visitor !== null) receipts.get(receiptKey(visitor, message.key))?.(message.ok);
+        return;
+      }
+      if (visitor === null)
+        return widgetError(socket, message.id, "HELLO_REQUIRED", "send { type: 'hello', visitor } first");
+      if (message.type === "message" && message.text.length > maxMessageLength)
+        return widgetError(
+          socket,
+          message.id,
+          "MESSAGE_TOO_LONG",
+          `Your message has ${message.text.length} characters; the limit is ${maxMessageLength}. Please shorten it.`,
+        );
+      if (!ipLimiter.take(client.ip))
+        return widgetError(
+          socket,
+          message.id,
+          "RATE_LIMITED",
+          "Too many messages from your network; wait a moment.",
+          ipLimiter.retryAfterMs(client.ip),
+        );
+      if (!visitorLimiter.take(visitor))
+        return widgetError(
+          socket,
+          message.id,
+          "RATE_LIMITED",
+          "You are sending messages too fast; wait a moment.",
+          visitorLimiter.retryAfterMs(visitor),
+        );
+      const thread = visitor;
+      const isMessage = message.type === "message";
+      if (isMessage) widgetFrame(socket, { type: "typing", on: true });
+      receive({
+        key: message.id,
+        tenant,
+        channel,
+        thread,
+        kind: message.type,
+        from: "customer",
+        at: clock.now(),
+        ...(isMessage ? { text: message.text } : {}),
+      })
+        .then((outcome) => {
+          if (isMessage) widgetFrame(socket, { type: "typing", on: false });
+          widgetFrame(socket, { type: "ack", id: message.id, status: outcome.status });
+        })
+        .catch((error: unknown) => {
+          if (isMessage) widgetFrame(socket, { type: "typing", on: false });
+          const invalid = LutinError.isInstance(error, "EVENT_INVALID");
+          if (!invalid) logger.error("widget message not processed", { tenant, ...errorFields(error) });
+          // No ack: the widget keeps the message in its outbox and resends it (same id, C11).
+          widgetError(
+            socket,
+            message.id,
+            invalid ? "MESSAGE_INVALID" : "UNAVAILABLE",
+            invalid
+              ? (error as LutinError).message
+              : "The message could not be processed; it will be retried.",
+          );
+        });
+    });
+  };
+
+  const deliverToWidget = (message: OutboundMessage): Promise<DeliveryResult> => {
+    const open = [...(widgets.get(message.thread) ?? [])].filter(
+      (socket) => socket.readyState === socket.OPEN,
+    );
+    if (open.length === 0)
+      return Promise.resolve({
+        ok: false,
+        reason: "unreachable",
+        retryable: true,
+        detail: "the visitor's widget is not connected (the reply is sent again when it resends the message)",
+      });
+    const key = receiptKey(message.thread, message.key);
+    return new Promise<DeliveryResult>((resolve) => {
+      const settle = (result: DeliveryResult) => {
+        clearTimeout(timer);
+        receipts.delete(key);
+        resolve(result);
+      };
+      const timer = setTimeout(
+        () =>
+          settle({
+            ok: false,
+            reason: "unreachable",
+            retryable: true,
+            detail: `no receipt from the widget within ${receiptTimeoutMs} ms`,
+          }),
+        receiptTimeoutMs,
+      );
+      receipts.set(key, (ok) =>
+        settle(
+          ok
+            ? { ok: true, deliveredAt: clock.now() }
+            : { ok: false, reason: "rejected", retryable: true, detail: "the widget refused the reply" },
+        ),
+      );
+      const frame: WidgetServerMessage = {
+        type: "reply",
+        key: message.key,
+        text: message.text,
+        direction: message.direction,
+        language: message.language,
+        author: authorOf(message.key),
+        inReplyTo: message.inReplyTo ?? null,
+        actions: [...(message.actions ?? [])],
+      };
+      for (const socket of open) widgetFrame(socket, frame);
+    });
+  };
+
+  // ── the agent console ───────────────────────────────────────────────────────
+
+  const agentOf = (token: string): string | undefined => {
+    const digest = sha256(token);
+    let found: string | undefined;
+    // Every candidate is compared, so the time taken does not tell which prefix matched.
+    for (const candidate of tokenDigests)
+      if (timingSafeEqual(candidate.digest, digest)) found = candidate.agent;
+    return found;
+  };
+
+  const snapshotFor = async (agent: string) => {
+    const directory = options.directory;
+    if (directory === undefined) return { type: "snapshot", agent, handoffs: [], followUps: [], agents: [] };
+    const since = clock.now() - 24 * 60 * 60 * 1000;
+    const [handoffs, followUps, people] = await Promise.all([
+      directory.listHandoffs(tenant),
+      directory.listFollowUps(tenant),
+      directory.agentsOf(tenant),
+    ]);
+    return {
+      type: "snapshot",
+      agent,
+      agents: people.map((person) => ({
+        id: person.id,
+        name: person.name,
+        isOnline: person.isOnline,
+        isActive: person.isActive,
+      })),
+      handoffs: handoffs
+        .filter((request) => request.createdAt >= since && request.offeredTo.includes(agent))
+        .sort((left, right) => right.createdAt - left.createdAt)
+        .slice(0, 50),
+      followUps: followUps.sort((left, right) => right.createdAt - left.createdAt).slice(0, 100),
+    };
+  };
+
+  const pushSnapshots = () => {
+    for (const [agent, sockets] of agents)
+      snapshotFor(agent)
+        .then((snapshot) => {
+          for (const socket of sockets) sendFrame(socket, snapshot);
+        })
+        .catch((error: unknown) => logger.warn("agent snapshot failed", errorFields(error)));
+  };
+
+  const reportPresence = (agent: string, isOnline: boolean) =>
+    core?.desk
+      ?.reportPresence(tenant, agent, { isOnline, via: channel })
+      .catch((error: unknown) => logger.warn("presence not recorded", { agent, ...errorFields(error) }));
+
+  const runCommand = async (agent: string, command: AgentClientMessage): Promise<DeskResult | null> => {
+    const desk = core?.desk;
+    if (desk === undefined) return { ok: false, problem: "Escalation is not running on this server" };
+    switch (command.type) {
+      case "active":
+        await desk.setActive(tenant, agent, command.isActive);
+        return { ok: true };
+      case "accept":
+        return desk.accept(command.handoff, agent);
+      case "decline":
+        return desk.decline(command.handoff, agent);
+      case "end":
+        return desk.end(command.handoff, agent, command.how);
+      case "reply":
+        if (command.text.length > maxMessageLength)
+          return { ok: false, problem: `the message is longer than ${maxMessageLength} characters` };
+        return desk.reply(command.handoff, agent, command.text, `agent:${agent}:${command.id}`);
+      case "assign":
+        return desk.assignFollowUp(command.followUp, agent);
+      case "done":
+        return desk.completeFollowUp(command.followUp, agent);
+      default:
+        return null;
+    }
+  };
+
+  const acceptAgent = (socket: WebSocket, _client: { ip: string }) => {
+    allSockets.add(socket);
+    let agent: string | null = null;
+    // A console that does not sign in within 10 s is dropped.
+    const signIn = setTimeout(() => {
+      if (agent === null) socket.close(4401, "sign in with { type: 'auth', token }");
+    }, 10_000);
+    socket.on("close", () => {
+      clearTimeout(signIn);
+      allSockets.delete(socket);
+      if (agent === null) return;
+      const open = agents.get(agent);
+      open?.delete(socket);
+      if (open?.size === 0) {
+        agents.delete(agent);
+        // Disconnect = offline: core requeues what this agent was offered or holding.
+        void reportPresence(agent, false);
+      }
+    });
+    socket.on("message", (data: RawData) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(data.toString());
+      } catch {
+        return sendFrame(socket, { type: "error", problem: "send one JSON object per frame" });
+      }
+      const parsed = agentClientMessageSchema.safeParse(json);
+      if (!parsed.success)
+        return sendFrame(socket, {
+          type: "error",
+          problem: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "),
+        });
+      const command = parsed.data;
+      if (command.type === "auth") {
+        const found = agentOf(command.token);
+        if (found === undefined) {
+          sendFrame(socket, { type: "error", problem: "unknown agent token" });
+          return socket.close(4401, "unknown agent token");
+        }
+        agent = found;
+        const open = agents.get(agent) ?? new Set<WebSocket>();
+        open.add(socket);
+        agents.set(agent, open);
+        const signedIn = agent;
+        void Promise.resolve(reportPresence(signedIn, true)).then(async () => {
+          sendFrame(socket, { type: "welcome", agent: signedIn });
+          sendFrame(socket, await snapshotFor(signedIn));
+        });
+        return;
+      }
+      if (agent === null) return sendFrame(socket, { type: "error", problem: "sign in first" });
+      const signedIn = agent;
+      if (command.type === "heartbeat") return void reportPresence(signedIn, true);
+      if (command.type === "snapshot")
+        return void snapshotFor(signedIn).then((snapshot) => sendFrame(socket, snapshot));
+      runCommand(signedIn, command)
+        .then((result) => {
+          sendFrame(socket, { type: "result", requestId: command.requestId, ...(result ?? { ok: true }) });
+          pushSnapshots();
+        })
+        .catch((error: unknown) => {
+          logger.error("agent command failed", { command: command.type, ...errorFields(error) });
+          sendFrame(socket, {
+            type: "result",
+            requestId: command.requestId,
+            ok: false,
+            problem: "the server could not do it; try again",
+          });
+        });
+    });
+  };
+
+  const postToAgents = (post: AgentChannelPost, audience: readonly string[]): number => {
+    let sent = 0;
+    for (const agent of audience.length > 0 ? audience : [...agents.keys()])
+      for (const socket of agents.get(agent) ?? []) {
+        if (socket.readyState !== socket.OPEN) continue;
+        sendFrame(socket, { type: "post", post });
+        sent += 1;
+      }
+    return sent;
+  };
+
+  return {
+    channel,
+    async start(handle) {
+      core = handle;
+    },
+    async stop() {
+      core = null;
+      for (const resolve of receipts.values()) resolve(false);
+      for (const socket of allSockets) socket.close(1001, "server stopping");
+      allSockets.clear();
+      widgets.clear();
+      agents.clear();
+    },
+    async send(message) {
+      if (message.thread.startsWith(TEST_THREAD_PREFIX)) {
+        testReplies.set(message.thread, message);
+        return { ok: true, deliveredAt: clock.now() };
+      }
+      return deliverToWidget(message);
+    },
+    agents: {
+      async post(post) {
+        if (post.tenant !== tenant)
+          return {
+            ok: false,
+            reason: "rejected",
+            retryable: false,
+            detail: `tenant ${post.tenant} is not served here`,
+          };
+        const sent = postToAgents(post, post.agents);
+        pushSnapshots();
+        return sent > 0
+          ? { ok: true, deliveredAt: clock.now() }
+          : { ok: false, reason: "unreachable", retryable: true, detail: "no agent console is connected" };
+      },
+    },
+    followUps: {
+      // Tasks are listed from the escalation store whenever a console connects, so they are never lost:
+      // the post is only the live notification.
+      async postFollowUp(post) {
+        postToAgents(post, []);
+        pushSnapshots();
+        return { ok: true, deliveredAt: clock.now() };
+      },
+    },
+    acceptWidget,
+    acceptAgent,
+    async testChat(input) {
+      const thread = `${TEST_THREAD_PREFIX}${input.origin}-${input.session}`;
+      testReplies.delete(thread);
+      const outcome = await receive({
+        key: input.id,
+        tenant,
+        channel,
+        thread,
+        kind: "message",
+        from: "customer",
+        origin: input.origin,
+        text: input.text,
+        at: clock.now(),
+      });
+      const reply = testReplies.get(thread);
+      testReplies.delete(thread);
+      return {
+        status: outcome.status,
+        reply: reply?.text ?? null,
+        direction: reply?.direction ?? "ltr",
+        conversation:
+          outcome.conversation === null
+            ? null
+            : {
+                id: outcome.conversation.id,
+                counted: outcome.conversation.counted,
+                notCountedReason: outcome.conversation.notCountedReason,
+              },
+      };
+    },
+    readingOf: (conversationId) => readings.get(conversationId),
+    connections: () => ({
+      widgets: [...widgets.values()].reduce((sum, set) => sum + set.size, 0),
+      agents: [...agents.values()].reduce((sum, set) => sum + set.size, 0),
+    }),
+  };
+}
+
+function receiptKey(thread: string, key: string): string {
+  return `${thread}\u0000${key}`;
+}
+
+function sha256(text: string): Buffer {
+  return createHash("sha256").update(text).digest();
+}
+
+/**
+ * Who wrote an outbound message, read from core's key conventions: assistant replies are `reply:<key>`,
+ * agent messages carry the console's `agent:` key, anything else is a notice (handoff, follow-up).
+ */
+function authorOf(key: string): "assistant" | "agent" | "system" {
+  if (key.startsWith("reply:")) return "assistant";
+  if (key.startsWith("agent:")) return "agent";
+  return "system";
+}

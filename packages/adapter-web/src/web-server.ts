@@ -1,0 +1,231 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+import { dirname, join } from "node:path";
+import type { Duplex } from "node:stream";
+import { fileURLToPath } from "node:url";
+import type { LutinRuntime } from "@lutingenie/core";
+import express, { type NextFunction, type Request, type Response } from "express";
+import { WebSocketServer } from "ws";
+import { createAdminRouter, createTestChatRouter } from "./admin-api.js";
+import { sendProblem } from "./http-problems.js";
+import { createRateLimiter } from "./rate-limiter.js";
+import type { WebAdapter } from "./web-adapter.js";
+
+export const PUBLIC_DIRECTORY = fileURLToPath(new URL("../public/", import.meta.url));
+
+export interface WebServerOptions {
+  adapter: WebAdapter;
+  /** The tenant the widget key opens. */
+  tenant: string;
+  widgetKey: string;
+  /** Pages allowed to embed the widget, besides the server's own origin. */
+  allowedOrigins?: readonly string[];
+  /** Without a runtime (the adapter conformance suite) the admin API is not mounted. */
+  runtime?: LutinRuntime;
+  adminToken?: string;
+  ipConnectionsPerMinute?: number;
+  maxMessageLength?: number;
+  /**
+   * Mounts another adapter's HTTP routes on this app and port (e.g. Slack's POST /slack/events). Called
+   * after the security headers and before any body parser, so the routes get the raw request stream
+   * (signature checks need the exact bytes). Paths under /api, /ws, /vendor and the pages are taken.
+   */
+  mountRoutes?: (app: express.Express) => void;
+  /** The suggested questions the widget shows before the first message (the knowledge base's Quick Replies). */
+  quickReplies?: (language: string) => ReadonlyArray<{ label: string }>;
+}
+
+export interface WebServer {
+  readonly server: Server;
+  readonly app: express.Express;
+  listen(port: number, host?: string): Promise<{ port: number; url: string }>;
+  close(): Promise<void>;
+}
+
+/**
+ * One HTTP server for the web product: the widget script and its WebSocket (/ws/widget), the agent
+ * console (/console, /ws/agent), the dashboard (/dashboard) and the admin API (/api/admin).
+ */
+export function createWebServer(options: WebServerOptions): WebServer {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", false);
+  const require = createRequire(import.meta.url);
+  const adminDigest = options.adminToken === undefined ? null : sha256(options.adminToken);
+  const connectionLimiter = createRateLimiter({
+    limit: options.ipConnectionsPerMinute ?? 120,
+    windowMs: 60_000,
+  });
+
+  const isAllowedOrigin = (origin: string | undefined, host: string | undefined): boolean => {
+    if (origin === undefined) return false;
+    if (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`)) return true;
+    return (options.allowedOrigins ?? []).includes(origin);
+  };
+  const authorizeAdmin = (request: Request) => {
+    const header = request.get("authorization") ?? "";
+    if (adminDigest === null || !header.startsWith("Bearer ")) return false;
+    return timingSafeEqual(sha256(header.slice("Bearer ".length)), adminDigest);
+  };
+
+  // Hand-set security headers instead of helmet: the list is short and each one is chosen for these pages.
+  app.use((_request: Request, response: Response, next: NextFunction) => {
+    response.set({
+      "Content-Security-Policy":
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+      "X-Content-Type-Options": "nosniff",
+      "Referrer-Policy": "no-referrer",
+      "X-Frame-Options": "DENY",
+      "Cross-Origin-Opener-Policy": "same-origin",
+      "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    });
+    next();
+  });
+  options.mountRoutes?.(app);
+  // JSON bodies are parsed for this server's own API only: routes mounted by other adapters read theirs.
+  app.use("/api", express.json({ limit: "32kb" }));
+
+  // The widget script is embedded by other sites: it may be loaded cross-origin (a script tag needs no CORS).
+  app.get("/widget.js", (_request, response) => {
+    response.set("Cross-Origin-Resource-Policy", "cross-origin");
+    response.sendFile("widget.js", { root: PUBLIC_DIRECTORY });
+  });
+  app.get("/widget.css", (_request, response) => {
+    response.set("Cross-Origin-Resource-Policy", "cross-origin");
+    response.sendFile("widget.css", { root: PUBLIC_DIRECTORY });
+  });
+  // Widget settings, for the tenant key's allowed origins only (CORS answered by hand, one origin at a time).
+  app.get("/api/widget/config", (request, response) => {
+    const origin = request.get("origin");
+    if (request.query.key !== options.widgetKey)
+      return sendProblem(
+        response,
+        401,
+        "WIDGET_KEY_UNKNOWN",
+        "unknown data-tenant-key: copy the snippet from the dashboard",
+      );
+    if (origin !== undefined && !isAllowedOrigin(origin, request.get("host")))
+      return sendProblem(
+        response,
+        403,
+        "ORIGIN_NOT_ALLOWED",
+        `origin ${origin} is not allowed: add it to allowedOrigins`,
+      );
+    if (origin !== undefined) response.set({ "Access-Control-Allow-Origin": origin, Vary: "Origin" });
+    const language = typeof request.query.lang === "string" ? request.query.lang.slice(0, 2) : "en";
+    response.json({
+      tenant: options.tenant,
+      maxMessageLength: options.maxMessageLength ?? 2_000,
+      quickReplies: /^[a-z]{2}$/.test(language)
+        ? (options.quickReplies?.(language) ?? []).map((reply) => ({ label: reply.label }))
+        : [],
+    });
+  });
+
+  // Chart and i18n libraries are served from node_modules (no CDN): their browser builds sit beside their main entry.
+  const besideMain = (name: string, file: string) => join(dirname(require.resolve(name)), file);
+  const vendor: Record<string, string> = {
+    "uplot.js": besideMain("uplot", "uPlot.iife.min.js"),
+    "uplot.css": besideMain("uplot", "uPlot.min.css"),
+    "i18next.js": besideMain("i18next", "../umd/i18next.min.js"),
+  };
+  app.get("/vendor/:file", (request, response) => {
+    const file = vendor[request.params.file ?? ""];
+    if (file === undefined) return sendProblem(response, 404, "NOT_FOUND", "no such vendor file");
+    response.sendFile(file);
+  });
+  app.get("/", (_request, response) => response.redirect("/demo"));
+  for (const page of ["demo", "console", "dashboard"])
+    app.get(`/${page}`, (_request, response) =>
+      response.sendFile(`${page}.html`, { root: PUBLIC_DIRECTORY }),
+    );
+  app.use(express.static(PUBLIC_DIRECTORY, { index: false, dotfiles: "ignore" }));
+  app.get("/api/health", (_request, response) =>
+    response.json({ ok: true, ...options.adapter.connections() }),
+  );
+
+  if (options.adminToken !== undefined)
+    app.use("/api/admin", createTestChatRouter({ adapter: options.adapter, authorize: authorizeAdmin }));
+  if (options.runtime !== undefined)
+    app.use(
+      "/api/admin",
+      createAdminRouter({
+        runtime: options.runtime,
+        adapter: options.adapter,
+        tenant: options.tenant,
+        authorize: authorizeAdmin,
+      }),
+    );
+  app.use("/api", (_request, response) =>
+    sendProblem(response, 404, "NOT_FOUND", "no such API route (see packages/adapter-web/README.md)"),
+  );
+  app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
+    const status = (error as { status?: number }).status;
+    if (status === 413) return sendProblem(response, 413, "BODY_TOO_LARGE", "the body is larger than 32 KB");
+    if (status === 400) return sendProblem(response, 400, "BODY_INVALID", "the body is not valid JSON");
+    sendProblem(response, 500, "INTERNAL", "internal error; the server log has the details");
+  });
+
+  const server = createServer(app);
+  const maxMessageLength = options.maxMessageLength ?? 2_000;
+  const sockets = new WebSocketServer({
+    noServer: true,
+    // Room for the longest message in UTF-8 plus the frame's JSON; longer frames close the socket (1009).
+    maxPayload: Math.max(64 * 1024, maxMessageLength * 4 + 1024),
+  });
+  const refuse = (socket: Duplex, status: number, reason: string) => {
+    socket.write(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.destroy();
+  };
+  server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(request.url ?? "/", "http://localhost");
+    const ip = request.socket.remoteAddress ?? "unknown";
+    const origin = request.headers.origin;
+    if (!connectionLimiter.take(ip)) return refuse(socket, 429, "Too Many Requests");
+    if (url.pathname === "/ws/widget") {
+      if (url.searchParams.get("key") !== options.widgetKey) return refuse(socket, 401, "Unauthorized");
+      if (!isAllowedOrigin(origin, request.headers.host)) return refuse(socket, 403, "Forbidden");
+      return sockets.handleUpgrade(request, socket, head, (client) =>
+        options.adapter.acceptWidget(client, { ip }),
+      );
+    }
+    if (url.pathname === "/ws/agent") {
+      // The console is served from this server only: another page must not drive an agent's session.
+      if (origin !== undefined && !isAllowedOrigin(origin, request.headers.host))
+        return refuse(socket, 403, "Forbidden");
+      return sockets.handleUpgrade(request, socket, head, (client) =>
+        options.adapter.acceptAgent(client, { ip }),
+      );
+    }
+    refuse(socket, 404, "Not Found");
+  });
+
+  return {
+    server,
+    app,
+    async listen(port, host = "127.0.0.1") {
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          resolve();
+        });
+      });
+      const address = server.address() as AddressInfo;
+      const shown = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+      return { port: address.port, url: `http://${shown}:${address.port}` };
+    },
+    async close() {
+      for (const client of sockets.clients) client.terminate();
+      await new Promise<void>((resolve) => sockets.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function sha256(text: string): Buffer {
+  return createHash("sha256").update(text).digest();
+}

@@ -1,0 +1,82 @@
+import { z } from "zod";
+
+/**
+ * The widget's WebSocket protocol (JSON text frames), client → server. `id` is the client message id,
+ * kept in the page's sessionStorage until the server acknowledges it: a resend after a reconnect or a
+ * reload carries the same id, which core's idempotency keys turn into "nothing new" (C11).
+ */
+const clientId = z
+  .string()
+  .min(1, "id must not be empty")
+  .max(128, "id is longer than 128 characters")
+  .regex(/^[A-Za-z0-9:_-]+$/, "id must be letters, digits, ':', '_' or '-'");
+
+/** Visitor ids are random UUIDs made by the widget; any id-like string is accepted (custom clients, tests). */
+export const VISITOR_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+export const widgetClientMessageSchema = z.discriminatedUnion("type", [
+  z
+    .object({
+      type: z.literal("hello"),
+      visitor: z.string().regex(VISITOR_PATTERN, "visitor must be 1–64 letters, digits, '_' or '-'"),
+    })
+    .strict(),
+  z
+    .object({ type: z.literal("message"), id: clientId, text: z.string().min(1, "text must not be empty") })
+    .strict(),
+  /** "That solved it" (C4) and "Close chat" (C3). */
+  z.object({ type: z.literal("resolve"), id: clientId }).strict(),
+  z.object({ type: z.literal("close"), id: clientId }).strict(),
+  /** The widget confirms it showed a reply: the delivery receipt core counts on (C7). */
+  z
+    .object({ type: z.literal("receipt"), key: z.string().min(1).max(600), ok: z.boolean().default(true) })
+    .strict(),
+  z.object({ type: z.literal("ping") }).strict(),
+]);
+export type WidgetClientMessage = z.output<typeof widgetClientMessageSchema>;
+
+/** Server → client. */
+export type WidgetServerMessage =
+  | { type: "welcome"; visitor: string; maxMessageLength: number }
+  | { type: "typing"; on: boolean }
+  | {
+      type: "reply";
+      key: string;
+      text: string;
+      direction: "ltr" | "rtl";
+      language: string;
+      author: "assistant" | "agent" | "system";
+      inReplyTo: string | null;
+      actions: { kind: string; label: string; value: string }[];
+    }
+  | { type: "ack"; id: string; status: string }
+  | { type: "error"; id: string | null; code: WidgetErrorCode; message: string; retryAfterMs?: number }
+  | { type: "pong" };
+
+export type WidgetErrorCode =
+  | "MESSAGE_INVALID"
+  | "MESSAGE_TOO_LONG"
+  | "RATE_LIMITED"
+  | "HELLO_REQUIRED"
+  | "UNAVAILABLE"
+  | "INTERNAL";
+
+/** Parses one frame; a readable problem instead of a throw. */
+export function parseWidgetFrame(
+  frame: string,
+): { ok: true; message: WidgetClientMessage } | { ok: false; problem: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(frame);
+  } catch {
+    return { ok: false, problem: "the frame is not JSON: send one JSON object per frame" };
+  }
+  const parsed = widgetClientMessageSchema.safeParse(json);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  return {
+    ok: false,
+    problem: parsed.error.issues
+      .map((issue) => `${issue.path.join(".") || "frame"}: ${issue.message}`)
+      .join("; "),
+  };
+}

@@ -1,0 +1,68 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import type { RunningLutinServer } from "@lutingenie/adapter-web";
+import { silentLogger } from "@lutingenie/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { serve } from "./serve.js";
+
+describe("lutin serve", () => {
+  const directories: string[] = [];
+  afterEach(async () => {
+    for (const directory of directories.splice(0)) await rm(directory, { recursive: true, force: true });
+  });
+
+  it("creates the data directory, prints the three URLs and dev tokens, serves the pages, and flushes on stop", async () => {
+    const parent = await mkdtemp(join(tmpdir(), "lutin-serve-"));
+    directories.push(parent);
+    const dataDir = join(parent, "nested", "data");
+    const output = new PassThrough();
+    let printed = "";
+    output.on("data", (chunk: Buffer) => {
+      printed += chunk.toString("utf8");
+    });
+    let stop = () => {};
+    const until = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    let running: RunningLutinServer | undefined;
+    const served = serve({
+      output,
+      environment: { PORT: "0", LUTIN_DATA_DIR: dataDir },
+      until,
+      logger: silentLogger,
+      onStarted: (server) => {
+        running = server;
+      },
+    });
+    await expect.poll(() => running !== undefined, { timeout: 30_000 }).toBe(true);
+    const server = running as RunningLutinServer;
+    expect(existsSync(join(dataDir, "lutin.lock"))).toBe(true);
+    for (const [label, url] of [
+      ["widget demo", server.urls.widgetDemo],
+      ["agent console", server.urls.agentConsole],
+      ["dashboard", server.urls.dashboard],
+    ] as const) {
+      expect(printed).toContain(`${label}`);
+      expect(printed).toContain(url);
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    }
+    const adminToken = /admin token \(dev, generated\): (\S+)/.exec(printed)?.[1];
+    expect(printed).toMatch(/agent token for ana \(dev, generated\): \S{20,}/);
+    const usage = await fetch(`${server.url}/api/admin/usage`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(usage.status).toBe(200);
+
+    stop();
+    await served;
+    expect(printed).toMatch(/Stopped\.\n$/);
+    // The lock is released and the store written: another process may open the directory.
+    expect(existsSync(join(dataDir, "lutin.lock"))).toBe(false);
+    expect(existsSync(join(dataDir, "lutin.json"))).toBe(true);
+  });
+});

@@ -1,0 +1,81 @@
+import type { Writable } from "node:stream";
+import {
+  DEMO_WIDGET_KEY,
+  loadServerConfig,
+  type RunningLutinServer,
+  type StartLutinServerOptions,
+  startLutinServer,
+} from "@lutingenie/adapter-web";
+import {
+  type ChannelAdapter,
+  createJsonLinesLogger,
+  DEMO_TENANT_FILE,
+  type Logger,
+  loadTenantFile,
+} from "@lutingenie/core";
+
+export interface ServeOptions {
+  configFile?: string;
+  environment?: NodeJS.ProcessEnv;
+  output: Writable;
+  /** Slack, Teams…: started beside the web adapter (the seam for their packages). */
+  extraAdapters?: readonly ChannelAdapter[];
+  /** Mounts those adapters' HTTP routes on the same port (see StartLutinServerOptions.mountRoutes). */
+  mountRoutes?: StartLutinServerOptions["mountRoutes"];
+  /** Default: JSON lines on standard error. */
+  logger?: Logger;
+  /** Resolves when the server should stop; default: SIGINT or SIGTERM. */
+  until?: Promise<unknown>;
+  /** Called once the server listens (tests). */
+  onStarted?: (server: RunningLutinServer) => void;
+}
+
+/**
+ * `lutin serve`: the widget, the agent console and the dashboard on one port. Stops gracefully on
+ * SIGINT/SIGTERM: adapters stop, running turns finish, the store is flushed and its lock released.
+ */
+export async function serve(options: ServeOptions): Promise<void> {
+  const environment = options.environment ?? process.env;
+  const preliminary = await loadServerConfig({
+    ...(options.configFile === undefined ? {} : { file: options.configFile }),
+    environment,
+  });
+  const tenant = await loadTenantFile(preliminary.tenantFile ?? DEMO_TENANT_FILE);
+  // Loaded again with the tenant's agents, so development tokens are generated for each of them.
+  const config = await loadServerConfig({
+    ...(options.configFile === undefined ? {} : { file: options.configFile }),
+    environment,
+    agents: tenant.agents.map((agent) => agent.id),
+  });
+  const server = await startLutinServer({
+    config,
+    tenant,
+    logger: options.logger ?? createJsonLinesLogger(),
+    ...(options.extraAdapters === undefined ? {} : { extraAdapters: options.extraAdapters }),
+    ...(options.mountRoutes === undefined ? {} : { mountRoutes: options.mountRoutes }),
+  });
+  const out = (line: string) => options.output.write(`${line}\n`);
+  out(`LutinGénie is serving ${tenant.settings.name ?? tenant.settings.id} (data in ${config.dataDir})`);
+  out(`  widget demo    ${server.urls.widgetDemo}`);
+  out(`  agent console  ${server.urls.agentConsole}`);
+  out(`  dashboard      ${server.urls.dashboard}`);
+  if (config.widgetKey === DEMO_WIDGET_KEY)
+    out(
+      `  embed: <script src="${server.url}/widget.js" data-tenant-key="${config.widgetKey}" async></script>`,
+    );
+  // Development only: generated tokens are printed so the operator can sign in; production requires set ones.
+  if (config.generated.adminToken) out(`  admin token (dev, generated): ${config.adminToken}`);
+  for (const agent of config.generated.agentTokens)
+    out(`  agent token for ${agent} (dev, generated): ${config.agentTokens[agent]}`);
+  options.onStarted?.(server);
+
+  await (options.until ??
+    new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    }));
+  out("Stopping: closing connections and flushing the data files…");
+  await server.stop();
+  out("Stopped.");
+}
