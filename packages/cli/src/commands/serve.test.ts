@@ -3,6 +3,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
+import {
+  directMessage,
+  eventCallback,
+  FakeSlack,
+  postSignedToSlackEndpoint,
+} from "@lutingenie/adapter-slack/testing";
 import type { RunningLutinServer } from "@lutingenie/adapter-web";
 import { silentLogger } from "@lutingenie/core";
 import { afterEach, describe, expect, it } from "vitest";
@@ -64,5 +70,97 @@ describe("lutin serve", () => {
     // The lock is released and the store written: another process may open the directory.
     expect(existsSync(join(dataDir, "lutin.lock"))).toBe(false);
     expect(existsSync(join(dataDir, "lutin.json"))).toBe(true);
+  });
+
+  it("serves Slack beside the web channel on the same port when SLACK_* variables are set, counted in the same store", async () => {
+    const parent = await mkdtemp(join(tmpdir(), "lutin-serve-slack-"));
+    directories.push(parent);
+    const slack = await FakeSlack.start({ botToken: "xoxb-serve-test" });
+    const output = new PassThrough();
+    let printed = "";
+    output.on("data", (chunk: Buffer) => {
+      printed += chunk.toString("utf8");
+    });
+    let stop = () => {};
+    const until = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    let running: RunningLutinServer | undefined;
+    const served = serve({
+      output,
+      environment: {
+        PORT: "0",
+        LUTIN_DATA_DIR: join(parent, "data"),
+        SLACK_BOT_TOKEN: "xoxb-serve-test",
+        SLACK_SIGNING_SECRET: "serve-test-signing-secret",
+      },
+      slackApiUrl: slack.url,
+      until,
+      logger: silentLogger,
+      onStarted: (server) => {
+        running = server;
+      },
+    });
+    try {
+      await expect.poll(() => running !== undefined, { timeout: 30_000 }).toBe(true);
+      const server = running as RunningLutinServer;
+      expect(printed).toContain(`slack          ${server.url}/slack/events (one workspace)`);
+
+      const body = JSON.stringify(
+        eventCallback(directMessage("D0SERVE", "1700000000.000100", "Where is my order?"), {
+          eventId: "Ev0SERVE1",
+        }),
+      );
+      const unsigned = await postSignedToSlackEndpoint(`${server.url}/slack/events`, "wrong-secret", body);
+      expect(unsigned.status).toBe(401);
+      const signed = await postSignedToSlackEndpoint(
+        `${server.url}/slack/events`,
+        "serve-test-signing-secret",
+        body,
+      );
+      expect(signed.status).toBe(200);
+      await expect.poll(() => slack.posts().length, { timeout: 15_000 }).toBe(1);
+      expect(slack.posts()[0]).toMatchObject({
+        channel: "D0SERVE",
+        text: expect.stringMatching(/order number/),
+      });
+
+      // The web dashboard's usage sees the Slack conversation: one store, one count.
+      const adminToken = /admin token \(dev, generated\): (\S+)/.exec(printed)?.[1];
+      await expect
+        .poll(
+          async () => {
+            const usage = await fetch(`${server.url}/api/admin/usage`, {
+              headers: { authorization: `Bearer ${adminToken}` },
+            });
+            return ((await usage.json()) as { used?: number }).used;
+          },
+          { timeout: 15_000 },
+        )
+        .toBe(1);
+    } finally {
+      stop();
+      await served;
+      await slack.close();
+    }
+  });
+
+  it("refuses a Slack workspace mapped to a tenant this server does not serve, naming the fix", async () => {
+    const parent = await mkdtemp(join(tmpdir(), "lutin-serve-slack-"));
+    directories.push(parent);
+    await expect(
+      serve({
+        output: new PassThrough(),
+        environment: {
+          PORT: "0",
+          LUTIN_DATA_DIR: join(parent, "data"),
+          SLACK_BOT_TOKEN: "xoxb-serve-test",
+          SLACK_SIGNING_SECRET: "serve-test-signing-secret",
+          SLACK_TENANT: "another-shop",
+        },
+        until: Promise.resolve(),
+        logger: silentLogger,
+      }),
+    ).rejects.toThrow(/SLACK_TENANT is "another-shop".*demo-shop/);
   });
 });

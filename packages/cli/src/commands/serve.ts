@@ -13,6 +13,7 @@ import {
   type Logger,
   loadTenantFile,
 } from "@lutingenie/core";
+import { slackChannelForServer } from "./slack-channel.js";
 
 export interface ServeOptions {
   configFile?: string;
@@ -26,6 +27,8 @@ export interface ServeOptions {
   logger?: Logger;
   /** Resolves when the server should stop; default: SIGINT or SIGTERM. */
   until?: Promise<unknown>;
+  /** Slack Web API base URL when SLACK_* variables are set (tests point it at a local fake). */
+  slackApiUrl?: string;
   /** Called once the server listens (tests). */
   onStarted?: (server: RunningLutinServer) => void;
 }
@@ -47,18 +50,37 @@ export async function serve(options: ServeOptions): Promise<void> {
     environment,
     agents: tenant.agents.map((agent) => agent.id),
   });
+  const logger = options.logger ?? createJsonLinesLogger();
+  const slack = slackChannelForServer({
+    environment,
+    dataDir: config.dataDir,
+    tenant,
+    logger,
+    ...(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }),
+  });
+  const extraAdapters = [...(options.extraAdapters ?? []), ...(slack === null ? [] : [slack.adapter])];
   const server = await startLutinServer({
     config,
     tenant,
-    logger: options.logger ?? createJsonLinesLogger(),
-    ...(options.extraAdapters === undefined ? {} : { extraAdapters: options.extraAdapters }),
-    ...(options.mountRoutes === undefined ? {} : { mountRoutes: options.mountRoutes }),
+    logger,
+    extraAdapters,
+    mountRoutes: (app) => {
+      slack?.mountRoutes(app);
+      options.mountRoutes?.(app);
+    },
   });
+  await slack?.attach(server.runtime);
   const out = (line: string) => options.output.write(`${line}\n`);
   out(`LutinGénie is serving ${tenant.settings.name ?? tenant.settings.id} (data in ${config.dataDir})`);
   out(`  widget demo    ${server.urls.widgetDemo}`);
   out(`  agent console  ${server.urls.agentConsole}`);
   out(`  dashboard      ${server.urls.dashboard}`);
+  if (slack !== null)
+    out(
+      slack.adapter.mode === "socket"
+        ? "  slack          Socket Mode (one workspace)"
+        : `  slack          ${server.url}/slack/events (${slack.adapter.workspaceMode === "multi" ? `install: ${server.url}/slack/install` : "one workspace"})`,
+    );
   if (config.widgetKey === DEMO_WIDGET_KEY)
     out(
       `  embed: <script src="${server.url}/widget.js" data-tenant-key="${config.widgetKey}" async></script>`,

@@ -1,0 +1,4 @@
+// Local stand-ins for Slack, for the tests of any package that serves Slack (no traffic leaves the machine).
+export { FakeSlack, type FakeSlackOptions, type OAuthGrant, type RecordedCall } from "./fake-slack.js";
+export { channelMention, directMessage, type EventOptions, eventCallback } from "./slack-events.js";
+export { postSignedToSlackEndpoint, signSlackRequest } from "./slack-signature.js";
