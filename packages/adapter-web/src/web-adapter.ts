@@ -276,7 +276,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         text: message.text,
         direction: message.direction,
         language: message.language,
-        author: authorOf(message.key),
+        author: message.author ?? authorOf(message.key),
         inReplyTo: message.inReplyTo ?? null,
         actions: [...(message.actions ?? [])],
       };
@@ -538,7 +538,7 @@ function sha256(text: string): Buffer {
 }
 
 /**
- * Who wrote an outbound message, read from core's key conventions: assistant replies are `reply:<key>`,
+ * Who wrote an outbound message when core did not say (an older caller), read from core's key conventions: assistant replies are `reply:<key>`,
  * agent messages carry the console's `agent:` key, anything else is a notice (handoff, follow-up).
  */
 function authorOf(key: string): "assistant" | "agent" | "system" {

@@ -49,6 +49,11 @@ export interface OutboundMessage {
   actions?: readonly OutboundAction[];
   /** The inbound message this answers, as its idempotency key. */
   inReplyTo?: string;
+  /**
+   * Who speaks: the assistant's answer, a human agent's message, or a system notice (handoff, follow-up,
+   * goodbye; never counted, C9). Channels may show them differently. Absent from adapters' older callers.
+   */
+  author?: "assistant" | "agent" | "system";
 }
 
 export interface OutboundAction {

@@ -340,7 +340,18 @@ describe("assistant pipeline", () => {
     setup.clock.advance(40 * MINUTE);
     await customer(setup, "another question", { thread: "visitor-2" });
     await customer(setup, "", { thread: "visitor-2", kind: "resolve", text: undefined });
-    expect(setup.channel.sent.at(-1)).toMatchObject({ thread: "visitor-2", text: "en:assistant.resolved" });
+    expect(setup.channel.sent.at(-1)).toMatchObject({
+      thread: "visitor-2",
+      text: "en:assistant.resolved",
+      author: "system",
+    });
+    // The channel can tell the assistant's answers from notices.
+    expect(setup.channel.sent.map((message) => message.author)).toEqual([
+      "assistant",
+      "system",
+      "assistant",
+      "system",
+    ]);
     // Goodbyes are system notices: one count per conversation, not more.
     expect((await setup.store.listLedger({ tenant: "acme" })).length).toBe(2);
   });

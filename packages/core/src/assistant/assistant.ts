@@ -166,6 +166,7 @@ export class Assistant {
           text: message.text,
           language: message.language,
           direction: this.#options.messages.dir(message.language),
+          author: message.from,
         });
       } catch (error) {
         result = {
@@ -484,6 +485,7 @@ export class Assistant {
       language: context.language,
       direction: context.messages.dir(context.language),
       inReplyTo: event.key,
+      author: answer.notice === true ? "system" : "assistant",
       ...(answer.actions !== undefined && answer.actions.length > 0
         ? { actions: answer.actions.map((action) => ({ kind: "quick_reply" as const, ...action })) }
         : {}),
@@ -544,6 +546,7 @@ export class Assistant {
         language,
         direction: this.#options.messages.dir(language),
         inReplyTo: event.key,
+        author: "system",
       })
       .catch(
         (): DeliveryResult => ({

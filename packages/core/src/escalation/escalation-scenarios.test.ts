@@ -159,6 +159,7 @@ describe("Escalation: the guide's branches", () => {
       'handoff.agentJoined {"agent":"ANA"}',
       "Hi, I'm Ana. How can I help?",
     ]);
+    expect(w.platform.toCustomers.map((message) => message.author)).toEqual(["system", "system", "agent"]);
     expect(await w.usage()).toEqual({ ai: 0, human: 1 });
 
     expect(await w.service.end(request?.id ?? "", "ana", "resolved")).toEqual({ ok: true });
