@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createEmotionDetector } from "./emotion-detector.js";
+import { createRulesEmotionDetector } from "./emotion-detector.js";
 import { EMOTION_DATA_SETS, loadLabelledMessages, scoreDetector } from "./labelled-messages.js";
 
 /**
@@ -8,7 +8,7 @@ import { EMOTION_DATA_SETS, loadLabelledMessages, scoreDetector } from "./labell
  * floors sit below the measured figures (100 % on both) to leave room for a rule that trades one
  * tuning message for several real ones.
  */
-const detector = createEmotionDetector();
+const detector = createRulesEmotionDetector();
 
 describe("tuning sets", () => {
   it.each([
