@@ -247,6 +247,19 @@ if (process.argv.includes("--explore")) {
   console.log(row("A+B+C pooled | rules@2", figures(pooled.expected, pooled.rules)));
   console.log(row("A+B+C pooled | model only", figures(pooled.expected, pooled.model)));
   console.log(row("A+B+C pooled | hybrid@3", figures(pooled.expected, pooled.hybrid)));
+  console.log("\nA+B+C pooled, hybrid@3 confusions (label → reading: count):\n");
+  const confusions = new Map<string, number>();
+  pooled.expected.forEach((label, index) => {
+    const reading = pooled.hybrid[index];
+    if (reading !== label)
+      confusions.set(`${label} → ${reading}`, (confusions.get(`${label} → ${reading}`) ?? 0) + 1);
+  });
+  console.log(
+    [...confusions]
+      .sort((a, b) => b[1] - a[1])
+      .map(([pair, count]) => `${pair}: ${count}`)
+      .join(", "),
+  );
   console.log("\nValidation: emotion-held-out.jsonl, the committed model:\n");
   console.log(row("held-out | rules@2", figures(labels(heldOut), rulesVerdicts(heldOut))));
   console.log(row("held-out | model only", figures(labels(heldOut), verdicts(model, heldOut, MODEL_ONLY))));

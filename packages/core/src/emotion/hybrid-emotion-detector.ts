@@ -1,8 +1,8 @@
 import { EMOTIONS, type Emotion, type EmotionDetector } from "../assistant/emotion.js";
 import { analyzeWithRules, type RuleAnalysis } from "./emotion-detector.js";
-import { extractFeatures } from "./emotion-features.js";
+import { emitFeatures } from "./emotion-features.js";
 import { EMOTION_MODEL } from "./emotion-model-weights.js";
-import { deserializeLinearModel, type LinearModel, predictProbabilities } from "./linear-model.js";
+import { createStreamingScorer, deserializeLinearModel, type LinearModel } from "./linear-model.js";
 
 /**
  * How the rules and the model share the verdict. The rules are precise but miss what their lists do
@@ -94,16 +94,17 @@ export interface HybridEmotionDetectorOptions {
 export function createHybridEmotionDetector(options: HybridEmotionDetectorOptions = {}): EmotionDetector {
   const model = options.model ?? loadCommittedModel();
   const policy = options.policy ?? HYBRID_POLICY;
-  // One buffer per detector: read() is synchronous, so calls never interleave.
-  const probabilities = new Float64Array(model.classes.length);
+  // One scorer per detector: read() is synchronous, so two reads never interleave.
+  const scorer = createStreamingScorer(model);
   return {
     name: "lutingenie-emotion-hybrid",
     version: "hybrid@3",
     read(text, language) {
       const rules = analyzeWithRules(text, language);
       if (!LATIN_LETTERS.test(text)) return { emotion: rules.emotion, score: rules.score, cues: rules.cues };
-      predictProbabilities(model, extractFeatures(text, language, rules), probabilities);
-      const verdict = combineReadings(rules, probabilities, policy);
+      scorer.reset();
+      emitFeatures(text, language, rules, scorer);
+      const verdict = combineReadings(rules, scorer.probabilities(), policy);
       const { emotion } = verdict;
       if (!verdict.fromModel) return { emotion, score: rules.score, cues: rules.cues };
       return {

@@ -1,6 +1,6 @@
 import { Buffer } from "node:buffer";
 import { LutinError } from "../errors.js";
-import type { SparseFeatures } from "./emotion-features.js";
+import type { FeatureSink, SparseFeatures } from "./emotion-features.js";
 
 /**
  * Multinomial logistic regression over hashed sparse features: one weight per (bucket, class), laid out
@@ -65,12 +65,14 @@ export function trainLinearModel(
   // Repeated buckets (a character n-gram seen twice) merged once, before the many passes.
   const compact = examples.map((example) => ({ ...mergeDuplicates(example.features), example }));
 
+  const { learningRate, l2 } = options;
   for (let iteration = 1; iteration <= options.iterations; iteration++) {
     gradient.fill(0);
     biasGradient.fill(0);
     for (const { indices, values, example } of compact) {
       for (let c = 0; c < classCount; c++) scores[c] = bias[c] as number;
-      for (let f = 0; f < indices.length; f++) {
+      const featureCount = indices.length;
+      for (let f = 0; f < featureCount; f++) {
         const base = (indices[f] as number) * classCount;
         const value = values[f] as number;
         for (let c = 0; c < classCount; c++)
@@ -82,31 +84,31 @@ export function trainLinearModel(
         scores[c] = ((scores[c] as number) - (c === example.label ? 1 : 0)) * weight;
         biasGradient[c] = (biasGradient[c] as number) + (scores[c] as number);
       }
-      for (let f = 0; f < indices.length; f++) {
+      for (let f = 0; f < featureCount; f++) {
         const base = (indices[f] as number) * classCount;
         const value = values[f] as number;
         for (let c = 0; c < classCount; c++)
           gradient[base + c] = (gradient[base + c] as number) + (scores[c] as number) * value;
       }
     }
-    const correction1 = 1 - beta1 ** iteration;
+    const stepSize = learningRate / (1 - beta1 ** iteration);
     const correction2 = 1 - beta2 ** iteration;
-    const step = (parameters: Float64Array, index: number, moment: number, grad: number) => {
-      const m = beta1 * (firstMoment[moment] as number) + (1 - beta1) * grad;
-      const v = beta2 * (secondMoment[moment] as number) + (1 - beta2) * grad * grad;
-      firstMoment[moment] = m;
-      secondMoment[moment] = v;
-      parameters[index] =
-        (parameters[index] as number) -
-        (options.learningRate * (m / correction1)) / (Math.sqrt(v / correction2) + epsilon);
-    };
-    for (let index = 0; index < size; index++) {
-      const grad = (gradient[index] as number) + options.l2 * (weights[index] as number);
-      // Buckets no example touched keep a zero gradient: skipping them keeps them exactly 0.
+    for (let index = 0; index < size + classCount; index++) {
+      const isBias = index >= size;
+      const parameter = isBias ? (bias[index - size] as number) : (weights[index] as number);
+      const grad = isBias
+        ? (biasGradient[index - size] as number)
+        : (gradient[index] as number) + l2 * parameter;
+      // Buckets no example touched keep a zero gradient and stay exactly 0: skip them.
       if (grad === 0 && firstMoment[index] === 0) continue;
-      step(weights, index, index, grad);
+      const m = beta1 * (firstMoment[index] as number) + (1 - beta1) * grad;
+      const v = beta2 * (secondMoment[index] as number) + (1 - beta2) * grad * grad;
+      firstMoment[index] = m;
+      secondMoment[index] = v;
+      const updated = parameter - (stepSize * m) / (Math.sqrt(v / correction2) + epsilon);
+      if (isBias) bias[index - size] = updated;
+      else weights[index] = updated;
     }
-    for (let c = 0; c < classCount; c++) step(bias, c, size + c, biasGradient[c] as number);
   }
   return {
     classes: options.classes,
@@ -121,7 +123,9 @@ function mergeDuplicates(features: SparseFeatures): { indices: Int32Array; value
   features.indices.forEach((index, position) => {
     merged.set(index, (merged.get(index) ?? 0) + (features.values[position] as number));
   });
-  return { indices: Int32Array.from(merged.keys()), values: Float64Array.from(merged.values()) };
+  // In bucket order: the passes then walk the weights forward, which the memory caches reward.
+  const indices = Int32Array.from(merged.keys()).sort();
+  return { indices, values: Float64Array.from(indices, (index) => merged.get(index) as number) };
 }
 
 function softmaxInPlace(scores: Float64Array | Float32Array): void {
@@ -153,6 +157,36 @@ export function predictProbabilities(
   }
   softmaxInPlace(into);
   return into;
+}
+
+/**
+ * Scores features as they are read, with no list built in between: the detector's per-message path.
+ * Gives the same probabilities as {@link predictProbabilities} over the same features.
+ */
+export interface StreamingScorer extends FeatureSink {
+  reset(): void;
+  /** Softmax of the sums so far; the array is reused by the next message. */
+  probabilities(): Float64Array;
+}
+
+export function createStreamingScorer(model: LinearModel): StreamingScorer {
+  const classCount = model.classes.length;
+  const scores = new Float64Array(classCount);
+  const { weights, bias } = model;
+  return {
+    reset() {
+      for (let c = 0; c < classCount; c++) scores[c] = bias[c] as number;
+    },
+    add(index, value) {
+      const base = index * classCount;
+      for (let c = 0; c < classCount; c++)
+        scores[c] = (scores[c] as number) + (weights[base + c] as number) * value;
+    },
+    probabilities() {
+      softmaxInPlace(scores);
+      return scores;
+    },
+  };
 }
 
 /**
