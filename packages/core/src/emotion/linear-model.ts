@@ -228,7 +228,7 @@ export function deserializeLinearModel(serialized: SerializedLinearModel): Linea
     throw new LutinError(
       "CONFIG_INVALID",
       `emotion model: ${bytes.byteLength / 2} weights for ${serialized.buckets} buckets × ${serialized.classes.length} classes`,
-      { hint: "regenerate the model with `npm run train:emotion` (scripts/train-emotion-model.ts)" },
+      { hint: "regenerate the model: node --conditions=source --import tsx scripts/train-emotion-model.ts" },
     );
   }
   // Copy into an aligned buffer: a base64-decoded Buffer may start at an odd offset of the pool.
