@@ -26,7 +26,7 @@ import {
 } from "../packages/core/src/emotion/emotion-model-training.js";
 import {
   type CombinationPolicy,
-  combineReadings,
+  createHybridEmotionDetector,
   HYBRID_POLICY,
 } from "../packages/core/src/emotion/hybrid-emotion-detector.js";
 import {
@@ -36,7 +36,6 @@ import {
 } from "../packages/core/src/emotion/labelled-messages.js";
 import {
   type LinearModel,
-  predictProbabilities,
   serializeLinearModel,
   type TrainingExample,
   type TrainingOptions,
@@ -92,11 +91,10 @@ const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
 const row = (name: string, f: Figures) =>
   `| ${name} | ${f.size} | ${percent(f.accuracy)} | ${percent(f.frustratedRecall)} | ${percent(f.frustratedPrecision)} |`;
 
+/** Read through the detector itself, so that what is reported is what the runtime does. */
 function verdicts(model: LinearModel, prepared: readonly Prepared[], policy: CombinationPolicy): Emotion[] {
-  return prepared.map((item) => {
-    const probabilities = predictProbabilities(model, item.example.features);
-    return combineReadings(item.rules, probabilities, policy).emotion;
-  });
+  const detector = createHybridEmotionDetector({ model, policy });
+  return prepared.map((item) => detector.read(item.message.text, item.message.language).emotion);
 }
 
 const prepareSets = (ruleFeatures: RuleFeatures) =>

@@ -69,3 +69,19 @@ export function trainEmotionModel(
 ): LinearModel {
   return trainLinearModel(trainingExamples(messages), options);
 }
+
+/** Every set's examples, weighted: a set the rules were tuned on counts {@link TUNED_SET_WEIGHT}. */
+export function weightedExamples(sets: readonly WriterSet[]): TrainingExample[] {
+  return sets.flatMap((set) => {
+    const weight = RULES_TUNED_ON.has(set.writer) ? TUNED_SET_WEIGHT : 1;
+    return trainingExamples(set.messages).map((example) => ({ ...example, weight }));
+  });
+}
+
+/** The committed model's training, minus one writer: leave-one-writer-out cross-validation. */
+export function trainWithoutWriter(sets: readonly WriterSet[], writer: string): LinearModel {
+  return trainLinearModel(
+    weightedExamples(sets.filter((set) => set.writer !== writer)),
+    EMOTION_TRAINING_OPTIONS,
+  );
+}

@@ -5,7 +5,7 @@ import { createEmotionDetector } from "./create-emotion-detector.js";
 import { analyzeWithRules, type RuleAnalysis } from "./emotion-detector.js";
 import { emitFeatures, extractFeatures } from "./emotion-features.js";
 import { EMOTION_MODEL } from "./emotion-model-weights.js";
-import { combineReadings, createHybridEmotionDetector, HYBRID_POLICY } from "./hybrid-emotion-detector.js";
+import { combineReadings, HYBRID_POLICY } from "./hybrid-emotion-detector.js";
 import { EMOTION_DATA_SETS, loadLabelledMessages } from "./labelled-messages.js";
 import {
   createStreamingScorer,
