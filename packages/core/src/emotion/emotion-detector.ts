@@ -9,7 +9,7 @@ import {
   type LexiconLanguage,
   type WordKind,
 } from "./lexicons.js";
-import { foldText } from "./normalize-text.js";
+import { type FoldedText, foldText } from "./normalize-text.js";
 import { SUPPORT_PHRASES, type SupportPhrase } from "./support-phrases.js";
 import { countEmoji, hasPunctuationBurst, readCaps } from "./surface-cues.js";
 import { buildWordIndex, type WordIndex } from "./word-index.js";
@@ -277,6 +277,11 @@ export interface RuleAnalysis extends EmotionReading {
   faultEvidence: number;
   /** An angry word or emoji was read. */
   anger: boolean;
+  /**
+   * The message folded as the rules read it, when that is the whole message (no scare quotes taken
+   * out): the model's features reuse it rather than fold the text a second time.
+   */
+  folded: FoldedText | null;
 }
 
 export interface Evidence {
@@ -512,7 +517,8 @@ function readEmotion(
       : emotion === "frustrated" && anger
         ? Math.max(ANGER_MINIMUM_SCORE, strength(evidence.frustrated))
         : strength(evidence[emotion]);
-  return { emotion, score, cues: [...cues], evidence, faultEvidence, anger };
+  const folded = scare.quoted ? null : { tokens, joined };
+  return { emotion, score, cues: [...cues], evidence, faultEvidence, anger, folded };
 }
 
 function isGratitude(tokens: readonly string[], index: number): boolean {

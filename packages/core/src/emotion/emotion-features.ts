@@ -119,7 +119,7 @@ export function emitFeatures(
   sink: FeatureSink,
   ruleFeatures: RuleFeatures = RULE_FEATURES,
 ): void {
-  const { tokens, joined } = foldText(text);
+  const { tokens, joined } = rules.folded ?? foldText(text);
 
   // Words: unigrams, then bigrams with the start and end of the message as words of their own.
   const wordCount = tokens.length === 0 ? 0 : 2 * tokens.length + 1;

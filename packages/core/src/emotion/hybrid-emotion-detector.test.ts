@@ -31,6 +31,7 @@ const rulesReading = (emotion: Emotion, evidence = 0, cues: string[] = []): Rule
   },
   faultEvidence: 0,
   anger: false,
+  folded: null,
 });
 const probabilities = (emotion: Emotion, probability: number) =>
   EMOTIONS.map((candidate) =>
