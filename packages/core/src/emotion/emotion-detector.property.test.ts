@@ -2,10 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EMOTIONS } from "../assistant/emotion.js";
 import { SUPPORTED_LANGUAGES } from "../assistant/language.js";
-import { createEmotionDetector } from "./emotion-detector.js";
+import { createEmotionDetector } from "./create-emotion-detector.js";
 
 const detector = createEmotionDetector();
-const CUE = /^(?:(?:lexicon|phrase|emoji):)?[a-z-]+$/;
+const CUE = /^(?:(?:lexicon|phrase|emoji|model):)?[a-z-]+$/;
 
 describe("any message, any language", () => {
   it("reads to a known emotion with a score in 0..1 (0 exactly when neutral) and text-free cues", () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { LanguageCode } from "../assistant/language.js";
 import { LutinError } from "../errors.js";
-import { CUE_FAMILIES, type CueFamily, createEmotionDetector } from "./emotion-detector.js";
+import { CUE_FAMILIES, type CueFamily, createRulesEmotionDetector } from "./emotion-detector.js";
 
-const detector = createEmotionDetector();
+const detector = createRulesEmotionDetector();
 const read = (text: string, language: LanguageCode | null = null) => detector.read(text, language);
-const without = (family: CueFamily) => createEmotionDetector({ cueFamilies: { [family]: false } });
+const without = (family: CueFamily) => createRulesEmotionDetector({ cueFamilies: { [family]: false } });
 
 describe("lexicon", () => {
   it.each([
@@ -297,12 +297,12 @@ describe("the reading", () => {
 describe("options", () => {
   it("names the switched-off families in the detector name", () => {
     expect(detector.name).toBe("lutingenie-emotion-rules");
-    expect(createEmotionDetector({ cueFamilies: { emoji: false } }).name).not.toContain("emoji");
+    expect(createRulesEmotionDetector({ cueFamilies: { emoji: false } }).name).not.toContain("emoji");
     expect(CUE_FAMILIES).toContain("emoji");
   });
 
   it("rejects an unknown family with a CONFIG_INVALID error naming the fix", () => {
-    const attempt = () => createEmotionDetector({ cueFamilies: { emojis: false } as never });
+    const attempt = () => createRulesEmotionDetector({ cueFamilies: { emojis: false } as never });
     expect(attempt).toThrow(/cueFamilies/);
     try {
       attempt();

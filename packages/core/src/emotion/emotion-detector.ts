@@ -9,7 +9,7 @@ import {
   type LexiconLanguage,
   type WordKind,
 } from "./lexicons.js";
-import { foldText } from "./normalize-text.js";
+import { type FoldedText, foldText } from "./normalize-text.js";
 import { SUPPORT_PHRASES, type SupportPhrase } from "./support-phrases.js";
 import { countEmoji, hasPunctuationBurst, readCaps } from "./surface-cues.js";
 import { buildWordIndex, type WordIndex } from "./word-index.js";
@@ -30,16 +30,15 @@ export const CUE_FAMILIES = [
 ] as const;
 export type CueFamily = (typeof CUE_FAMILIES)[number];
 
-export interface EmotionDetectorOptions {
+export interface RulesEmotionDetectorOptions {
   /** Families to switch on or off; all are on by default. */
   cueFamilies?: Partial<Record<CueFamily, boolean>>;
 }
 
-const optionsSchema = z.strictObject({
-  cueFamilies: z
-    .strictObject(Object.fromEntries(CUE_FAMILIES.map((family) => [family, z.boolean().optional()])))
-    .optional(),
-});
+export const cueFamiliesSchema = z
+  .strictObject(Object.fromEntries(CUE_FAMILIES.map((family) => [family, z.boolean().optional()])))
+  .optional();
+const optionsSchema = z.strictObject({ cueFamilies: cueFamiliesSchema });
 
 /**
  * How much evidence makes a mood, in units of one emotional word. Below it the message is neutral: a
@@ -238,7 +237,7 @@ const strength = (evidence: number) => Math.round((1 - Math.exp(-evidence / 2)) 
  * 2. urgent; 3. confused (a lost customer needs guidance more than a "glad to help"); 4. happy;
  * 5. neutral.
  */
-export function createEmotionDetector(options: EmotionDetectorOptions = {}): EmotionDetector {
+export function createRulesEmotionDetector(options: RulesEmotionDetectorOptions = {}): EmotionDetector {
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -255,12 +254,37 @@ export function createEmotionDetector(options: EmotionDetectorOptions = {}): Emo
     name: allOn ? "lutingenie-emotion-rules" : `lutingenie-emotion-rules(${[...families].join("+")})`,
     version: "rules@2",
     read(text, language) {
-      return readEmotion(text, languagesFor(language), families, rules);
+      const { emotion, score, cues } = readEmotion(text, languagesFor(language), families, rules);
+      return { emotion, score, cues };
     },
   };
 }
 
-interface Evidence {
+const ALL_FAMILIES: ReadonlySet<CueFamily> = new Set(CUE_FAMILIES);
+
+/**
+ * The rules' full reading with every family on, evidence included: the hybrid detector feeds it to its
+ * model as features and keeps the rules' verdict when it is confident.
+ */
+export function analyzeWithRules(text: string, language?: LanguageCode | null): RuleAnalysis {
+  return readEmotion(text, languagesFor(language), ALL_FAMILIES, compiledRules());
+}
+
+export interface RuleAnalysis extends EmotionReading {
+  /** Weighted evidence per mood, in units of one emotional word (the threshold is 1). */
+  evidence: Readonly<Evidence>;
+  /** The part of the frustration evidence that is only a fault report ("not working"). */
+  faultEvidence: number;
+  /** An angry word or emoji was read. */
+  anger: boolean;
+  /**
+   * The message folded as the rules read it, when that is the whole message (no scare quotes taken
+   * out): the model's features reuse it rather than fold the text a second time.
+   */
+  folded: FoldedText | null;
+}
+
+export interface Evidence {
   frustrated: number;
   happy: number;
   urgent: number;
@@ -272,7 +296,7 @@ function readEmotion(
   languages: readonly LexiconLanguage[],
   families: ReadonlySet<CueFamily>,
   rules: ReturnType<typeof compiledRules>,
-): EmotionReading {
+): RuleAnalysis {
   const scare = families.has("sarcasm") ? withoutScareQuotes(text) : { text, quoted: false };
   const { tokens, joined } = foldText(scare.text);
   const cues = new Set<string>();
@@ -493,7 +517,8 @@ function readEmotion(
       : emotion === "frustrated" && anger
         ? Math.max(ANGER_MINIMUM_SCORE, strength(evidence.frustrated))
         : strength(evidence[emotion]);
-  return { emotion, score, cues: [...cues] };
+  const folded = scare.quoted ? null : { tokens, joined };
+  return { emotion, score, cues: [...cues], evidence, faultEvidence, anger, folded };
 }
 
 function isGratitude(tokens: readonly string[], index: number): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createEmotionDetector } from "./emotion-detector.js";
+import { createEmotionDetector } from "./create-emotion-detector.js";
 import { EMOTION_DATA_SETS, loadLabelledMessages, scoreDetector } from "./labelled-messages.js";
 
 /**
@@ -32,6 +32,7 @@ describe("held-out emotion set", () => {
 
   it("the rules beat the lexicon-only baseline on frustrated recall", () => {
     const lexiconOnly = createEmotionDetector({
+      engine: "rules",
       cueFamilies: {
         negation: false,
         intensifier: false,

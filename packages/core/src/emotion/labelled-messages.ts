@@ -22,6 +22,12 @@ export const EMOTION_DATA_SETS = {
   /** Written by a separate writer blind to rules@1; a tuning set since rules@2 (see data/README.md). */
   devTwo: new URL("./data/emotion-dev-2.jsonl", import.meta.url),
   heldOut: new URL("./data/emotion-held-out.jsonl", import.meta.url),
+  /** Written by the rules' author for emotion-cue-families.test.ts, alongside rules@2. */
+  cueFamilies: new URL("./data/emotion-cue-families.jsonl", import.meta.url),
+  /** Three training sets by three more writers, blind to the rules and to each other (see data/README.md). */
+  trainA: new URL("./data/emotion-train-a.jsonl", import.meta.url),
+  trainB: new URL("./data/emotion-train-b.jsonl", import.meta.url),
+  trainC: new URL("./data/emotion-train-c.jsonl", import.meta.url),
 } as const;
 
 export function loadLabelledMessages(file: URL | string): LabelledMessage[] {
