@@ -22,6 +22,11 @@ export const EMOTION_DATA_SETS = {
   /** Written by a separate writer blind to rules@1; a tuning set since rules@2 (see data/README.md). */
   devTwo: new URL("./data/emotion-dev-2.jsonl", import.meta.url),
   heldOut: new URL("./data/emotion-held-out.jsonl", import.meta.url),
+  /**
+   * The measuring set: 320 messages by a sixth writer, blind to every detector and data set. Measured
+   * once, after hybrid@3 was final; never trained or tuned on (see data/README.md).
+   */
+  blindTwo: new URL("./data/emotion-blind-2.jsonl", import.meta.url),
   /** Written by the rules' author for emotion-cue-families.test.ts, alongside rules@2. */
   cueFamilies: new URL("./data/emotion-cue-families.jsonl", import.meta.url),
   /** Three training sets by three more writers, blind to the rules and to each other (see data/README.md). */
