@@ -13,6 +13,7 @@ import {
   copyThread,
   copyVerdicts,
 } from "./copy.js";
+import { forgetProcessedText, noteProcessedKey } from "./document-text.js";
 import type { ConversationQuery, LedgerTotals, ThreadAppend, ThreadCommit } from "./store.js";
 
 export const STORE_FORMAT = "lutingenie-store";
@@ -177,6 +178,7 @@ export class StoreState {
             pruned++;
           }
         }
+        forgetProcessedText(keys);
         if (Object.keys(keys).length === 0) delete channels[channel];
       }
       if (Object.keys(channels).length === 0) delete processed[tenant];
@@ -281,6 +283,8 @@ export class StoreState {
       keys = dictionary();
       channels[channel] = keys;
     }
+    // Tells the file's serializer, which then encodes only this key at the next flush (document-text.ts).
+    noteProcessedKey(keys, key, at, keys[key] !== undefined);
     keys[key] = at;
   }
 
