@@ -9,6 +9,7 @@ import {
   ORIGINS,
   parseInboundEvent,
   SENDERS,
+  threadKeyOf,
 } from "./inbound-event.js";
 
 /** What parseInboundEvent gives, or the message of what it throws. */
@@ -158,5 +159,21 @@ describe("parseInboundEvent", () => {
     expect(() =>
       parseInboundEvent({ key: "k", thread: "t", at: 1, from: "customer", colour: "red" }),
     ).toThrow('unknown field "colour"');
+  });
+
+  it("thread keys: every part escaped exactly as encodeURIComponent does", () => {
+    const part = fc.oneof(
+      fc.string(),
+      fc.string({ unit: "grapheme" }),
+      fc.constantFrom("a-b_c.d!e~f*g'h(i)j", "a/b", "%", ""),
+    );
+    fc.assert(
+      fc.property(part, part, part, (tenant, channel, thread) => {
+        expect(threadKeyOf({ tenant, channel, thread })).toBe(
+          `${encodeURIComponent(tenant)}/${encodeURIComponent(channel)}/${encodeURIComponent(thread)}`,
+        );
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });

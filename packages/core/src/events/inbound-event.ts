@@ -183,9 +183,17 @@ export interface ThreadIdentity {
   thread: string;
 }
 
+/** Exactly the characters encodeURIComponent leaves as they are. */
+const UNRESERVED = /^[A-Za-z0-9\-_.!~*'()]*$/;
+
+/** encodeURIComponent, skipped for the usual part that has nothing to escape (it runs per event). */
+function escapePart(part: string): string {
+  return UNRESERVED.test(part) ? part : encodeURIComponent(part);
+}
+
 /** One string per (tenant, channel, thread); the parts are escaped so no two threads share a key. */
 export function threadKeyOf(identity: ThreadIdentity): string {
-  return `${encodeURIComponent(identity.tenant)}/${encodeURIComponent(identity.channel)}/${encodeURIComponent(identity.thread)}`;
+  return `${escapePart(identity.tenant)}/${escapePart(identity.channel)}/${escapePart(identity.thread)}`;
 }
 
 /** C11: idempotency keys are scoped by tenant and channel. */

@@ -5,7 +5,7 @@ import type { FiredAlert, LedgerEntry, Pack, Tenant } from "../quota/types.js";
 import {
   copyAlert,
   copyConversation,
-  copyFoldState,
+  copyFoldStateOver,
   copyLedgerEntry,
   copyPack,
   copyStoredEvent,
@@ -226,7 +226,7 @@ export class StoreState {
     const events = previous === undefined ? [] : previous.events.slice();
     events.push(copyStoredEvent(append.event));
     const identity = previous ?? append.identity;
-    const state = copyFoldState(append.state);
+    const state = copyFoldStateOver(append.state, previous?.state);
     const thread: ThreadRecord = {
       key: identity.key,
       tenant: identity.tenant,
