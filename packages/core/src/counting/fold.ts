@@ -113,21 +113,33 @@ function endConversation(conversation: ConversationRecord, reason: EndReason, at
     conversation.notCountedReason = "cancelled";
 }
 
+/** Shared by folds that do not track placements: nothing ever adds to it. */
+const NO_PLACEMENTS: Map<string, string> = new Map();
+
 class ThreadFold {
   readonly touched = new Map<string, ConversationRecord>();
-  readonly placements = new Map<string, string>();
+  readonly placements: Map<string, string>;
   readonly #state: FoldState;
-  readonly #failed: Set<string>;
+  /**
+   * `#state.failedRefs`, kept duplicate-free in first-seen order (what a Set would give). An array rather
+   * than a Set beside it: it is nearly always empty, and the live engine folds one event per fold, where
+   * the Set and the array rebuilt from it were two allocations per event for nothing.
+   */
+  readonly #failed: string[];
   readonly #context: FoldContext;
 
   constructor(start: FoldState, context: FoldContext) {
-    this.#state = copyFoldState(start);
-    this.#failed = new Set(start.failedRefs);
+    const state = copyFoldState(start);
+    if (state.failedRefs.length > 1) state.failedRefs = [...new Set(state.failedRefs)];
+    this.#state = state;
+    this.#failed = state.failedRefs;
     this.#context = context;
+    this.placements = context.trackPlacements === true ? new Map() : NO_PLACEMENTS;
   }
 
+  /** The fold's state, handed over as it is (no copy): the fold is done with it. */
   snapshot(): FoldState {
-    return { ...this.#state, failedRefs: [...this.#failed] };
+    return this.#state;
   }
 
   apply(event: StoredEvent): VerdictRequest | undefined {
@@ -135,7 +147,7 @@ class ThreadFold {
     if (event.echo || event.kind === "admin" || event.kind === "edit" || event.kind === "delete") return;
     switch (event.kind) {
       case "delivery_failed":
-        if (event.ref !== null) this.#failed.add(event.ref);
+        if (event.ref !== null && !this.#failed.includes(event.ref)) this.#failed.push(event.ref);
         return;
       case "close":
         this.#close(event);
@@ -207,7 +219,7 @@ class ThreadFold {
     // A reply after the conversation was resolved or closed belongs to nothing and counts nothing.
     if (current === null || state.closed || current.endReason !== null) return;
     // C7: an undelivered reply is neither activity nor a count moment.
-    if (this.#failed.has(event.key)) return;
+    if (this.#failed.includes(event.key)) return;
     this.#activity(current, event);
     if (event.from === "assistant") {
       this.#countIfFirst(current, event);

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { ConversationMode } from "./conversation.js";
 
 /**
@@ -6,13 +6,12 @@ import type { ConversationMode } from "./conversation.js";
  * function (C13) name the same conversation the same way whatever the arrival order.
  */
 export function conversationIdOf(threadKey: string, openingEventKey: string, mode: ConversationMode): string {
-  const digest = createHash("sha256")
-    .update(`${threadKey}\u0000${openingEventKey}\u0000${mode}`)
-    .digest("base64url");
+  // One-shot hash: the same digest as createHash().update().digest(), without the Hash object (~1 µs).
+  const digest = hash("sha256", `${threadKey}\u0000${openingEventKey}\u0000${mode}`, "base64url");
   return `${mode === "ai" ? "conv" : "human"}_${digest.slice(0, 22)}`;
 }
 
 /** Stable short hash of the C6 detector's context, so a cached verdict is reused only for the same question. */
 export function contextHashOf(texts: readonly string[]): string {
-  return createHash("sha1").update(texts.join("\u0001")).digest("base64url").slice(0, 16);
+  return hash("sha1", texts.join("\u0001"), "base64url").slice(0, 16);
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { ConversationRecord, RelatednessVerdict } from "../counting/conversation.js";
 import {
   makeConversation,
   makeFiredAlert,
@@ -10,6 +11,8 @@ import {
 import {
   copyAlert,
   copyConversation,
+  copyFoldState,
+  copyFoldStateOver,
   copyJson,
   copyLedgerEntry,
   copyPack,
@@ -59,6 +62,39 @@ describe("store copies", () => {
     expectDeepCopy(pack, copyPack(pack));
     const alert = makeFiredAlert();
     expectDeepCopy(alert, copyAlert(alert));
+  });
+
+  it("copy a next fold state over the stored one: a deep copy that shares only arrays with the same items as the stored state's", () => {
+    const stored = copyFoldState(makeThreadRecord().state);
+    const storedCurrent = stored.current as ConversationRecord;
+    expect(storedCurrent.relatedness.length).toBeGreaterThan(0);
+    expect(stored.context.length).toBeGreaterThan(0);
+    storedCurrent.reopenedAt = [5];
+    stored.failedRefs = ["r1"];
+    // The next state as a fold leaves it: copies of everything, one more message of context.
+    const next = copyFoldState(stored);
+    next.context.push("and another question");
+    const copy = copyFoldStateOver(next, stored);
+    expectDeepCopy(next, copy);
+    const copyCurrent = copy.current as ConversationRecord;
+    expect(copy.failedRefs).toBe(stored.failedRefs);
+    expect(copyCurrent.reopenedAt).toBe(storedCurrent.reopenedAt);
+    expect(copyCurrent.relatedness).toBe(storedCurrent.relatedness);
+    expect(copy.context).not.toBe(stored.context);
+
+    // Changed arrays, or another conversation than the stored one, are copied.
+    const changed = copyFoldState(stored);
+    (changed.current as ConversationRecord).reopenedAt.push(9);
+    ((changed.current as ConversationRecord).relatedness[0] as RelatednessVerdict).score = 0.123;
+    changed.failedRefs.push("r2");
+    const changedCopy = copyFoldStateOver(changed, stored);
+    expectDeepCopy(changed, changedCopy);
+    expect(changedCopy.failedRefs).not.toBe(stored.failedRefs);
+    expect(changedCopy.current?.reopenedAt).not.toBe(storedCurrent.reopenedAt);
+    expect(changedCopy.current?.relatedness).not.toBe(storedCurrent.relatedness);
+    const other = copyFoldState(stored);
+    (other.current as ConversationRecord).id = "another";
+    expect(copyFoldStateOver(other, stored).current?.reopenedAt).not.toBe(storedCurrent.reopenedAt);
   });
 
   it("keep `__proto__` as an ordinary key", () => {

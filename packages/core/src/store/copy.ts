@@ -48,12 +48,28 @@ function copyRelatedness(verdict: RelatednessVerdict): RelatednessVerdict {
   return copy;
 }
 
-export function copyConversation(conversation: ConversationRecord): ConversationRecord {
-  const relatedness = conversation.relatedness;
-  const relatednessCopy = new Array<RelatednessVerdict>(relatedness.length);
+function copyRelatednessList(relatedness: readonly RelatednessVerdict[]): RelatednessVerdict[] {
+  const copy = new Array<RelatednessVerdict>(relatedness.length);
   for (let index = 0; index < relatedness.length; index++) {
-    relatednessCopy[index] = copyRelatedness(relatedness[index] as RelatednessVerdict);
+    copy[index] = copyRelatedness(relatedness[index] as RelatednessVerdict);
   }
+  return copy;
+}
+
+export function copyConversation(conversation: ConversationRecord): ConversationRecord {
+  return conversationWith(
+    conversation,
+    conversation.reopenedAt.slice(),
+    copyRelatednessList(conversation.relatedness),
+  );
+}
+
+/** A copy of `conversation` with the arrays given (already copies, or arrays shared on purpose). */
+function conversationWith(
+  conversation: ConversationRecord,
+  reopenedAt: number[],
+  relatedness: RelatednessVerdict[],
+): ConversationRecord {
   const copy: Required<ConversationRecord> = {
     id: conversation.id,
     tenant: conversation.tenant,
@@ -69,13 +85,13 @@ export function copyConversation(conversation: ConversationRecord): Conversation
     lastActivityAt: conversation.lastActivityAt,
     endedAt: conversation.endedAt,
     endReason: conversation.endReason,
-    reopenedAt: conversation.reopenedAt.slice(),
+    reopenedAt,
     counted: conversation.counted,
     countedAt: conversation.countedAt,
     countedBy: conversation.countedBy,
     notCountedReason: conversation.notCountedReason,
     mergedInto: conversation.mergedInto,
-    relatedness: relatednessCopy,
+    relatedness,
     period: conversation.period,
     plan: conversation.plan,
     messageCount: conversation.messageCount,
@@ -95,6 +111,68 @@ export function copyFoldState(state: FoldState): FoldState {
     context: state.context.slice(),
   };
   return copy;
+}
+
+/** `items` copied, or `previous` itself when it holds the same items (arrays a store keeps are never changed). */
+function copyItemsOver<T>(items: readonly T[], previous: readonly T[] | undefined): T[] {
+  if (previous !== undefined && previous.length === items.length) {
+    let same = true;
+    for (let index = 0; index < items.length; index++) {
+      if (items[index] !== previous[index]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return previous as T[];
+  }
+  return items.slice();
+}
+
+/**
+ * copyFoldState for a store replacing a stored state with the next one: arrays with the same items as
+ * `previous`'s (the stored state it replaces) are shared with it instead of copied. Nearly every event
+ * leaves failed refs, reopenings and verdicts as they were (and a reply leaves the context as it was):
+ * fewer objects kept per event, which is what a young-generation GC pays for. Safe because stores never
+ * change a stored record in place (see Store).
+ */
+export function copyFoldStateOver(state: FoldState, previous: Readonly<FoldState> | undefined): FoldState {
+  const copy: Required<FoldState> = {
+    current: state.current === null ? null : copyConversationOver(state.current, previous?.current),
+    human: state.human === null ? null : copyConversationOver(state.human, previous?.human),
+    closed: state.closed,
+    resolvedAt: state.resolvedAt,
+    lastActivityAt: state.lastActivityAt,
+    failedRefs: copyItemsOver(state.failedRefs, previous?.failedRefs),
+    context: copyItemsOver(state.context, previous?.context),
+  };
+  return copy;
+}
+
+function copyConversationOver(
+  conversation: ConversationRecord,
+  previous: ConversationRecord | null | undefined,
+): ConversationRecord {
+  if (previous == null || previous.id !== conversation.id) return copyConversation(conversation);
+  // Verdicts are compared by content: the fold holds copies of the stored ones.
+  const relatedness =
+    previous.relatedness.length === conversation.relatedness.length &&
+    conversation.relatedness.every((verdict, index) => {
+      const before = previous.relatedness[index] as RelatednessVerdict;
+      return (
+        verdict.eventKey === before.eventKey &&
+        verdict.related === before.related &&
+        verdict.score === before.score &&
+        verdict.version === before.version &&
+        verdict.at === before.at
+      );
+    })
+      ? previous.relatedness
+      : copyRelatednessList(conversation.relatedness);
+  return conversationWith(
+    conversation,
+    copyItemsOver(conversation.reopenedAt, previous.reopenedAt),
+    relatedness,
+  );
 }
 
 function copyCachedVerdict(verdict: CachedVerdict): CachedVerdict {

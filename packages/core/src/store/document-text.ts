@@ -1,20 +1,30 @@
 import type { StoreDocument } from "./store-state.js";
 
 /*
- * The data file is rewritten whole on every flush, and JSON.stringify of a document of tens of MB took
- * ~85 % of each flush. Records are never mutated in place once stored (StoreState stores fresh copies
- * and replaces a record to change it; archiving deletes or replaces entries), so the JSON text of each
- * record is cached by record object (in a dictionary, as the whole `"key":value` entry, with the key it
- * was cached under checked, so escaping keys is not redone either) and the file text is built by joining
- * the pieces: only records written since the last flush are serialised again. The result is the text
- * JSON.stringify(document) gives. On a 17 MB live file (~100k keys, mostly dormantThreads) a flush's
- * serialisation went from ~130-200 ms to ~65-75 ms (+ ~11 ms to flatten), at the cost of keeping the
- * text of every record in memory (peak RSS of the bench: ~470-490 MB → ~590-740 MB).
- * Containers that are changed in place (the document's dictionaries and arrays, `processed`'s nested
- * dictionaries of numbers, `archived`, `archivedLedgerTotals`) are never cached.
+ * The data file is rewritten whole on every flush. Records are never mutated in place once stored
+ * (StoreState stores fresh copies and replaces a record to change it; archiving deletes or replaces
+ * entries), so the encoded JSON of each record is cached by record object, and a flush hands the file
+ * writer the list of pieces: only records written since the last flush are serialised and encoded again.
+ * The pieces joined are the bytes of JSON.stringify(document).
+ *
+ * History: caching strings and joining them took a 14.5 MB live file's flush from ~130-200 ms of
+ * JSON.stringify to ~65-75 ms, but each flush still built the whole text (27 % of a flush), encoded it
+ * to UTF-8 (9 %) and left a 14.5 MB string and a 14.5 MB buffer behind, twice per flush of garbage that
+ * only a full GC frees (peak RSS ~520 MB on the benchmark's 100,000-conversation history). Encoded
+ * pieces written with writev build and encode nothing but the changed records.
+ *
+ * A piece is cached with its leading comma (`,"key":value` in a dictionary, `,value` in an array); the
+ * first entry of a container is written without it (a view, no copy). Pieces are Uint8Arrays of their
+ * own (TextEncoder), not Buffer.from's pooled slices, which would keep a whole 8 KB pool slab alive per
+ * surviving record. Containers changed in place (the document's dictionaries and arrays, `processed`'s
+ * nested dictionaries of numbers, `archived`, `archivedLedgerTotals`) are never cached.
  */
 
-const recordText = new WeakMap<object, string>();
+const encoder = new TextEncoder();
+const OPEN_OBJECT = encoder.encode("{");
+const CLOSE_OBJECT = encoder.encode("}");
+const OPEN_ARRAY = encoder.encode("[");
+const CLOSE_ARRAY = encoder.encode("]");
 
 /** The document's fields whose values are records (or small arrays) replaced, never mutated, to change. */
 const DICTIONARIES_OF_RECORDS: ReadonlySet<string> = new Set([
@@ -26,65 +36,190 @@ const DICTIONARIES_OF_RECORDS: ReadonlySet<string> = new Set([
 ]);
 const ARRAYS_OF_RECORDS: ReadonlySet<string> = new Set(["ledger", "alerts"]);
 
-/** JSON.stringify(record), from the cache when this very object was serialised before. */
-function cachedText(value: unknown): string | undefined {
-  if (typeof value !== "object" || value === null) return JSON.stringify(value);
-  let text = recordText.get(value);
-  if (text === undefined) {
-    text = JSON.stringify(value) as string | undefined;
-    if (text !== undefined) recordText.set(value, text);
-  }
-  return text;
-}
+/** Per record in a dictionary: the key it was last encoded under and its `,"key":value` bytes. */
+const entryPiece = new WeakMap<object, { key: string; piece: Uint8Array }>();
+/** Per record in an array: its `,value` bytes. */
+const elementPiece = new WeakMap<object, Uint8Array>();
 
-/** Per record: the key it was last serialised under and its `"key":value` text. */
-const entryText = new WeakMap<object, { key: string; text: string }>();
-
-function dictionaryText(dictionary: Record<string, unknown>): string {
-  const parts: string[] = [];
+function dictionaryPieces(dictionary: Record<string, unknown>, pieces: Uint8Array[]): void {
+  pieces.push(OPEN_OBJECT);
+  let first = true;
   for (const key of Object.keys(dictionary)) {
     const value = dictionary[key];
+    let piece: Uint8Array;
     if (typeof value === "object" && value !== null) {
-      const cached = entryText.get(value);
+      const cached = entryPiece.get(value);
       if (cached !== undefined && cached.key === key) {
-        parts.push(cached.text);
-        continue;
+        piece = cached.piece;
+      } else {
+        const text = JSON.stringify(value) as string | undefined;
+        if (text === undefined) continue;
+        piece = encoder.encode(`,${JSON.stringify(key)}:${text}`);
+        entryPiece.set(value, { key, piece });
       }
+    } else {
       const text = JSON.stringify(value) as string | undefined;
+      if (text === undefined) continue; // as JSON.stringify: no key for undefined
+      piece = encoder.encode(`,${JSON.stringify(key)}:${text}`);
+    }
+    pieces.push(first ? piece.subarray(1) : piece);
+    first = false;
+  }
+  pieces.push(CLOSE_OBJECT);
+}
+
+function arrayPieces(array: readonly unknown[], pieces: Uint8Array[]): void {
+  pieces.push(OPEN_ARRAY);
+  for (let index = 0; index < array.length; index++) {
+    const value = array[index];
+    let piece: Uint8Array | undefined;
+    if (typeof value === "object" && value !== null) {
+      piece = elementPiece.get(value);
+      if (piece === undefined) {
+        piece = encoder.encode(`,${JSON.stringify(value) ?? "null"}`);
+        elementPiece.set(value, piece);
+      }
+    } else {
+      piece = encoder.encode(`,${JSON.stringify(value) ?? "null"}`);
+    }
+    pieces.push(index === 0 ? piece.subarray(1) : piece);
+  }
+  pieces.push(CLOSE_ARRAY);
+}
+
+/*
+ * `processed` is changed in place, by one key per event, and JSON.stringify of its dictionaries (tens of
+ * thousands of keys, null-prototype objects in dictionary mode) took 60-200 ms per flush on the
+ * benchmark's history, more than everything else. So the text of each keys dictionary is kept as encoded
+ * chunks, and StoreState reports each key it adds (noteProcessedKey), which the next flush encodes alone
+ * as a new chunk. JSON.stringify lists integer-like keys first, whatever their insertion order, so such a
+ * key, a key set again, or keys deleted (forgetProcessedText) make the next flush encode the dictionary
+ * whole again. A dictionary not seen by a flush yet (all of them at load, after a rollback) has no entry.
+ */
+interface ProcessedText {
+  chunks: Uint8Array[];
+  /** `"key":at` of the keys added since the last flush, in insertion order. */
+  added: string[];
+}
+const processedText = new WeakMap<object, ProcessedText>();
+const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
+
+/** StoreState's report of a key it sets in a `processed` keys dictionary (`existed`: it was set before). */
+export function noteProcessedKey(keys: object, key: string, at: number, existed: boolean): void {
+  const text = processedText.get(keys);
+  if (text === undefined) return;
+  if (existed || (ARRAY_INDEX.test(key) && Number(key) < 4_294_967_295)) {
+    processedText.delete(keys);
+    return;
+  }
+  text.added.push(`${JSON.stringify(key)}:${JSON.stringify(at)}`);
+}
+
+/** StoreState's report that keys left a `processed` keys dictionary. */
+export function forgetProcessedText(keys: object): void {
+  processedText.delete(keys);
+}
+
+/** Chunks of the inside of a keys dictionary's JSON (no braces, chunks to be joined with commas). */
+function keysChunks(keys: Record<string, unknown>): Uint8Array[] {
+  let text = processedText.get(keys);
+  if (text === undefined) {
+    const whole = JSON.stringify(keys);
+    text = { chunks: whole.length > 2 ? [encoder.encode(whole.slice(1, -1))] : [], added: [] };
+    processedText.set(keys, text);
+  } else if (text.added.length > 0) {
+    text.chunks.push(encoder.encode(text.added.join(",")));
+    text.added = [];
+    // Many small chunks: merged now and then, so that a flush writes few pieces.
+    if (text.chunks.length > 64) text.chunks = [joinChunks(text.chunks)];
+  }
+  return text.chunks;
+}
+
+const COMMA = encoder.encode(",");
+
+function joinChunks(chunks: readonly Uint8Array[]): Uint8Array {
+  const pieces: Uint8Array[] = [];
+  for (const chunk of chunks) {
+    if (pieces.length > 0) pieces.push(COMMA);
+    pieces.push(chunk);
+  }
+  return new Uint8Array(Buffer.concat(pieces));
+}
+
+/** `processed`: tenant → channel → key → at, the keys dictionaries from their chunks. */
+function processedPieces(
+  processed: Record<string, Record<string, Record<string, unknown>>>,
+  pieces: Uint8Array[],
+): void {
+  let tenantSeparator = "{";
+  for (const tenant of Object.keys(processed)) {
+    const channels = processed[tenant];
+    if (typeof channels !== "object" || channels === null) {
+      const text = JSON.stringify(channels) as string | undefined;
       if (text === undefined) continue;
-      const entry = `${JSON.stringify(key)}:${text}`;
-      entryText.set(value, { key, text: entry });
-      parts.push(entry);
+      pieces.push(encoder.encode(`${tenantSeparator}${JSON.stringify(tenant)}:${text}`));
+      tenantSeparator = ",";
       continue;
     }
-    const text = JSON.stringify(value) as string | undefined;
-    if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`); // as JSON.stringify: no key for undefined
+    let channelSeparator = `${tenantSeparator}${JSON.stringify(tenant)}:{`;
+    tenantSeparator = ",";
+    for (const channel of Object.keys(channels)) {
+      const keys = channels[channel];
+      if (typeof keys !== "object" || keys === null) {
+        const text = JSON.stringify(keys) as string | undefined;
+        if (text === undefined) continue;
+        pieces.push(encoder.encode(`${channelSeparator}${JSON.stringify(channel)}:${text}`));
+        channelSeparator = ",";
+        continue;
+      }
+      pieces.push(encoder.encode(`${channelSeparator}${JSON.stringify(channel)}:{`));
+      channelSeparator = ",";
+      let first = true;
+      for (const chunk of keysChunks(keys)) {
+        if (!first) pieces.push(COMMA);
+        pieces.push(chunk);
+        first = false;
+      }
+      pieces.push(CLOSE_OBJECT);
+    }
+    pieces.push(channelSeparator === "," ? CLOSE_OBJECT : encoder.encode(`${channelSeparator}}`));
   }
-  return `{${parts.join(",")}}`;
+  pieces.push(tenantSeparator === "," ? CLOSE_OBJECT : encoder.encode("{}"));
 }
 
-function arrayText(array: readonly unknown[]): string {
-  const parts = new Array<string>(array.length);
-  for (let index = 0; index < array.length; index++) parts[index] = cachedText(array[index]) ?? "null";
-  return `[${parts.join(",")}]`;
-}
-
-/** JSON.stringify(document) (compact), reusing the text of records serialised by an earlier call. */
-export function storeDocumentText(document: StoreDocument): string {
+/**
+ * The UTF-8 bytes of JSON.stringify(document) (compact), as a list of pieces to write one after the
+ * other, reusing the pieces of records encoded by an earlier call.
+ */
+export function storeDocumentPieces(document: StoreDocument): Uint8Array[] {
   const fields = document as unknown as Record<string, unknown>;
-  let text = "";
+  const pieces: Uint8Array[] = [];
+  let first = true;
   for (const key of Object.keys(fields)) {
     const value = fields[key];
-    let valueText: string | undefined;
-    if (Array.isArray(value) && ARRAYS_OF_RECORDS.has(key)) {
-      valueText = arrayText(value);
+    const prefix = `${first ? "{" : ","}${JSON.stringify(key)}:`;
+    if (key === "processed" && typeof value === "object" && value !== null && !Array.isArray(value)) {
+      pieces.push(encoder.encode(prefix));
+      processedPieces(value as Record<string, Record<string, Record<string, unknown>>>, pieces);
+    } else if (Array.isArray(value) && ARRAYS_OF_RECORDS.has(key)) {
+      pieces.push(encoder.encode(prefix));
+      arrayPieces(value, pieces);
     } else if (typeof value === "object" && value !== null && DICTIONARIES_OF_RECORDS.has(key)) {
-      valueText = dictionaryText(value as Record<string, unknown>);
+      pieces.push(encoder.encode(prefix));
+      dictionaryPieces(value as Record<string, unknown>, pieces);
     } else {
-      valueText = JSON.stringify(value) as string | undefined;
+      const text = JSON.stringify(value) as string | undefined;
+      if (text === undefined) continue;
+      pieces.push(encoder.encode(`${prefix}${text}`));
     }
-    if (valueText === undefined) continue;
-    text += `${text === "" ? "{" : ","}${JSON.stringify(key)}:${valueText}`;
+    first = false;
   }
-  return text === "" ? "{}" : `${text}}`;
+  pieces.push(first ? encoder.encode("{}") : CLOSE_OBJECT);
+  return pieces;
+}
+
+/** JSON.stringify(document) (compact), from the pieces. */
+export function storeDocumentText(document: StoreDocument): string {
+  return Buffer.concat(storeDocumentPieces(document)).toString("utf8");
 }

@@ -16,7 +16,7 @@ import {
   THREAD_ARCHIVE_FORMAT,
 } from "./archive.js";
 import { copyAlert, copyConversation, copyLedgerEntry, copyPack, copyTenant, copyThread } from "./copy.js";
-import { storeDocumentText } from "./document-text.js";
+import { storeDocumentPieces } from "./document-text.js";
 import { DormantThreadIndex, dormantThreadsFileOf } from "./dormant-thread-index.js";
 import { DurableJsonFile, makeDirectoryDurably, type TextWriter } from "./durable-file.js";
 import { parseStoreJson, storeClosed, storeCorrupt, storeWriteFailed } from "./errors.js";
@@ -296,7 +296,7 @@ export async function openLowdbStore(
   try {
     const adapter = new DurableJsonFile<StoreDocument>(file, {
       parse: (text) => parseStoreDocument(file, text),
-      stringify: storeDocumentText,
+      serialize: storeDocumentPieces,
       ...(internals.writer === undefined ? {} : { writer: internals.writer }),
     });
     const db = new Low<StoreDocument>(adapter, emptyDocument());
@@ -672,8 +672,7 @@ class LowdbStoreImplementation implements LowdbStore {
   /** Back to the last write that reached the disk: no phantom data after a failed write. */
   #rollBackToDisk(): void {
     const { adapter, db } = this.#parts;
-    const text = adapter.durableText;
-    this.#state.reset(text === null ? emptyDocument() : adapter.parse(text));
+    this.#state.reset(adapter.durableData() ?? emptyDocument());
     // A legacy index still on disk was moved to the index file at open: never bring it back.
     this.#state.document.dormantThreads = dictionary();
     db.data = this.#state.document;
@@ -794,7 +793,7 @@ class LowdbStoreImplementation implements LowdbStore {
 
   async #archive(now: number): Promise<ArchiveReport> {
     const { archives, adapter, processedKeyRetentionDays } = this.#parts;
-    const bytesBefore = adapter.durableText === null ? 0 : Buffer.byteLength(adapter.durableText);
+    const bytesBefore = adapter.durableBytes;
     const isClosed = this.#closedPeriodTest(now);
     // Settled: nothing changes it any more in the normal course; a late change makes a hot copy again.
     const settledBefore = now - this.#parts.settledAfterHours * HOUR;
@@ -943,7 +942,7 @@ class LowdbStoreImplementation implements LowdbStore {
       this.#archiveGeneration++;
       await this.#committer.commit();
     }
-    const bytesAfter = adapter.durableText === null ? 0 : Buffer.byteLength(adapter.durableText);
+    const bytesAfter = adapter.durableBytes;
     return { now, periods, processedKeysPruned, dormantThreads, bytesBefore, bytesAfter };
   }
 }

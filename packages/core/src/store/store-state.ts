@@ -1,11 +1,11 @@
 import type { ConversationRecord } from "../counting/conversation.js";
-import type { ThreadRecord } from "../counting/thread-state.js";
+import type { FoldState, ThreadRecord } from "../counting/thread-state.js";
 import { LutinError } from "../errors.js";
 import type { FiredAlert, LedgerEntry, Pack, Tenant } from "../quota/types.js";
 import {
   copyAlert,
   copyConversation,
-  copyFoldState,
+  copyFoldStateOver,
   copyLedgerEntry,
   copyPack,
   copyStoredEvent,
@@ -13,6 +13,7 @@ import {
   copyThread,
   copyVerdicts,
 } from "./copy.js";
+import { forgetProcessedText, noteProcessedKey } from "./document-text.js";
 import type { ConversationQuery, LedgerTotals, ThreadAppend, ThreadCommit } from "./store.js";
 
 export const STORE_FORMAT = "lutingenie-store";
@@ -177,6 +178,7 @@ export class StoreState {
             pruned++;
           }
         }
+        forgetProcessedText(keys);
         if (Object.keys(keys).length === 0) delete channels[channel];
       }
       if (Object.keys(channels).length === 0) delete processed[tenant];
@@ -207,8 +209,9 @@ export class StoreState {
 
   /** Applies a checked commit; copies everything in. */
   applyCommit(commit: ThreadCommit): void {
-    this.#putThread(copyThread(commit.thread));
-    this.#applyRest(commit);
+    const thread = copyThread(commit.thread);
+    this.#putThread(thread);
+    this.#applyRest(commit, commit.thread.state, thread.state);
   }
 
   /**
@@ -223,6 +226,7 @@ export class StoreState {
     const events = previous === undefined ? [] : previous.events.slice();
     events.push(copyStoredEvent(append.event));
     const identity = previous ?? append.identity;
+    const state = copyFoldStateOver(append.state, previous?.state);
     const thread: ThreadRecord = {
       key: identity.key,
       tenant: identity.tenant,
@@ -231,14 +235,14 @@ export class StoreState {
       events,
       base: previous?.base ?? null,
       horizon: previous?.horizon ?? null,
-      state: copyFoldState(append.state),
+      state,
       verdicts:
         previous !== undefined && append.verdicts === previous.verdicts
           ? previous.verdicts
           : copyVerdicts(append.verdicts),
     };
     this.#putThread(thread);
-    this.#applyRest(append);
+    this.#applyRest(append, append.state, state);
     return true;
   }
 
@@ -247,8 +251,22 @@ export class StoreState {
     this.#doc.threads[thread.key] = thread;
   }
 
-  #applyRest(commit: Omit<ThreadCommit, "thread">): void {
-    for (const conversation of commit.conversations) this.#putConversation(conversation);
+  /**
+   * `given` is the fold state of the commit and `stored` the store's copy of it. The counter hands the
+   * very objects of its fold state among the changed conversations: their stored copy is then one object,
+   * in the thread's state and in `conversations` both (stored records are never changed in place, so
+   * sharing is safe), which saves a copy per event and keeps an open conversation once in memory.
+   */
+  #applyRest(commit: Omit<ThreadCommit, "thread">, given: FoldState, stored: FoldState): void {
+    for (const conversation of commit.conversations) {
+      if (conversation === given.current && stored.current !== null) {
+        this.#putConversation(conversation, stored.current);
+      } else if (conversation === given.human && stored.human !== null) {
+        this.#putConversation(conversation, stored.human);
+      } else {
+        this.#putConversation(conversation);
+      }
+    }
     for (const entry of commit.ledger) {
       const copy = copyLedgerEntry(entry);
       this.#doc.ledger.push(copy);
@@ -265,6 +283,8 @@ export class StoreState {
       keys = dictionary();
       channels[channel] = keys;
     }
+    // Tells the file's serializer, which then encodes only this key at the next flush (document-text.ts).
+    noteProcessedKey(keys, key, at, keys[key] !== undefined);
     keys[key] = at;
   }
 
@@ -346,12 +366,13 @@ export class StoreState {
     );
   }
 
-  #putConversation(conversation: ConversationRecord): void {
+  /** Stores a copy of `conversation` (`copy`, when the caller already made one). */
+  #putConversation(conversation: ConversationRecord, copy = copyConversation(conversation)): void {
     const previous = this.#doc.conversations[conversation.id];
     if (previous !== undefined && previous.tenant !== conversation.tenant) {
       this.#conversationsByTenant.get(previous.tenant)?.delete(conversation.id);
     }
-    this.#doc.conversations[conversation.id] = copyConversation(conversation);
+    this.#doc.conversations[conversation.id] = copy;
     this.#tenantConversations(conversation.tenant).add(conversation.id);
   }
 
