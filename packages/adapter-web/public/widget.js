@@ -27,7 +27,6 @@
       humanText: "I would like to talk to a human",
       typing: "The assistant is typing…",
       closed: "You closed this chat. Write again anytime to start a new one.",
-      resolved: "Glad we could help! Write again if you need anything else.",
       offline: "Reconnecting…",
       tooLong: "Your message is too long.",
       log: "Conversation",
@@ -49,7 +48,6 @@
       humanText: "Je voudrais parler à un humain",
       typing: "L'assistant écrit…",
       closed: "Vous avez fermé cette discussion. Écrivez-nous quand vous voulez pour en ouvrir une nouvelle.",
-      resolved: "Ravis d'avoir pu aider ! Écrivez-nous si besoin.",
       offline: "Reconnexion…",
       tooLong: "Votre message est trop long.",
       log: "Conversation",
@@ -306,8 +304,8 @@
     }
   });
   solvedButton.addEventListener("click", () => {
+    // Core answers with its goodbye notice, in the customer's language: no local text here.
     enqueue({ type: "resolve", id: nextId() });
-    append({ key: `resolved-${state.seq}`, author: "system", text: t.resolved });
   });
   humanButton.addEventListener("click", () => sendText(t.humanText));
   closeButton.addEventListener("click", () => {
