@@ -165,9 +165,11 @@ export function createAgentInteractions(options: AgentInteractionsOptions) {
     async onCommand(tenant: string, command: SlashCommand): Promise<string> {
       const word = command.text.trim().toLowerCase().split(/\s+/)[0] ?? "";
       switch (word) {
-        case "available":
-          await keeper.available(tenant, command.user);
+        case "available": {
+          const made = await keeper.available(tenant, command.user);
+          if (!made.ok) return `You cannot be made available: ${made.problem}.`;
           return "You are available: handoff requests will be posted for you in the agents' channel. `/lutin away` to stop.";
+        }
         case "away":
           await keeper.away(tenant, command.user);
           return "You are away: no new handoff request will be offered to you. Handoffs you hold go back to the queue.";

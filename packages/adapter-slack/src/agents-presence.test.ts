@@ -60,6 +60,18 @@ describe("Slack agents: presence", () => {
     expect(request?.candidates).toEqual([ANA]);
   });
 
+  it("someone who is not one of the tenant's agents is told so, with the fix, and is never offered a handoff", async () => {
+    world = await startSlackRuntime({ agents: [{ id: ANA, name: "Ana" }] });
+    const w = world;
+    const refused = await w.command("U0STRANGER", "available");
+    expect(refused.status).toBe(200);
+    expect(refused.text).toMatch(/^You cannot be made available: U0STRANGER is not an agent of .*agents/);
+    expect((await w.command("U0STRANGER", "status")).text).toMatch(/not set yourself available/);
+    await w.adapter.refreshPresence();
+    await w.customerSays("I want to talk to a human");
+    expect(await w.runtime.escalation.listHandoffs(w.tenantId)).toEqual([]);
+  });
+
   it("an agent who says away hands the held conversation back to the queue", async () => {
     world = await startSlackRuntime({ agents: [{ id: ANA, name: "Ana" }] });
     const w = world;
@@ -114,7 +126,7 @@ describe("PresenceKeeper", () => {
       reportPresence: async (_tenant: string, agent: string, presence: { isOnline: boolean }) => {
         reports.push(`${agent}:${presence.isOnline ? "online" : "offline"}`);
       },
-      setActive: async () => {},
+      setActive: async () => ({ ok: true }),
     };
     const keeper = new PresenceKeeper({ desk: () => desk as never });
     await keeper.available("acme", ANA);

@@ -1,4 +1,4 @@
-import type { AgentDesk } from "@lutingenie/core";
+import type { AgentDesk, DeskResult } from "@lutingenie/core";
 
 /** Core forgets presence after 90 s without a report; 60 s leaves room for one late or failed refresh. */
 export const PRESENCE_REFRESH_MS = 60_000;
@@ -26,14 +26,19 @@ export class PresenceKeeper {
     this.#options = options;
   }
 
-  /** The agent said available: online and active now, and kept online. */
-  async available(tenant: string, agent: string): Promise<void> {
+  /**
+   * The agent said available: active and online now, and kept online. Refused, and not kept, for someone
+   * who is not one of the tenant's agents (core says what the fix is).
+   */
+  async available(tenant: string, agent: string): Promise<DeskResult> {
+    const desk = this.#options.desk();
+    if (desk === undefined) return { ok: false, problem: "LutinGénie is starting: try again in a moment" };
+    const activated = await desk.setActive(tenant, agent, true);
+    if (!activated.ok) return activated;
     this.#available.set(keyOf(tenant, agent), { tenant, agent });
     this.#away.delete(keyOf(tenant, agent));
-    const desk = this.#options.desk();
-    if (desk === undefined) return;
     await desk.reportPresence(tenant, agent, { isOnline: true, via: "slack" });
-    await desk.setActive(tenant, agent, true);
+    return { ok: true };
   }
 
   /** The agent said away: inactive (no new handoffs) and offline, and no longer refreshed. */

@@ -134,7 +134,8 @@ export interface AgentChannelPost {
  */
 export interface AgentDesk {
   reportPresence(tenant: string, agent: string, presence: { isOnline: boolean; via: string }): Promise<void>;
-  setActive(tenant: string, agent: string, isActive: boolean): Promise<void>;
+  /** Refused (with what to tell the person) when `agent` is not one of the tenant's agents. */
+  setActive(tenant: string, agent: string, isActive: boolean): Promise<DeskResult>;
   accept(handoffId: string, agent: string): Promise<DeskResult>;
   decline(handoffId: string, agent: string): Promise<DeskResult>;
   reply(handoffId: string, agent: string, text: string, key: string): Promise<DeskResult>;

@@ -126,15 +126,20 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     if (!wasOnline && presence.isOnline) await this.#agentArrived(tenant, agent);
   }
 
-  async setActive(tenant: string, agentId: string, isActive: boolean): Promise<void> {
+  async setActive(tenant: string, agentId: string, isActive: boolean): Promise<DeskResult> {
     const agent = (await this.#store.listAgents(tenant)).find((candidate) => candidate.id === agentId);
-    if (agent === undefined) return;
+    if (agent === undefined)
+      return {
+        ok: false,
+        problem: `${agentId} is not an agent of ${tenant}: an admin adds this id to the tenant's agents (tenant file, "agents")`,
+      };
     await this.#store.putAgent({ ...agent, isActive });
     if (!isActive) await this.#agentLeft(tenant, agentId);
     else if (
       isOnline(this.#presence.get(presenceKey(tenant, agentId)), this.#clock.now(), this.#presenceTtlMs)
     )
       await this.#agentArrived(tenant, agentId);
+    return { ok: true };
   }
 
   // ── the decision (called by the escalation enchantment, inside the customer's turn) ──────────
