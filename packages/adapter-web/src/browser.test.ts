@@ -255,6 +255,45 @@ describe.skipIf(skipBrowserTests)("in a real browser (Chromium)", () => {
     await customerContext.close();
   });
 
+  it("with nobody online, a follow-up task reaches the console's list; an agent assigns it to themself and marks it done", async () => {
+    // A server of its own: no agent is signed in when the customer asks.
+    const own = await startTestServer();
+    try {
+      const { context: customerContext, page: customer } = await newPage();
+      await customer.goto(`${own.url}/demo`);
+      await customer.waitForSelector('.lutin-widget[data-connected="true"]');
+      await ask(customer, "I want to talk to a human about my refund");
+      await customer.waitForSelector(".lutin-system >> text=An agent will contact you soon.");
+
+      const { context: agentContext, page: agent } = await newPage();
+      await agent.goto(`${own.url}/console`);
+      await agent.getByLabel("Agent token").fill(TEST_AGENT_TOKENS.bruno);
+      await agent.getByRole("button", { name: "Sign in" }).click();
+      const task = agent.locator("#tasks tr").first();
+      await task.waitFor();
+      expect(await task.textContent()).toMatch(/open/);
+      const [stored] = await own.runtime.escalation.listFollowUps("demo-shop");
+      // The row shows core's task: its priority and its labels.
+      expect(await task.locator(".badge").textContent()).toBe(stored?.priority);
+      for (const label of stored?.labels ?? []) expect(await task.textContent()).toContain(label);
+
+      await task.getByRole("button", { name: "Assign to me" }).click();
+      await agent.waitForSelector("#tasks tr >> text=/assigned · Bruno/");
+      expect(await task.getByRole("button", { name: "Assign to me" }).count()).toBe(0);
+      await task.getByRole("button", { name: "Done" }).click();
+      await agent.waitForSelector("#tasks tr >> text=/done/");
+      expect(await task.getByRole("button").count()).toBe(0);
+      expect((await own.runtime.escalation.listFollowUps("demo-shop"))[0]).toMatchObject({
+        status: "done",
+        assignee: "bruno",
+      });
+      await customerContext.close();
+      await agentContext.close();
+    } finally {
+      await own.cleanup();
+    }
+  });
+
   it("the dashboard shows the conversation counted with its reason, and its test chat leaves the count unchanged", async () => {
     const { context, page } = await newPage({ viewport: { width: 1200, height: 1400 } });
     await page.goto(`${server.url}/dashboard`);
