@@ -21,7 +21,24 @@
   let people = [];
   let sequence = 0;
   const pending = new Map();
-  const logs = new Map();
+  // Each chat's log survives a reload of this tab (sessionStorage: this tab only, gone when it closes);
+  // the server's snapshot only carries a handoff's last messages from before it was accepted.
+  const LOGS_KEY = "lutin-console:logs";
+  const logs = new Map(Object.entries(readStoredLogs()));
+  const saveLogs = () => {
+    try {
+      sessionStorage.setItem(LOGS_KEY, JSON.stringify(Object.fromEntries(logs)));
+    } catch {
+      // Storage full or disabled: the log still lives for this page.
+    }
+  };
+  function readStoredLogs() {
+    try {
+      return JSON.parse(sessionStorage.getItem(LOGS_KEY) || "{}");
+    } catch {
+      return {};
+    }
+  }
   const nameOf = (id) => (people.find((person) => person.id === id) || { name: id }).name;
   const notice = (text) => {
     $("notice").textContent = text;
@@ -115,6 +132,7 @@
         });
         if (result.ok) {
           logFor(handoff).push({ from: "agent", text });
+          saveLogs();
           drawLog(panel, handoff);
         } else notice(`Not sent: ${result.problem}`);
       });
@@ -218,6 +236,7 @@
         const post = frame.post;
         if (post.kind === "customer_message" && logs.has(post.ref)) {
           logs.get(post.ref).push({ from: "customer", text: post.text });
+          saveLogs();
           const panel = document.querySelector(`[data-chat="${CSS.escape(post.ref)}"]`);
           if (panel) drawLog(panel, { id: post.ref });
         }

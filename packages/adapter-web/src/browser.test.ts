@@ -230,6 +230,10 @@ describe.skipIf(skipBrowserTests)("in a real browser (Chromium)", () => {
     await customer.waitForSelector(".lutin-agent >> text=Hi, Ana here. How can I help?");
     await ask(customer, "My parcel never arrived");
     await agent.waitForSelector("[data-chat] li >> text=Customer: My parcel never arrived");
+    // A reload of the console keeps the conversation so far, not only the messages from before Accept.
+    await agent.reload();
+    await agent.waitForSelector("[data-chat] li >> text=You: Hi, Ana here. How can I help?");
+    await agent.waitForSelector("[data-chat] li >> text=Customer: My parcel never arrived");
     if (saveScreenshots) {
       await agent.screenshot({ path: `${SCREENSHOTS}console.png`, fullPage: true });
       await customer.screenshot({ path: `${SCREENSHOTS}widget-handoff.png` });

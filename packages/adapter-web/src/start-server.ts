@@ -37,6 +37,8 @@ export interface StartLutinServerOptions {
   clock?: Clock;
   /** Widget receipt time budget (tests shorten it). */
   receiptTimeoutMs?: number;
+  /** How long an agent whose console went away stays online for a reconnect (tests shorten it). */
+  reconnectGraceMs?: number;
 }
 
 export interface RunningLutinServer {
@@ -95,6 +97,7 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
       directory: runtime.escalation,
       logger,
       ...(options.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: options.receiptTimeoutMs }),
+      ...(options.reconnectGraceMs === undefined ? {} : { reconnectGraceMs: options.reconnectGraceMs }),
       ...(options.clock ? { clock: options.clock } : {}),
     });
     const web = createWebServer({

@@ -40,6 +40,12 @@ export interface WebAdapterOptions {
   ipMessagesPerMinute?: number;
   /** How long a reply waits for the widget's receipt before it counts as undelivered (C7). Default 10 s. */
   receiptTimeoutMs?: number;
+  /**
+   * How long an agent whose console went away without saying so (a page reload, a dropped network) stays
+   * online, so a reconnect within it keeps the chats they hold. Default 15 s. Closing the console's
+   * connection on purpose (the Online toggle) is offline at once.
+   */
+  reconnectGraceMs?: number;
   /** Agent console tokens: agent id → token. */
   agentTokens?: Record<string, string>;
   directory?: AgentDirectory;
@@ -88,6 +94,9 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   const logger = options.logger ?? silentLogger;
   const maxMessageLength = options.maxMessageLength ?? 2_000;
   const receiptTimeoutMs = options.receiptTimeoutMs ?? 10_000;
+  const reconnectGraceMs = options.reconnectGraceMs ?? 15_000;
+  /** Agents whose last console went away, by agent: the timer that reports them offline. */
+  const goingOffline = new Map<string, NodeJS.Timeout>();
   const visitorLimiter = createRateLimiter({
     limit: options.visitorMessagesPerMinute ?? 30,
     windowMs: 60_000,
@@ -368,7 +377,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     const signIn = setTimeout(() => {
       if (agent === null) socket.close(4401, "sign in with { type: 'auth', token }");
     }, 10_000);
-    socket.on("close", () => {
+    socket.on("close", (code: number) => {
       clearTimeout(signIn);
       allSockets.delete(socket);
       if (agent === null) return;
@@ -376,8 +385,17 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       open?.delete(socket);
       if (open?.size === 0) {
         agents.delete(agent);
-        // Disconnect = offline: core requeues what this agent was offered or holding.
-        void reportPresence(agent, false);
+        const leaving = agent;
+        // Offline: core requeues what this agent was offered or holding. A page that went away (1001: a
+        // reload, a closed tab) or a connection that dropped (1006) gets a grace period to come back.
+        if (code !== WENT_AWAY && code !== DROPPED) return void reportPresence(leaving, false);
+        goingOffline.set(
+          leaving,
+          setTimeout(() => {
+            goingOffline.delete(leaving);
+            if (!agents.has(leaving)) void reportPresence(leaving, false);
+          }, reconnectGraceMs),
+        );
       }
     });
     socket.on("message", (data: RawData) => {
@@ -401,6 +419,8 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
           return socket.close(4401, "unknown agent token");
         }
         agent = found;
+        clearTimeout(goingOffline.get(agent));
+        goingOffline.delete(agent);
         const open = agents.get(agent) ?? new Set<WebSocket>();
         open.add(socket);
         agents.set(agent, open);
@@ -451,6 +471,8 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     },
     async stop() {
       core = null;
+      for (const timer of goingOffline.values()) clearTimeout(timer);
+      goingOffline.clear();
       for (const resolve of receipts.values()) resolve(false);
       for (const socket of allSockets) socket.close(1001, "server stopping");
       allSockets.clear();
@@ -528,6 +550,10 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     }),
   };
 }
+
+/** WebSocket close codes: the page went away (reload, tab closed); the connection dropped without a close. */
+const WENT_AWAY = 1001;
+const DROPPED = 1006;
 
 function receiptKey(thread: string, key: string): string {
   return `${thread}\u0000${key}`;

@@ -34,6 +34,35 @@ describe("lutin serve: HTTP and WebSocket against the real server", () => {
     return client;
   };
 
+  it("an agent whose console drops or reloads stays online for the grace period and keeps the chat; a deliberate close is offline at once", async () => {
+    const server = await start({}, { reconnectGraceMs: 400 });
+    const isOnline = async (id: string) =>
+      (await server.runtime.escalation.agentsOf("demo-shop")).find((person) => person.id === id)?.isOnline;
+    const dropped = await AgentTestClient.signIn(server.url, TEST_AGENT_TOKENS.ana);
+    expect(await isOnline("ana")).toBe(true);
+
+    // A dropped connection (no close frame, 1006): still online, and back before the grace ends.
+    const gone = new Promise((resolve) => dropped.socket.once("close", resolve));
+    dropped.socket.terminate();
+    await gone;
+    expect(await isOnline("ana")).toBe(true);
+    const back = await agent(server, TEST_AGENT_TOKENS.ana);
+    await new Promise((resolve) => setTimeout(resolve, 600)); // past the grace: the reconnect cancelled it
+    expect(await isOnline("ana")).toBe(true);
+
+    // Dropped and not back: offline once the grace is over.
+    const lost = new Promise((resolve) => back.socket.once("close", resolve));
+    back.socket.terminate();
+    await lost;
+    await expect.poll(() => isOnline("ana"), { timeout: 5_000 }).toBe(false);
+
+    // The Online toggle closes the connection on purpose (1000): offline at once.
+    const bruno = await AgentTestClient.signIn(server.url, TEST_AGENT_TOKENS.bruno);
+    expect(await isOnline("bruno")).toBe(true);
+    await bruno.close();
+    await expect.poll(() => isOnline("bruno"), { timeout: 1_000, interval: 20 }).toBe(false);
+  });
+
   it("answers from the knowledge base, counts on the widget's receipt, and a resend after a reload duplicates nothing", async () => {
     const server = await start();
     const first = await widget(server, "visitor-one");

@@ -17,6 +17,7 @@ export async function startTestServer(
   overrides: ServerConfigInput = {},
   options: {
     receiptTimeoutMs?: number;
+    reconnectGraceMs?: number;
     dataDir?: string;
     extraAdapters?: StartLutinServerOptions["extraAdapters"];
     mountRoutes?: StartLutinServerOptions["mountRoutes"];
@@ -39,6 +40,7 @@ export async function startTestServer(
     config,
     tenant,
     receiptTimeoutMs: options.receiptTimeoutMs ?? 3_000,
+    ...(options.reconnectGraceMs === undefined ? {} : { reconnectGraceMs: options.reconnectGraceMs }),
     ...(options.extraAdapters === undefined ? {} : { extraAdapters: options.extraAdapters }),
     ...(options.mountRoutes === undefined ? {} : { mountRoutes: options.mountRoutes }),
   });
