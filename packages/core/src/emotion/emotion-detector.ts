@@ -9,7 +9,7 @@ import {
   type LexiconLanguage,
   type WordKind,
 } from "./lexicons.js";
-import { type FoldedText, foldText } from "./normalize-text.js";
+import { type FoldedText, foldCase, foldCasedText, foldText } from "./normalize-text.js";
 import { SUPPORT_PHRASES, type SupportPhrase } from "./support-phrases.js";
 import { countEmoji, hasPunctuationBurst, readCaps } from "./surface-cues.js";
 import { buildWordIndex, type WordIndex } from "./word-index.js";
@@ -139,11 +139,11 @@ const SCARE_QUOTED =
   /(?<![\p{L}\p{N}])(?:'([^'\n]{1,40})'|‘([^’\n]{1,40})’|"([^"\n]{1,40})"|“([^”\n]{1,40})”|«([^»\n]{1,40})»|„([^“”\n]{1,40})[“”])(?![\p{L}\p{N}])/gu;
 const SCARE_QUOTED_MAXIMUM_WORDS = 4;
 
-function foldPunctuated(text: string): string {
-  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
-}
+/** Every scare quote above opens with one of these: a message without any has nothing to take out. */
+const OPENING_QUOTES = /['‘"“«„]/;
 
 function withoutScareQuotes(text: string): { text: string; quoted: boolean } {
+  if (!OPENING_QUOTES.test(text)) return { text, quoted: false };
   let quoted = false;
   const stripped = text.replace(SCARE_QUOTED, (match, ...groups: unknown[]) => {
     const inner = groups.slice(0, 6).find((group) => typeof group === "string") as string | undefined;
@@ -164,8 +164,13 @@ interface CompiledRule {
 const LEXICON_LANGUAGES = Object.keys(LEXICONS) as LexiconLanguage[];
 const hasLexicon = (language: string): language is LexiconLanguage => language in LEXICONS;
 
-/** Patterns must match whole words: each is wrapped between the spaces of the joined text. */
-const compile = (source: string) => new RegExp(`(?<= )(?:${source})(?= )`);
+/**
+ * Patterns must match whole words: each is wrapped between the spaces of the joined text. The leading
+ * space is matched rather than looked behind for: `test` answers the same (a lookbehind inside a pattern
+ * still sees the whole text), and a literal first character lets the engine skip ahead, about 3 times
+ * faster than a lookbehind tried at every position.
+ */
+const compile = (source: string) => new RegExp(` (?:${source})(?= )`);
 
 let compiled: {
   indexes: Record<LexiconLanguage, WordIndex>;
@@ -298,7 +303,10 @@ function readEmotion(
   rules: ReturnType<typeof compiledRules>,
 ): RuleAnalysis {
   const scare = families.has("sarcasm") ? withoutScareQuotes(text) : { text, quoted: false };
-  const { tokens, joined } = foldText(scare.text);
+  // Folded once: the sentence patterns read it with punctuation, the words come from it unless scare
+  // quotes were taken out (then the words are folded from what is left).
+  const punctuated = foldCase(text);
+  const { tokens, joined } = scare.quoted ? foldText(scare.text) : foldCasedText(punctuated);
   const cues = new Set<string>();
   const evidence: Evidence = { frustrated: 0, happy: 0, urgent: 0, confused: 0 };
   let anger = false;
@@ -399,7 +407,6 @@ function readEmotion(
   if (families.has("lexicon")) for (const rule of rules.expressions) applyRule(rule);
   if (families.has("phrase")) {
     for (const rule of rules.phrases) applyRule(rule);
-    const punctuated = foldPunctuated(text);
     if (RHETORICAL_OPENER.test(punctuated)) {
       evidence.frustrated += WEIGHT.rhetoricalOpener;
       cues.add("phrase:rhetorical-question");

@@ -58,12 +58,38 @@ function isPolitenessRatherThanNews(text: string): boolean {
 // Chinese and Japanese write no spaces between words, so words are counted by ICU's segmenter.
 const wordSegmenter = new Intl.Segmenter(undefined, { granularity: "word" });
 
-function countWords(text: string): number {
+export function countWords(text: string): number {
+  if (hasFourAsciiWordChunks(text)) return 4;
   let words = 0;
   for (const segment of wordSegmenter.segment(text)) {
     if (segment.isWordLike === true && ++words > 3) break;
   }
   return words;
+}
+
+/**
+ * In ASCII text, four whitespace-separated chunks that each hold a letter or digit are at least four
+ * words to the segmenter too: it never joins across whitespace, and an ASCII segment holding a letter
+ * or digit is word-like. Enough to answer "more than 3" without segmenting, which most happy messages
+ * need. Any other character (an emoji joined by U+200D, a format character) sends the text to the
+ * segmenter: only ASCII is simple enough to be sure of.
+ */
+function hasFourAsciiWordChunks(text: string): boolean {
+  let chunks = 0;
+  let counted = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code >= 128) return false;
+    if (code === 32 || (code >= 9 && code <= 13)) counted = false;
+    else if (
+      !counted &&
+      ((code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122))
+    ) {
+      counted = true;
+      if (++chunks === 4) return true;
+    }
+  }
+  return false;
 }
 
 function openerFor(
