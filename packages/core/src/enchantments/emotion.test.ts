@@ -17,6 +17,13 @@ describe("countWords", () => {
       "thank you so much, it arrived today",
       "it's 3.5 kg a_b c",
       "a - b - c",
+      "thanks!",
+      "great, thank you",
+      "#12345",
+      "(yes) ok!! ...",
+      "e.g. ok",
+      "don't",
+      "a_b _ c",
       "- - - -",
       "a\tb\nc\r\nd",
       "a\u200d😀 b c d",
@@ -58,6 +65,15 @@ describe("countWords", () => {
         expect(countWords(text)).toBe(segmentedCount(text));
       }),
       { numRuns: 3000 },
+    );
+    // ASCII only: the texts the shortcut answers without the segmenter.
+    const ascii = pieces.filter((piece) => /^[\x20-\x7e\t\n]+$/.test(piece));
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...ascii), { maxLength: 30 }), (parts) => {
+        const text = parts.join("");
+        expect(countWords(text)).toBe(segmentedCount(text));
+      }),
+      { numRuns: 5000 },
     );
   });
 });

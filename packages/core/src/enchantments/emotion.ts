@@ -59,7 +59,8 @@ function isPolitenessRatherThanNews(text: string): boolean {
 const wordSegmenter = new Intl.Segmenter(undefined, { granularity: "word" });
 
 export function countWords(text: string): number {
-  if (hasFourAsciiWordChunks(text)) return 4;
+  const ascii = asciiWordCount(text);
+  if (ascii !== null) return ascii;
   let words = 0;
   for (const segment of wordSegmenter.segment(text)) {
     if (segment.isWordLike === true && ++words > 3) break;
@@ -68,28 +69,33 @@ export function countWords(text: string): number {
 }
 
 /**
- * In ASCII text, four whitespace-separated chunks that each hold a letter or digit are at least four
- * words to the segmenter too: it never joins across whitespace, and an ASCII segment holding a letter
- * or digit is word-like. Enough to answer "more than 3" without segmenting, which most happy messages
- * need. Any other character (an emoji joined by U+200D, a format character) sends the text to the
- * segmenter: only ASCII is simple enough to be sure of.
+ * The segmenter's count, up to 4, for ASCII text, or null when only the segmenter can tell. The segmenter
+ * never joins across whitespace, and in ASCII text a segment holding a letter or digit is word-like, so
+ * four whitespace-separated chunks holding one are at least four words. A chunk that is punctuation,
+ * then letters and digits, then punctuation ("great,", "#12345", "thanks!") is exactly one word; other
+ * chunks ("e.g.", "a-b", "don't", "_") can be one word or more, so then only "at least 4" is known.
+ * Any other character (an emoji joined by U+200D, a format character) needs the segmenter.
  */
-function hasFourAsciiWordChunks(text: string): boolean {
-  let chunks = 0;
-  let counted = false;
+function asciiWordCount(text: string): number | null {
+  let words = 0;
+  let exact = true;
+  // 0: before the chunk's letters; 1: in them; 2: in punctuation after them.
+  let state = 0;
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
-    if (code >= 128) return false;
-    if (code === 32 || (code >= 9 && code <= 13)) counted = false;
-    else if (
-      !counted &&
-      ((code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122))
-    ) {
-      counted = true;
-      if (++chunks === 4) return true;
+    if (code >= 128) return null;
+    if (code === 32 || (code >= 9 && code <= 13)) state = 0;
+    else if ((code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122)) {
+      if (state === 0) {
+        state = 1;
+        if (++words === 4) return 4;
+      } else if (state === 2) exact = false;
+    } else {
+      if (code === 95) exact = false; // "_" joins words ("a_b") and may be one on its own
+      if (state === 1) state = 2;
     }
   }
-  return false;
+  return exact ? words : null;
 }
 
 function openerFor(
