@@ -14,12 +14,20 @@ const COMBINING_MARKS = /\p{M}/gu;
 const WORD = /[\p{L}\p{N}]+/gu;
 
 export function foldText(text: string): FoldedText {
-  const folded = text
-    .normalize("NFKD")
-    .replace(COMBINING_MARKS, "")
-    .toLowerCase()
-    .replace(/ß/g, "ss")
-    .replace(/n['’]t\b/g, "nt");
+  return foldCasedText(foldCase(text));
+}
+
+/**
+ * Lower case without accents, punctuation kept: the first step of {@link foldText}, and what the
+ * detector's sentence patterns read. Exposed so a caller that needs both folds the text only once.
+ */
+export function foldCase(text: string): string {
+  return text.normalize("NFKD").replace(COMBINING_MARKS, "").toLowerCase();
+}
+
+/** The rest of {@link foldText}, from the output of {@link foldCase}. */
+export function foldCasedText(caseFolded: string): FoldedText {
+  const folded = caseFolded.replace(/ß/g, "ss").replace(/n['’]t\b/g, "nt");
   const tokens = folded.match(WORD) ?? [];
   return { tokens, joined: ` ${tokens.join(" ")} ` };
 }

@@ -29,7 +29,21 @@ const CONFUSED_EMOTICON = /(?<![\w/])[oO]_[oO](?!\w)|(?<![\w/:]):-?\/(?![\w/])|(
 
 const count = (pattern: RegExp, text: string) => text.match(pattern)?.length ?? 0;
 
+// Skips that cannot change a count: every emoji above is outside ASCII, and every emoticon holds one of
+// ":", ";", "<" or "_" (":(", ";)", "<3", ">:(", "-_-", "o_O"). Most messages have neither.
+const NON_ASCII = /[\u0080-\uffff]/;
+const EMOTICON_CHARACTER = /[:;<_]/;
+const NO_EMOJI: Readonly<EmojiCounts> = Object.freeze({
+  angry: 0,
+  sad: 0,
+  eyeRoll: 0,
+  happy: 0,
+  confused: 0,
+  clapping: 0,
+});
+
 export function countEmoji(text: string): EmojiCounts {
+  if (!NON_ASCII.test(text) && !EMOTICON_CHARACTER.test(text)) return { ...NO_EMOJI };
   return {
     angry: count(ANGRY_EMOJI, text),
     sad: count(SAD_EMOJI, text) + count(ANGRY_EMOTICON, text),
@@ -85,6 +99,18 @@ const ACRONYMS = new Set([
   "SIRET",
 ]);
 
+const UPPER_CASE = /\p{Lu}/gu;
+
+/** The ASCII letters in \p{Lu} are A to Z: a loop over char codes counts them without a regular expression. */
+function asciiUpperCount(word: string): number {
+  let upper = 0;
+  for (let index = 0; index < word.length; index++) {
+    const code = word.charCodeAt(index);
+    if (code >= 65 && code <= 90) upper++;
+  }
+  return upper;
+}
+
 export type CapsKind = "shouting" | "emphasis" | null;
 
 const LETTER_WORD = /\p{L}+/gu;
@@ -100,7 +126,7 @@ export function readCaps(text: string): CapsKind {
   let emphasised = false;
   for (const word of text.match(LETTER_WORD) ?? []) {
     if (ACRONYMS.has(word)) continue;
-    const wordUpper = word.match(/\p{Lu}/gu)?.length ?? 0;
+    const wordUpper = NON_ASCII.test(word) ? (word.match(UPPER_CASE) ?? []).length : asciiUpperCount(word);
     letters += word.length;
     upper += wordUpper;
     if (word.length >= 4 && wordUpper === word.length) emphasised = true;

@@ -58,12 +58,44 @@ function isPolitenessRatherThanNews(text: string): boolean {
 // Chinese and Japanese write no spaces between words, so words are counted by ICU's segmenter.
 const wordSegmenter = new Intl.Segmenter(undefined, { granularity: "word" });
 
-function countWords(text: string): number {
+export function countWords(text: string): number {
+  const ascii = asciiWordCount(text);
+  if (ascii !== null) return ascii;
   let words = 0;
   for (const segment of wordSegmenter.segment(text)) {
     if (segment.isWordLike === true && ++words > 3) break;
   }
   return words;
+}
+
+/**
+ * The segmenter's count, up to 4, for ASCII text, or null when only the segmenter can tell. The segmenter
+ * never joins across whitespace, and in ASCII text a segment holding a letter or digit is word-like, so
+ * four whitespace-separated chunks holding one are at least four words. A chunk that is punctuation,
+ * then letters and digits, then punctuation ("great,", "#12345", "thanks!") is exactly one word; other
+ * chunks ("e.g.", "a-b", "don't", "_") can be one word or more, so then only "at least 4" is known.
+ * Any other character (an emoji joined by U+200D, a format character) needs the segmenter.
+ */
+function asciiWordCount(text: string): number | null {
+  let words = 0;
+  let exact = true;
+  // 0: before the chunk's letters; 1: in them; 2: in punctuation after them.
+  let state = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code >= 128) return null;
+    if (code === 32 || (code >= 9 && code <= 13)) state = 0;
+    else if ((code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122)) {
+      if (state === 0) {
+        state = 1;
+        if (++words === 4) return 4;
+      } else if (state === 2) exact = false;
+    } else {
+      if (code === 95) exact = false; // "_" joins words ("a_b") and may be one on its own
+      if (state === 1) state = 2;
+    }
+  }
+  return exact ? words : null;
 }
 
 function openerFor(

@@ -60,3 +60,12 @@ describe("foldForMatching", () => {
     );
   });
 });
+
+describe("asksForHuman with punctuation in the phrases", () => {
+  it("finds phrases holding an apostrophe or a dash, whatever the text around them", () => {
+    expect(asksForHuman("Je voudrais parler à quelqu’un svp")).toBe(true);
+    expect(asksForHuman("Mettez-moi en relation avec le service")).toBe(true);
+    expect(asksForHuman("mettez moi en relation")).toBe(false);
+    expect(asksForHuman("je ne veux pas parler a quelqu'un")).toBe(false);
+  });
+});

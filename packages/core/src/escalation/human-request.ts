@@ -144,9 +144,18 @@ function foldUnicode(text: string): string {
 }
 
 const FOLDED_PHRASES = HUMAN_REQUEST_PHRASES.map(foldForMatching);
+/**
+ * Every phrase as a literal in one alternation (no flags: code unit by code unit, like indexOf): it
+ * matches exactly when one phrase occurs, so most messages are answered by one test instead of one
+ * search per phrase. Only then are the phrases looked up one by one for the negation check.
+ */
+const ANY_PHRASE = new RegExp(
+  FOLDED_PHRASES.map((phrase) => phrase.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")).join("|"),
+);
 
 export function asksForHuman(text: string): boolean {
   const folded = foldForMatching(text);
+  if (!ANY_PHRASE.test(folded)) return false;
   for (const phrase of FOLDED_PHRASES) {
     const index = folded.indexOf(phrase);
     if (index === -1) continue;

@@ -53,10 +53,14 @@ export function createProductMessages(options: ProductMessagesOptions = {}): Pro
     returnObjects: false,
   });
 
+  // A message with no placeholder, asked for without values, is the same text every time for a language:
+  // translated once. Bounded by keys × languages; this instance's resources never change after init.
+  const fixedTexts = new Map<string, string>();
+
   return {
     languages: SUPPORTED_LANGUAGES,
     dir,
-    t(language, key, values = {}) {
+    t(language, key, values = NO_VALUES) {
       const entry = MESSAGE_CATALOG.get(key);
       if (entry === undefined) {
         throw new LutinError("TRANSLATION_MISSING", `"${key}" is not a product message`, {
@@ -78,13 +82,28 @@ export function createProductMessages(options: ProductMessagesOptions = {}): Pro
           },
         );
       }
-      return instance.t(key, {
+      const fixed = entry.placeholders.size === 0 && !entry.plural && isEmpty(values);
+      const cacheKey = fixed ? `${language}\u0000${key}` : "";
+      if (fixed) {
+        const cached = fixedTexts.get(cacheKey);
+        if (cached !== undefined) return cached;
+      }
+      const text = instance.t(key, {
         lng: language,
         ...(entry.plural ? { count: values.count as number } : {}),
         replace: interpolationValues(language, values),
       });
+      if (fixed) fixedTexts.set(cacheKey, text);
+      return text;
     },
   };
+}
+
+const NO_VALUES: MessageValues = Object.freeze({});
+
+function isEmpty(values: MessageValues): boolean {
+  for (const _ in values) return false;
+  return true;
 }
 
 function dir(language: LanguageCode): TextDirection {

@@ -21,6 +21,15 @@ const LETTER = /\p{L}/u;
 export function profileScripts(text: string): ScriptProfile {
   const profile: ScriptProfile = { latin: 0, arabic: 0, han: 0, kana: 0, other: 0, letters: 0 };
   for (const character of text) {
+    // ASCII's only letters are A–Z and a–z, all Latin: no regular expression needed for most characters.
+    const code = character.charCodeAt(0);
+    if (code < 128) {
+      if ((code >= 65 && code <= 90) || (code >= 97 && code <= 122)) {
+        profile.letters++;
+        profile.latin++;
+      }
+      continue;
+    }
     if (!LETTER.test(character)) continue;
     profile.letters++;
     if (LATIN.test(character)) profile.latin++;

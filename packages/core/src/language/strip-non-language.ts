@@ -2,25 +2,36 @@
  * What is removed before a message is read for its language: parts that are the same in every
  * language and would only add noise (an order number or a link says nothing about the customer's
  * language, and the n-grams of "https" or "gmail" lean towards English).
+ *
+ * Each pattern comes with a text every match must contain ("@" for an address, "." for a domain): a
+ * message without it is left as it is without running the pattern, which most messages are.
  */
-const NON_LANGUAGE_PATTERNS: readonly RegExp[] = [
+const NON_LANGUAGE_PATTERNS: ReadonlyArray<readonly [RegExp, RegExp]> = [
   // Slack and Teams markup: <@U123>, <#C123|general>, <!here>, <https://…|label>, <at>Name</at>
-  /<[@#!][^>]*>/g,
-  /<at>[^<]*<\/at>/gi,
-  /<https?:[^>]*>/gi,
-  /\b(?:https?:\/\/|www\.)\S+/gi,
-  /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/gu,
+  [/<[@#!][^>]*>/g, /<[@#!]/],
+  [/<at>[^<]*<\/at>/gi, /<at>/i],
+  [/<https?:[^>]*>/gi, /<http/i],
+  [/\b(?:https?:\/\/|www\.)\S+/gi, /https?:\/\/|www\./i],
+  [/[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/gu, /@/],
   // Bare domains ("example.com", "shop.fr/cart"): letters, a dot, a short top-level domain.
-  /\b[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:com|net|org|io|co|fr|de|es|it|pt|nl|pl|tr|uk|eu|be|ch|br|jp|cn)\b\S*/giu,
-  /(?:^|\s)@[\p{L}\p{N}._-]+/gu,
+  [
+    /\b[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:com|net|org|io|co|fr|de|es|it|pt|nl|pl|tr|uk|eu|be|ch|br|jp|cn)\b\S*/giu,
+    /\./,
+  ],
+  [/(?:^|\s)@[\p{L}\p{N}._-]+/gu, /@/],
   // Order numbers, tracking codes, amounts, dates: any token that contains a digit. Chinese and Japanese
   // write without spaces, so there a "token" may be the whole sentence: only the run of Latin letters,
   // digits and signs around the digit goes ("订单4471" keeps "订单").
-  /[^\s\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]*\p{N}[^\s\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]*/gu,
+  [
+    /[^\s\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]*\p{N}[^\s\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]*/gu,
+    /\p{N}/u,
+  ],
 ];
 
 export function stripNonLanguage(text: string): string {
   let remaining = text;
-  for (const pattern of NON_LANGUAGE_PATTERNS) remaining = remaining.replace(pattern, " ");
+  for (const [pattern, mustContain] of NON_LANGUAGE_PATTERNS) {
+    if (mustContain.test(remaining)) remaining = remaining.replace(pattern, " ");
+  }
   return remaining.replace(/\s+/g, " ").trim();
 }
