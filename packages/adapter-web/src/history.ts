@@ -1,25 +1,11 @@
-import type { ConversationRecord } from "@lutingenie/core";
+import { type ConversationRecord, type ConversationView, conversationView } from "@lutingenie/core";
 import { z } from "zod";
 import type { ConversationReading } from "./web-adapter.js";
 
 /** The dashboard's detailed history (Q8: every row says why it opened, ended, counted or not). */
-export interface HistoryRow {
-  id: string;
-  mode: ConversationRecord["mode"];
-  channel: string;
+export interface HistoryRow extends ConversationView {
   origin: ConversationRecord["origin"];
-  openedAt: string;
-  openReason: ConversationRecord["openReason"];
-  endedAt: string | null;
-  endReason: ConversationRecord["endReason"];
-  counted: boolean;
-  countedAt: string | null;
-  /** Why it is not counted: test, preview (C9), cancelled (C8), merged (C13); null while in progress. */
-  notCountedReason: ConversationRecord["notCountedReason"];
-  period: string;
-  plan: string | null;
   messageCount: number;
-  linkedConversationId: string | null;
   language: string | null;
   emotion: string | null;
 }
@@ -40,28 +26,14 @@ export const historyQuerySchema = z
   .strict();
 export type HistoryQuery = z.output<typeof historyQuerySchema>;
 
-const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
-
 export function historyRowOf(
   conversation: ConversationRecord,
   reading: ConversationReading | undefined,
 ): HistoryRow {
   return {
-    id: conversation.id,
-    mode: conversation.mode,
-    channel: conversation.channel,
+    ...conversationView(conversation),
     origin: conversation.origin,
-    openedAt: iso(conversation.openedAt) as string,
-    openReason: conversation.openReason,
-    endedAt: iso(conversation.endedAt),
-    endReason: conversation.endReason,
-    counted: conversation.counted,
-    countedAt: iso(conversation.countedAt),
-    notCountedReason: conversation.notCountedReason,
-    period: conversation.period,
-    plan: conversation.plan,
     messageCount: conversation.messageCount,
-    linkedConversationId: conversation.linkedConversationId,
     language: reading?.language ?? null,
     emotion: reading?.emotion ?? null,
   };

@@ -16,6 +16,7 @@ export * from "./clock.js";
 export * from "./counting/batch.js";
 export * from "./counting/compaction.js";
 export * from "./counting/conversation.js";
+export * from "./counting/conversation-view.js";
 export * from "./counting/counter.js";
 export {
   type BillingView,

@@ -2,7 +2,9 @@ import {
   assertTimeZone,
   ConversationCounter,
   type ConversationRecord,
+  type ConversationView,
   computeUsage,
+  conversationView,
   createBillingDirectory,
   createMemoryStore,
   createTenant,
@@ -31,22 +33,10 @@ export interface SimulateOptions {
   catalog?: PlanCatalog;
 }
 
-export interface SimulatedConversation {
-  id: string;
+/** A conversation in the simulation's output: core's view, with the tenant and thread it belongs to. */
+export interface SimulatedConversation extends ConversationView {
   tenant: string;
-  channel: string;
   thread: string;
-  mode: ConversationRecord["mode"];
-  linkedConversationId: string | null;
-  openedAt: string;
-  openReason: ConversationRecord["openReason"];
-  endedAt: string | null;
-  endReason: ConversationRecord["endReason"];
-  counted: boolean;
-  countedAt: string | null;
-  notCountedReason: ConversationRecord["notCountedReason"];
-  period: string;
-  plan: string | null;
 }
 
 export interface SimulatedUsage {
@@ -168,26 +158,8 @@ function withAllowance(catalog: PlanCatalog, planId: string, allowance: number |
   });
 }
 
-const iso = (at: number | null): string | null => (at === null ? null : new Date(at).toISOString());
-
 function describeConversation(conversation: ConversationRecord): SimulatedConversation {
-  return {
-    id: conversation.id,
-    tenant: conversation.tenant,
-    channel: conversation.channel,
-    thread: conversation.thread,
-    mode: conversation.mode,
-    linkedConversationId: conversation.linkedConversationId,
-    openedAt: iso(conversation.openedAt) as string,
-    openReason: conversation.openReason,
-    endedAt: iso(conversation.endedAt),
-    endReason: conversation.endReason,
-    counted: conversation.counted,
-    countedAt: iso(conversation.countedAt),
-    notCountedReason: conversation.notCountedReason,
-    period: conversation.period,
-    plan: conversation.plan,
-  };
+  return { ...conversationView(conversation), tenant: conversation.tenant, thread: conversation.thread };
 }
 
 function describeUsage(summary: UsageSummary, timeZone: string): SimulatedUsage {
@@ -206,7 +178,7 @@ function describeUsage(summary: UsageSummary, timeZone: string): SimulatedUsage 
     humanOverage: summary.human.overage,
     alerts: summary.alerts.map((alert: FiredAlert) => ({
       threshold: alert.threshold,
-      at: iso(alert.at) as string,
+      at: new Date(alert.at).toISOString(),
     })),
   };
 }
