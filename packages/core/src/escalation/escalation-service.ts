@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import type { AgentChannelPost, AgentDesk, DeskResult } from "../adapters/channel-adapter.js";
 import type { Assistant, TakeoverRouter } from "../assistant/assistant.js";
-import type { LanguageCode } from "../assistant/language.js";
 import type { ProductMessages } from "../assistant/product-messages.js";
 import type { ResponderReply, WindowMessage } from "../assistant/responder.js";
 import type { AssistantTenant } from "../assistant/tenant-profile.js";
@@ -541,22 +540,22 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     await assistant.release(request.threadKey);
   }
 
-  async #createFollowUp(input: {
-    id: string;
-    tenant: string;
-    channel: string;
-    thread: string;
-    threadKey: string;
-    conversationId: string;
-    handoffId: string | null;
-    transcript: WindowMessage[];
-    topic: string | null;
-    language: LanguageCode;
-    emotion: CustomerFollowUp["emotion"];
-    reason: EscalationReason;
-    priority: ReturnType<typeof followUpPriority>;
-    now: number;
-  }): Promise<CustomerFollowUp> {
+  async #createFollowUp(
+    input: Pick<
+      CustomerFollowUp,
+      | "id"
+      | "tenant"
+      | "channel"
+      | "thread"
+      | "threadKey"
+      | "conversationId"
+      | "handoffId"
+      | "transcript"
+      | "language"
+      | "emotion"
+      | "reason"
+    > & { priority: ReturnType<typeof followUpPriority>; topic: string | null; now: number },
+  ): Promise<CustomerFollowUp> {
     // Idempotent: a retried turn or a restart mid-creation finds the task instead of making a second one.
     const existing = await this.#store.getFollowUp(input.id);
     if (existing !== undefined) {

@@ -47,12 +47,19 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
 }
 
 /** Temp file, write, fsync, rename over `file`, fsync the directory. */
-export const writeFileDurably: TextWriter = async (file, text) => {
+export const writeFileDurably: TextWriter = (file, text) =>
+  replaceFileDurably(file, (handle) => handle.writeFile(text, "utf8"));
+
+/**
+ * Writes a whole new file next to `file` (temp file, fsync), renames it over `file` and fsyncs the
+ * directory: a crash leaves either the old file or the new one, never a mix.
+ */
+async function replaceFileDurably(file: string, write: (handle: FileHandle) => Promise<void>): Promise<void> {
   const temp = tempFileOf(file);
   try {
     const handle = await open(temp, "w");
     try {
-      await handle.writeFile(text, "utf8");
+      await write(handle);
       await handle.sync();
     } finally {
       await handle.close();
@@ -64,7 +71,7 @@ export const writeFileDurably: TextWriter = async (file, text) => {
     throw error;
   }
   await syncDirectory(dirname(file));
-};
+}
 
 /** Pieces per writev call: well over the system's IOV_MAX (libuv splits), well under a costly array. */
 const PIECES_PER_WRITE = 4096;
@@ -82,22 +89,8 @@ async function writePieces(handle: FileHandle, pieces: readonly Uint8Array[]): P
 }
 
 /** writeFileDurably for content given as pieces (written with writev, never joined in memory). */
-export async function writePiecesDurably(file: string, pieces: readonly Uint8Array[]): Promise<void> {
-  const temp = tempFileOf(file);
-  try {
-    const handle = await open(temp, "w");
-    try {
-      await writePieces(handle, pieces);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await renameWithRetry(temp, file);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  await syncDirectory(dirname(file));
+export function writePiecesDurably(file: string, pieces: readonly Uint8Array[]): Promise<void> {
+  return replaceFileDurably(file, (handle) => writePieces(handle, pieces));
 }
 
 /** mkdir -p, then fsync each parent of a directory it created so the new entries are durable. */
