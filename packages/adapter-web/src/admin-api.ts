@@ -60,15 +60,7 @@ export function createAdminRouter(options: {
   const router = Router();
   const now = () => Date.now();
 
-  router.use((request: Request, response: Response, next: NextFunction) => {
-    if (options.authorize(request)) return next();
-    sendProblem(
-      response,
-      401,
-      "ADMIN_AUTH_FAILED",
-      "missing or wrong admin token: send Authorization: Bearer <token>",
-    );
-  });
+  router.use(requireAdmin(options.authorize));
 
   const billing = async () => {
     const record = await runtime.store.getTenant(tenant);
@@ -235,15 +227,7 @@ export function createTestChatRouter(options: {
 }): Router {
   const { adapter } = options;
   const router = Router();
-  router.use((request: Request, response: Response, next: NextFunction) => {
-    if (options.authorize(request)) return next();
-    sendProblem(
-      response,
-      401,
-      "ADMIN_AUTH_FAILED",
-      "missing or wrong admin token: send Authorization: Bearer <token>",
-    );
-  });
+  router.use(requireAdmin(options.authorize));
   router.post("/test-chat", async (request, response) => {
     const body = validate(testChatRequestSchema, request.body, response);
     if (body === undefined) return;
@@ -257,4 +241,17 @@ export function createTestChatRouter(options: {
   });
 
   return router;
+}
+
+/** Admin routes answer 401 with the fix unless the request carries the admin token. */
+function requireAdmin(authorize: (request: Request) => boolean) {
+  return (request: Request, response: Response, next: NextFunction) => {
+    if (authorize(request)) return next();
+    sendProblem(
+      response,
+      401,
+      "ADMIN_AUTH_FAILED",
+      "missing or wrong admin token: send Authorization: Bearer <token>",
+    );
+  };
 }
