@@ -9,7 +9,7 @@ export type {
   LowdbStoreStats,
   PeriodOf,
 } from "./lowdb-store.js";
-export { DATA_FILE_NAME, openLowdbStore } from "./lowdb-store.js";
+export { DATA_FILE_NAME, openLowdbStore, readStoreFiles } from "./lowdb-store.js";
 export type { MemoryStore } from "./memory-store.js";
 export { createMemoryStore } from "./memory-store.js";
 export type { ConversationQuery, LedgerQuery, Store, ThreadAppend, ThreadCommit } from "./store.js";

@@ -1,8 +1,11 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
+import { LutinError } from "../errors.js";
+import { appendDurably } from "./journal-file.js";
 import { openJsonCollection } from "./json-collection-file.js";
 
 const directories: string[] = [];
@@ -20,7 +23,7 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
 );
 
 describe("a JSON collection file", () => {
-  it("writes exactly JSON.stringify's bytes of its records after any sets and deletes (cached record bytes)", async () => {
+  it("reads back exactly what was set and deleted, from the journal and from the snapshot written at close", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(operation, { maxLength: 25 }), async (operations) => {
         const directory = await mkdtemp(join(tmpdir(), "lutin-collection-"));
@@ -39,16 +42,136 @@ describe("a JSON collection file", () => {
         }
         await collection.set("last", { n: 1 });
         model.set("last", { n: 1 });
-        const expected = JSON.stringify({ format: "things", version: 1, records: Object.fromEntries(model) });
-        expect(await readFile(file, "utf8")).toBe(expected);
+        // Order aside (a journal replays in insertion order, a snapshot in object key order).
+        const sorted = (values: unknown[]) => values.map((value) => JSON.stringify(value)).sort();
+        const expected = sorted([...model.values()]);
+        // Not closed: what a crash leaves (no snapshot yet, everything in the journal).
+        const fromJournal = await openJsonCollection<unknown>({ file, directory, format: "things" });
+        expect(sorted(fromJournal.values())).toEqual(expected);
 
-        const reopened = await openJsonCollection<unknown>({ file, directory, format: "things" });
-        expect(JSON.stringify(reopened.values())).toBe(
-          JSON.stringify(Object.values(Object.fromEntries(model))),
+        await collection.close();
+        const written = JSON.parse(await readFile(file, "utf8")) as { journalSeq: number };
+        // The snapshot's bytes are JSON.stringify's, from cached record bytes.
+        expect(await readFile(file, "utf8")).toBe(
+          JSON.stringify({
+            format: "things",
+            version: 1,
+            journalSeq: written.journalSeq,
+            records: Object.fromEntries(model),
+          }),
         );
+        expect((await stat(`${file}.journal`)).size).toBe(0);
+        const reopened = await openJsonCollection<unknown>({ file, directory, format: "things" });
+        expect(sorted(reopened.values())).toEqual(expected);
       }),
       { numRuns: 60 },
     );
+  });
+
+  it("a write appends one journal line and leaves the snapshot file alone", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "lutin-collection-"));
+    directories.push(directory);
+    const file = join(directory, "things.json");
+    const first = await openJsonCollection<{ n: number }>({ file, directory, format: "things" });
+    await first.set("a", { n: 1 });
+    await first.close();
+    const snapshot = await readFile(file, "utf8");
+    const appends: number[] = [];
+    const collection = await openJsonCollection<{ n: number }>({
+      file,
+      directory,
+      format: "things",
+      journalAppender: async (handle, bytes) => {
+        appends.push(bytes.byteLength);
+        await appendDurably(handle, bytes);
+      },
+    });
+    // Written together: one group commit, one line.
+    await Promise.all([collection.set("b", { n: 2 }), collection.delete("a"), collection.set("b", { n: 3 })]);
+    expect(appends).toHaveLength(1);
+    expect(await readFile(file, "utf8")).toBe(snapshot);
+    const lines = (await readFile(`${file}.journal`, "utf8")).split("\n");
+    expect(lines).toHaveLength(2);
+    expect(JSON.parse(lines[0] as string)).toEqual({
+      seq: 2,
+      changes: [
+        ["s", "b", { n: 3 }],
+        ["d", "a"],
+      ],
+    });
+  });
+
+  it("drops a journal line cut by a crash, and refuses a damaged one before it with a hint", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "lutin-collection-"));
+    directories.push(directory);
+    const file = join(directory, "things.json");
+    const collection = await openJsonCollection<{ n: number }>({ file, directory, format: "things" });
+    await collection.set("a", { n: 1 });
+    await collection.set("b", { n: 2 });
+    const whole = await readFile(`${file}.journal`, "utf8");
+    // A write cut before its newline was never acknowledged.
+    await appendFile(`${file}.journal`, '{"seq":3,"changes":[["s","c",{"n"');
+    const reopened = await openJsonCollection<{ n: number }>({ file, directory, format: "things" });
+    expect(reopened.values()).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(await readFile(`${file}.journal`, "utf8")).toBe(whole);
+    await reopened.set("c", { n: 3 });
+    const again = await openJsonCollection<{ n: number }>({ file, directory, format: "things" });
+    expect(again.values()).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+
+    await writeFile(`${file}.journal`, `{"seq":1,"changes":[["s","a"\n${whole}`);
+    const error = await openJsonCollection({ file, directory, format: "things" }).catch((caught) => caught);
+    expect(LutinError.isInstance(error, "STORE_CORRUPT")).toBe(true);
+    expect((error as LutinError).message).toContain(`${file}.journal`);
+    expect((error as LutinError).hint).toContain("move");
+  });
+
+  it("rewrites the snapshot and empties the journal once the journal outgrows it", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "lutin-collection-"));
+    directories.push(directory);
+    const file = join(directory, "things.json");
+    const collection = await openJsonCollection<{ text: string }>({ file, directory, format: "things" });
+    const text = "x".repeat(100_000);
+    for (let index = 0; index < 12; index++)
+      await collection.set(`k${index % 3}`, { text: `${index}${text}` });
+    // 12 lines of ~100 KB passed the 1 MiB floor once: one snapshot, the journal started again after it.
+    expect(existsSync(file)).toBe(true);
+    expect((await stat(`${file}.journal`)).size).toBeLessThan(1 << 20);
+    const reopened = await openJsonCollection<{ text: string }>({ file, directory, format: "things" });
+    expect(reopened.values().map((value) => value.text.slice(0, 2))).toEqual(["9x", "10", "11"]);
+  });
+
+  it("a failed append rejects, keeps nothing of it in memory or on disk, and the next write goes through", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "lutin-collection-"));
+    directories.push(directory);
+    const file = join(directory, "things.json");
+    let failing = false;
+    const collection = await openJsonCollection<{ n: number }>({
+      file,
+      directory,
+      format: "things",
+      journalAppender: async (handle, bytes) => {
+        if (failing) {
+          // Half the line reaches the file, then the disk is full.
+          await handle.write(bytes.subarray(0, bytes.byteLength >> 1));
+          throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+        }
+        await appendDurably(handle, bytes);
+      },
+    });
+    await collection.set("kept", { n: 1 });
+    failing = true;
+    const results = await Promise.allSettled([collection.set("lost", { n: 2 }), collection.delete("kept")]);
+    for (const result of results) {
+      expect(result.status).toBe("rejected");
+      const reason = (result as PromiseRejectedResult).reason as LutinError;
+      expect(LutinError.isInstance(reason, "STORE_WRITE_FAILED")).toBe(true);
+      expect(reason.hint).toContain("free disk space");
+    }
+    expect(collection.values()).toEqual([{ n: 1 }]);
+    failing = false;
+    await collection.set("after", { n: 3 });
+    const reopened = await openJsonCollection<{ n: number }>({ file, directory, format: "things" });
+    expect(reopened.values()).toEqual([{ n: 1 }, { n: 3 }]);
   });
 
   it("drops expired records at each write", async () => {
@@ -65,6 +188,8 @@ describe("a JSON collection file", () => {
     await collection.set("old", { at: 0 });
     now = 100;
     await collection.set("new", { at: 100 });
+    expect(collection.values()).toEqual([{ at: 100 }]);
+    await collection.close();
     expect(JSON.parse(await readFile(file, "utf8")).records).toEqual({ new: { at: 100 } });
   });
 });

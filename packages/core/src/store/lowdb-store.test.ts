@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { DAY } from "../clock.js";
 import type { ConversationRecord } from "../counting/conversation.js";
+import type { StoredEvent } from "../counting/thread-state.js";
 import { LutinError } from "../errors.js";
 import type { FiredAlert, LedgerEntry } from "../quota/types.js";
 import {
@@ -25,12 +26,14 @@ import { archiveFileOf, threadArchiveFileOf } from "./archive.js";
 import { storeDocumentText } from "./document-text.js";
 import { dormantThreadsFileOf } from "./dormant-thread-index.js";
 import { writeFileDurably } from "./durable-file.js";
+import { appendDurably, type JournalAppender, parseJournal } from "./journal-file.js";
 import { LOCK_FILE_NAME } from "./lock-file.js";
 import {
   type LowdbStore,
   type LowdbStoreOptions,
   openLowdbStore,
   parseStoreDocument,
+  readStoreFiles,
 } from "./lowdb-store.js";
 import type { Store } from "./store.js";
 import { dictionary, emptyDocument, type StoreDocument, StoreState } from "./store-state.js";
@@ -115,10 +118,26 @@ function firstLine(
 }
 
 /** Whether the data file's text records the key as processed for tenant acme on the web channel. */
+/** Whether a written text (lutin.json or a journal line) holds acme/web's processed key `key`. */
 function processedIn(text: string, key: string): boolean {
-  const document = JSON.parse(text) as { processed: Record<string, Record<string, Record<string, number>>> };
-  return document.processed.acme?.web?.[key] !== undefined;
+  const written = JSON.parse(text) as {
+    processed?: Record<string, Record<string, Record<string, number>>>;
+    changes?: unknown[][];
+  };
+  if (written.changes !== undefined)
+    return written.changes.some(
+      (change) =>
+        change[0] === "processed" && change[1] === "acme" && change[2] === "web" && change[3] === key,
+    );
+  return written.processed?.acme?.web?.[key] !== undefined;
 }
+
+/** What the data directory holds durably right now (lutin.json and its journal), as JSON text. */
+async function durableText(dataDir: string): Promise<string> {
+  return JSON.stringify(await readStoreFiles(dataDir));
+}
+
+const decoder = new TextDecoder();
 
 /** `list[index]`, which the test knows is there. */
 function item<T>(list: readonly T[], index: number): T {
@@ -253,10 +272,16 @@ describe("lowdb store: group commit", () => {
     const store = await open(
       { dataDir },
       {
+        // The first write is a whole file, the next ones journal lines: both are held at the gate.
         writer: async (file, text) => {
           await gate;
           await writeFileDurably(file, text);
           written.push(text);
+        },
+        journalAppender: async (handle, bytes) => {
+          await gate;
+          await appendDurably(handle, bytes);
+          written.push(decoder.decode(bytes));
         },
       },
     );
@@ -286,13 +311,14 @@ describe("lowdb store: group commit", () => {
     expect(store.stats().largestBatch).toBe(20);
   });
 
-  it("without group commit, each write call does its own file write (the benchmark baseline)", async () => {
+  it("without group commit, each write call rewrites the whole file (the benchmark baseline)", async () => {
     const dataDir = await temporaryDirectory();
     const store = await open({ dataDir, groupCommit: false });
     await Promise.all(
       Array.from({ length: 30 }, (_, index) => store.commitThread(makeThreadCommit({ key: `k${index}` }))),
     );
     expect(store.stats().fileWrites).toBe(30);
+    expect(store.stats().snapshotWrites).toBe(30);
     expect(store.stats().largestBatch).toBe(1);
   });
 
@@ -414,6 +440,7 @@ describe("lowdb store: unreadable data file", () => {
 });
 
 describe("lowdb store: write failures", () => {
+  /** Fails whole-file writes and journal appends alike while `control.failing` is set. */
   function failingWriter() {
     const control = { failing: null as NodeJS.ErrnoException | null, writes: 0 };
     const writer = async (file: string, text: string) => {
@@ -421,15 +448,24 @@ describe("lowdb store: write failures", () => {
       await writeFileDurably(file, text);
       control.writes++;
     };
-    return { control, writer };
+    const journalAppender: JournalAppender = async (handle, bytes) => {
+      if (control.failing !== null) {
+        // Part of the line reaches the file before the disk fills up: it must be cut off again.
+        await handle.write(bytes.subarray(0, bytes.byteLength >> 1));
+        throw control.failing;
+      }
+      await appendDurably(handle, bytes);
+      control.writes++;
+    };
+    return { control, writer, journalAppender };
   }
   const enospc = () =>
     Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28 });
 
   it("a failed write rejects with STORE_WRITE_FAILED, rolls back to the disk, fails the writes that waited, and recovers", async () => {
     const dataDir = await temporaryDirectory();
-    const { control, writer } = failingWriter();
-    const store = await open({ dataDir }, { writer });
+    const { control, writer, journalAppender } = failingWriter();
+    const store = await open({ dataDir }, { writer, journalAppender });
     const kept = makeThreadCommit({ key: "kept", thread: "t1" });
     await store.commitThread(kept);
 
@@ -506,10 +542,10 @@ describe("lowdb store: write failures", () => {
 
   it("a real OS error (the temp file's path is a directory) fails the same way, and the store recovers once it is gone", async () => {
     const dataDir = await temporaryDirectory();
-    const store = await open({ dataDir });
-    await store.commitThread(makeThreadCommit({ key: "before" }));
+    // The first write creates lutin.json whole: the obstacle is in its way.
     const obstacle = join(dataDir, ".lutin.json.tmp");
     await mkdir(obstacle);
+    const store = await open({ dataDir });
     const error = await expectLutinError(
       store.commitThread(makeThreadCommit({ key: "blocked" })),
       "STORE_WRITE_FAILED",
@@ -517,10 +553,12 @@ describe("lowdb store: write failures", () => {
     expect(error.message).toContain(store.file);
     expect(error.details).toMatchObject({ file: store.file });
     expect(await store.isProcessed("acme", "web", "blocked")).toBe(false);
-    expect(processedIn(readFileSync(store.file, "utf8"), "before")).toBe(true);
+    expect(existsSync(store.file)).toBe(false);
     await rmdir(obstacle);
     await store.commitThread(makeThreadCommit({ key: "blocked" }));
     expect(processedIn(readFileSync(store.file, "utf8"), "blocked")).toBe(true);
+    await store.commitThread(makeThreadCommit({ key: "after", thread: "t2" }));
+    expect(processedIn(await durableText(dataDir), "after")).toBe(true);
   });
 
   it("an unwritable data directory at open → STORE_WRITE_FAILED naming it", async () => {
@@ -785,12 +823,11 @@ describe("lowdb store: archiving closed periods", () => {
     const active = makeThreadCommit({ thread: "active", key: "active-1", at: MARCH_10 - 29 * DAY });
     await store.commitThread(idle);
     await store.commitThread(active);
-    const hotThreads = () =>
-      Object.keys((JSON.parse(readFileSync(store.file, "utf8")) as { threads: object }).threads);
+    const hotThreads = async () => Object.keys(((await readStoreFiles(dataDir)) as StoreDocument).threads);
 
     const report = await store.archiveClosedPeriods(MARCH_10);
     expect(report.dormantThreads).toBe(1);
-    expect(hotThreads()).toEqual([active.thread.key]);
+    expect(await hotThreads()).toEqual([active.thread.key]);
     // Filed under the UTC day of its last activity (March 10 − 31 days).
     expect(existsSync(threadArchiveFileOf(dataDir, "acme", "2025-02-07"))).toBe(true);
     expect(await store.getThread(idle.thread.key)).toEqual(idle.thread);
@@ -803,10 +840,10 @@ describe("lowdb store: archiving closed periods", () => {
     const back = makeThreadCommit({ thread: "idle", key: "idle-2", at: MARCH_10 + DAY, counted: false });
     await reopened.commitThread(back);
     expect(await reopened.getThread(idle.thread.key)).toEqual(back.thread);
-    expect(hotThreads()).toEqual(expect.arrayContaining([idle.thread.key, active.thread.key]));
+    expect(await hotThreads()).toEqual(expect.arrayContaining([idle.thread.key, active.thread.key]));
     // Idle again later: filed under its new day.
     expect((await reopened.archiveClosedPeriods(MARCH_10 + 60 * DAY)).dormantThreads).toBe(2);
-    expect(hotThreads()).toEqual([]);
+    expect(await hotThreads()).toEqual([]);
     expect(await reopened.getThread(idle.thread.key)).toEqual(back.thread);
     expect(await reopened.getThread(active.thread.key)).toEqual(active.thread);
   });
@@ -1165,7 +1202,7 @@ describe("lowdb store: archiving settled data of the running period", () => {
       ledger: LedgerEntry[];
     };
     expect(archived.ledger.some((entry) => entry.kind === "reversal")).toBe(true);
-    expect(readFileSync(store.file, "utf8")).toContain(":reversal");
+    expect(await durableText(dataDir)).toContain(":reversal");
     const expected = { ai: 21, human: 0 };
     expect(await store.ledgerTotals({ tenant: "acme", period: PERIOD })).toEqual(expected);
     expect(await summedLedger(store)).toEqual(expected);
@@ -1357,6 +1394,117 @@ describe("lowdb store: dormant thread index", () => {
   });
 });
 
+describe("lowdb store: journal", () => {
+  it("after the first write, a group commit appends one journal line instead of rewriting lutin.json", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir });
+    await store.commitThread(makeThreadCommit({ key: "first" }));
+    const snapshot = readFileSync(store.file, "utf8");
+    for (let index = 0; index < 5; index++)
+      await Promise.all([
+        store.commitThread(makeThreadCommit({ key: `a${index}` })),
+        store.commitThread(makeThreadCommit({ key: `b${index}` })),
+      ]);
+    expect(readFileSync(store.file, "utf8")).toBe(snapshot);
+    const lines = readFileSync(`${store.file}.journal`, "utf8").trimEnd().split("\n");
+    expect(lines).toHaveLength(5);
+    expect(lines.every((line) => processedIn(line, "a0") === (line === lines[0]))).toBe(true);
+    expect(store.stats()).toMatchObject({ fileWrites: 6, snapshotWrites: 1 });
+    const durable = (await readStoreFiles(dataDir)) as StoreDocument;
+    expect(Object.keys(durable.processed.acme?.web ?? {})).toHaveLength(11);
+    expect(durable.ledger).toHaveLength(11);
+  });
+
+  it("journals an appended event alone, and replays appends (in one group commit or several) to the same records", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir });
+    const first = makeThreadCommit({ tenant: "acme", thread: "long", key: "e0" });
+    await store.commitThread(first);
+    const appendOf = async (key: string, at: number) => {
+      const previous = await store.readThread(first.thread.key);
+      const commit = makeThreadCommit({ tenant: "acme", thread: "long", key, at });
+      return store.appendToThread({
+        previous,
+        identity: commit.thread,
+        event: commit.thread.events[0] as StoredEvent,
+        state: commit.thread.state,
+        verdicts: previous?.verdicts ?? {},
+        conversations: commit.conversations,
+        ledger: commit.ledger,
+        processed: commit.processed,
+      });
+    };
+    for (let index = 1; index <= 3; index++)
+      expect(await appendOf(`e${index}`, BUILDER_TIME + index)).toBe(true);
+    const lines = readFileSync(`${store.file}.journal`, "utf8").trimEnd().split("\n");
+    // Each line carries the new event, not the thread's whole log.
+    for (const line of lines) {
+      const [change] = (JSON.parse(line) as { changes: unknown[][] }).changes;
+      expect(change?.[0]).toBe("append");
+      expect(change?.[1]).toEqual({ key: first.thread.key, tenant: "acme", channel: "web", thread: "long" });
+    }
+    // A whole put after an append in the same group commit wins over it.
+    const replaced = makeThreadCommit({ tenant: "acme", thread: "long", key: "e5", at: BUILDER_TIME + 5 });
+    await Promise.all([appendOf("e4", BUILDER_TIME + 4), store.commitThread(replaced)]);
+    const replayed = (await readStoreFiles(dataDir)) as StoreDocument;
+    expect(replayed.threads[first.thread.key]).toEqual(await store.getThread(first.thread.key));
+    expect(replayed.ledger).toEqual(await store.listLedger({ tenant: "acme" }));
+    await store.close();
+    const reopened = await open({ dataDir });
+    expect(await reopened.getThread(first.thread.key)).toEqual(replayed.threads[first.thread.key]);
+  });
+
+  it("a crash between the snapshot's rename and the journal's truncation replays nothing twice", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir });
+    await store.commitThread(makeThreadCommit({ key: "first" }));
+    await store.commitThread(makeThreadCommit({ key: "second" }));
+    await store.putTenant(makeTenant({ id: "acme" }));
+    const journal = readFileSync(`${store.file}.journal`);
+    expect(journal.byteLength).toBeGreaterThan(0);
+    await store.close(); // snapshot, then the journal emptied
+    expect(readFileSync(`${store.file}.journal`).byteLength).toBe(0);
+    // As if the process died before emptying it: the lines are all in the snapshot already.
+    await writeFile(`${store.file}.journal`, journal);
+    const reopened = await open({ dataDir });
+    expect(await reopened.listLedger({ tenant: "acme" })).toHaveLength(2);
+    await reopened.commitThread(makeThreadCommit({ key: "third" }));
+    const again = await (async () => {
+      await reopened.close();
+      return open({ dataDir });
+    })();
+    expect(await again.listLedger({ tenant: "acme" })).toHaveLength(3);
+    expect(await again.isProcessed("acme", "web", "third")).toBe(true);
+  });
+
+  it("drops a last line cut by a crash, and refuses a damaged line with STORE_CORRUPT naming the journal", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir });
+    await store.commitThread(makeThreadCommit({ key: "first" }));
+    const firstSnapshot = readFileSync(store.file);
+    await store.commitThread(makeThreadCommit({ key: "second" }));
+    await store.commitThread(makeThreadCommit({ key: "third" }));
+    const journalFile = `${store.file}.journal`;
+    const whole = readFileSync(journalFile, "utf8");
+    await store.close();
+    // What a crash would have left: the first snapshot, two whole lines and a cut third one.
+    await writeFile(store.file, firstSnapshot);
+    await writeFile(journalFile, `${whole}{"seq":3,"changes":[["processed","acme","web","cut"`);
+    const { lines } = parseJournal(journalFile, readFileSync(journalFile), 0);
+    expect(lines.map((line) => line.seq)).toEqual([1, 2]);
+    const reopened = await open({ dataDir });
+    expect(await reopened.isProcessed("acme", "web", "third")).toBe(true);
+    expect(await reopened.isProcessed("acme", "web", "cut")).toBe(false);
+    expect(await reopened.listLedger({ tenant: "acme" })).toHaveLength(3);
+    await reopened.close();
+
+    await writeFile(journalFile, `{"seq":1000000,"changes":[["thread",1]]}\n`);
+    const error = await expectLutinError(open({ dataDir }), "STORE_CORRUPT");
+    expect(error.message).toContain(journalFile);
+    expect(error.hint).toContain("move");
+  });
+});
+
 describe("lowdb store: incremental serialisation", () => {
   const PROTO: string = "__proto__";
 
@@ -1429,6 +1577,12 @@ describe("lowdb store: incremental serialisation", () => {
     await store.commitThread(makeThreadCommit({ tenant: "__proto__", key: "__proto__" }));
     await store.putTenant(makeTenant({ id: "__proto__" }));
     await store.commitThread(makeThreadCommit({ tenant: "__proto__", key: "second" }));
+    // From the journal, as a crash would leave it.
+    const replayed = (await readStoreFiles(dataDir)) as StoreDocument;
+    expect(Object.keys(replayed.tenants)).toEqual([PROTO]);
+    expect(replayed.ledger).toHaveLength(2);
+    await store.close();
+    // From the whole file a clean stop writes.
     const text = await readFile(join(dataDir, "lutin.json"), "utf8");
     const document = parseStoreDocument("lutin.json", text);
     expect(JSON.stringify(document)).toBe(text);

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Low } from "lowdb";
 import { z } from "zod";
@@ -18,9 +19,16 @@ import {
 import { copyAlert, copyConversation, copyLedgerEntry, copyPack, copyTenant, copyThread } from "./copy.js";
 import { storeDocumentPieces } from "./document-text.js";
 import { DormantThreadIndex, dormantThreadsFileOf } from "./dormant-thread-index.js";
-import { DurableJsonFile, makeDirectoryDurably, type TextWriter } from "./durable-file.js";
-import { parseStoreJson, storeClosed, storeCorrupt, storeWriteFailed } from "./errors.js";
+import { DurableJsonFile, makeDirectoryDurably, readTextIfExists, type TextWriter } from "./durable-file.js";
+import { errorCode, parseStoreJson, storeClosed, storeCorrupt, storeWriteFailed } from "./errors.js";
 import { GroupCommit } from "./group-commit.js";
+import {
+  type JournalAppender,
+  JournalFile,
+  journalFileOf,
+  parseJournal,
+  snapshotDue,
+} from "./journal-file.js";
 import { acquireStoreLock, LOCK_FILE_NAME, type StoreLock } from "./lock-file.js";
 import type {
   ConversationQuery,
@@ -32,6 +40,7 @@ import type {
 } from "./store.js";
 import {
   alertKey,
+  applyStoreChanges,
   compareConversations,
   dictionary,
   emptyDocument,
@@ -39,6 +48,7 @@ import {
   nestedDictionary,
   STORE_FORMAT,
   STORE_VERSION,
+  type StoreChange,
   type StoreDocument,
   StoreState,
 } from "./store-state.js";
@@ -83,8 +93,10 @@ export interface LowdbStoreOptions {
 
 /** Test seams; not part of the public API. */
 export interface LowdbStoreInternals {
-  /** Replaces the durable file writer (to count writes or inject ENOSPC). */
+  /** Replaces the durable file writer of whole files (to count writes or inject ENOSPC). */
   writer?: TextWriter;
+  /** Replaces the journal's durable append (to count appends or inject ENOSPC). */
+  journalAppender?: JournalAppender;
   /** Archive files kept in memory. Default 32. */
   archiveCacheSize?: number;
 }
@@ -104,7 +116,7 @@ export interface ArchiveReport {
   processedKeysPruned: number;
   /** Thread records moved to archive files. */
   dormantThreads: number;
-  /** Size of lutin.json before and after (bytes; 0 when it does not exist yet). */
+  /** Size of lutin.json and its journal before and after (bytes; 0 when they do not exist yet). */
   bytesBefore: number;
   bytesAfter: number;
 }
@@ -113,8 +125,12 @@ export interface LowdbStoreStats {
   file: string;
   /** Write calls that waited for durability. */
   writeRequests: number;
-  /** Whole-file writes that reached the disk. */
+  /** Writes that reached the disk: journal lines and whole-file snapshots. */
   fileWrites: number;
+  /** Of those, whole-file snapshots of lutin.json. */
+  snapshotWrites: number;
+  /** Size of the journal's lines since the last snapshot. */
+  journalBytes: number;
   failedFileWrites: number;
   /** Most write calls one file write served. */
   largestBatch: number;
@@ -144,6 +160,9 @@ export interface LowdbStore extends Store {
   /** Resolves once every write so far is durable. */
   flush(): Promise<void>;
   stats(): LowdbStoreStats;
+  // The counting engine's fast path (optional in Store), which this store has.
+  readThread(threadKey: string): Promise<Readonly<ThreadRecord> | undefined>;
+  appendToThread(append: ThreadAppend): Promise<boolean>;
 }
 
 const optionsSchema = z.object({
@@ -254,6 +273,9 @@ export function parseStoreDocument(file: string, text: string): StoreDocument {
       }
     }
   }
+  const journalSeq = value.journalSeq;
+  if (journalSeq !== undefined && !(Number.isSafeInteger(journalSeq) && (journalSeq as number) >= 0))
+    throw storeCorrupt(file, "`journalSeq` is not a whole number");
   return {
     format: STORE_FORMAT,
     version: STORE_VERSION,
@@ -267,7 +289,38 @@ export function parseStoreDocument(file: string, text: string): StoreDocument {
     archived: dictionary(document.archived),
     dormantThreads: dictionary(document.dormantThreads),
     archivedLedgerTotals,
+    ...(journalSeq === undefined ? {} : { journalSeq: journalSeq as number }),
   };
+}
+
+/**
+ * What a data directory holds durably, read without opening the store (no lock taken; for backups,
+ * inspection and tests): lutin.json with the journal's lines after it applied. Null without lutin.json
+ * and journal.
+ */
+export async function readStoreFiles(dataDir: string): Promise<StoreDocument | null> {
+  const file = join(resolve(dataDir), DATA_FILE_NAME);
+  const text = await readTextIfExists(file);
+  const journalFile = journalFileOf(file);
+  let journalBytes: Buffer | null = null;
+  try {
+    journalBytes = await readFile(journalFile);
+  } catch (error) {
+    if (errorCode(error) !== "ENOENT") throw error;
+  }
+  if (text === null && journalBytes === null) return null;
+  const document = text === null ? emptyDocument() : parseStoreDocument(file, text);
+  const { lines } = parseJournal(journalFile, journalBytes ?? Buffer.alloc(0), document.journalSeq ?? 0);
+  try {
+    for (const line of lines) applyStoreChanges(document, line.changes);
+  } catch (error) {
+    throw storeCorrupt(
+      journalFile,
+      `a journal line holds something other than store changes (${(error as Error).message})`,
+      error,
+    );
+  }
+  return document;
 }
 
 /**
@@ -293,6 +346,7 @@ export async function openLowdbStore(
     if (LutinError.isInstance(error)) throw error;
     throw storeWriteFailed(join(dataDir, LOCK_FILE_NAME), error);
   }
+  let openedJournal: JournalFile | undefined;
   try {
     const adapter = new DurableJsonFile<StoreDocument>(file, {
       parse: (text) => parseStoreDocument(file, text),
@@ -321,8 +375,33 @@ export async function openLowdbStore(
         `give the user running LutinGénie read and write permission on ${indexFile}`,
       );
     });
+    // The changes committed after the snapshot in lutin.json (journal-file.ts).
+    const { journal, lines } = await JournalFile.open(
+      journalFileOf(file),
+      db.data.journalSeq ?? 0,
+      internals.journalAppender,
+    ).catch((error: unknown) => {
+      if (LutinError.isInstance(error)) throw error;
+      throw storeWriteFailed(journalFileOf(file), error);
+    });
+    openedJournal = journal;
+    const journaled: string[] = [];
+    try {
+      for (const line of lines) {
+        applyStoreChanges(db.data, line.changes);
+        journaled.push(JSON.stringify(line.changes));
+      }
+    } catch (error) {
+      throw storeCorrupt(
+        journal.file,
+        `a journal line holds something other than store changes (${(error as Error).message})`,
+        error,
+        `restore the data directory from a backup; or, to keep the last snapshot and lose the changes written after it, move ${journal.file} aside`,
+      );
+    }
     // Files written before the index had its own file keep it in lutin.json: moved to the index file
-    // first (durably), then dropped from lutin.json by its next write. A crash in between moves it again.
+    // first (durably), then dropped from lutin.json by its next write (a snapshot, see snapshotFirst).
+    // A crash in between moves it again.
     const legacy = db.data.dormantThreads;
     const legacyKeys = Object.keys(legacy);
     if (legacyKeys.length > 0) {
@@ -345,6 +424,9 @@ export async function openLowdbStore(
           ? (config.settledAfterHours ?? 24)
           : config.dormantThreadDays * 24,
       periodOf: config.periodOf,
+      journal,
+      journaled,
+      snapshotFirst: legacyKeys.length > 0,
       dormant,
       archives: new ArchiveFiles(dataDir, {
         ...(internals.writer === undefined ? {} : { writer: internals.writer }),
@@ -352,6 +434,7 @@ export async function openLowdbStore(
       }),
     });
   } catch (error) {
+    await openedJournal?.close().catch(() => undefined);
     await lock.release().catch(() => undefined);
     throw error;
   }
@@ -370,6 +453,11 @@ interface Parts {
   processedKeyRetentionDays: number;
   dormantThreadHours: number;
   periodOf: PeriodOf | undefined;
+  journal: JournalFile;
+  /** The changes of the journal's lines since the snapshot, as JSON text (to roll back to the disk). */
+  journaled: string[];
+  /** The first write rewrites the whole file (something changed that the journal cannot say). */
+  snapshotFirst: boolean;
   dormant: DormantThreadIndex;
   archives: ArchiveFiles;
 }
@@ -391,6 +479,45 @@ interface ArchiveGroup extends ArchiveAdditions {
   merged?: ArchiveDocument;
 }
 
+/**
+ * A journal line's changes: a record changed twice in one group commit is written once, as it is last;
+ * a thread's appended events are all kept, unless the whole record is put after them. Appended rows and
+ * processed keys all stay, in order.
+ */
+function encodeChanges(changes: readonly StoreChange[]): string {
+  const seen = new Set<string>();
+  const kept: string[] = [];
+  for (let index = changes.length - 1; index >= 0; index--) {
+    const change = changes[index] as StoreChange;
+    if (change[0] === "append") {
+      if (seen.has(`thread\u0000${change[1].key}`)) continue;
+    } else {
+      const key = recordKeyOf(change);
+      if (key !== null) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+    }
+    kept.push(JSON.stringify(change));
+  }
+  return `[${kept.reverse().join(",")}]`;
+}
+
+function recordKeyOf(change: StoreChange): string | null {
+  switch (change[0]) {
+    case "thread":
+      return `thread\u0000${change[1].key}`;
+    case "conversation":
+      return `conversation\u0000${change[1].id}`;
+    case "tenant":
+      return `tenant\u0000${change[1].id}`;
+    case "pack":
+      return `pack\u0000${change[1].id}`;
+    default:
+      return null;
+  }
+}
+
 function addTotals(a: LedgerTotals, b: LedgerTotals): LedgerTotals {
   return { ai: a.ai + b.ai, human: a.human + b.human };
 }
@@ -407,18 +534,59 @@ class LowdbStoreImplementation implements LowdbStore {
   #archiving: Promise<unknown> = Promise.resolve();
   /** Bumped whenever rows may have moved between the hot file and the archives. */
   #archiveGeneration = 0;
+  /** The next flush rewrites lutin.json whole: the state changed in a way the journal cannot say. */
+  #snapshotNeeded: boolean;
+  #journalAppends = 0;
 
   constructor(parts: Parts) {
     this.#parts = parts;
     this.dataDir = parts.dataDir;
     this.file = parts.file;
+    this.#snapshotNeeded = parts.snapshotFirst;
     this.#state = new StoreState(parts.db.data);
+    this.#state.recordChanges();
     parts.db.data = this.#state.document;
     this.#committer = new GroupCommit({
       grouped: parts.groupCommit,
-      flush: () => parts.db.write(),
+      flush: () => this.#flush(),
       rollback: () => this.#rollBackToDisk(),
-      toError: (error) => (LutinError.isInstance(error) ? error : storeWriteFailed(parts.file, error)),
+      toError: (error) =>
+        LutinError.isInstance(error)
+          ? error
+          : storeWriteFailed(this.#flushingSnapshot ? parts.file : parts.journal.file, error),
+    });
+  }
+
+  #flushingSnapshot = false;
+
+  /**
+   * One group commit: the changes since the last one as a journal line, or lutin.json rewritten whole
+   * (the first write, after archiving or a failed write, or once the journal has outgrown half of it).
+   * Takes its snapshot synchronously, as GroupCommit requires.
+   */
+  #flush(): Promise<void> {
+    const { db, adapter, journal, journaled } = this.#parts;
+    const changes = this.#state.takeChanges();
+    // Without group commit (the benchmark's baseline), every write rewrites the file, as lowdb does.
+    this.#flushingSnapshot =
+      !this.#parts.groupCommit ||
+      this.#snapshotNeeded ||
+      !adapter.exists ||
+      snapshotDue(journal, adapter.durableBytes);
+    if (this.#flushingSnapshot) {
+      this.#snapshotNeeded = false;
+      this.#state.document.journalSeq = journal.seq;
+      return db.write().then(async () => {
+        journaled.length = 0;
+        await journal.reset();
+      });
+    }
+    // A commit that changed nothing (a caller waiting for an earlier write to be durable).
+    if (changes.length === 0) return Promise.resolve();
+    const text = encodeChanges(changes);
+    return journal.append(text).then(() => {
+      journaled.push(text);
+      this.#journalAppends++;
     });
   }
 
@@ -627,12 +795,14 @@ class LowdbStoreImplementation implements LowdbStore {
   }
 
   stats(): LowdbStoreStats {
-    const { adapter, archives } = this.#parts;
+    const { adapter, archives, journal } = this.#parts;
     const committer = this.#committer.stats;
     return {
       file: this.file,
       writeRequests: committer.requests,
-      fileWrites: adapter.writes,
+      fileWrites: adapter.writes + this.#journalAppends,
+      snapshotWrites: adapter.writes,
+      journalBytes: journal.bytes,
       failedFileWrites: committer.failedFlushes,
       largestBatch: committer.largestBatch,
       lastWriteMs: adapter.lastWriteMs,
@@ -660,6 +830,12 @@ class LowdbStoreImplementation implements LowdbStore {
     this.#closing = (async () => {
       await this.#archiving.catch(() => undefined);
       await this.#committer.idle();
+      // A clean stop leaves everything in lutin.json and an empty journal (if the disk lets it).
+      if (this.#parts.journal.bytes > 0) {
+        this.#snapshotNeeded = true;
+        await this.#committer.commit().catch(() => undefined);
+      }
+      await this.#parts.journal.close();
       await this.#parts.lock.release();
     })();
     return this.#closing;
@@ -671,8 +847,12 @@ class LowdbStoreImplementation implements LowdbStore {
 
   /** Back to the last write that reached the disk: no phantom data after a failed write. */
   #rollBackToDisk(): void {
-    const { adapter, db } = this.#parts;
-    this.#state.reset(adapter.durableData() ?? emptyDocument());
+    const { adapter, db, journaled } = this.#parts;
+    const document = adapter.durableData() ?? emptyDocument();
+    for (const line of journaled) applyStoreChanges(document, JSON.parse(line) as unknown[]);
+    this.#state.reset(document);
+    // The failed write may have been a snapshot that archiving needed: the next one writes it again.
+    this.#snapshotNeeded = true;
     // A legacy index still on disk was moved to the index file at open: never bring it back.
     this.#state.document.dormantThreads = dictionary();
     db.data = this.#state.document;
@@ -754,6 +934,8 @@ class LowdbStoreImplementation implements LowdbStore {
   }
 
   #setArchivedLedgerTotals(tenant: string, period: string, totals: LedgerTotals): void {
+    // Not a journaled change: lutin.json keeps it from its next snapshot on.
+    this.#snapshotNeeded = true;
     const byTenant = this.#state.document.archivedLedgerTotals;
     let periods = byTenant[tenant];
     if (periods === undefined) {
@@ -793,7 +975,8 @@ class LowdbStoreImplementation implements LowdbStore {
 
   async #archive(now: number): Promise<ArchiveReport> {
     const { archives, adapter, processedKeyRetentionDays } = this.#parts;
-    const bytesBefore = adapter.durableBytes;
+    const liveBytes = () => adapter.durableBytes + this.#parts.journal.bytes;
+    const bytesBefore = liveBytes();
     const isClosed = this.#closedPeriodTest(now);
     // Settled: nothing changes it any more in the normal course; a late change makes a hot copy again.
     const settledBefore = now - this.#parts.settledAfterHours * HOUR;
@@ -940,9 +1123,10 @@ class LowdbStoreImplementation implements LowdbStore {
         this.#setArchivedLedgerTotals(group.tenant, group.period, totals);
       }
       this.#archiveGeneration++;
+      this.#snapshotNeeded = true;
       await this.#committer.commit();
     }
-    const bytesAfter = adapter.durableBytes;
+    const bytesAfter = liveBytes();
     return { now, periods, processedKeysPruned, dormantThreads, bytesBefore, bytesAfter };
   }
 }

@@ -52,6 +52,8 @@ export interface StoreDocument {
    * period archived by a build that did not keep it (read from the archive file then).
    */
   archivedLedgerTotals: Record<string, Record<string, LedgerTotals>>;
+  /** The last journal line this file includes (lowdb store, journal-file.ts); absent in files written before. */
+  journalSeq?: number;
 }
 
 export function dictionary<T>(entries?: Record<string, T>): Record<string, T> {
@@ -123,6 +125,98 @@ export function compareConversations(a: ConversationRecord, b: ConversationRecor
 }
 
 /**
+ * One change to the document, as the lowdb store's journal records it (journal-file.ts): a record put
+ * whole (threads, conversations, tenants and packs by their key; ledger rows and alerts appended) or a
+ * processed key set. Anything else (archiving, pruning, a roll back) rewrites the whole file instead.
+ */
+export type StoreChange =
+  | ["thread", ThreadRecord]
+  /** An event appended to a thread: the record is the previous one plus the event, state and verdicts (null: unchanged). */
+  | [
+      "append",
+      identity: Pick<ThreadRecord, "key" | "tenant" | "channel" | "thread">,
+      event: ThreadRecord["events"][number],
+      state: FoldState,
+      verdicts: ThreadRecord["verdicts"] | null,
+    ]
+  | ["conversation", ConversationRecord]
+  | ["ledger", LedgerEntry]
+  | ["processed", tenant: string, channel: string, key: string, at: number]
+  | ["tenant", Tenant]
+  | ["pack", Pack]
+  | ["alert", FiredAlert];
+
+/**
+ * Applies journaled changes to a document read from its file (before a StoreState is built on it).
+ * Throws a TypeError naming the first change that is not one.
+ */
+export function applyStoreChanges(document: StoreDocument, changes: readonly unknown[]): void {
+  for (const change of changes) {
+    if (!Array.isArray(change)) throw new TypeError(`a change is not an array: ${JSON.stringify(change)}`);
+    const [kind, record] = change as [string, Record<string, unknown>];
+    const isRecord = typeof record === "object" && record !== null;
+    if (kind === "processed") {
+      const [, tenant, channel, key, at] = change as [string, unknown, unknown, unknown, unknown];
+      if (
+        typeof tenant !== "string" ||
+        typeof channel !== "string" ||
+        typeof key !== "string" ||
+        typeof at !== "number"
+      )
+        throw new TypeError("a processed change is not [tenant, channel, key, at]");
+      document.processed[tenant] ??= dictionary();
+      const channels = document.processed[tenant];
+      channels[channel] ??= dictionary();
+      (channels[channel] as Record<string, number>)[key] = at;
+    } else if (kind === "thread" && isRecord && typeof record.key === "string") {
+      document.threads[record.key] = record as unknown as ThreadRecord;
+    } else if (kind === "append" && isRecord && typeof record.key === "string") {
+      const [, identity, event, state, verdicts] = change as Extract<StoreChange, { 0: "append" }>;
+      if (typeof event !== "object" || event === null || typeof state !== "object" || state === null)
+        throw new TypeError("an append change is not [identity, event, state, verdicts]");
+      const previous = document.threads[identity.key];
+      document.threads[identity.key] = appendedThread(previous, identity, event, state, verdicts);
+    } else if (kind === "conversation" && isRecord && typeof record.id === "string") {
+      document.conversations[record.id] = record as unknown as ConversationRecord;
+    } else if (kind === "ledger" && isRecord) {
+      document.ledger.push(record as unknown as LedgerEntry);
+    } else if (kind === "tenant" && isRecord && typeof record.id === "string") {
+      document.tenants[record.id] = record as unknown as Tenant;
+    } else if (kind === "pack" && isRecord && typeof record.id === "string") {
+      document.packs[record.id] = record as unknown as Pack;
+    } else if (kind === "alert" && isRecord) {
+      document.alerts.push(record as unknown as FiredAlert);
+    } else {
+      throw new TypeError(`unknown change ${JSON.stringify(kind)}`);
+    }
+  }
+}
+
+/** The thread record after one appended event (nothing copied: the caller passes copies). */
+function appendedThread(
+  previous: ThreadRecord | undefined,
+  identity: Pick<ThreadRecord, "key" | "tenant" | "channel" | "thread">,
+  event: ThreadRecord["events"][number],
+  state: FoldState,
+  verdicts: ThreadRecord["verdicts"] | null,
+): ThreadRecord {
+  const events = previous === undefined ? [] : previous.events.slice();
+  events.push(event);
+  const owner = previous ?? identity;
+  return {
+    key: owner.key,
+    tenant: owner.tenant,
+    channel: owner.channel,
+    thread: owner.thread,
+    events,
+    base: previous?.base ?? null,
+    horizon: previous?.horizon ?? null,
+    state,
+    verdicts: verdicts ?? previous?.verdicts ?? dictionary(),
+  };
+}
+
+/**
  * The in-memory state shared by the memory and lowdb stores: the document plus indexes rebuilt from it.
  * Methods return the stored objects themselves; the stores copy on the way out.
  */
@@ -133,9 +227,23 @@ export class StoreState {
   #ledgerByTenant = new Map<string, Map<string, LedgerEntry[]>>();
   #conversationsByTenant = new Map<string, Set<string>>();
   #alertKeys = new Set<string>();
+  /** Changes since the last takeChanges(), when recording (the lowdb store's journal); null otherwise. */
+  #changes: StoreChange[] | null = null;
 
   constructor(doc: StoreDocument = emptyDocument()) {
     this.reset(doc);
+  }
+
+  /** From now on, records every change for takeChanges(). */
+  recordChanges(): void {
+    this.#changes ??= [];
+  }
+
+  /** The changes recorded since the last call, oldest first; records are the stored (immutable) objects. */
+  takeChanges(): StoreChange[] {
+    const changes = this.#changes ?? [];
+    if (this.#changes !== null) this.#changes = [];
+    return changes;
   }
 
   get document(): StoreDocument {
@@ -145,6 +253,8 @@ export class StoreState {
   /** Replaces the whole state (load, roll back to what is on disk, after archiving) and rebuilds the indexes. */
   reset(doc: StoreDocument): void {
     this.#doc = doc;
+    // Whoever resets writes the whole file next (or rolled back to it): no change is pending any more.
+    if (this.#changes !== null) this.#changes = [];
     this.#ledgerIds = new Set();
     this.#ledgerByTenant = new Map();
     this.#conversationsByTenant = new Map();
@@ -223,25 +333,20 @@ export class StoreState {
   applyAppend(append: ThreadAppend): boolean {
     const previous = append.previous;
     if (this.#doc.threads[append.identity.key] !== previous) return false;
-    const events = previous === undefined ? [] : previous.events.slice();
-    events.push(copyStoredEvent(append.event));
-    const identity = previous ?? append.identity;
+    const event = copyStoredEvent(append.event);
     const state = copyFoldStateOver(append.state, previous?.state);
-    const thread: ThreadRecord = {
-      key: identity.key,
-      tenant: identity.tenant,
-      channel: identity.channel,
-      thread: identity.thread,
-      events,
-      base: previous?.base ?? null,
-      horizon: previous?.horizon ?? null,
-      state,
-      verdicts:
-        previous !== undefined && append.verdicts === previous.verdicts
-          ? previous.verdicts
-          : copyVerdicts(append.verdicts),
+    const verdicts =
+      previous !== undefined && append.verdicts === previous.verdicts ? null : copyVerdicts(append.verdicts);
+    const thread = appendedThread(previous, append.identity, event, state, verdicts);
+    // Journaled as the event alone: a long thread's log is not written again on every event.
+    this.#doc.threads[thread.key] = thread;
+    const identity = {
+      key: thread.key,
+      tenant: thread.tenant,
+      channel: thread.channel,
+      thread: thread.thread,
     };
-    this.#putThread(thread);
+    this.#changes?.push(["append", identity, event, state, verdicts]);
     this.#applyRest(append, append.state, state);
     return true;
   }
@@ -249,6 +354,7 @@ export class StoreState {
   #putThread(thread: ThreadRecord): void {
     // A dormant thread written again is hot again: the hot record wins over its (now stale) index entry.
     this.#doc.threads[thread.key] = thread;
+    this.#changes?.push(["thread", thread]);
   }
 
   /**
@@ -271,6 +377,7 @@ export class StoreState {
       const copy = copyLedgerEntry(entry);
       this.#doc.ledger.push(copy);
       this.#indexLedgerEntry(copy);
+      this.#changes?.push(["ledger", copy]);
     }
     const { tenant, channel, key, at } = commit.processed;
     let channels = this.#doc.processed[tenant];
@@ -286,6 +393,7 @@ export class StoreState {
     // Tells the file's serializer, which then encodes only this key at the next flush (document-text.ts).
     noteProcessedKey(keys, key, at, keys[key] !== undefined);
     keys[key] = at;
+    this.#changes?.push(["processed", tenant, channel, key, at]);
   }
 
   conversation(id: string): ConversationRecord | undefined {
@@ -337,12 +445,16 @@ export class StoreState {
   }
 
   putTenant(tenant: Tenant): void {
-    this.#doc.tenants[tenant.id] = copyTenant(tenant);
+    const copy = copyTenant(tenant);
+    this.#doc.tenants[tenant.id] = copy;
+    this.#changes?.push(["tenant", copy]);
   }
 
   /** Adds a pack, or replaces the pack with the same id (so a retried purchase is not doubled). */
   putPack(pack: Pack): void {
-    this.#doc.packs[pack.id] = copyPack(pack);
+    const copy = copyPack(pack);
+    this.#doc.packs[pack.id] = copy;
+    this.#changes?.push(["pack", copy]);
   }
 
   packs(tenant: string): Pack[] {
@@ -356,8 +468,10 @@ export class StoreState {
   }
 
   addAlert(alert: FiredAlert): void {
-    this.#doc.alerts.push(copyAlert(alert));
+    const copy = copyAlert(alert);
+    this.#doc.alerts.push(copy);
     this.#alertKeys.add(alertKey(alert));
+    this.#changes?.push(["alert", copy]);
   }
 
   alerts(tenant: string, period?: string): FiredAlert[] {
@@ -374,6 +488,7 @@ export class StoreState {
     }
     this.#doc.conversations[conversation.id] = copy;
     this.#tenantConversations(conversation.tenant).add(conversation.id);
+    this.#changes?.push(["conversation", copy]);
   }
 
   #tenantConversations(tenant: string): Set<string> {
