@@ -130,12 +130,15 @@ describe("a JSON collection file", () => {
     directories.push(directory);
     const file = join(directory, "things.json");
     const collection = await openJsonCollection<{ text: string }>({ file, directory, format: "things" });
-    const text = "x".repeat(100_000);
+    const text = "x".repeat(400_000);
+    await collection.set("k0", { text: "small" });
+    // The first writes go to the journal only.
+    expect(existsSync(file)).toBe(false);
     for (let index = 0; index < 12; index++)
       await collection.set(`k${index % 3}`, { text: `${index}${text}` });
-    // 12 lines of ~100 KB passed the 1 MiB floor once: one snapshot, the journal started again after it.
-    expect(existsSync(file)).toBe(true);
-    expect((await stat(`${file}.journal`)).size).toBeLessThan(1 << 20);
+    // 13 lines of ~400 KB passed the 4 MiB floor once: one snapshot, the journal started again after it.
+    expect((await stat(file)).size).toBeGreaterThan(1_000_000);
+    expect((await stat(`${file}.journal`)).size).toBeLessThan(4 << 20);
     const reopened = await openJsonCollection<{ text: string }>({ file, directory, format: "things" });
     expect(reopened.values().map((value) => value.text.slice(0, 2))).toEqual(["9x", "10", "11"]);
   });
