@@ -176,14 +176,18 @@ export function parseJournal(
   return { lines, seq, whole };
 }
 
+/** STORE_CORRUPT for a journal line that cannot be read or applied, with the two ways out. */
+export function journalDamaged(file: string, problem: string, cause?: unknown) {
+  return storeCorrupt(
+    file,
+    problem,
+    cause,
+    `restore the data directory from a backup; or, to keep the last snapshot and lose the changes written after it, move ${file} aside`,
+  );
+}
+
 function parseLine(file: string, text: string, previous: number): JournalLine {
-  const damaged = (problem: string, cause?: unknown) =>
-    storeCorrupt(
-      file,
-      problem,
-      cause,
-      `restore the data directory from a backup; or, to keep the last snapshot and lose the changes written after it, move ${file} aside`,
-    );
+  const damaged = (problem: string, cause?: unknown) => journalDamaged(file, problem, cause);
   let value: unknown;
   try {
     value = JSON.parse(text);

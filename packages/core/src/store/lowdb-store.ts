@@ -25,6 +25,8 @@ import { GroupCommit } from "./group-commit.js";
 import {
   type JournalAppender,
   JournalFile,
+  type JournalLine,
+  journalDamaged,
   journalFileOf,
   parseJournal,
   snapshotDue,
@@ -311,16 +313,28 @@ export async function readStoreFiles(dataDir: string): Promise<StoreDocument | n
   if (text === null && journalBytes === null) return null;
   const document = text === null ? emptyDocument() : parseStoreDocument(file, text);
   const { lines } = parseJournal(journalFile, journalBytes ?? Buffer.alloc(0), document.journalSeq ?? 0);
+  replayJournal(document, lines, journalFile);
+  return document;
+}
+
+/** Applies the journal's lines to the document read from lutin.json; returns each line's changes as JSON. */
+function replayJournal(
+  document: StoreDocument,
+  lines: readonly JournalLine[],
+  journalFile: string,
+): string[] {
   try {
-    for (const line of lines) applyStoreChanges(document, line.changes);
+    return lines.map((line) => {
+      applyStoreChanges(document, line.changes);
+      return JSON.stringify(line.changes);
+    });
   } catch (error) {
-    throw storeCorrupt(
+    throw journalDamaged(
       journalFile,
       `a journal line holds something other than store changes (${(error as Error).message})`,
       error,
     );
   }
-  return document;
 }
 
 /**
@@ -385,20 +399,7 @@ export async function openLowdbStore(
       throw storeWriteFailed(journalFileOf(file), error);
     });
     openedJournal = journal;
-    const journaled: string[] = [];
-    try {
-      for (const line of lines) {
-        applyStoreChanges(db.data, line.changes);
-        journaled.push(JSON.stringify(line.changes));
-      }
-    } catch (error) {
-      throw storeCorrupt(
-        journal.file,
-        `a journal line holds something other than store changes (${(error as Error).message})`,
-        error,
-        `restore the data directory from a backup; or, to keep the last snapshot and lose the changes written after it, move ${journal.file} aside`,
-      );
-    }
+    const journaled = replayJournal(db.data, lines, journal.file);
     // Files written before the index had its own file keep it in lutin.json: moved to the index file
     // first (durably), then dropped from lutin.json by its next write (a snapshot, see snapshotFirst).
     // A crash in between moves it again.
