@@ -90,6 +90,7 @@ if (command === "seed") {
       p50Ms: percentile(latencies, 0.5),
       p99Ms: percentile(latencies, 0.99),
       fileWrites: stats.fileWrites,
+      snapshotWrites: stats.snapshotWrites,
       lastWriteMs: stats.lastWriteMs,
       fileMb: size / 1_048_576,
     })}\n`,
