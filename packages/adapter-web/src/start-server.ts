@@ -39,6 +39,8 @@ export interface StartLutinServerOptions {
   receiptTimeoutMs?: number;
   /** How long an agent whose console went away stays online for a reconnect (tests shorten it). */
   reconnectGraceMs?: number;
+  /** How long a message waits for its reply before the widget shows "typing…" (default 300 ms). */
+  typingDelayMs?: number;
 }
 
 export interface RunningLutinServer {
@@ -98,6 +100,7 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
       logger,
       ...(options.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: options.receiptTimeoutMs }),
       ...(options.reconnectGraceMs === undefined ? {} : { reconnectGraceMs: options.reconnectGraceMs }),
+      ...(options.typingDelayMs === undefined ? {} : { typingDelayMs: options.typingDelayMs }),
       ...(options.clock ? { clock: options.clock } : {}),
     });
     const web = createWebServer({

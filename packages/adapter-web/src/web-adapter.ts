@@ -21,6 +21,7 @@ import {
 import type { RawData, WebSocket } from "ws";
 import { type AgentClientMessage, agentClientMessageSchema } from "./agent-protocol.js";
 import { createRateLimiter } from "./rate-limiter.js";
+import { TypingIndicator } from "./typing-indicator.js";
 import { parseWidgetFrame, type WidgetErrorCode, type WidgetServerMessage } from "./widget-protocol.js";
 
 /** What the console lists besides live posts: core's EscalationService answers these (runtime.escalation). */
@@ -46,6 +47,8 @@ export interface WebAdapterOptions {
    * connection on purpose (the Online toggle) is offline at once.
    */
   reconnectGraceMs?: number;
+  /** How long a customer's message waits for its reply before the widget shows "typing…". Default 300 ms. */
+  typingDelayMs?: number;
   /** Agent console tokens: agent id → token. */
   agentTokens?: Record<string, string>;
   directory?: AgentDirectory;
@@ -95,6 +98,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   const maxMessageLength = options.maxMessageLength ?? 2_000;
   const receiptTimeoutMs = options.receiptTimeoutMs ?? 10_000;
   const reconnectGraceMs = options.reconnectGraceMs ?? 15_000;
+  const typingDelayMs = options.typingDelayMs ?? 300;
   /** Agents whose last console went away, by agent: the timer that reports them offline. */
   const goingOffline = new Map<string, NodeJS.Timeout>();
   const visitorLimiter = createRateLimiter({
@@ -118,6 +122,8 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   const testReplies = new Map<string, OutboundMessage>();
   const readings = new Map<string, ConversationReading>();
   const allSockets = new Set<WebSocket>();
+  /** Each widget socket's typing indicator. */
+  const typingOf = new WeakMap<WebSocket, TypingIndicator>();
 
   const sendFrame = (socket: WebSocket, frame: unknown) => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
@@ -161,7 +167,10 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   const acceptWidget = (socket: WebSocket, client: { ip: string }) => {
     allSockets.add(socket);
     let visitor: string | null = null;
+    const typing = new TypingIndicator((on) => widgetFrame(socket, { type: "typing", on }), typingDelayMs);
+    typingOf.set(socket, typing);
     socket.on("close", () => {
+      typing.dispose();
       allSockets.delete(socket);
       if (visitor === null) return;
       const open = widgets.get(visitor);
@@ -212,7 +221,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         );
       const thread = visitor;
       const isMessage = message.type === "message";
-      if (isMessage) widgetFrame(socket, { type: "typing", on: true });
+      if (isMessage) typing.turnStarted();
       receive({
         key: message.id,
         tenant,
@@ -224,11 +233,11 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         ...(isMessage ? { text: message.text } : {}),
       })
         .then((outcome) => {
-          if (isMessage) widgetFrame(socket, { type: "typing", on: false });
+          if (isMessage) typing.turnEnded();
           widgetFrame(socket, { type: "ack", id: message.id, status: outcome.status });
         })
         .catch((error: unknown) => {
-          if (isMessage) widgetFrame(socket, { type: "typing", on: false });
+          if (isMessage) typing.turnEnded();
           const invalid = LutinError.isInstance(error, "EVENT_INVALID");
           if (!invalid) logger.error("widget message not processed", { tenant, ...errorFields(error) });
           // No ack: the widget keeps the message in its outbox and resends it (same id, C11).
@@ -289,7 +298,10 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         inReplyTo: message.inReplyTo ?? null,
         actions: [...(message.actions ?? [])],
       };
-      for (const socket of open) widgetFrame(socket, frame);
+      for (const socket of open) {
+        widgetFrame(socket, frame);
+        typingOf.get(socket)?.replied();
+      }
     });
   };
 

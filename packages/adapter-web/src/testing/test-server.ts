@@ -18,6 +18,7 @@ export async function startTestServer(
   options: {
     receiptTimeoutMs?: number;
     reconnectGraceMs?: number;
+    typingDelayMs?: number;
     dataDir?: string;
     extraAdapters?: StartLutinServerOptions["extraAdapters"];
     mountRoutes?: StartLutinServerOptions["mountRoutes"];
@@ -41,6 +42,7 @@ export async function startTestServer(
     tenant,
     receiptTimeoutMs: options.receiptTimeoutMs ?? 3_000,
     ...(options.reconnectGraceMs === undefined ? {} : { reconnectGraceMs: options.reconnectGraceMs }),
+    ...(options.typingDelayMs === undefined ? {} : { typingDelayMs: options.typingDelayMs }),
     ...(options.extraAdapters === undefined ? {} : { extraAdapters: options.extraAdapters }),
     ...(options.mountRoutes === undefined ? {} : { mountRoutes: options.mountRoutes }),
   });

@@ -220,6 +220,41 @@ describe("assistant pipeline", () => {
     ).toHaveLength(1);
   });
 
+  it("counts a reply sent in the same millisecond as a message whose key sorts after its own (C7)", async () => {
+    // The manual clock stands still during a turn: the reply is stamped with its question's instant,
+    // and events of one instant fold in key order ("reply:sunny-1" < "sunny-1").
+    const setup = await setUp({ enabled: [] });
+    const outcome = await customer(setup, "hi", { key: "sunny-1" });
+    expect(outcome.status).toBe("answered");
+    expect(outcome.conversation?.counted).toBe(true);
+    expect(await setup.store.listLedger({ tenant: "acme" })).toHaveLength(1);
+  });
+
+  it("books, at the resend, a reply that memory saved but the store lost to a crash (C7, C11)", async () => {
+    const setup = await setUp({ enabled: [] });
+    const threadKey = threadKeyOf({ tenant: "acme", channel: "web", thread: "visitor-1" });
+    // What a crash between the two writes of a turn leaves: the message placed, memory saved with the
+    // reply and the message marked answered, the reply's booking never on disk.
+    setup.channel.refuse = 1;
+    await customer(setup, "hi", { key: "same" });
+    const remembered = await setup.threadMemory.load(threadKey);
+    if (remembered === undefined) throw new Error("memory should hold the thread");
+    remembered.window.push({ from: "assistant", text: "saw 1", at: setup.clock.now(), key: "reply:same" });
+    remembered.answered.push("same");
+    await setup.threadMemory.save(threadKey, remembered);
+    expect(await setup.store.listLedger({ tenant: "acme" })).toEqual([]);
+
+    const resent = await customer(setup, "hi", { key: "same" });
+    expect(resent.status).toBe("duplicate");
+    expect(setup.channel.sent).toEqual([]);
+    const ledger = await setup.store.listLedger({ tenant: "acme" });
+    expect(ledger).toHaveLength(1);
+    expect((await setup.store.getThread(threadKey))?.state.current?.counted).toBe(true);
+    // Booked once: a further resend changes nothing.
+    await customer(setup, "hi", { key: "same" });
+    expect(await setup.store.listLedger({ tenant: "acme" })).toEqual(ledger);
+  });
+
   it("answers concurrent messages of one thread one at a time, in order (C12)", async () => {
     const setup = await setUp({ enabled: [] });
     await Promise.all(Array.from({ length: 5 }, (_, index) => customer(setup, `q${index}`)));

@@ -26,7 +26,7 @@ import type { EnchantmentPolicy } from "./enabled-enchantments.js";
 import { defineEnchantment, type Enchantment, orderEnchantments, runEnchantments } from "./enchantment.js";
 import { isSupportedLanguage, type LanguageCode } from "./language.js";
 import type { ProductMessages } from "./product-messages.js";
-import { LOW_CONFIDENCE, type Responder, type ResponderReply } from "./responder.js";
+import { LOW_CONFIDENCE, type Responder, type ResponderReply, type WindowMessage } from "./responder.js";
 import { type AssistantTenant, parseAssistantTenant } from "./tenant-profile.js";
 import {
   ANSWERED_KEYS_KEPT,
@@ -288,8 +288,10 @@ export class Assistant {
     }
 
     const memory = (await this.#memory.load(threadKey)) ?? emptyThreadMemory(this.#clock.now());
-    if (placed.status === "duplicate" && memory.answered.includes(event.key))
+    if (placed.status === "duplicate" && memory.answered.includes(event.key)) {
+      await this.#bookAnsweredReply(event, memory);
       return outcome("duplicate", placed.conversation);
+    }
     // C11: a duplicate whose first attempt never got a reply out (delivery failed, process died) is
     // answered now: the key was recorded by counting, the reply was not.
     const conversation = placed.conversation ?? (await this.#currentConversation(threadKey));
@@ -359,28 +361,24 @@ export class Assistant {
     const reply = await this.#deliver(adapter, event, context, context.reply);
     let counted = conversation;
     if (reply.delivered) {
-      const booked = await this.#options.counter.ingestEvent({
-        key: reply.key,
-        tenant: event.tenant,
-        channel: event.channel,
-        thread: event.thread,
-        kind: "message",
-        from: context.reply.notice === true ? "system" : "assistant",
-        origin: event.origin,
-        at: context.clock.now(),
-        receivedAt: context.clock.now(),
-        text: reply.text,
-      });
-      counted = booked.conversation ?? counted;
-      memory.window.push({
+      const said: WindowMessage = {
         from: context.reply.notice === true ? "system" : "assistant",
         text: reply.text,
         at: this.#clock.now(),
         key: reply.key,
-      });
+      };
+      memory.window.push(said);
       memory.answered = [...memory.answered, event.key].slice(-ANSWERED_KEYS_KEPT);
-    }
-    await this.#save(threadKey, memory, context.windowSize);
+      // Booking the reply (C7) and saving memory go to two files, written at the same time: one wait for
+      // the disk instead of two. A crash between the two writes is repaired at the widget's resend either
+      // way: memory without the answer answers again (the reply's key books nothing twice, C11); memory
+      // with it books the reply it remembers (#bookAnsweredReply).
+      const [booked] = await Promise.all([
+        this.#bookReply(event, said, trustedTimestamp(event)),
+        this.#save(threadKey, memory, context.windowSize),
+      ]);
+      counted = booked.conversation ?? counted;
+    } else await this.#save(threadKey, memory, context.windowSize);
     return {
       status: reply.delivered ? "answered" : "undelivered",
       conversation: counted,
@@ -570,6 +568,42 @@ export class Assistant {
       receivedAt: at,
       text,
     });
+  }
+
+  /**
+   * A delivered reply, as the counting event that counts the conversation (C7). `askedAt`: when the
+   * message it answers was placed (at or after its stored timestamp). Events fold in (at, key) order, so
+   * a reply stamped in the same millisecond as its question would fold before it whenever the question's
+   * key sorts after "reply:" (a widget id starting with "s"), and so would a reply to a platform whose
+   * clock runs ahead (within the allowed skew); either counted nothing. It is stamped at least 1 ms after.
+   */
+  #bookReply(event: InboundEvent, said: WindowMessage, askedAt: number) {
+    return this.#options.counter.ingestEvent({
+      key: said.key ?? replyKeyOf(event.key),
+      tenant: event.tenant,
+      channel: event.channel,
+      thread: event.thread,
+      kind: "message",
+      from: said.from === "system" ? "system" : "assistant",
+      origin: event.origin,
+      at: Math.max(said.at, askedAt + 1),
+      receivedAt: this.#clock.now(),
+      text: said.text,
+    });
+  }
+
+  /**
+   * A resend of a message memory says was answered: books the reply memory kept, in case the process
+   * stopped after saving memory and before the booking reached the disk (both are written at once).
+   * Already booked, the reply's key makes this a duplicate that changes nothing (C11).
+   */
+  async #bookAnsweredReply(event: InboundEvent, memory: ThreadMemoryRecord): Promise<void> {
+    const key = replyKeyOf(event.key);
+    const said = memory.window.find((message) => message.key === key);
+    if (said === undefined || (await this.#options.store.isProcessed(event.tenant, event.channel, key)))
+      return;
+    const asked = memory.window.find((message) => message.key === event.key);
+    await this.#bookReply(event, said, asked?.at ?? trustedTimestamp(event));
   }
 
   /** The thread's current AI conversation (for a duplicate, whose result carries none). */

@@ -22,7 +22,8 @@ export async function openFileThreadMemory(options: FileThreadMemoryOptions): Pr
     file,
     directory: options.dataDir,
     format: "lutingenie-thread-memory",
-    forget: (record) => record.updatedAt < clock.now() - retentionMs,
+    expiresAt: (record) => record.updatedAt + retentionMs,
+    now: () => clock.now(),
     corruptHint: `move ${file} aside: it only holds context windows and flow states, which start afresh`,
   });
   return {

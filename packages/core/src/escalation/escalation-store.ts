@@ -61,12 +61,13 @@ export async function openFileEscalationStore(options: {
   const now = options.now ?? Date.now;
   const retentionMs = options.retentionMs ?? 30 * 24 * 60 * 60 * 1000;
   const hint = (file: string) => `restore ${file} from a backup, or move it aside to start with none`;
-  const open = <T>(name: string, format: string, forget?: (value: T) => boolean) =>
+  const open = <T>(name: string, format: string, expiresAt?: (value: T) => number) =>
     openJsonCollection<T>({
       file: join(options.dataDir, name),
       directory: options.dataDir,
       format,
-      ...(forget === undefined ? {} : { forget }),
+      now,
+      ...(expiresAt === undefined ? {} : { expiresAt }),
       corruptHint: hint(join(options.dataDir, name)),
     });
   const agents = await open<Agent>(ESCALATION_FILE_NAMES.agents, "lutingenie-agents");
@@ -74,13 +75,14 @@ export async function openFileEscalationStore(options: {
     ESCALATION_FILE_NAMES.handoffs,
     "lutingenie-handoffs",
     (request) =>
-      (request.status === "ended" || request.status === "follow_up") &&
-      request.createdAt < now() - retentionMs,
+      request.status === "ended" || request.status === "follow_up"
+        ? request.createdAt + retentionMs
+        : Number.POSITIVE_INFINITY,
   );
   const followUps = await open<CustomerFollowUp>(
     ESCALATION_FILE_NAMES.followUps,
     "lutingenie-follow-ups",
-    (task) => task.status === "done" && task.updatedAt < now() - retentionMs,
+    (task) => (task.status === "done" ? task.updatedAt + retentionMs : Number.POSITIVE_INFINITY),
   );
   return {
     listAgents: async (tenant) => agents.values().filter((agent) => agent.tenant === tenant),

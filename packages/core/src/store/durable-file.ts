@@ -127,6 +127,11 @@ export interface JsonFileOptions<T> {
    * `stringify`): nothing the size of the file is built in memory.
    */
   serialize?: (data: T) => readonly Uint8Array[];
+  /**
+   * false: do not keep what the last write wrote (`durableData()` then returns null). For callers that
+   * roll back otherwise (the JSON collection's undo log), so the file is not held twice in memory.
+   */
+  keepContent?: boolean;
 }
 
 /**
@@ -143,7 +148,8 @@ export class DurableJsonFile<T> implements Adapter<T> {
   #writer: TextWriter | undefined;
   #stringify: (data: T) => string;
   #serialize: ((data: T) => readonly Uint8Array[]) | undefined;
-  /** What the file holds as far as this process knows (null: no file yet). */
+  #keepContent: boolean;
+  /** What the file holds as far as this process knows (null: no file yet; "" when not kept). */
   #durable: string | readonly Uint8Array[] | null = null;
   #durableBytes = 0;
   writes = 0;
@@ -156,6 +162,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
     this.#writer = options.writer;
     this.#stringify = options.stringify ?? ((data) => JSON.stringify(data));
     this.#serialize = options.serialize;
+    this.#keepContent = options.keepContent ?? true;
   }
 
   /** Whether the file exists as far as this process knows. */
@@ -171,7 +178,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   /** The data the file holds as far as this process knows, parsed again (null: no file yet). */
   durableData(): T | null {
     const durable = this.#durable;
-    if (durable === null) return null;
+    if (durable === null || !this.#keepContent) return null;
     return this.#parse(typeof durable === "string" ? durable : Buffer.concat(durable).toString("utf8"));
   }
 
@@ -191,7 +198,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
     }
     const text = bytes.toString("utf8");
     // Kept as bytes with pieces (half the size of a string of non-ASCII text, and outside the heap).
-    this.#durable = this.#serialize === undefined ? text : [bytes];
+    this.#durable = !this.#keepContent ? "" : this.#serialize === undefined ? text : [bytes];
     this.#durableBytes = bytes.byteLength;
     return this.#parse(text);
   }
@@ -217,7 +224,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
       written = (this.#writer ?? writeFileDurably)(this.file, text);
     }
     return written.then(() => {
-      this.#durable = content;
+      this.#durable = this.#keepContent ? content : "";
       this.#durableBytes = bytes;
       this.writes++;
       this.lastWriteMs = performance.now() - started;

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { LutinError } from "../errors.js";
 import { appendDurably } from "./journal-file.js";
-import { openJsonCollection } from "./json-collection-file.js";
+import { EXPIRY_SWEEP_INTERVAL_MS, openJsonCollection } from "./json-collection-file.js";
 
 const directories: string[] = [];
 afterEach(async () => {
@@ -51,15 +51,14 @@ describe("a JSON collection file", () => {
 
         await collection.close();
         const written = JSON.parse(await readFile(file, "utf8")) as { journalSeq: number };
-        // The snapshot's bytes are JSON.stringify's, from cached record bytes.
-        expect(await readFile(file, "utf8")).toBe(
-          JSON.stringify({
-            format: "things",
-            version: 1,
-            journalSeq: written.journalSeq,
-            records: Object.fromEntries(model),
-          }),
-        );
+        // The snapshot, joined from the records' JSON texts, is one JSON document with all of them.
+        expect(written).toEqual({
+          format: "things",
+          version: 1,
+          journalSeq: written.journalSeq,
+          records: Object.fromEntries(model),
+        });
+        expect(written.journalSeq).toBeGreaterThan(0);
         expect((await stat(`${file}.journal`)).size).toBe(0);
         const reopened = await openJsonCollection<unknown>({ file, directory, format: "things" });
         expect(sorted(reopened.values())).toEqual(expected);
@@ -177,22 +176,56 @@ describe("a JSON collection file", () => {
     expect(reopened.values()).toEqual([{ n: 1 }, { n: 3 }]);
   });
 
-  it("drops expired records at each write", async () => {
+  it("drops expired records at a write, sweeping at most once a minute", async () => {
     const directory = await mkdtemp(join(tmpdir(), "lutin-collection-"));
     directories.push(directory);
     const file = join(directory, "expiring.json");
     let now = 0;
-    const collection = await openJsonCollection<{ at: number }>({
-      file,
-      directory,
-      format: "expiring",
-      forget: (record) => record.at < now - 10,
-    });
+    const open = () =>
+      openJsonCollection<{ at: number }>({
+        file,
+        directory,
+        format: "expiring",
+        expiresAt: (record) => record.at + 10,
+        now: () => now,
+      });
+    const collection = await open();
     await collection.set("old", { at: 0 });
+    await collection.set("kept", { at: EXPIRY_SWEEP_INTERVAL_MS });
+    // Expired, but the sweep at open was less than a minute ago: still there.
     now = 100;
     await collection.set("new", { at: 100 });
-    expect(collection.values()).toEqual([{ at: 100 }]);
+    expect(collection.values()).toHaveLength(3);
+    now = EXPIRY_SWEEP_INTERVAL_MS;
+    await collection.set("newer", { at: now });
+    expect(collection.values()).toEqual([{ at: EXPIRY_SWEEP_INTERVAL_MS }, { at: EXPIRY_SWEEP_INTERVAL_MS }]);
     await collection.close();
-    expect(JSON.parse(await readFile(file, "utf8")).records).toEqual({ new: { at: 100 } });
+    expect(JSON.parse(await readFile(file, "utf8")).records).toEqual({
+      kept: { at: EXPIRY_SWEEP_INTERVAL_MS },
+      newer: { at: EXPIRY_SWEEP_INTERVAL_MS },
+    });
+    // At open, whatever has expired is dropped at once.
+    now = EXPIRY_SWEEP_INTERVAL_MS + 11;
+    const reopened = await open();
+    expect(reopened.size).toBe(0);
+    await reopened.close();
+  });
+
+  it("hands out copies: changing what get returned, or what was set, changes nothing stored", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "lutin-collection-"));
+    directories.push(directory);
+    const collection = await openJsonCollection<{ list: number[] }>({
+      file: join(directory, "copies.json"),
+      directory,
+      format: "things",
+    });
+    const value = { list: [1] };
+    await collection.set("a", value);
+    value.list.push(2);
+    const read = collection.get("a");
+    read?.list.push(3);
+    expect(collection.get("a")).toEqual({ list: [1] });
+    expect(collection.values()).toEqual([{ list: [1] }]);
+    await collection.close();
   });
 });
