@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -10,6 +10,12 @@ const directories: string[] = [];
 afterEach(async () => {
   for (const directory of directories.splice(0)) await rm(directory, { recursive: true, force: true });
 });
+/** A copy of a data directory as it is now (the original stays open, its lock aside). */
+async function copyOf(dataDir: string): Promise<string> {
+  const copy = await directory();
+  await cp(dataDir, copy, { recursive: true });
+  return copy;
+}
 async function directory() {
   const path = await mkdtemp(join(tmpdir(), "lutin-memory-"));
   directories.push(path);
@@ -37,6 +43,45 @@ describe("thread memory in a durable file", () => {
     const later = await openFileThreadMemory({ dataDir, clock, retentionMs: 2 * DAY });
     expect(await later.load("a")).toBeUndefined();
     expect(await later.load("b")).toBeDefined();
+  });
+
+  it("journals a turn as the messages it added, and replays them to the saved record (before and after a clean stop)", async () => {
+    const dataDir = await directory();
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const memory = await openFileThreadMemory({ dataDir, clock });
+    const record = emptyThreadMemory(clock.now());
+    const journal = join(dataDir, `${THREAD_MEMORY_FILE_NAME}.journal`);
+    let lastLine = "";
+    for (let turn = 0; turn < 40; turn++) {
+      clock.advance(1_000);
+      record.window.push(
+        { from: "customer", text: `Question ${turn}: where is my order?`, at: clock.now(), key: `q${turn}` },
+        {
+          from: "assistant",
+          text: `Answer ${turn}: `.padEnd(200, "."),
+          at: clock.now(),
+          key: `reply:q${turn}`,
+        },
+      );
+      record.window = record.window.slice(-50);
+      record.answered.push(`q${turn}`);
+      record.updatedAt = clock.now();
+      await memory.save("thread", record);
+      lastLine = (await readFile(journal, "utf8")).trim().split("\n").at(-1) ?? "";
+    }
+    // A full window is ~10 KB; the turn's line holds its two messages and the small fields.
+    expect(JSON.stringify(record).length).toBeGreaterThan(9_000);
+    expect(lastLine.length).toBeLessThan(1_000);
+    expect(lastLine).toContain('"p"');
+
+    // Not closed: what a crash leaves, everything in the journal.
+    const afterCrash = await openFileThreadMemory({ dataDir: await copyOf(dataDir), clock });
+    expect(await afterCrash.load("thread")).toStrictEqual(record);
+    await afterCrash.close();
+    await memory.close();
+    const reopened = await openFileThreadMemory({ dataDir, clock });
+    expect(await reopened.load("thread")).toStrictEqual(record);
+    await reopened.close();
   });
 
   it("refuses a file that is not its own, naming the file and the fix", async () => {

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { type Clock, DAY, systemClock } from "../clock.js";
 import { openJsonCollection } from "../store/json-collection-file.js";
 import type { ThreadMemory, ThreadMemoryRecord } from "./thread-memory.js";
+import { threadMemoryDelta } from "./thread-memory-delta.js";
 
 export const THREAD_MEMORY_FILE_NAME = "thread-memory.json";
 
@@ -24,6 +25,7 @@ export async function openFileThreadMemory(options: FileThreadMemoryOptions): Pr
     format: "lutingenie-thread-memory",
     expiresAt: (record) => record.updatedAt + retentionMs,
     now: () => clock.now(),
+    delta: threadMemoryDelta,
     corruptHint: `move ${file} aside: it only holds context windows and flow states, which start afresh`,
   });
   return {

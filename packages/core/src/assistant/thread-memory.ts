@@ -1,4 +1,4 @@
-import { copyJson } from "./json-copy.js";
+import { copyJson } from "../util/json-copy.js";
 import type { LanguageCode } from "./language.js";
 import type { WindowMessage } from "./responder.js";
 import type { EnchantmentState } from "./turn-context.js";

@@ -8,12 +8,12 @@ import {
   makeTenant,
   makeThreadRecord,
 } from "../testing/index.js";
+import { copyJson } from "../util/json-copy.js";
 import {
   copyAlert,
   copyConversation,
   copyFoldState,
   copyFoldStateOver,
-  copyJson,
   copyLedgerEntry,
   copyPack,
   copyTenant,

@@ -1,6 +1,7 @@
 import type { ConversationRecord, RelatednessVerdict } from "../counting/conversation.js";
 import type { CachedVerdict, FoldState, StoredEvent, ThreadRecord } from "../counting/thread-state.js";
 import type { FiredAlert, LedgerEntry, Pack, Tenant } from "../quota/types.js";
+import { copyJson } from "../util/json-copy.js";
 
 /*
  * Stores hand out and keep copies, so that a caller mutating a record never changes the store.
@@ -253,17 +254,6 @@ export function copyAlert(alert: FiredAlert): FiredAlert {
     allowance: alert.allowance,
   };
   return copy;
-}
-
-/** Generic deep copy of JSON data; for the cold paths (tenants), where new nested fields must just work. */
-export function copyJson<T>(value: T): T {
-  if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map(copyJson) as T;
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    setKey(copy, key, copyJson((value as Record<string, unknown>)[key]));
-  }
-  return copy as T;
 }
 
 export function copyTenant(tenant: Tenant): Tenant {
