@@ -1,27 +1,20 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ASSIGN_ACTION, DONE_ACTION } from "./agent-blocks.js";
 import {
   AGENTS_CHANNEL,
+  ANA,
+  BRUNO,
   buttonsOf,
   FOLLOW_UP_CHANNEL,
-  startSlackRuntime,
+  slackRuntimePerTest,
   textOf,
 } from "./testing/slack-runtime.js";
 
-type World = Awaited<ReturnType<typeof startSlackRuntime>>;
-let world: World | null = null;
-afterEach(async () => {
-  await world?.stop();
-  world = null;
-});
-
-const ANA = "U0ANA";
-const BRUNO = "U0BRUNO";
+const start = slackRuntimePerTest();
 
 describe("Slack agents: follow-up tasks", () => {
   it("posts each task once in the follow-up channel with labels and priority, then Assign to me and Done update it and write in its thread", async () => {
-    world = await startSlackRuntime({ agents: [{ id: ANA, name: "Ana" }] });
-    const w = world;
+    const w = await start({ agents: [{ id: ANA, name: "Ana" }] });
     // Nobody said available: no live offer, a follow-up task.
     await w.customerSays("This is unacceptable, I want a refund, let me talk to a person");
     const [task] = await w.runtime.escalation.listFollowUps(w.tenantId);
@@ -70,8 +63,7 @@ describe("Slack agents: follow-up tasks", () => {
   });
 
   it("two tasks get two roots (one thread each)", async () => {
-    world = await startSlackRuntime();
-    const w = world;
+    const w = await start();
     await w.customerSays("I want to talk to a human about my invoice");
     await w.sendEvent({
       type: "message",

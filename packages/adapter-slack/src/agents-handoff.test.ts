@@ -1,26 +1,21 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ACCEPT_ACTION, CLOSE_ACTION, RESOLVE_HANDOFF_ACTION } from "./agent-blocks.js";
 import {
   AGENTS_CHANNEL,
+  ANA,
   BOT_TOKEN,
+  BRUNO,
   buttonsOf,
   CUSTOMER_DM,
-  startSlackRuntime,
+  type SlackWorld,
+  slackRuntimePerTest,
   textOf,
 } from "./testing/slack-runtime.js";
 
-type World = Awaited<ReturnType<typeof startSlackRuntime>>;
-let world: World | null = null;
-afterEach(async () => {
-  await world?.stop();
-  world = null;
-});
-
-const ANA = "U0ANA";
-const BRUNO = "U0BRUNO";
+const start = slackRuntimePerTest();
 
 /** The handoff request's root message in the agents' channel. */
-function handoffPost(w: World) {
+function handoffPost(w: SlackWorld) {
   const posts = w.fake
     .posts()
     .filter((post) => post.channel === AGENTS_CHANNEL && post.thread_ts === undefined);
@@ -31,7 +26,7 @@ function handoffPost(w: World) {
   return { ts: post.ts, handoffId: (accept as [string, string])[1], text: textOf(post.blocks) };
 }
 
-const toCustomer = (w: World) =>
+const toCustomer = (w: SlackWorld) =>
   w.fake
     .posts()
     .filter((post) => post.channel === CUSTOMER_DM)
@@ -39,8 +34,7 @@ const toCustomer = (w: World) =>
 
 describe("Slack agents: a handoff, end to end through createLutinRuntime", () => {
   it("posts the request with Accept, updates it to 'taken by', relays both ways in the thread, and resolves (C10: 1 human conversation)", async () => {
-    world = await startSlackRuntime({ agents: [{ id: ANA, name: "Ana" }] });
-    const w = world;
+    const w = await start({ agents: [{ id: ANA, name: "Ana" }] });
     expect((await w.command(ANA, "available")).text).toMatch(/You are available/);
 
     await w.customerSays("I want to talk to a human, my parcel never arrived");
@@ -85,13 +79,12 @@ describe("Slack agents: a handoff, end to end through createLutinRuntime", () =>
   });
 
   it("two agents click Accept at once: exactly one wins, the other gets an ephemeral 'already taken by …'", async () => {
-    world = await startSlackRuntime({
+    const w = await start({
       agents: [
         { id: ANA, name: "Ana" },
         { id: BRUNO, name: "Bruno" },
       ],
     });
-    const w = world;
     await w.command(ANA, "available");
     await w.command(BRUNO, "available");
     await w.customerSays("Can I speak to a person please?");
@@ -127,8 +120,7 @@ describe("Slack agents: a handoff, end to end through createLutinRuntime", () =>
   });
 
   it("relays an agent's thread reply once, even when Slack retries the event", async () => {
-    world = await startSlackRuntime({ agents: [{ id: ANA, name: "Ana" }] });
-    const w = world;
+    const w = await start({ agents: [{ id: ANA, name: "Ana" }] });
     await w.command(ANA, "available");
     await w.customerSays("talk to a human");
     const request = handoffPost(w);
@@ -140,8 +132,7 @@ describe("Slack agents: a handoff, end to end through createLutinRuntime", () =>
   });
 
   it("an agent's edited or deleted thread reply is not sent to the customer again (C9)", async () => {
-    world = await startSlackRuntime({ agents: [{ id: ANA, name: "Ana" }] });
-    const w = world;
+    const w = await start({ agents: [{ id: ANA, name: "Ana" }] });
     await w.command(ANA, "available");
     await w.customerSays("talk to a human");
     const request = handoffPost(w);
@@ -177,8 +168,7 @@ describe("Slack agents: a handoff, end to end through createLutinRuntime", () =>
   });
 
   it("Close ends the handoff as closed and the message says so", async () => {
-    world = await startSlackRuntime({ agents: [{ id: ANA, name: "Ana" }] });
-    const w = world;
+    const w = await start({ agents: [{ id: ANA, name: "Ana" }] });
     await w.command(ANA, "available");
     await w.customerSays("I want to talk to a human");
     const request = handoffPost(w);

@@ -1,21 +1,21 @@
 import { ManualClock } from "@lutingenie/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AVAILABLE_ACTION, AWAY_ACTION } from "./agent-blocks.js";
 import { PresenceKeeper } from "./presence-keeper.js";
-import { AGENTS_CHANNEL, buttonsOf, startSlackRuntime, textOf } from "./testing/slack-runtime.js";
+import {
+  AGENTS_CHANNEL,
+  ANA,
+  BRUNO,
+  buttonsOf,
+  CAROL,
+  type SlackWorld,
+  slackRuntimePerTest,
+  textOf,
+} from "./testing/slack-runtime.js";
 
-type World = Awaited<ReturnType<typeof startSlackRuntime>>;
-let world: World | null = null;
-afterEach(async () => {
-  await world?.stop();
-  world = null;
-});
+const start = slackRuntimePerTest();
 
-const ANA = "U0ANA";
-const BRUNO = "U0BRUNO";
-const CAROL = "U0CAROL";
-
-async function presenceOf(w: World, agent: string) {
+async function presenceOf(w: SlackWorld, agent: string) {
   const found = (await w.runtime.escalation.agentsOf(w.tenantId)).find((candidate) => candidate.id === agent);
   return { isOnline: found?.isOnline, isActive: found?.isActive };
 }
@@ -23,7 +23,7 @@ async function presenceOf(w: World, agent: string) {
 describe("Slack agents: presence", () => {
   it("/lutin available and /lutin away set the guide's isOnline and isActive; the keeper outlives core's 90 s expiry", async () => {
     const clock = new ManualClock(Date.now());
-    world = await startSlackRuntime({
+    const w = await start({
       clock,
       agents: [
         { id: ANA, name: "Ana" },
@@ -31,7 +31,6 @@ describe("Slack agents: presence", () => {
         { id: CAROL, name: "Carol" },
       ],
     });
-    const w = world;
     expect(await presenceOf(w, ANA)).toEqual({ isOnline: false, isActive: true });
 
     const available = await w.command(ANA, "available");
@@ -61,8 +60,7 @@ describe("Slack agents: presence", () => {
   });
 
   it("someone who is not one of the tenant's agents is told so, with the fix, and is never offered a handoff", async () => {
-    world = await startSlackRuntime({ agents: [{ id: ANA, name: "Ana" }] });
-    const w = world;
+    const w = await start({ agents: [{ id: ANA, name: "Ana" }] });
     const refused = await w.command("U0STRANGER", "available");
     expect(refused.status).toBe(200);
     expect(refused.text).toMatch(/^You cannot be made available: U0STRANGER is not an agent of .*agents/);
@@ -73,8 +71,7 @@ describe("Slack agents: presence", () => {
   });
 
   it("an agent who says away hands the held conversation back to the queue", async () => {
-    world = await startSlackRuntime({ agents: [{ id: ANA, name: "Ana" }] });
-    const w = world;
+    const w = await start({ agents: [{ id: ANA, name: "Ana" }] });
     await w.command(ANA, "available");
     await w.customerSays("I want to talk to a human");
     const [request] = await w.runtime.escalation.listHandoffs(w.tenantId);
@@ -86,8 +83,7 @@ describe("Slack agents: presence", () => {
   });
 
   it("the App Home shows the agent's presence and its buttons switch it", async () => {
-    world = await startSlackRuntime({ agents: [{ id: ANA, name: "Ana" }] });
-    const w = world;
+    const w = await start({ agents: [{ id: ANA, name: "Ana" }] });
     await w.sendEvent({
       type: "app_home_opened",
       user: ANA,
@@ -112,8 +108,8 @@ describe("Slack agents: presence", () => {
   });
 
   it("/lutin with no word explains both sides", async () => {
-    world = await startSlackRuntime();
-    const help = await world.command(ANA, "");
+    const w = await start();
+    const help = await w.command(ANA, "");
     expect(help.text).toMatch(/direct message/);
     expect(help.text).toMatch(/\/lutin available/);
   });

@@ -9,6 +9,7 @@ import {
   type LutinRuntime,
   loadTenantFile,
 } from "@lutingenie/core";
+import { afterEach } from "vitest";
 import type { SlackAdapterConfig } from "../config.js";
 import { createSlackAdapter, type SlackAdapter } from "../slack-adapter.js";
 import { FakeSlack } from "./fake-slack.js";
@@ -21,6 +22,10 @@ export const SIGNING_SECRET = "agents-test-signing-secret";
 export const AGENTS_CHANNEL = "C0AGENTS";
 export const FOLLOW_UP_CHANNEL = "C0FOLLOW";
 export const CUSTOMER_DM = "D0CUSTOMER";
+/** Slack user ids of the agents the tests enrol. */
+export const ANA = "U0ANA";
+export const BRUNO = "U0BRUNO";
+export const CAROL = "U0CAROL";
 
 /**
  * The whole stack as production wires it: createLutinRuntime (assistant, counting, Escalation) over the
@@ -119,6 +124,26 @@ export async function startSlackRuntime(
       await runtime.escalation.stop();
       await fake.close();
     },
+  };
+}
+
+export type SlackWorld = Awaited<ReturnType<typeof startSlackRuntime>>;
+
+/**
+ * For a test file: returns `start`, which starts the Slack runtime for the running test, and stops it
+ * after that test whatever its outcome.
+ */
+export function slackRuntimePerTest(): (
+  options?: Parameters<typeof startSlackRuntime>[0],
+) => Promise<SlackWorld> {
+  let running: SlackWorld | null = null;
+  afterEach(async () => {
+    await running?.stop();
+    running = null;
+  });
+  return async (options) => {
+    running = await startSlackRuntime(options);
+    return running;
   };
 }
 
