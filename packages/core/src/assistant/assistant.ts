@@ -579,7 +579,7 @@ export class Assistant {
    */
   #bookReply(event: InboundEvent, said: WindowMessage, askedAt: number) {
     return this.#options.counter.ingestEvent({
-      key: said.key ?? replyKeyOf(event.key),
+      key: replyKeyOf(event.key),
       tenant: event.tenant,
       channel: event.channel,
       thread: event.thread,

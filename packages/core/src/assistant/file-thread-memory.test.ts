@@ -84,6 +84,29 @@ describe("thread memory in a durable file", () => {
     await reopened.close();
   });
 
+  it("refuses a journal delta for a thread it does not hold, or that does not apply, naming the journal", async () => {
+    for (const change of [
+      `["p","ghost",{"window":{"drop":0,"append":[]},"answered":{"drop":0,"append":[]}}]`,
+      `["p","thread",{"window":[]}]`,
+    ]) {
+      const dataDir = await directory();
+      const memory = await openFileThreadMemory({ dataDir });
+      await memory.save("thread", emptyThreadMemory(0));
+      const journal = join(dataDir, `${THREAD_MEMORY_FILE_NAME}.journal`);
+      const lines = (await readFile(journal, "utf8")).trim().split("\n");
+      const copy = await copyOf(dataDir);
+      await writeFile(
+        join(copy, `${THREAD_MEMORY_FILE_NAME}.journal`),
+        `${lines.join("\n")}\n{"seq":${lines.length + 1},"changes":[${change}]}\n`,
+      );
+      await expect(openFileThreadMemory({ dataDir: copy })).rejects.toMatchObject({
+        code: "STORE_CORRUPT",
+        message: expect.stringMatching(/thread-memory\.json\.journal.*delta/),
+      });
+      await memory.close();
+    }
+  });
+
   it("refuses a file that is not its own, naming the file and the fix", async () => {
     const dataDir = await directory();
     await writeFile(join(dataDir, THREAD_MEMORY_FILE_NAME), '{"hello":1}');

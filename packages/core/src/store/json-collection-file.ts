@@ -149,7 +149,16 @@ export async function openJsonCollection<T>(options: JsonCollectionOptions<T>): 
         const previous = records.get(change[1]);
         if (previous === undefined || options.delta === undefined)
           throw corrupt(journal.file, `a delta for "${change[1]}", which it does not hold or cannot apply`);
-        records.set(change[1], entryOf(options.delta.apply(previous.value as T, change[2])));
+        let next: T;
+        try {
+          next = options.delta.apply(previous.value as T, change[2]);
+        } catch (error) {
+          throw corrupt(
+            journal.file,
+            `a delta for "${change[1]}" does not apply: ${(error as Error).message}`,
+          );
+        }
+        records.set(change[1], entryOf(next));
       }
     }
   }
