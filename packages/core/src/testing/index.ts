@@ -18,6 +18,7 @@ export {
   type RecordedChatRequest,
   startFakeChatCompletionsServer,
 } from "./fake-chat-completions-server.js";
+export { fuzzRuns } from "./fuzz-runs.js";
 export {
   BUILDER_TIME,
   describeStoreConformance,
