@@ -2,9 +2,12 @@
  * LutinGénie chat widget. Embed with:
  *   <script src="https://your-server/widget.js" data-tenant-key="..." async></script>
  * Plain JS, no framework. Every text is put in the page with textContent, never parsed as HTML, so a
- * message can never inject markup. State lives in sessionStorage: the visitor id, the transcript and
- * the outbox of messages the server has not acknowledged yet; a reload or a reconnect resends the
- * outbox with the same client message ids, and the server's idempotency keys make that harmless.
+ * message can never inject markup. State lives in sessionStorage: the visitor id and token the server
+ * gave (the token is what lets this tab, and only it, back into its chat), the transcript and the outbox
+ * of messages the server has not acknowledged yet; a reload or a reconnect resends the outbox with the
+ * same client message ids, and the server's idempotency keys make that harmless.
+ * A site that signs its logged-in customers adds data-user-id and data-user-hash (HMAC-SHA256 of the id
+ * under the tenant's identity secret, computed by the site's server).
  */
 (() => {
   const script = document.currentScript;
@@ -13,6 +16,8 @@
   const base = new URL(script.getAttribute("src") || "/widget.js", window.location.href);
   const socketUrl = `${base.protocol === "https:" ? "wss:" : "ws:"}//${base.host}/ws/widget?key=${encodeURIComponent(tenantKey)}`;
   const storageKey = `lutin-widget:${tenantKey}`;
+  const userId = script.getAttribute("data-user-id");
+  const userHash = script.getAttribute("data-user-hash");
 
   const strings = {
     en: {
@@ -65,7 +70,7 @@
   const load = () => {
     try {
       const saved = JSON.parse(sessionStorage.getItem(storageKey) || "null");
-      if (saved && typeof saved.visitor === "string") return saved;
+      if (saved && typeof saved.client === "string") return saved;
     } catch (_error) {
       /* a broken entry starts afresh */
     }
@@ -73,7 +78,10 @@
       ? crypto.randomUUID()
       : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
     return {
-      visitor: random.replace(/[^A-Za-z0-9_-]/g, ""),
+      // The server names the visitor (welcome); `client` only keeps this tab's message ids unique.
+      visitor: null,
+      token: null,
+      client: random.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 32),
       seq: 0,
       transcript: [],
       outbox: [],
@@ -217,7 +225,7 @@
   const nextId = () => {
     state.seq += 1;
     save();
-    return `${state.visitor}-${state.seq}`;
+    return `${state.client}-${state.seq}`;
   };
   const dropFromOutbox = (id) => {
     state.outbox = state.outbox.filter((pending) => pending.id !== id);
@@ -227,7 +235,11 @@
   const connect = () => {
     socket = new WebSocket(socketUrl);
     socket.addEventListener("open", () => {
-      socket.send(JSON.stringify({ type: "hello", visitor: state.visitor }));
+      const hello = { type: "hello" };
+      if (userId && userHash) hello.customer = { id: userId, hash: userHash };
+      else if (state.visitor && state.token)
+        Object.assign(hello, { visitor: state.visitor, token: state.token });
+      socket.send(JSON.stringify(hello));
     });
     socket.addEventListener("message", (event) => {
       let frame;
@@ -237,6 +249,9 @@
         return;
       }
       if (frame.type === "welcome") {
+        state.visitor = frame.visitor;
+        state.token = frame.token;
+        save();
         ready = true;
         retryDelay = 500;
         maxLength = frame.maxMessageLength || maxLength;
@@ -265,9 +280,11 @@
           append({ key: `error-${Date.now()}`, author: "system", text: frame.message });
       }
     });
-    socket.addEventListener("close", () => {
+    socket.addEventListener("close", (event) => {
       ready = false;
       root.setAttribute("data-connected", "false");
+      // 4401: the site's signed identity was refused; retrying would be refused again (the error says why).
+      if (event.code === 4401) return;
       status.textContent = t.offline;
       setTimeout(connect, retryDelay);
       retryDelay = Math.min(retryDelay * 2, 10000);
@@ -353,7 +370,11 @@
       })
       .catch(() => undefined);
 
-  window.__lutinWidget = { visitor: state.visitor };
+  window.__lutinWidget = {
+    get visitor() {
+      return state.visitor;
+    },
+  };
   connect();
   if (script.getAttribute("data-open") === "true") setOpen(true);
 })();

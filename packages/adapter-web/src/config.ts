@@ -25,8 +25,27 @@ export const serverConfigSchema = z
     tenantFile: z.string().min(1).optional(),
     /** Public widget key (the snippet's data-tenant-key): names the tenant, is not a secret. */
     widgetKey: z.string().min(8, "must be at least 8 characters").default(DEMO_WIDGET_KEY),
-    /** Pages allowed to embed the widget (checked on HTTP and on the WebSocket upgrade); the server's own origin always is. */
+    /** Pages allowed to embed the widget (checked on HTTP and on the WebSocket upgrade); the server's own origins always are. */
     allowedOrigins: z.array(origin).default([]),
+    /** The server's address as people reach it (behind a proxy: https://support.shop.example); one of its own origins. */
+    publicUrl: z.url({ error: "must be a URL like https://support.shop.example" }).optional(),
+    /**
+     * Express's trust proxy: "false" (default), "true", a hop count, or the proxies' addresses/subnets
+     * ("loopback", "10.0.0.0/8,127.0.0.1"). Decides which client address the per-IP limits see.
+     */
+    trustProxy: z
+      .union([z.boolean(), z.number().int().min(0), z.string().min(1)])
+      .default(false)
+      .transform((value) => {
+        if (value === "true") return true;
+        if (value === "false") return false;
+        if (typeof value === "string" && /^\d+$/.test(value)) return Number(value);
+        return value;
+      }),
+    /** Signs the visitor tokens the widget keeps; default: made once and kept in dataDir/visitor-secret (0600). */
+    visitorSecret: z.string().min(32, "must be at least 32 characters (openssl rand -hex 32)").optional(),
+    /** Identity verification: the tenant's page signs its logged-in customer's id with it (HMAC-SHA256). */
+    identitySecret: z.string().min(32, "must be at least 32 characters (openssl rand -hex 32)").optional(),
     /** The dashboard's and admin API's token; generated (and printed) in development when missing. */
     adminToken: token.optional(),
     /** Agent console tokens: agent id → token; generated (and printed) in development when missing. */
@@ -43,6 +62,8 @@ export const serverConfigSchema = z
         ipMessagesPerMinute: z.number().int().min(1).default(300),
         /** WebSocket connections per client IP per minute. */
         ipConnectionsPerMinute: z.number().int().min(1).default(120),
+        /** A request's headers and body must arrive within this (slow clients). */
+        requestTimeoutMs: z.number().int().min(1_000).max(300_000).default(15_000),
       })
       .strict()
       .default({
@@ -50,6 +71,7 @@ export const serverConfigSchema = z
         visitorMessagesPerMinute: 30,
         ipMessagesPerMinute: 300,
         ipConnectionsPerMinute: 120,
+        requestTimeoutMs: 15_000,
       }),
   })
   .strict();
@@ -69,6 +91,10 @@ export const ENVIRONMENT_VARIABLES = {
   LUTIN_TENANT_FILE: "tenantFile",
   LUTIN_WIDGET_KEY: "widgetKey",
   LUTIN_ALLOWED_ORIGINS: "allowedOrigins",
+  LUTIN_PUBLIC_URL: "publicUrl",
+  LUTIN_TRUST_PROXY: "trustProxy",
+  LUTIN_VISITOR_SECRET: "visitorSecret",
+  LUTIN_IDENTITY_SECRET: "identitySecret",
   LUTIN_ADMIN_TOKEN: "adminToken",
   LUTIN_AGENT_TOKENS: "agentTokens",
   LUTIN_MODE: "mode",

@@ -6,6 +6,35 @@ export function sendProblem(response: Response, status: number, code: string, me
   response.status(status).json({ code, message });
 }
 
+/**
+ * The answer to an error thrown in a route or by a body parser: body-parser's and express's own errors
+ * carry a 4xx status and a `type`; anything else is ours and a 500.
+ */
+export function problemOfHttpError(error: unknown): { status: number; code: string; message: string } {
+  const { status, type } = error as { status?: unknown; type?: unknown };
+  switch (type) {
+    case "entity.too.large":
+      return { status: 413, code: "BODY_TOO_LARGE", message: "the body is larger than 32 KB" };
+    case "entity.parse.failed":
+      return { status: 400, code: "BODY_INVALID", message: "the body is not valid JSON" };
+    case "charset.unsupported":
+      return { status: 415, code: "CHARSET_UNSUPPORTED", message: "send the body in UTF-8 (charset=utf-8)" };
+    case "encoding.unsupported":
+      return {
+        status: 415,
+        code: "ENCODING_UNSUPPORTED",
+        message: "unsupported Content-Encoding: send the body as identity, gzip, deflate or br",
+      };
+    case "request.aborted":
+    case "request.size.invalid":
+    case "stream.encoding.set":
+      return { status: 400, code: "BODY_INVALID", message: "the body did not arrive whole" };
+  }
+  if (typeof status === "number" && status >= 400 && status < 500)
+    return { status, code: "REQUEST_INVALID", message: "the request was refused" };
+  return { status: 500, code: "INTERNAL", message: "internal error; the server log has the details" };
+}
+
 /** Parses with zod; on failure answers 400 with every problem and returns undefined. */
 export function validate<Schema extends z.ZodType>(
   schema: Schema,

@@ -16,6 +16,7 @@ import {
 } from "@lutingenie/core";
 import type { Express } from "express";
 import type { ServerConfig } from "./config.js";
+import { loadVisitorSecret } from "./visitor-secret.js";
 import { createWebAdapter, type WebAdapter } from "./web-adapter.js";
 import { createWebServer, type WebServer } from "./web-server.js";
 
@@ -49,7 +50,7 @@ export interface RunningLutinServer {
   urls: { widgetDemo: string; agentConsole: string; dashboard: string };
   runtime: LutinRuntime;
   adapter: WebAdapter;
-  /** The express app (also `web.app`): more routes can still be added after start. */
+  /** The express app (also `web.app`); other adapters' routes go through `mountRoutes`, before the catch-all 404. */
   app: Express;
   web: WebServer;
   tenant: LoadedTenant;
@@ -96,6 +97,8 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
       visitorMessagesPerMinute: config.limits.visitorMessagesPerMinute,
       ipMessagesPerMinute: config.limits.ipMessagesPerMinute,
       agentTokens: config.agentTokens,
+      visitorSecret: config.visitorSecret ?? (await loadVisitorSecret(config.dataDir)),
+      ...(config.identitySecret === undefined ? {} : { identitySecret: config.identitySecret }),
       directory: runtime.escalation,
       logger,
       ...(options.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: options.receiptTimeoutMs }),
@@ -108,6 +111,10 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
       tenant: tenantId,
       widgetKey: config.widgetKey,
       allowedOrigins: config.allowedOrigins,
+      ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
+      trustProxy: config.trustProxy,
+      requestTimeoutMs: config.limits.requestTimeoutMs,
+      logger,
       runtime,
       adminToken: config.adminToken,
       ipConnectionsPerMinute: config.limits.ipConnectionsPerMinute,

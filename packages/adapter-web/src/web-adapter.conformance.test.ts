@@ -17,7 +17,7 @@ describeAdapterConformance("web widget (WebSocket)", async () => {
   const clientFor = async (thread: string) => {
     let client = clients.get(thread);
     if (client === undefined) {
-      client = await WidgetTestClient.connect({ url, key: KEY, visitor: thread });
+      client = await WidgetTestClient.connect({ url, key: KEY });
       clients.set(thread, client);
     }
     return client;
@@ -65,7 +65,7 @@ describeAdapterConformance("web widget (WebSocket)", async () => {
     async sendMalformed(kind) {
       if (kind === "bad_signature") {
         // The widget's credential is its tenant key: a wrong one is refused at the upgrade.
-        const refused = await WidgetTestClient.connect({ url, key: "wrong-key", visitor: "x" }).then(
+        const refused = await WidgetTestClient.connect({ url, key: "wrong-key" }).then(
           async (client) => {
             await client.close();
             return false;
@@ -84,6 +84,8 @@ describeAdapterConformance("web widget (WebSocket)", async () => {
       if (test !== undefined) return test;
       return (clients.get(thread)?.replies ?? []).map((reply) => String(reply.text));
     },
+    // The server names each visitor (its thread); the suite's thread names map to them.
+    threadOf: (thread) => clients.get(thread)?.visitor ?? thread,
     failNextDelivery() {
       refuseNext = true;
     },

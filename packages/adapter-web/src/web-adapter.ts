@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import {
   type Agent,
   type AgentChannelPost,
@@ -22,6 +22,7 @@ import type { RawData, WebSocket } from "ws";
 import { type AgentClientMessage, agentClientMessageSchema } from "./agent-protocol.js";
 import { createRateLimiter } from "./rate-limiter.js";
 import { TypingIndicator } from "./typing-indicator.js";
+import { createVisitorIdentities } from "./visitor-identity.js";
 import { parseWidgetFrame, type WidgetErrorCode, type WidgetServerMessage } from "./widget-protocol.js";
 
 /** What the console lists besides live posts: core's EscalationService answers these (runtime.escalation). */
@@ -51,6 +52,18 @@ export interface WebAdapterOptions {
   typingDelayMs?: number;
   /** Agent console tokens: agent id → token. */
   agentTokens?: Record<string, string>;
+  /**
+   * Signs the visitor tokens the widget keeps (visitor-identity.ts). Default: random for this process, so
+   * visitors cannot resume after a restart; `lutin serve` keeps one in the data directory.
+   */
+  visitorSecret?: string | Buffer;
+  /** The tenant's secret for signed customer identities (data-user-id / data-user-hash); off when unset. */
+  identitySecret?: string;
+  /**
+   * A socket that sends nothing for this long is closed (the widget pings every 25 s, the console beats
+   * every 20 s), so a silent client cannot hold a connection forever. Default 120 s.
+   */
+  idleTimeoutMs?: number;
   directory?: AgentDirectory;
   clock?: Clock;
   logger?: Logger;
@@ -99,6 +112,11 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   const receiptTimeoutMs = options.receiptTimeoutMs ?? 10_000;
   const reconnectGraceMs = options.reconnectGraceMs ?? 15_000;
   const typingDelayMs = options.typingDelayMs ?? 300;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
+  const identities = createVisitorIdentities({
+    secret: options.visitorSecret ?? randomBytes(32),
+    identitySecretOf: (asked) => (asked === tenant ? options.identitySecret : undefined),
+  });
   /** Agents whose last console went away, by agent: the timer that reports them offline. */
   const goingOffline = new Map<string, NodeJS.Timeout>();
   const visitorLimiter = createRateLimiter({
@@ -144,6 +162,31 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });
 
+  /**
+   * What every socket gets, widget or console: an 'error' listener (ws emits one for an oversized or
+   * malformed frame, invalid UTF-8 or a reserved close code, and an unheard 'error' would end the
+   * process), and an idle timer. Returns the function each frame calls to keep the socket alive.
+   */
+  const guardSocket = (socket: WebSocket, entry: "widget" | "agent"): (() => void) => {
+    allSockets.add(socket);
+    socket.on("error", (error: Error & { code?: string }) => {
+      logger.warn("websocket frame refused", { entry, code: error.code ?? "WS_ERROR" });
+      socket.terminate();
+    });
+    let idle = setTimeout(() => socket.close(4408, "idle"), idleTimeoutMs);
+    socket.on("close", () => {
+      clearTimeout(idle);
+      allSockets.delete(socket);
+    });
+    return () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => socket.close(4408, "idle"), idleTimeoutMs);
+    };
+  };
+  /** One log line per refused frame: its code only, never the frame's text. */
+  const refuseFrame = (entry: "widget" | "agent", code: string) =>
+    logger.warn("websocket frame refused", { entry, code });
+
   const remember = (outcome: TurnOutcome) => {
     if (outcome.conversation === null || outcome.reading === null) return;
     readings.delete(outcome.conversation.id);
@@ -165,55 +208,79 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   // ── the widget ────────────────────────────────────────────────────────────
 
   const acceptWidget = (socket: WebSocket, client: { ip: string }) => {
-    allSockets.add(socket);
+    const keepAlive = guardSocket(socket, "widget");
     let visitor: string | null = null;
     const typing = new TypingIndicator((on) => widgetFrame(socket, { type: "typing", on }), typingDelayMs);
     typingOf.set(socket, typing);
+    const refuse = (id: string | null, code: WidgetErrorCode, message: string, retryAfterMs?: number) => {
+      refuseFrame("widget", code);
+      widgetError(socket, id, code, message, retryAfterMs);
+    };
     socket.on("close", () => {
       typing.dispose();
-      allSockets.delete(socket);
       if (visitor === null) return;
       const open = widgets.get(visitor);
       open?.delete(socket);
       if (open?.size === 0) widgets.delete(visitor);
     });
     socket.on("message", (data: RawData, isBinary: boolean) => {
-      if (isBinary) return widgetError(socket, null, "MESSAGE_INVALID", "send JSON text frames, not binary");
+      keepAlive();
+      if (isBinary) return refuse(null, "MESSAGE_INVALID", "send JSON text frames, not binary");
       const parsed = parseWidgetFrame(data.toString());
-      if (!parsed.ok) return widgetError(socket, null, "MESSAGE_INVALID", parsed.problem);
+      if (!parsed.ok) return refuse(null, "MESSAGE_INVALID", parsed.problem);
       const message = parsed.message;
       if (message.type === "ping") return widgetFrame(socket, { type: "pong" });
       if (message.type === "hello") {
-        visitor = message.visitor;
+        // One visitor per connection: a second hello would leave the first visitor's entry behind.
+        if (visitor !== null)
+          return refuse(
+            null,
+            "HELLO_REPEATED",
+            "this connection already said hello; open a new one for another visitor",
+          );
+        const decision = identities.decide(tenant, message);
+        if (!decision.ok) {
+          refuse(null, decision.code, decision.problem);
+          return socket.close(4401, decision.code);
+        }
+        if (decision.refusedToken) refuseFrame("widget", "VISITOR_TOKEN_REFUSED");
+        visitor = decision.identity.visitor;
         const open = widgets.get(visitor) ?? new Set<WebSocket>();
         open.add(socket);
         widgets.set(visitor, open);
-        return widgetFrame(socket, { type: "welcome", visitor, maxMessageLength });
+        return widgetFrame(socket, {
+          type: "welcome",
+          visitor,
+          token: decision.identity.token,
+          resumed: decision.resumed,
+          maxMessageLength,
+        });
       }
       if (message.type === "receipt") {
         if (visitor !== null) receipts.get(receiptKey(visitor, message.key))?.(message.ok);
         return;
       }
       if (visitor === null)
-        return widgetError(socket, message.id, "HELLO_REQUIRED", "send { type: 'hello', visitor } first");
+        return refuse(
+          message.id,
+          "HELLO_REQUIRED",
+          "send { type: 'hello' } first (with the visitor and token of an earlier welcome, if any)",
+        );
       if (message.type === "message" && message.text.length > maxMessageLength)
-        return widgetError(
-          socket,
+        return refuse(
           message.id,
           "MESSAGE_TOO_LONG",
           `Your message has ${message.text.length} characters; the limit is ${maxMessageLength}. Please shorten it.`,
         );
       if (!ipLimiter.take(client.ip))
-        return widgetError(
-          socket,
+        return refuse(
           message.id,
           "RATE_LIMITED",
           "Too many messages from your network; wait a moment.",
           ipLimiter.retryAfterMs(client.ip),
         );
       if (!visitorLimiter.take(visitor))
-        return widgetError(
-          socket,
+        return refuse(
           message.id,
           "RATE_LIMITED",
           "You are sending messages too fast; wait a moment.",
@@ -382,54 +449,65 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     }
   };
 
+  /**
+   * The socket no longer speaks for `leaving`: offline once their last console is gone, so core requeues
+   * what they were offered or holding. A page that went away (1001: a reload, a closed tab) or a
+   * connection that dropped (1006) gets a grace period to come back.
+   */
+  const detachAgent = (socket: WebSocket, leaving: string, code: number) => {
+    const open = agents.get(leaving);
+    open?.delete(socket);
+    if (open === undefined || open.size > 0) return;
+    agents.delete(leaving);
+    if (code !== WENT_AWAY && code !== DROPPED) return void reportPresence(leaving, false);
+    goingOffline.set(
+      leaving,
+      setTimeout(() => {
+        goingOffline.delete(leaving);
+        if (!agents.has(leaving)) void reportPresence(leaving, false);
+      }, reconnectGraceMs),
+    );
+  };
+
   const acceptAgent = (socket: WebSocket, _client: { ip: string }) => {
-    allSockets.add(socket);
+    const keepAlive = guardSocket(socket, "agent");
     let agent: string | null = null;
     // A console that does not sign in within 10 s is dropped.
     const signIn = setTimeout(() => {
       if (agent === null) socket.close(4401, "sign in with { type: 'auth', token }");
     }, 10_000);
+    const refuse = (code: string, problem: string) => {
+      refuseFrame("agent", code);
+      sendFrame(socket, { type: "error", problem });
+    };
     socket.on("close", (code: number) => {
       clearTimeout(signIn);
-      allSockets.delete(socket);
-      if (agent === null) return;
-      const open = agents.get(agent);
-      open?.delete(socket);
-      if (open?.size === 0) {
-        agents.delete(agent);
-        const leaving = agent;
-        // Offline: core requeues what this agent was offered or holding. A page that went away (1001: a
-        // reload, a closed tab) or a connection that dropped (1006) gets a grace period to come back.
-        if (code !== WENT_AWAY && code !== DROPPED) return void reportPresence(leaving, false);
-        goingOffline.set(
-          leaving,
-          setTimeout(() => {
-            goingOffline.delete(leaving);
-            if (!agents.has(leaving)) void reportPresence(leaving, false);
-          }, reconnectGraceMs),
-        );
-      }
+      if (agent !== null) detachAgent(socket, agent, code);
     });
-    socket.on("message", (data: RawData) => {
+    socket.on("message", (data: RawData, isBinary: boolean) => {
+      keepAlive();
+      if (isBinary) return refuse("MESSAGE_INVALID", "send JSON text frames, not binary");
       let json: unknown;
       try {
         json = JSON.parse(data.toString());
       } catch {
-        return sendFrame(socket, { type: "error", problem: "send one JSON object per frame" });
+        return refuse("MESSAGE_INVALID", "send one JSON object per frame");
       }
       const parsed = agentClientMessageSchema.safeParse(json);
       if (!parsed.success)
-        return sendFrame(socket, {
-          type: "error",
-          problem: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "),
-        });
+        return refuse(
+          "MESSAGE_INVALID",
+          parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "),
+        );
       const command = parsed.data;
       if (command.type === "auth") {
         const found = agentOf(command.token);
         if (found === undefined) {
-          sendFrame(socket, { type: "error", problem: "unknown agent token" });
+          refuse("AGENT_TOKEN_UNKNOWN", "unknown agent token");
           return socket.close(4401, "unknown agent token");
         }
+        // Signing in as someone else on the same connection signs the first agent out of it.
+        if (agent !== null && agent !== found) detachAgent(socket, agent, 1000);
         agent = found;
         clearTimeout(goingOffline.get(agent));
         goingOffline.delete(agent);
@@ -443,7 +521,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         });
         return;
       }
-      if (agent === null) return sendFrame(socket, { type: "error", problem: "sign in first" });
+      if (agent === null) return refuse("SIGN_IN_REQUIRED", "sign in first");
       const signedIn = agent;
       if (command.type === "heartbeat") return void reportPresence(signedIn, true);
       if (command.type === "snapshot")

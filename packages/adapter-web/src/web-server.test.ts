@@ -18,11 +18,12 @@ describe("lutin serve: HTTP and WebSocket against the real server", () => {
     cleanups.push(() => server.cleanup());
     return server;
   };
-  const widget = async (server: Server, visitor: string, origin?: string) => {
+  /** A new visitor, or a returning one (the identity of an earlier welcome, as the widget keeps it). */
+  const widget = async (server: Server, resume?: { visitor: string; token: string }, origin?: string) => {
     const client = await WidgetTestClient.connect({
       url: server.url,
       key: KEY,
-      visitor,
+      ...(resume === undefined ? {} : { resume }),
       ...(origin === undefined ? {} : { origin }),
     });
     cleanups.push(() => client.close());
@@ -65,7 +66,7 @@ describe("lutin serve: HTTP and WebSocket against the real server", () => {
 
   it("answers from the knowledge base, counts on the widget's receipt, and a resend after a reload duplicates nothing", async () => {
     const server = await start();
-    const first = await widget(server, "visitor-one");
+    const first = await widget(server);
     const reply = first.next((frame) => frame.type === "reply");
     expect(await first.message("visitor-one-1", "What are your opening hours?")).toMatchObject({
       type: "ack",
@@ -78,7 +79,8 @@ describe("lutin serve: HTTP and WebSocket against the real server", () => {
 
     // The page reloads: a new socket, the same visitor, the outbox resent with the same id (C11).
     await first.close();
-    const second = await widget(server, "visitor-one");
+    const second = await widget(server, first.identity);
+    expect(second.identity).toMatchObject({ visitor: first.visitor, resumed: true });
     expect(await second.message("visitor-one-1", "What are your opening hours?")).toMatchObject({
       status: "duplicate",
     });
@@ -102,14 +104,13 @@ describe("lutin serve: HTTP and WebSocket against the real server", () => {
     const silent = await WidgetTestClient.connect({
       url: server.url,
       key: KEY,
-      visitor: "mute",
       autoReceipt: false,
     });
     cleanups.push(() => silent.close());
     expect(await silent.message("mute-1", "When are you open?")).toMatchObject({ status: "undelivered" });
     expect((await adminCall<{ used: number }>(server.url, "/usage")).body.used).toBe(0);
     await silent.close();
-    const again = await widget(server, "mute");
+    const again = await widget(server, silent.identity);
     expect(await again.message("mute-1", "When are you open?")).toMatchObject({ status: "answered" });
     expect(again.replies).toHaveLength(1);
     expect((await adminCall<{ used: number }>(server.url, "/usage")).body.used).toBe(1);
@@ -117,13 +118,13 @@ describe("lutin serve: HTTP and WebSocket against the real server", () => {
 
   it("checks the tenant key and the origin on the WebSocket upgrade and on HTTP", async () => {
     const server = await start({ allowedOrigins: ["https://shop.example"] });
+    await expect(WidgetTestClient.connect({ url: server.url, key: "wrong-key-1234" })).rejects.toMatchObject({
+      status: 401,
+    });
     await expect(
-      WidgetTestClient.connect({ url: server.url, key: "wrong-key-1234", visitor: "v" }),
-    ).rejects.toMatchObject({ status: 401 });
-    await expect(
-      WidgetTestClient.connect({ url: server.url, key: KEY, visitor: "v", origin: "https://evil.example" }),
+      WidgetTestClient.connect({ url: server.url, key: KEY, origin: "https://evil.example" }),
     ).rejects.toMatchObject({ status: 403 });
-    await widget(server, "allowed", "https://shop.example");
+    await widget(server, undefined, "https://shop.example");
 
     const refused = await fetch(`${server.url}/api/widget/config?key=${KEY}`, {
       headers: { origin: "https://evil.example" },
@@ -145,7 +146,7 @@ describe("lutin serve: HTTP and WebSocket against the real server", () => {
         ipConnectionsPerMinute: 100,
       },
     });
-    const client = await widget(server, "chatty");
+    const client = await widget(server);
     expect(await client.message("long-1", "x".repeat(51))).toMatchObject({
       type: "error",
       code: "MESSAGE_TOO_LONG",
@@ -185,7 +186,7 @@ describe("lutin serve: HTTP and WebSocket against the real server", () => {
 
   it("keeps test chats and previews out of the count (C9), adds packs and changes plans (Q6, Q7)", async () => {
     const server = await start();
-    const client = await widget(server, "counted-one");
+    const client = await widget(server);
     await client.message("counted-1", "When are you open?");
     const test = await adminCall<{
       reply: string;
@@ -241,7 +242,7 @@ describe("lutin serve: HTTP and WebSocket against the real server", () => {
     const server = await start();
     const ana = await agent(server, TEST_AGENT_TOKENS.ana);
     const bruno = await agent(server, TEST_AGENT_TOKENS.bruno);
-    const customer = await widget(server, "needs-help");
+    const customer = await widget(server);
     await customer.message("help-1", "When are you open?");
     const anaPost = ana.next(
       (frame) => frame.type === "post" && (frame.post as { kind: string }).kind === "handoff_requested",
@@ -288,7 +289,7 @@ describe("lutin serve: HTTP and WebSocket against the real server", () => {
 
   it("creates a follow-up task when no agent is online; an agent assigns it and marks it done", async () => {
     const server = await start();
-    const customer = await widget(server, "after-hours");
+    const customer = await widget(server);
     const notice = customer.next((frame) => frame.type === "reply");
     await customer.message("ah-1", "I want to talk to a human");
     expect(String((await notice).text)).toMatch(/created a task/);
@@ -371,7 +372,7 @@ describe("lutin serve: HTTP and WebSocket against the real server", () => {
 
   it("flushes the store on stop: a new process reads the conversation back", async () => {
     const server = await start();
-    const client = await widget(server, "durable");
+    const client = await widget(server);
     await client.message("durable-1", "When are you open?");
     await client.close();
     await server.stop();

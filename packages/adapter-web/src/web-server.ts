@@ -5,11 +5,12 @@ import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
-import type { LutinRuntime } from "@lutingenie/core";
+import { errorFields, type Logger, type LutinRuntime, silentLogger } from "@lutingenie/core";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { WebSocketServer } from "ws";
 import { createAdminRouter, createTestChatRouter } from "./admin-api.js";
-import { sendProblem } from "./http-problems.js";
+import { clientAddressOf } from "./client-address.js";
+import { problemOfHttpError, sendProblem } from "./http-problems.js";
 import { createRateLimiter } from "./rate-limiter.js";
 import type { WebAdapter } from "./web-adapter.js";
 
@@ -20,8 +21,22 @@ export interface WebServerOptions {
   /** The tenant the widget key opens. */
   tenant: string;
   widgetKey: string;
-  /** Pages allowed to embed the widget, besides the server's own origin. */
+  /**
+   * Pages allowed to embed the widget and to open the console, besides the server's own origins (its
+   * listening address and `publicUrl`). The Host header is never trusted for this: a page on any host
+   * name can make a browser send its own Host (DNS rebinding).
+   */
   allowedOrigins?: readonly string[];
+  /** The address people use to reach the server (https://support.shop.example behind a proxy). */
+  publicUrl?: string;
+  /**
+   * Express's `trust proxy`: false (default: the socket's address is the client), true, a hop count, or
+   * the proxies' addresses/subnets. It decides which address the per-IP limits see.
+   */
+  trustProxy?: boolean | number | string;
+  /** Slow clients: the whole request (headers and body) must arrive within this. Default 15 s. */
+  requestTimeoutMs?: number;
+  logger?: Logger;
   /** Without a runtime (the adapter conformance suite) the admin API is not mounted. */
   runtime?: LutinRuntime;
   adminToken?: string;
@@ -50,8 +65,10 @@ export interface WebServer {
  */
 export function createWebServer(options: WebServerOptions): WebServer {
   const app = express();
+  const logger = options.logger ?? silentLogger;
   app.disable("x-powered-by");
-  app.set("trust proxy", false);
+  app.set("trust proxy", options.trustProxy ?? false);
+  const trustsProxy = app.get("trust proxy fn") as (address: string, hop: number) => boolean;
   const require = createRequire(import.meta.url);
   const adminDigest = options.adminToken === undefined ? null : sha256(options.adminToken);
   const connectionLimiter = createRateLimiter({
@@ -59,10 +76,13 @@ export function createWebServer(options: WebServerOptions): WebServer {
     windowMs: 60_000,
   });
 
-  const isAllowedOrigin = (origin: string | undefined, host: string | undefined): boolean => {
+  /** The server's own origins, filled in by listen() from the address it actually bound. */
+  const ownOrigins = new Set<string>(
+    options.publicUrl === undefined ? [] : [new URL(options.publicUrl).origin],
+  );
+  const isAllowedOrigin = (origin: string | undefined): boolean => {
     if (origin === undefined) return false;
-    if (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`)) return true;
-    return (options.allowedOrigins ?? []).includes(origin);
+    return ownOrigins.has(origin) || (options.allowedOrigins ?? []).includes(origin);
   };
   const authorizeAdmin = (request: Request) => {
     const header = request.get("authorization") ?? "";
@@ -106,7 +126,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
         "WIDGET_KEY_UNKNOWN",
         "unknown data-tenant-key: copy the snippet from the dashboard",
       );
-    if (origin !== undefined && !isAllowedOrigin(origin, request.get("host")))
+    if (origin !== undefined && !isAllowedOrigin(origin))
       return sendProblem(
         response,
         403,
@@ -132,7 +152,9 @@ export function createWebServer(options: WebServerOptions): WebServer {
     "i18next.js": besideMain("i18next", "../umd/i18next.min.js"),
   };
   app.get("/vendor/:file", (request, response) => {
-    const file = vendor[request.params.file ?? ""];
+    // Own keys only: "__proto__" or "constructor" must not reach an object's prototype.
+    const name = request.params.file ?? "";
+    const file = Object.hasOwn(vendor, name) ? vendor[name] : undefined;
     if (file === undefined) return sendProblem(response, 404, "NOT_FOUND", "no such vendor file");
     response.sendFile(file);
   });
@@ -161,14 +183,29 @@ export function createWebServer(options: WebServerOptions): WebServer {
   app.use("/api", (_request, response) =>
     sendProblem(response, 404, "NOT_FOUND", "no such API route (see packages/adapter-web/README.md)"),
   );
-  app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
-    const status = (error as { status?: number }).status;
-    if (status === 413) return sendProblem(response, 413, "BODY_TOO_LARGE", "the body is larger than 32 KB");
-    if (status === 400) return sendProblem(response, 400, "BODY_INVALID", "the body is not valid JSON");
-    sendProblem(response, 500, "INTERNAL", "internal error; the server log has the details");
+  app.use((_request, response) => sendProblem(response, 404, "NOT_FOUND", "no such page"));
+  app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => {
+    const problem = problemOfHttpError(error);
+    // The path without its query string (a query may carry a key); never the body.
+    const path = request.originalUrl.split("?")[0]?.slice(0, 200);
+    if (problem.status >= 500)
+      logger.error("http request failed", { method: request.method, path, ...errorFields(error) });
+    else logger.warn("http request refused", { method: request.method, path, code: problem.code });
+    if (response.headersSent) return void response.end();
+    sendProblem(response, problem.status, problem.code, problem.message);
   });
 
-  const server = createServer(app);
+  // Node's defaults let a slow client hold a connection for 300 s, checked every 30 s; every request
+  // gets the same bound, checked every second.
+  const requestTimeout = options.requestTimeoutMs ?? 15_000;
+  const server = createServer(
+    {
+      requestTimeout,
+      headersTimeout: Math.min(requestTimeout, 10_000),
+      connectionsCheckingInterval: 1_000,
+    },
+    app,
+  );
   const maxMessageLength = options.maxMessageLength ?? 2_000;
   const sockets = new WebSocketServer({
     noServer: true,
@@ -176,25 +213,32 @@ export function createWebServer(options: WebServerOptions): WebServer {
     maxPayload: Math.max(64 * 1024, maxMessageLength * 4 + 1024),
   });
   const refuse = (socket: Duplex, status: number, reason: string) => {
+    logger.warn("websocket upgrade refused", { status });
     socket.write(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     socket.destroy();
   };
   server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(request.url ?? "/", "http://localhost");
-    const ip = request.socket.remoteAddress ?? "unknown";
+    // A reset while the handshake is answered must not become an unheard 'error'.
+    socket.on("error", () => socket.destroy());
+    let url: URL;
+    try {
+      url = new URL(request.url ?? "/", "http://localhost");
+    } catch {
+      return refuse(socket, 400, "Bad Request");
+    }
+    const ip = clientAddressOf(request, trustsProxy);
     const origin = request.headers.origin;
     if (!connectionLimiter.take(ip)) return refuse(socket, 429, "Too Many Requests");
     if (url.pathname === "/ws/widget") {
       if (url.searchParams.get("key") !== options.widgetKey) return refuse(socket, 401, "Unauthorized");
-      if (!isAllowedOrigin(origin, request.headers.host)) return refuse(socket, 403, "Forbidden");
+      if (!isAllowedOrigin(origin)) return refuse(socket, 403, "Forbidden");
       return sockets.handleUpgrade(request, socket, head, (client) =>
         options.adapter.acceptWidget(client, { ip }),
       );
     }
     if (url.pathname === "/ws/agent") {
       // The console is served from this server only: another page must not drive an agent's session.
-      if (origin !== undefined && !isAllowedOrigin(origin, request.headers.host))
-        return refuse(socket, 403, "Forbidden");
+      if (origin !== undefined && !isAllowedOrigin(origin)) return refuse(socket, 403, "Forbidden");
       return sockets.handleUpgrade(request, socket, head, (client) =>
         options.adapter.acceptAgent(client, { ip }),
       );
@@ -215,6 +259,8 @@ export function createWebServer(options: WebServerOptions): WebServer {
       });
       const address = server.address() as AddressInfo;
       const shown = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+      for (const name of new Set([shown, "127.0.0.1", "localhost"]))
+        ownOrigins.add(`http://${name.includes(":") ? `[${name}]` : name}:${address.port}`);
       return { port: address.port, url: `http://${shown}:${address.port}` };
     },
     async close() {

@@ -11,14 +11,34 @@ const clientId = z
   .max(128, "id is longer than 128 characters")
   .regex(/^[A-Za-z0-9:_-]+$/, "id must be letters, digits, ':', '_' or '-'");
 
-/** Visitor ids are random UUIDs made by the widget; any id-like string is accepted (custom clients, tests). */
+/** Visitor ids are made by the server (visitor-identity.ts); this only bounds what a client may send back. */
 export const VISITOR_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const widgetClientMessageSchema = z.discriminatedUnion("type", [
+  /**
+   * The first frame. A new visitor sends nothing else; a returning one sends the visitor id and token the
+   * server gave it in `welcome`; a site that signs its logged-in customers sends `customer`.
+   */
   z
     .object({
       type: z.literal("hello"),
-      visitor: z.string().regex(VISITOR_PATTERN, "visitor must be 1–64 letters, digits, '_' or '-'"),
+      visitor: z
+        .string()
+        .regex(VISITOR_PATTERN, "visitor must be 1–64 letters, digits, '_' or '-'")
+        .optional(),
+      token: z.string().min(1).max(200).optional(),
+      customer: z
+        .object({
+          id: z
+            .string()
+            .min(1, "customer.id must not be empty")
+            .max(256, "customer.id is longer than 256 characters"),
+          hash: z
+            .string()
+            .regex(/^[0-9a-fA-F]{64}$/, "customer.hash must be the HMAC-SHA256 of customer.id in hex"),
+        })
+        .strict()
+        .optional(),
     })
     .strict(),
   z
@@ -37,7 +57,15 @@ export type WidgetClientMessage = z.output<typeof widgetClientMessageSchema>;
 
 /** Server → client. */
 export type WidgetServerMessage =
-  | { type: "welcome"; visitor: string; maxMessageLength: number }
+  | {
+      type: "welcome";
+      visitor: string;
+      /** Kept by the widget and sent with `visitor` on the next hello: the only way back into this thread. */
+      token: string;
+      /** False when a new visitor was made (first visit, or a token that did not match). */
+      resumed: boolean;
+      maxMessageLength: number;
+    }
   | { type: "typing"; on: boolean }
   | {
       type: "reply";
@@ -58,6 +86,9 @@ export type WidgetErrorCode =
   | "MESSAGE_TOO_LONG"
   | "RATE_LIMITED"
   | "HELLO_REQUIRED"
+  | "HELLO_REPEATED"
+  | "IDENTITY_INVALID"
+  | "IDENTITY_NOT_CONFIGURED"
   | "UNAVAILABLE"
   | "INTERNAL";
 

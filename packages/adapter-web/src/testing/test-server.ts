@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEMO_TENANT_FILE, loadTenantFile } from "@lutingenie/core";
+import { DEMO_TENANT_FILE, type Logger, loadTenantFile } from "@lutingenie/core";
 import { parseServerConfig, type ServerConfigInput } from "../config.js";
 import { type RunningLutinServer, type StartLutinServerOptions, startLutinServer } from "../start-server.js";
 
@@ -22,6 +22,7 @@ export async function startTestServer(
     dataDir?: string;
     extraAdapters?: StartLutinServerOptions["extraAdapters"];
     mountRoutes?: StartLutinServerOptions["mountRoutes"];
+    logger?: StartLutinServerOptions["logger"];
   } = {},
 ): Promise<RunningLutinServer & { dataDir: string; cleanup(): Promise<void> }> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "lutin-web-")));
@@ -45,6 +46,7 @@ export async function startTestServer(
     ...(options.typingDelayMs === undefined ? {} : { typingDelayMs: options.typingDelayMs }),
     ...(options.extraAdapters === undefined ? {} : { extraAdapters: options.extraAdapters }),
     ...(options.mountRoutes === undefined ? {} : { mountRoutes: options.mountRoutes }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   return {
     ...server,
@@ -78,4 +80,12 @@ export async function adminCall<T = Record<string, unknown>>(
     /* CSV and other text bodies stay text */
   }
   return { status: response.status, body: body as T };
+}
+
+/** A logger that keeps every line as JSON text, to assert what is logged and that no message text is. */
+export function recordingLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const entry = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    void lines.push(JSON.stringify({ level, message, ...fields }));
+  return { lines, logger: { info: entry("info"), warn: entry("warn"), error: entry("error") } };
 }

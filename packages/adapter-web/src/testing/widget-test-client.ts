@@ -13,6 +13,8 @@ export class WidgetTestClient {
   #refuseNext = 0;
   #autoReceipt = true;
   #waiters: Array<{ test: (frame: ServerFrame) => boolean; resolve: (frame: ServerFrame) => void }> = [];
+  /** What the server's welcome said: the visitor it made or resumed, and the token to resume it with. */
+  identity: { visitor: string; token: string; resumed: boolean } = { visitor: "", token: "", resumed: false };
 
   private constructor(readonly socket: WebSocket) {
     socket.on("message", (data) => {
@@ -29,11 +31,20 @@ export class WidgetTestClient {
     });
   }
 
-  /** Opens the socket (rejects with the HTTP status when the upgrade is refused) and says hello. */
+  get visitor(): string {
+    return this.identity.visitor;
+  }
+
+  /**
+   * Opens the socket (rejects with the HTTP status when the upgrade is refused) and says hello: as a new
+   * visitor, as a returning one (`resume`, the identity of an earlier welcome, as the widget keeps it
+   * across a reload), or as a tenant-signed customer.
+   */
   static async connect(options: {
     url: string;
     key: string;
-    visitor: string;
+    resume?: { visitor: string; token: string };
+    customer?: { id: string; hash: string };
     origin?: string;
     autoReceipt?: boolean;
   }): Promise<WidgetTestClient> {
@@ -56,9 +67,24 @@ export class WidgetTestClient {
     });
     const client = new WidgetTestClient(socket);
     if (options.autoReceipt === false) client.#autoReceipt = false;
-    const welcome = client.next((frame) => frame.type === "welcome");
-    client.send({ type: "hello", visitor: options.visitor });
-    await welcome;
+    const welcome = client.next((frame) => frame.type === "welcome" || frame.type === "error");
+    client.send({
+      type: "hello",
+      ...(options.resume === undefined
+        ? {}
+        : { visitor: options.resume.visitor, token: options.resume.token }),
+      ...(options.customer === undefined ? {} : { customer: options.customer }),
+    });
+    const answer = await welcome;
+    if (answer.type === "error") {
+      socket.close();
+      throw Object.assign(new Error(`hello refused: ${String(answer.code)}`), { code: answer.code });
+    }
+    client.identity = {
+      visitor: String(answer.visitor),
+      token: String(answer.token),
+      resumed: answer.resumed === true,
+    };
     return client;
   }
 

@@ -54,6 +54,11 @@ export interface AdapterConformanceHarness {
   sendMalformed(kind: "unparsable" | "missing_fields" | "bad_signature"): Promise<PlatformAck>;
   /** Texts the platform received for a thread, in order. */
   delivered(thread: string): Promise<string[]>;
+  /**
+   * The thread key the adapter put in its events for a thread of the suite, where the platform rather
+   * than the sender names it (the web widget's visitors are named by the server). Default: the same.
+   */
+  threadOf?(thread: string): string;
   /** Makes the platform refuse the next delivery (HTTP 5xx or the platform's equivalent). */
   failNextDelivery(): void;
   /**
@@ -143,8 +148,11 @@ export function describeAdapterConformance(
       await assistant.counter.idle();
     };
     const ledger = () => store.listLedger({ tenant });
+    const threadOf = (thread: string) => harness.threadOf?.(thread) ?? thread;
     const conversationsOf = async (thread: string) =>
-      (await store.listConversations({ tenant })).filter((conversation) => conversation.thread === thread);
+      (await store.listConversations({ tenant })).filter(
+        (conversation) => conversation.thread === threadOf(thread),
+      );
 
     it("answers a customer message once and counts the conversation on delivery (C7)", async () => {
       const ack = await harness.sendCustomerMessage({ id: "m-1", thread: "t-1", text: "Where is my order?" });
@@ -177,7 +185,9 @@ export function describeAdapterConformance(
       await settled();
       expect(await harness.delivered("t-a")).toEqual(["Answer to a 1-character message"]);
       expect(await harness.delivered("t-b")).toEqual(["Answer to a 2-character message"]);
-      expect((await store.listConversations({ tenant })).map((c) => c.thread).sort()).toEqual(["t-a", "t-b"]);
+      expect((await store.listConversations({ tenant })).map((c) => c.thread).sort()).toEqual(
+        ["t-a", "t-b"].map(threadOf).sort(),
+      );
     });
 
     it("does not count a refused delivery; the platform's retry answers and counts once (C7, C11)", async () => {
