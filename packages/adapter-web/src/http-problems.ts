@@ -1,9 +1,32 @@
 import type { Response } from "express";
 import type { z } from "zod";
 
-/** Every API error is JSON `{ code, message }`; the message names the field and the fix. */
+/** A refused request's body is read (and dropped) up to this before answering; past it the connection closes. */
+const DRAINED_BODY_LIMIT = 64 * 1024;
+
+/**
+ * Every API error is JSON `{ code, message }`; the message names the field and the fix. A body nobody
+ * read yet (a refused route, a body type no parser takes) is drained first: answering over unread bytes
+ * makes Node close the connection with a reset, and the client never sees the answer.
+ */
 export function sendProblem(response: Response, status: number, code: string, message: string): void {
-  response.status(status).json({ code, message });
+  const request = response.req;
+  const answer = () => {
+    if (!response.headersSent) response.status(status).json({ code, message });
+  };
+  if (request.complete || request.readableEnded || request.destroyed) return answer();
+  let drained = 0;
+  const onData = (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained <= DRAINED_BODY_LIMIT) return;
+    request.off("data", onData);
+    response.set("Connection", "close");
+    answer();
+  };
+  request.on("data", onData);
+  request.once("end", answer);
+  request.once("error", () => request.destroy());
+  request.resume();
 }
 
 /**

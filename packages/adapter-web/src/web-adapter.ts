@@ -170,7 +170,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   const guardSocket = (socket: WebSocket, entry: "widget" | "agent"): (() => void) => {
     allSockets.add(socket);
     socket.on("error", (error: Error & { code?: string }) => {
-      logger.warn("websocket frame refused", { entry, code: error.code ?? "WS_ERROR" });
+      logger.warn("websocket protocol error", { entry, code: error.code ?? "WS_ERROR" });
       socket.terminate();
     });
     let idle = setTimeout(() => socket.close(4408, "idle"), idleTimeoutMs);
@@ -224,6 +224,8 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       if (open?.size === 0) widgets.delete(visitor);
     });
     socket.on("message", (data: RawData, isBinary: boolean) => {
+      // Frames that arrive while the server closes this socket (a refused sign-in) are not worked on.
+      if (socket.readyState !== socket.OPEN) return;
       keepAlive();
       if (isBinary) return refuse(null, "MESSAGE_INVALID", "send JSON text frames, not binary");
       const parsed = parseWidgetFrame(data.toString());
@@ -243,7 +245,8 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
           refuse(null, decision.code, decision.problem);
           return socket.close(4401, decision.code);
         }
-        if (decision.refusedToken) refuseFrame("widget", "VISITOR_TOKEN_REFUSED");
+        // Not an error for the client (it gets a visitor of its own), but worth a line: a forged or stale token.
+        if (decision.refusedToken) logger.warn("widget visitor token refused", { entry: "widget" });
         visitor = decision.identity.visitor;
         const open = widgets.get(visitor) ?? new Set<WebSocket>();
         open.add(socket);
@@ -305,16 +308,15 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         })
         .catch((error: unknown) => {
           if (isMessage) typing.turnEnded();
-          const invalid = LutinError.isInstance(error, "EVENT_INVALID");
-          if (!invalid) logger.error("widget message not processed", { tenant, ...errorFields(error) });
+          if (LutinError.isInstance(error, "EVENT_INVALID"))
+            return refuse(message.id, "MESSAGE_INVALID", (error as LutinError).message);
+          logger.error("widget message not processed", { tenant, ...errorFields(error) });
           // No ack: the widget keeps the message in its outbox and resends it (same id, C11).
           widgetError(
             socket,
             message.id,
-            invalid ? "MESSAGE_INVALID" : "UNAVAILABLE",
-            invalid
-              ? (error as LutinError).message
-              : "The message could not be processed; it will be retried.",
+            "UNAVAILABLE",
+            "The message could not be processed; it will be retried.",
           );
         });
     });
@@ -485,6 +487,8 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       if (agent !== null) detachAgent(socket, agent, code);
     });
     socket.on("message", (data: RawData, isBinary: boolean) => {
+      // Frames that arrive while the server closes this socket (a refused sign-in) are not worked on.
+      if (socket.readyState !== socket.OPEN) return;
       keepAlive();
       if (isBinary) return refuse("MESSAGE_INVALID", "send JSON text frames, not binary");
       let json: unknown;

@@ -1,0 +1,398 @@
+import { request as httpRequest } from "node:http";
+import { fuzzRuns } from "@lutingenie/core/testing";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { RawWebSocket } from "./testing/raw-websocket.js";
+import {
+  recordingLogger,
+  startTestServer,
+  TEST_ADMIN_TOKEN,
+  TEST_AGENT_TOKENS,
+} from "./testing/test-server.js";
+
+/**
+ * The standing fuzz suite of the web channel's entries (issue 13): random frames, sizes, encodings, close
+ * codes and JSON shapes on the widget and console sockets, random requests on the HTTP routes. One real
+ * server takes every case; after each property it must still serve, it answered 4xx (never 5xx, never
+ * silence), logged one line per refused frame, and no customer text reached the log.
+ * `npm test` runs fuzzRuns' base counts (about 8,000 cases here); `npm run fuzz` ten times as many.
+ */
+const KEY = "demo-shop-widget";
+/** Put in every generated text: it must never appear in a log line. */
+const MARKER = "FUZZ-CUSTOMER-TEXT";
+const WIDGET_ERROR_CODES = [
+  "MESSAGE_INVALID",
+  "MESSAGE_TOO_LONG",
+  "RATE_LIMITED",
+  "HELLO_REQUIRED",
+  "HELLO_REPEATED",
+  "IDENTITY_INVALID",
+  "IDENTITY_NOT_CONFIGURED",
+  "UNAVAILABLE",
+];
+
+type Frame = { type: string; [field: string]: unknown };
+
+/** A ws client socket that records every frame, with ping/pong as a barrier (frames are answered in order). */
+class RecordingSocket {
+  readonly frames: Frame[] = [];
+  #nonJson = 0;
+  #pongs: Array<() => void> = [];
+  private constructor(readonly socket: WebSocket) {
+    socket.on("message", (data) => {
+      let frame: Frame;
+      try {
+        frame = JSON.parse(data.toString()) as Frame;
+      } catch {
+        this.#nonJson += 1;
+        return;
+      }
+      this.frames.push(frame);
+      if (frame.type === "pong") this.#pongs.shift()?.();
+    });
+    socket.on("error", () => undefined);
+  }
+  get nonJson() {
+    return this.#nonJson;
+  }
+  static async open(url: string): Promise<RecordingSocket> {
+    const socket = new WebSocket(url, { origin: url.replace(/^ws/, "http").replace(/\/ws\/.*$/, "") });
+    await new Promise<void>((resolve, reject) => {
+      socket.once("open", () => resolve());
+      socket.once("error", reject);
+    });
+    return new RecordingSocket(socket);
+  }
+  get open() {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+  send(text: string) {
+    this.socket.send(text);
+  }
+  /** Resolves once every frame sent before it was handled (the widget answers pings in order), or at close. */
+  barrier(): Promise<void> {
+    if (!this.open) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#pongs.push(resolve);
+      this.socket.once("close", () => resolve());
+      this.socket.send('{"type":"ping"}');
+    });
+  }
+}
+
+/** Near-valid JSON frames: real types with random fields, plus anything at all. */
+const jsonValue = fc.oneof(
+  fc.constant(null),
+  fc.boolean(),
+  fc.integer(),
+  fc.double(),
+  fc.string({ maxLength: 40 }).map((text) => `${MARKER}${text}`),
+  fc.string({ unit: "grapheme", maxLength: 40 }),
+  fc.array(fc.integer(), { maxLength: 4 }),
+  fc.dictionary(fc.string({ maxLength: 6 }), fc.integer(), { maxKeys: 3 }),
+);
+/** The fields each well-formed frame type carries (widget and console protocols). */
+const fieldsOf: Record<string, string[]> = {
+  message: ["id", "text"],
+  resolve: ["id"],
+  close: ["id"],
+  receipt: ["key"],
+  active: ["requestId", "isActive"],
+  accept: ["requestId", "handoff"],
+  decline: ["requestId", "handoff"],
+  end: ["requestId", "handoff", "how"],
+  reply: ["requestId", "handoff", "id", "text"],
+  assign: ["requestId", "followUp"],
+  done: ["requestId", "followUp"],
+};
+const frameOf = (types: readonly string[], fields: readonly string[]) =>
+  fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc
+        .record({
+          type: fc.oneof(fc.constantFrom(...types), fc.string({ maxLength: 8 })),
+          extra: fc.dictionary(fc.constantFrom(...fields, "__proto__", "constructor", "x"), jsonValue, {
+            maxKeys: 4,
+          }),
+        })
+        .map(({ type, extra }) => JSON.stringify({ type, ...extra })),
+    },
+    { weight: 2, arbitrary: fc.jsonValue().map((value) => JSON.stringify(value)) },
+    // Well-formed frames, so cases also reach the assistant, the desk and the counting behind them.
+    {
+      weight: 3,
+      arbitrary: fc
+        .record({
+          type: fc.constantFrom(...types),
+          id: fc.stringMatching(/^[A-Za-z0-9:_-]{1,12}$/),
+          text: fc
+            .constantFrom("Where is my order?", "#12345", "thanks, that solved it", "I want a human", "ok")
+            .map((text) => `${text} ${MARKER}`),
+          requestId: fc.stringMatching(/^[a-z0-9]{1,8}$/),
+          handoff: fc.stringMatching(/^[a-z0-9-]{1,12}$/),
+          followUp: fc.stringMatching(/^[a-z0-9-]{1,12}$/),
+          isActive: fc.boolean(),
+          how: fc.constantFrom("closed", "resolved"),
+          key: fc.stringMatching(/^reply:[a-z0-9-]{1,12}$/),
+        })
+        .map(({ type, ...fields }) => {
+          const kept: Record<string, unknown> = { type };
+          for (const field of fieldsOf[type] ?? []) kept[field] = fields[field as keyof typeof fields];
+          return JSON.stringify(kept);
+        }),
+    },
+    { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 200 }) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .nat({ max: 12_000 })
+        .map((length) =>
+          JSON.stringify({ type: "message", id: "long", text: `${MARKER}${"é".repeat(length)}` }),
+        ),
+    },
+  );
+
+describe("web entries under random input", () => {
+  const recorded = recordingLogger();
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  beforeAll(async () => {
+    server = await startTestServer(
+      // Limits that let most cases reach the code behind them (the limits themselves are cases too).
+      {
+        limits: {
+          ipConnectionsPerMinute: 1_000_000,
+          ipMessagesPerMinute: 1_000_000,
+          visitorMessagesPerMinute: 30,
+        },
+      },
+      { logger: recorded.logger, receiptTimeoutMs: 500 },
+    );
+  });
+  afterAll(async () => {
+    await server.cleanup();
+  });
+  const refusedLines = (entry: string) =>
+    recorded.lines.filter(
+      (line) => line.includes('"websocket frame refused"') && line.includes(`"entry":"${entry}"`),
+    ).length;
+  const stillServes = async () => {
+    expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+    expect(recorded.lines.join("\n")).not.toContain(MARKER);
+    expect(recorded.lines.some((line) => line.includes('"level":"error"'))).toBe(false);
+  };
+
+  it("widget socket: every refused frame gets one error frame with a known code and one log line", async () => {
+    const sockets: RecordingSocket[] = [];
+    /** Every socket of the property, also those the server closed and a case replaced. */
+    const opened: RecordingSocket[] = [];
+    const socketFor = async (index: number) => {
+      const existing = sockets[index];
+      if (existing?.open) return existing;
+      const socket = await RecordingSocket.open(`${server.url.replace(/^http/, "ws")}/ws/widget?key=${KEY}`);
+      // Half the sockets say hello first, so messages reach the assistant; the others are refused.
+      if (index % 2 === 0) {
+        socket.send(JSON.stringify({ type: "hello" }));
+        await socket.barrier();
+      }
+      sockets[index] = socket;
+      opened.push(socket);
+      return socket;
+    };
+    const before = refusedLines("widget");
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat({ max: 11 }),
+        frameOf(
+          ["hello", "message", "resolve", "close", "receipt", "ping"],
+          ["id", "text", "visitor", "token", "customer", "key", "ok"],
+        ),
+        async (index, frame) => {
+          const socket = await socketFor(index);
+          socket.send(frame);
+          await socket.barrier();
+        },
+      ),
+      { numRuns: fuzzRuns(3_000) },
+    );
+    // Turns still running answer late: wait for them before counting.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const frames = opened.flatMap((socket) => socket.frames);
+    const errors = frames.filter((frame) => frame.type === "error");
+    for (const error of errors) {
+      expect(WIDGET_ERROR_CODES).toContain(error.code);
+      expect(typeof error.message).toBe("string");
+    }
+    expect(opened.reduce((sum, socket) => sum + socket.nonJson, 0)).toBe(0);
+    const refusedFrames = errors.filter((error) => error.code !== "UNAVAILABLE").length;
+    expect(refusedLines("widget") - before).toBe(refusedFrames);
+    expect(errors.some((error) => error.code === "UNAVAILABLE")).toBe(false);
+    // Cases reached the assistant: some messages were answered and acknowledged.
+    expect(frames.filter((frame) => frame.type === "ack").length).toBeGreaterThan(20);
+    for (const socket of sockets) socket?.socket.close();
+    await stillServes();
+  });
+
+  it("console socket: signed in or not, every refused frame gets one error and one log line; commands get a result", async () => {
+    const sockets: RecordingSocket[] = [];
+    /** Every socket of the property, also those the server closed and a case replaced. */
+    const opened: RecordingSocket[] = [];
+    const socketFor = async (index: number) => {
+      const existing = sockets[index];
+      if (existing?.open) return existing;
+      const socket = await RecordingSocket.open(`${server.url.replace(/^http/, "ws")}/ws/agent`);
+      if (index % 2 === 0)
+        socket.send(
+          JSON.stringify({
+            type: "auth",
+            token: index % 4 === 0 ? TEST_AGENT_TOKENS.ana : TEST_AGENT_TOKENS.bruno,
+          }),
+        );
+      sockets[index] = socket;
+      opened.push(socket);
+      return socket;
+    };
+    const before = refusedLines("agent");
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat({ max: 7 }),
+        frameOf(
+          ["auth", "heartbeat", "snapshot", "active", "accept", "decline", "end", "reply", "assign", "done"],
+          ["token", "requestId", "handoff", "followUp", "isActive", "how", "id", "text"],
+        ),
+        async (index, frame) => {
+          const socket = await socketFor(index);
+          socket.send(frame);
+          // The console has no ping: a little time lets the server answer before the next frame.
+          await new Promise((resolve) => setImmediate(resolve));
+        },
+      ),
+      { numRuns: fuzzRuns(2_000) },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const frames = opened.flatMap((socket) => socket.frames);
+    expect(refusedLines("agent") - before).toBe(frames.filter((frame) => frame.type === "error").length);
+    expect(frames.some((frame) => frame.type === "result")).toBe(true);
+    for (const frame of frames)
+      expect(["welcome", "snapshot", "error", "result", "post"]).toContain(frame.type);
+    for (const frame of frames.filter((candidate) => candidate.type === "error"))
+      expect(typeof frame.problem).toBe("string");
+    for (const socket of sockets) socket?.socket.close();
+    await stillServes();
+  });
+
+  it("raw frames: any opcode, flag, length, byte and close code closes at most that socket", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(`/ws/widget?key=${KEY}`, "/ws/agent", "/ws/nothing", `/ws/widget?key=wrong`),
+        fc.array(
+          fc.record({
+            opcode: fc.nat({ max: 15 }),
+            fin: fc.boolean(),
+            mask: fc.boolean(),
+            payload: fc.oneof(
+              fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes)),
+              fc.nat({ max: 0xffff }).map((code) => Buffer.from([code >> 8, code & 0xff])),
+              fc.nat({ max: 90_000 }).map((length) => Buffer.alloc(length, 0x41)),
+            ),
+          }),
+          { minLength: 1, maxLength: 4 },
+        ),
+        async (path, frames) => {
+          const socket = await RawWebSocket.open(`${server.url}${path}`, { Origin: server.url });
+          for (const frame of frames)
+            socket.frame(frame.opcode, frame.payload, { fin: frame.fin, mask: frame.mask });
+          await socket.waitClosed(50);
+          socket.destroy();
+        },
+      ),
+      { numRuns: fuzzRuns(500) },
+    );
+    await stillServes();
+  });
+
+  it("HTTP: any method, path, content type, charset, encoding and body is answered 2xx–4xx, never 5xx", async () => {
+    const paths = [
+      "/api/admin/test-chat",
+      "/api/admin/packs",
+      "/api/admin/plan",
+      "/api/admin/enchantments",
+      "/api/admin/usage",
+      "/api/admin/history",
+      "/api/admin/history.csv",
+      "/api/widget/config",
+      "/api/health",
+      "/vendor/__proto__",
+      "/vendor/uplot.js",
+      "/constructor",
+      "/demo",
+      "/widget.js",
+      "/api/%E0%A4%A",
+      "/..%2f..%2fetc/passwd",
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom("GET", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "HEAD"),
+        fc.constantFrom(...paths),
+        fc.string({ maxLength: 30 }).map(encodeURIComponent),
+        fc.constantFrom(
+          undefined,
+          "application/json",
+          "application/json; charset=utf-8",
+          "application/json; charset=latin1",
+          "application/json; charset=klingon",
+          "text/plain",
+          "application/x-www-form-urlencoded",
+          "multipart/form-data; boundary=x",
+        ),
+        fc.constantFrom(undefined, "gzip", "deflate", "br", "zstd-9000", "identity"),
+        fc.constantFrom(
+          undefined,
+          `Bearer ${TEST_ADMIN_TOKEN}`,
+          "Bearer wrong-token-0123456789",
+          "Basic YWRtaW46YWRtaW4=",
+        ),
+        fc.oneof(
+          fc.jsonValue().map((value) => JSON.stringify(value)),
+          fc
+            .record({
+              session: jsonValue,
+              id: jsonValue,
+              text: jsonValue,
+              origin: fc.constantFrom("test", "preview", "live"),
+              count: jsonValue,
+              plan: jsonValue,
+            })
+            .map((value) => JSON.stringify(value)),
+          fc.string({ unit: "binary", maxLength: 300 }).map((text) => `${MARKER}${text}`),
+          fc.nat({ max: 40_000 }).map((length) => `{"text":"${MARKER}${"a".repeat(length)}"}`),
+        ),
+        async (method, path, query, contentType, encoding, authorization, body) => {
+          const status = await new Promise<number>((resolve, reject) => {
+            const headers: Record<string, string> = {};
+            if (contentType !== undefined) headers["content-type"] = contentType;
+            if (encoding !== undefined) headers["content-encoding"] = encoding;
+            if (authorization !== undefined) headers.authorization = authorization;
+            const request = httpRequest(
+              `${server.url}${path}?key=${KEY}&q=${query}`,
+              { method, headers, agent: false },
+              (response) => {
+                response.resume();
+                response.on("end", () => resolve(response.statusCode ?? 0));
+              },
+            );
+            request.setTimeout(10_000, () => request.destroy(new Error("no answer in 10 s")));
+            request.on("error", reject);
+            if (method !== "GET" && method !== "HEAD") request.write(body);
+            request.end();
+          });
+          expect(status).toBeGreaterThanOrEqual(200);
+          expect(status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: fuzzRuns(1_500) },
+    );
+    await stillServes();
+  });
+});
