@@ -196,7 +196,8 @@ class BenchWidget {
       socket.once("error", reject);
     });
     const welcomed = new Promise<void>((resolve) => socket.once("message", () => resolve()));
-    socket.send(JSON.stringify({ type: "hello", visitor }));
+    // The server names the visitor; `visitor` stays the bench's label for message ids.
+    socket.send(JSON.stringify({ type: "hello" }));
     await welcomed;
     return new BenchWidget(socket, visitor);
   }
