@@ -16,7 +16,7 @@ import {
  * codes and JSON shapes on the widget and console sockets, random requests on the HTTP routes. One real
  * server takes every case; after each property it must still serve, it answered 4xx (never 5xx, never
  * silence), logged one line per refused frame, and no customer text reached the log.
- * `npm test` runs fuzzRuns' base counts (about 8,000 cases here); `npm run fuzz` ten times as many.
+ * `npm test` runs fuzzRuns' base counts (8,000 cases here); `npm run fuzz` ten times as many.
  */
 const KEY = "demo-shop-widget";
 /** Put in every generated text: it must never appear in a log line. */
@@ -307,7 +307,7 @@ describe("web entries under random input", () => {
           socket.destroy();
         },
       ),
-      { numRuns: fuzzRuns(500) },
+      { numRuns: fuzzRuns(1_000) },
     );
     await stillServes();
   });
@@ -391,7 +391,7 @@ describe("web entries under random input", () => {
           expect(status).toBeLessThan(500);
         },
       ),
-      { numRuns: fuzzRuns(1_500) },
+      { numRuns: fuzzRuns(2_000) },
     );
     await stillServes();
   });
