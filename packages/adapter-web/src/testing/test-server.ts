@@ -19,6 +19,9 @@ export async function startTestServer(
     receiptTimeoutMs?: number;
     reconnectGraceMs?: number;
     typingDelayMs?: number;
+    maintenanceIntervalMs?: number;
+    clock?: StartLutinServerOptions["clock"];
+    logger?: StartLutinServerOptions["logger"];
     dataDir?: string;
     extraAdapters?: StartLutinServerOptions["extraAdapters"];
     mountRoutes?: StartLutinServerOptions["mountRoutes"];
@@ -43,6 +46,11 @@ export async function startTestServer(
     receiptTimeoutMs: options.receiptTimeoutMs ?? 3_000,
     ...(options.reconnectGraceMs === undefined ? {} : { reconnectGraceMs: options.reconnectGraceMs }),
     ...(options.typingDelayMs === undefined ? {} : { typingDelayMs: options.typingDelayMs }),
+    ...(options.maintenanceIntervalMs === undefined
+      ? {}
+      : { maintenanceIntervalMs: options.maintenanceIntervalMs }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.extraAdapters === undefined ? {} : { extraAdapters: options.extraAdapters }),
     ...(options.mountRoutes === undefined ? {} : { mountRoutes: options.mountRoutes }),
   });
