@@ -52,6 +52,16 @@ export const serverConfigSchema = z
     agentTokens: z.record(z.string().min(1), token).default({}),
     /** production refuses to start without adminToken and agentTokens instead of generating them. */
     mode: z.enum(["development", "production"]).default("development"),
+    /**
+     * Minutes between two store maintenance runs (the inactivity sweep, then archiving of settled
+     * conversations and closed billing periods out of lutin.json); one also runs at start.
+     */
+    archiveIntervalMinutes: z.coerce
+      .number()
+      .int("must be a whole number of minutes")
+      .min(1, "must be at least 1 (minutes)")
+      .max(7 * 24 * 60, "must be at most 10080 (a week)")
+      .default(60),
     limits: z
       .object({
         /** Longest customer message, in characters. */
@@ -98,6 +108,7 @@ export const ENVIRONMENT_VARIABLES = {
   LUTIN_ADMIN_TOKEN: "adminToken",
   LUTIN_AGENT_TOKENS: "agentTokens",
   LUTIN_MODE: "mode",
+  LUTIN_ARCHIVE_INTERVAL_MINUTES: "archiveIntervalMinutes",
 } as const;
 
 function fromEnvironment(environment: NodeJS.ProcessEnv): Record<string, unknown> {

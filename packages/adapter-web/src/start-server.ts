@@ -1,6 +1,7 @@
 import {
   type ChannelAdapter,
   type Clock,
+  calendarOf,
   createLutinRuntime,
   DEMO_TENANT_FILE,
   type LanguageCode,
@@ -12,10 +13,13 @@ import {
   openFileEscalationStore,
   openFileThreadMemory,
   openLowdbStore,
+  periodContaining,
   silentLogger,
+  systemClock,
 } from "@lutingenie/core";
 import type { Express } from "express";
 import type { ServerConfig } from "./config.js";
+import { type StoreMaintenance, startStoreMaintenance } from "./store-maintenance.js";
 import { loadVisitorSecret } from "./visitor-secret.js";
 import { createWebAdapter, type WebAdapter } from "./web-adapter.js";
 import { createWebServer, type WebServer } from "./web-server.js";
@@ -42,6 +46,8 @@ export interface StartLutinServerOptions {
   reconnectGraceMs?: number;
   /** How long a message waits for its reply before the widget shows "typing…" (default 300 ms). */
   typingDelayMs?: number;
+  /** Time between store maintenance runs; default: config.archiveIntervalMinutes (tests shorten it). */
+  maintenanceIntervalMs?: number;
 }
 
 export interface RunningLutinServer {
@@ -54,6 +60,8 @@ export interface RunningLutinServer {
   app: Express;
   web: WebServer;
   tenant: LoadedTenant;
+  /** The inactivity sweep and archiving, run at start and every `archiveIntervalMinutes`; `run()` runs it now. */
+  maintenance: StoreMaintenance;
   /** Stops accepting, stops every adapter, lets running turns finish, then flushes and closes the stores. */
   stop(): Promise<void>;
 }
@@ -70,6 +78,12 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
   const store = await openLowdbStore({
     dataDir: config.dataDir,
     ...(options.clock ? { clock: options.clock } : {}),
+    // Q1: archiving then knows when each tenant's period really ended, instead of waiting 32 days after
+    // its start to be sure; a tenant without a billing record stays hot (the store's rule for a throw).
+    periodOf: (tenant, at, record) => {
+      if (record === undefined) throw new Error(`tenant ${tenant} has no billing record`);
+      return periodContaining(at, calendarOf(record)).label;
+    },
   });
   const closers: Array<() => Promise<void>> = [() => store.close()];
   const closeAll = async () => {
@@ -130,6 +144,15 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
     closers.push(() => runtime.escalation.stop());
     const { port, url } = await web.listen(config.port, config.host);
     closers.push(() => web.close());
+    // Started last, so it is stopped first: no sweep or archive run is under way while turns drain.
+    const maintenance = startStoreMaintenance({
+      store,
+      counter: runtime.counter,
+      clock: options.clock ?? systemClock,
+      logger,
+      intervalMs: options.maintenanceIntervalMs ?? config.archiveIntervalMinutes * 60_000,
+    });
+    closers.push(() => maintenance.stop());
     logger.info("lutin serve listening", { url, dataDir: config.dataDir, tenant: tenantId });
     let stopping: Promise<void> | null = null;
     return {
@@ -141,6 +164,7 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
       app: web.app,
       web,
       tenant,
+      maintenance,
       stop() {
         stopping ??= closeAll();
         return stopping;

@@ -393,6 +393,11 @@ describe("server config", () => {
       /adminToken \(LUTIN_ADMIN_TOKEN\), agentTokens.ana/,
     );
     expect(() => parseServerConfig({ colour: "blue" })).toThrow(/unknown field "colour"/);
+    expect(() => parseServerConfig({ archiveIntervalMinutes: "0" })).toThrow(
+      /archiveIntervalMinutes: must be at least 1/,
+    );
+    expect(parseServerConfig({}).archiveIntervalMinutes).toBe(60);
+    expect(parseServerConfig({ archiveIntervalMinutes: "15" }).archiveIntervalMinutes).toBe(15);
   });
 
   it("generates development tokens for agents that have none", () => {

@@ -4,6 +4,7 @@ import { basename } from "node:path";
 import { LutinError, parseTranscript } from "@lutingenie/core";
 import { Command, InvalidArgumentError } from "commander";
 import { analyze } from "./commands/analyze.js";
+import { audit, formatAudit } from "./commands/audit.js";
 import { chat, parseEnchantmentList } from "./commands/chat.js";
 import { serve } from "./commands/serve.js";
 import { simulate } from "./commands/simulate.js";
@@ -23,9 +24,41 @@ function instant(value: string): number {
   return millis;
 }
 
+/** Ends a command with this exit code once it has printed what it had to say. */
+class CommandExit extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+  }
+}
+
+const EXAMPLES = `
+Examples (one per command):
+  lutin simulate examples/transcripts/guide-tour.jsonl --plan starter
+  echo "Where is my order?" | lutin chat
+  echo "Waar is mijn bestelling?" | lutin analyze --json
+  PORT=3000 LUTIN_DATA_DIR=./data lutin serve
+  lutin audit --data ./data --period 2026-11`;
+
+const AUDIT_HELP = `
+Recomputes every billing period of every tenant (archived ones included) from the stored events with
+the batch counting function, and compares conversation by conversation with the ledger, the history
+and the usage the dashboard shows. Prints "ledger and events agree", or each difference with its
+conversation and the COUNTING.md rule involved (C7, C8, C9, C10, C11, C13, Q2, Q8).
+
+Exit codes: 0 agree, 1 differences, 2 cannot audit (not a data directory, unreadable files, or a
+running server holds it).
+
+It only reads: no lock is taken and nothing is written. A directory in use by a running server is
+refused unless --live: the files are then read as they are at that moment, while the server writes
+them, so a difference may be a write in flight; run it again (or on the stopped server) to confirm.
+
+Example:
+  lutin audit --data ./data --period 2026-11 --json`;
+
 export function buildProgram(): Command {
   const program = new Command("lutin")
     .description("LutinGénie: AI customer support in Slack, Teams and the web, billed by the conversation")
+    .addHelpText("after", EXAMPLES)
     .showHelpAfterError();
 
   program
@@ -120,6 +153,37 @@ export function buildProgram(): Command {
       });
     });
 
+  program
+    .command("audit")
+    .description(
+      "check a data directory: recompute every period from the stored events and compare with the ledger and the dashboard",
+    )
+    .option("--data <dir>", "the server's data directory (default: LUTIN_DATA_DIR, else ./data)")
+    .option("--period <YYYY-MM>", "only periods starting in this month (or one period start, YYYY-MM-DD)")
+    .option("--json", "print one JSON object: periods, differences, agree")
+    .option("--live", "read a directory a running server holds (see below)")
+    .option("--now <iso>", "read at this instant instead of the real clock", instant)
+    .addHelpText("after", AUDIT_HELP)
+    .action(async (options) => {
+      let report: Awaited<ReturnType<typeof audit>>;
+      try {
+        report = await audit({
+          dataDir: options.data ?? process.env.LUTIN_DATA_DIR ?? "./data",
+          live: options.live === true,
+          ...(options.period === undefined ? {} : { period: options.period }),
+          ...(options.now === undefined ? {} : { now: options.now }),
+        });
+      } catch (error) {
+        if (!LutinError.isInstance(error)) throw error;
+        process.stderr.write(`error: ${error.describe()}\n`);
+        throw new CommandExit(2);
+      }
+      process.stdout.write(
+        options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatAudit(report)}\n`,
+      );
+      if (!report.agree) throw new CommandExit(1);
+    });
+
   return program;
 }
 
@@ -158,6 +222,7 @@ export async function main(argv: string[]): Promise<number> {
     await buildProgram().exitOverride().parseAsync(argv, { from: "user" });
     return 0;
   } catch (error) {
+    if (error instanceof CommandExit) return error.exitCode;
     if (LutinError.isInstance(error)) {
       process.stderr.write(`error: ${error.describe()}\n`);
       return 1;

@@ -19,10 +19,12 @@ export async function startTestServer(
     receiptTimeoutMs?: number;
     reconnectGraceMs?: number;
     typingDelayMs?: number;
+    maintenanceIntervalMs?: number;
+    clock?: StartLutinServerOptions["clock"];
+    logger?: StartLutinServerOptions["logger"];
     dataDir?: string;
     extraAdapters?: StartLutinServerOptions["extraAdapters"];
     mountRoutes?: StartLutinServerOptions["mountRoutes"];
-    logger?: StartLutinServerOptions["logger"];
   } = {},
 ): Promise<RunningLutinServer & { dataDir: string; cleanup(): Promise<void> }> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "lutin-web-")));
@@ -44,9 +46,13 @@ export async function startTestServer(
     receiptTimeoutMs: options.receiptTimeoutMs ?? 3_000,
     ...(options.reconnectGraceMs === undefined ? {} : { reconnectGraceMs: options.reconnectGraceMs }),
     ...(options.typingDelayMs === undefined ? {} : { typingDelayMs: options.typingDelayMs }),
+    ...(options.maintenanceIntervalMs === undefined
+      ? {}
+      : { maintenanceIntervalMs: options.maintenanceIntervalMs }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.extraAdapters === undefined ? {} : { extraAdapters: options.extraAdapters }),
     ...(options.mountRoutes === undefined ? {} : { mountRoutes: options.mountRoutes }),
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   return {
     ...server,

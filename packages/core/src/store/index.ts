@@ -1,6 +1,6 @@
 export type { ArchiveDocument } from "./archive.js";
 export { ARCHIVE_DIRECTORY, archiveFileOf } from "./archive.js";
-export { LOCK_FILE_NAME } from "./lock-file.js";
+export { LOCK_FILE_NAME, readStoreLock, type StoreLockHolder } from "./lock-file.js";
 export type {
   ArchivedPeriod,
   ArchiveReport,
@@ -12,4 +12,9 @@ export type {
 export { DATA_FILE_NAME, openLowdbStore, readStoreFiles } from "./lowdb-store.js";
 export type { MemoryStore } from "./memory-store.js";
 export { createMemoryStore } from "./memory-store.js";
+export {
+  type ArchivedPeriodFile,
+  type DataDirectoryContents,
+  readDataDirectory,
+} from "./read-data-directory.js";
 export type { ConversationQuery, LedgerQuery, Store, ThreadAppend, ThreadCommit } from "./store.js";

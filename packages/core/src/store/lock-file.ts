@@ -109,6 +109,26 @@ async function takeOver(file: string, staleText: string): Promise<void> {
   await unlink(aside).catch(() => undefined);
 }
 
+export interface StoreLockHolder {
+  file: string;
+  /** Null while its creator is still writing it. */
+  pid: number | null;
+  /** False for a stale lock (its process is gone, e.g. killed): the next opener takes it over. */
+  live: boolean;
+}
+
+/**
+ * Who holds the data directory's lock, without taking it (tools that only read, such as `lutin audit`);
+ * null when nobody does. A lock held by this very process counts as live.
+ */
+export async function readStoreLock(dataDir: string): Promise<StoreLockHolder | null> {
+  const file = join(dataDir, LOCK_FILE_NAME);
+  const holder = await readHolder(file);
+  if (holder === null) return null;
+  const live = holder.pid === null ? holder.ageMs < UNREADABLE_LOCK_GRACE_MS : isProcessAlive(holder.pid);
+  return { file, pid: holder.pid, live };
+}
+
 /**
  * Takes the data directory's lock or throws STORE_LOCKED. Other fs errors (EACCES, EROFS, ...) are
  * thrown as they are, for the caller to report.
