@@ -131,7 +131,13 @@ export async function commitHistory(
         thread: threadRecord,
         conversations: [conversation],
         ledger: [row],
-        processed: { tenant: "bench", channel: "web", key: `a-${index}`, at: openedAt + 2000 },
+        processed: {
+          tenant: "bench",
+          channel: "web",
+          thread: threadRecord.thread,
+          key: `a-${index}`,
+          at: openedAt + 2000,
+        },
       }),
     );
   }

@@ -246,6 +246,14 @@ export class Assistant {
           `event channel "${candidate.channel}" does not match its adapter's channel "${adapter.channel}"`,
           { hint: "let the adapter set `channel`, or leave it out" },
         );
+      if (typeof candidate.key === "string" && candidate.key.startsWith(REPLY_KEY_PREFIX))
+        throw new LutinError(
+          "EVENT_INVALID",
+          `event key "${candidate.key.slice(0, 80)}" is reserved: keys starting with "${REPLY_KEY_PREFIX}" name the assistant's replies`,
+          {
+            hint: "give the event the platform's own id (a widget message id, Slack's channel:ts, a Teams activity id), never one starting with reply:",
+          },
+        );
       // An oversized message is still a customer message: it is counted and answered with the limit,
       // instead of being dropped with a validation error the customer never sees.
       if (typeof candidate.text === "string" && candidate.text.length > MAX_TEXT_LENGTH) {
@@ -600,8 +608,7 @@ export class Assistant {
   async #bookAnsweredReply(event: InboundEvent, memory: ThreadMemoryRecord): Promise<void> {
     const key = replyKeyOf(event.key);
     const said = memory.window.find((message) => message.key === key);
-    if (said === undefined || (await this.#options.store.isProcessed(event.tenant, event.channel, key)))
-      return;
+    if (said === undefined || (await this.#options.store.isProcessed({ ...event, key }))) return;
     const asked = memory.window.find((message) => message.key === event.key);
     await this.#bookReply(event, said, asked?.at ?? trustedTimestamp(event));
   }
@@ -623,10 +630,22 @@ function resolvedNotice(text: string): ResponderReply {
   return { text, confidence: 1, source: "assistant:resolved", notice: true, toned: true };
 }
 
-/** The reply's idempotency key follows from the message it answers, so a retried turn reuses it (C11). */
+/**
+ * Keys core gives the replies it books. Adapters' events may not use them (receive refuses them): a
+ * customer who chose the id `reply:m2` (the web client chooses its ids) would otherwise have booked m2's
+ * reply key in advance, and m2's reply, a duplicate then, would have been answered and never counted (C11).
+ */
+export const REPLY_KEY_PREFIX = "reply:";
+
+/**
+ * The reply's idempotency key follows from the message it answers, so a retried turn reuses it (C11). It
+ * is scoped by the thread like every key, so no other thread's reply (or message) can ever collide with it.
+ */
 export function replyKeyOf(inboundKey: string): string {
-  const key = `reply:${inboundKey}`;
-  return key.length <= 512 ? key : `reply:${createHash("sha256").update(inboundKey).digest("base64url")}`;
+  const key = `${REPLY_KEY_PREFIX}${inboundKey}`;
+  return key.length <= 512
+    ? key
+    : `${REPLY_KEY_PREFIX}${createHash("sha256").update(inboundKey).digest("base64url")}`;
 }
 
 export { LOW_CONFIDENCE };

@@ -33,7 +33,7 @@ export async function countConversationsBatch(
       thread = { sample: event, events: new Map() };
       threads.set(threadKey, thread);
     }
-    // C11: one event per idempotency key (keys are scoped by tenant and channel, as is the thread).
+    // C11: one event per idempotency key within its thread (keys are scoped by tenant, channel and thread).
     if (!thread.events.has(event.key)) thread.events.set(event.key, toStoredEvent(event));
   }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ManualClock } from "../clock.js";
 import { LutinError } from "../errors.js";
 import type { CoreEventMap } from "../events/event-bus.js";
+import { parseInboundEvent } from "../events/inbound-event.js";
 import { createMemoryStore } from "../store/memory-store.js";
 import type { Store, ThreadAppend, ThreadCommit } from "../store/store.js";
 import { ConversationCounter } from "./counter.js";
@@ -79,7 +80,7 @@ describe("ConversationCounter", () => {
     const { counter } = setup({ store: flaky });
     const message = customer(0);
     await expect(counter.ingest(message)).rejects.toThrow("disk full");
-    expect(await inner.isProcessed("acme", "web", message.key)).toBe(false);
+    expect(await inner.isProcessed(parseInboundEvent(message))).toBe(false);
     expect((await counter.ingest(message)).status).toBe("processed");
     expect(await inner.listConversations({ tenant: "acme" })).toHaveLength(1);
   });
@@ -95,10 +96,12 @@ describe("ConversationCounter", () => {
       thread: thread as NonNullable<typeof thread>,
       conversations: [],
       ledger,
-      processed: { tenant: "acme", channel: "web", key: "other", at: at(2) },
+      processed: { tenant: "acme", channel: "web", thread: thread?.thread ?? "", key: "other", at: at(2) },
     });
     await expect(attempt).rejects.toSatisfy((error) => LutinError.isInstance(error, "LEDGER_ENTRY_EXISTS"));
-    expect(await store.isProcessed("acme", "web", "other")).toBe(false);
+    expect(
+      await store.isProcessed({ tenant: "acme", channel: "web", thread: thread?.thread ?? "", key: "other" }),
+    ).toBe(false);
   });
 
   it("C12: two events of one thread sent at once never open two conversations", async () => {

@@ -187,8 +187,9 @@ export class ConversationCounter {
     fast = this.#store.readThread !== undefined && this.#store.appendToThread !== undefined,
   ): Promise<IngestResult> {
     const store = this.#store;
-    // C11: the key is recorded only with the result of processing, so a failed first attempt is retried.
-    if (await store.isProcessed(event.tenant, event.channel, event.key)) {
+    // C11: the key is recorded only with the result of processing, so a failed first attempt is retried;
+    // the event is its own scope (tenant, channel, thread): another thread's key suppresses nothing.
+    if (await store.isProcessed(event)) {
       return { status: "duplicate", conversation: null, human: null, ledger: [] };
     }
     // A directory answering synchronously (the usual, cached case) is not awaited: one microtask less.
@@ -201,7 +202,13 @@ export class ConversationCounter {
         ? await store.readThread(threadKey)
         : await store.getThread(threadKey);
     const stored = toStoredEvent(event, receivedAt);
-    const processed = { tenant: event.tenant, channel: event.channel, key: event.key, at: now };
+    const processed = {
+      tenant: event.tenant,
+      channel: event.channel,
+      thread: event.thread,
+      key: event.key,
+      at: now,
+    };
 
     if (previous?.horizon != null && stored.at < previous.horizon) {
       // Older than what the thread still remembers: recorded as seen, placed nowhere, announced.

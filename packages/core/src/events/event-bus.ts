@@ -9,7 +9,14 @@ export interface CoreEventMap {
   "conversation-count-reversed": { conversation: ConversationRecord; entry: LedgerEntry };
   "conversation-merged": { conversation: ConversationRecord; into: string | null };
   "quota-threshold-crossed": { alert: FiredAlert };
-  "event-too-late": { tenant: string; channel: string; key: string; at: number; horizon: number };
+  "event-too-late": {
+    tenant: string;
+    channel: string;
+    thread: string;
+    key: string;
+    at: number;
+    horizon: number;
+  };
 }
 
 export type CoreEventName = keyof CoreEventMap;

@@ -4,12 +4,14 @@ import { LutinError } from "../errors.js";
 import {
   EVENT_KINDS,
   type InboundEvent,
+  idempotencyScopeOf,
   inboundEventSchema,
   MAX_TEXT_LENGTH,
   ORIGINS,
   parseInboundEvent,
   SENDERS,
   threadKeyOf,
+  threadScopedKeyOf,
 } from "./inbound-event.js";
 
 /** What parseInboundEvent gives, or the message of what it throws. */
@@ -175,5 +177,22 @@ describe("parseInboundEvent", () => {
       }),
       { numRuns: 2_000 },
     );
+  });
+
+  it("C11: a scoped key names one (thread, key) pair, and one (tenant, channel, thread, key) scope", () => {
+    const part = fc.oneof(fc.string(), fc.constantFrom("a/b", "a", "b", "/", "%2F", "a%2Fb"));
+    fc.assert(
+      fc.property(part, part, part, part, (threadA, keyA, threadB, keyB) => {
+        const same = threadA === threadB && keyA === keyB;
+        expect(threadScopedKeyOf(threadA, keyA) === threadScopedKeyOf(threadB, keyB)).toBe(same);
+        const a = { tenant: threadA, channel: keyB, thread: keyA };
+        const b = { tenant: threadB, channel: keyA, thread: keyB };
+        const sameScope = a.tenant === b.tenant && a.channel === b.channel && a.thread === b.thread;
+        expect(idempotencyScopeOf(a, "k") === idempotencyScopeOf(b, "k")).toBe(sameScope);
+      }),
+      { numRuns: 2_000 },
+    );
+    // The reported case: two visitors' message "1" are two keys.
+    expect(threadScopedKeyOf("visitor-a", "1")).not.toBe(threadScopedKeyOf("visitor-b", "1"));
   });
 });

@@ -32,7 +32,7 @@ const identifier = (what: string, max: number) =>
 
 export const inboundEventSchema = z
   .object({
-    /** C11 idempotency key, unique within (tenant, channel): Slack event_id, Teams activity.id, web message id. */
+    /** C11 idempotency key, unique within (tenant, channel, thread): Slack `channel:ts`, Teams activity.id, web message id. */
     key: identifier("key", 512),
     tenant: identifier("tenant", 128).default("default"),
     channel: identifier("channel", 64).default("web"),
@@ -196,10 +196,18 @@ export function threadKeyOf(identity: ThreadIdentity): string {
   return `${escapePart(identity.tenant)}/${escapePart(identity.channel)}/${escapePart(identity.thread)}`;
 }
 
-/** C11: idempotency keys are scoped by tenant and channel. */
-export function idempotencyScopeOf(
-  identity: Pick<ThreadIdentity, "tenant" | "channel">,
-  key: string,
-): string {
-  return `${encodeURIComponent(identity.tenant)}/${encodeURIComponent(identity.channel)}/${key}`;
+/**
+ * C11: an idempotency key's name within its (tenant, channel): the thread, escaped, then the key. The
+ * thread is part of the scope because on the web the client chooses its message ids: scoped by tenant
+ * and channel only, a visitor reusing another visitor's ids was answered and never counted. A platform's
+ * retry repeats its thread, so real retries still collapse. An escaped thread holds no "/", so the first
+ * "/" ends it and no two (thread, key) pairs share a name.
+ */
+export function threadScopedKeyOf(thread: string, key: string): string {
+  return `${escapePart(thread)}/${key}`;
+}
+
+/** C11: one string per idempotency key and its whole scope (tenant, channel, thread). */
+export function idempotencyScopeOf(identity: ThreadIdentity, key: string): string {
+  return `${escapePart(identity.tenant)}/${escapePart(identity.channel)}/${threadScopedKeyOf(identity.thread, key)}`;
 }

@@ -117,19 +117,22 @@ function firstLine(
   });
 }
 
-/** Whether the data file's text records the key as processed for tenant acme on the web channel. */
-/** Whether a written text (lutin.json or a journal line) holds acme/web's processed key `key`. */
+/**
+ * Whether a written text (lutin.json or a journal line) holds acme/web's processed key `key`, in whichever
+ * thread: stored names are thread-scoped, `<escaped thread>/<key>` (C11, threadScopedKeyOf).
+ */
 function processedIn(text: string, key: string): boolean {
   const written = JSON.parse(text) as {
     processed?: Record<string, Record<string, Record<string, number>>>;
     changes?: unknown[][];
   };
+  const names = (name: unknown) => typeof name === "string" && name.slice(name.indexOf("/") + 1) === key;
   if (written.changes !== undefined)
     return written.changes.some(
       (change) =>
-        change[0] === "processed" && change[1] === "acme" && change[2] === "web" && change[3] === key,
+        change[0] === "processed" && change[1] === "acme" && change[2] === "web" && names(change[3]),
     );
-  return written.processed?.acme?.web?.[key] !== undefined;
+  return Object.keys(written.processed?.acme?.web ?? {}).some(names);
 }
 
 /** What the data directory holds durably right now (lutin.json and its journal), as JSON text. */
@@ -221,10 +224,11 @@ describe("lowdb store: files", () => {
     const store = await open({ dataDir });
     expect(store.file).toBe(join(dataDir, "lutin.json"));
     expect(existsSync(store.file)).toBe(false);
-    await store.commitThread(makeThreadCommit({ key: "first" }));
+    await store.commitThread(makeThreadCommit({ thread: "visitor", key: "first" }));
     const saved = JSON.parse(readFileSync(store.file, "utf8")) as { format: string; processed: object };
     expect(saved.format).toBe("lutingenie-store");
-    expect(saved.processed).toEqual({ acme: { web: { first: BUILDER_TIME } } });
+    // C11: the key is named within its thread.
+    expect(saved.processed).toEqual({ acme: { web: { "visitor/first": BUILDER_TIME } } });
   });
 
   it("refuses invalid options with CONFIG_INVALID naming the field", async () => {
@@ -377,8 +381,9 @@ describe("lowdb store: one process per data directory", () => {
     await once(holder.child, "exit");
     const store = await open({ dataDir });
     expect(readFileSync(join(dataDir, LOCK_FILE_NAME), "utf8").split("\n")[0]).toBe(String(process.pid));
-    await store.commitThread(makeThreadCommit({ key: "after-takeover" }));
-    expect(await store.isProcessed("acme", "web", "after-takeover")).toBe(true);
+    const afterTakeover = makeThreadCommit({ key: "after-takeover" });
+    await store.commitThread(afterTakeover);
+    expect(await store.isProcessed(afterTakeover.processed)).toBe(true);
   });
 
   it("takes over a stale lock: a dead pid, this pid from an earlier process, or an old unreadable file", async () => {
@@ -488,8 +493,8 @@ describe("lowdb store: write failures", () => {
       expect((reason as LutinError).hint).toContain("free disk space");
     }
     // Nothing of the failed writes is visible: the state is what the disk holds.
-    expect(await store.isProcessed("acme", "web", "lost")).toBe(false);
-    expect(await store.isProcessed("acme", "web", "also-lost")).toBe(false);
+    expect(await store.isProcessed(lost.processed)).toBe(false);
+    expect(await store.isProcessed(alsoLost.processed)).toBe(false);
     expect(await store.getThread(kept.thread.key)).toEqual(kept.thread);
     expect(await store.getThread(alsoLost.thread.key)).toBeUndefined();
     expect((await store.listLedger({ tenant: "acme" })).map((row) => row.id)).toEqual(
@@ -507,10 +512,10 @@ describe("lowdb store: write failures", () => {
     await store.close();
 
     const again = await open({ dataDir });
-    expect(await again.isProcessed("acme", "web", "kept")).toBe(true);
-    expect(await again.isProcessed("acme", "web", "after")).toBe(true);
-    expect(await again.isProcessed("acme", "web", "lost")).toBe(true);
-    expect(await again.isProcessed("acme", "web", "also-lost")).toBe(false);
+    expect(await again.isProcessed(kept.processed)).toBe(true);
+    expect(await again.isProcessed(after.processed)).toBe(true);
+    expect(await again.isProcessed(lost.processed)).toBe(true);
+    expect(await again.isProcessed(alsoLost.processed)).toBe(false);
     expect(await again.listAlerts("acme")).toHaveLength(1);
     expect(store.stats().failedFileWrites).toBe(1);
   });
@@ -546,13 +551,11 @@ describe("lowdb store: write failures", () => {
     const obstacle = join(dataDir, ".lutin.json.tmp");
     await mkdir(obstacle);
     const store = await open({ dataDir });
-    const error = await expectLutinError(
-      store.commitThread(makeThreadCommit({ key: "blocked" })),
-      "STORE_WRITE_FAILED",
-    );
+    const blocked = makeThreadCommit({ key: "blocked" });
+    const error = await expectLutinError(store.commitThread(blocked), "STORE_WRITE_FAILED");
     expect(error.message).toContain(store.file);
     expect(error.details).toMatchObject({ file: store.file });
-    expect(await store.isProcessed("acme", "web", "blocked")).toBe(false);
+    expect(await store.isProcessed(blocked.processed)).toBe(false);
     expect(existsSync(store.file)).toBe(false);
     await rmdir(obstacle);
     await store.commitThread(makeThreadCommit({ key: "blocked" }));
@@ -653,7 +656,7 @@ describe("lowdb store: archiving closed periods", () => {
     expect(hot).toContain((march.ledger[0] as LedgerEntry).id);
     // Thread records stay (the counting engine owns their logs); January's keys are within 60 days.
     expect(await store.getThread(item(january, 0).thread.key)).toBeDefined();
-    expect(await store.isProcessed("acme", "web", "jan-0")).toBe(true);
+    expect(await store.isProcessed(item(january, 0).processed)).toBe(true);
 
     const sameAfter = async (reader: LowdbStore) => {
       expect(await reader.listConversations({ tenant: "acme" })).toEqual(conversationsBefore);
@@ -676,7 +679,7 @@ describe("lowdb store: archiving closed periods", () => {
       const recount = makeThreadCommit({ key: "recount", period: "2025-01-01" });
       recount.ledger = [{ ...item(item(january, 3).ledger, 0) }];
       await expectLutinError(reader.commitThread(recount), "LEDGER_ENTRY_EXISTS");
-      expect(await reader.isProcessed("acme", "web", "recount")).toBe(false);
+      expect(await reader.isProcessed(recount.processed)).toBe(false);
       expect(await reader.recordAlert({ ...(alerts[0] as FiredAlert), used: 99 })).toBe(false);
     };
     await sameAfter(store);
@@ -851,16 +854,48 @@ describe("lowdb store: archiving closed periods", () => {
   it("forgets processed keys older than processedKeyRetentionDays (C11 retention)", async () => {
     const dataDir = await temporaryDirectory();
     const store = await open({ dataDir, processedKeyRetentionDays: 7 });
-    await store.commitThread(makeThreadCommit({ key: "old", at: MARCH_10 - 8 * DAY }));
-    await store.commitThread(makeThreadCommit({ key: "recent", at: MARCH_10 - 6 * DAY }));
+    const old = makeThreadCommit({ key: "old", at: MARCH_10 - 8 * DAY });
+    const recent = makeThreadCommit({ key: "recent", at: MARCH_10 - 6 * DAY });
+    await store.commitThread(old);
+    await store.commitThread(recent);
     const report = await store.archiveClosedPeriods(MARCH_10);
     expect(report.processedKeysPruned).toBe(1);
-    expect(await store.isProcessed("acme", "web", "old")).toBe(false);
-    expect(await store.isProcessed("acme", "web", "recent")).toBe(true);
+    expect(await store.isProcessed(old.processed)).toBe(false);
+    expect(await store.isProcessed(recent.processed)).toBe(true);
     await store.close();
     const reopened = await open({ dataDir });
-    expect(await reopened.isProcessed("acme", "web", "old")).toBe(false);
-    expect(await reopened.isProcessed("acme", "web", "recent")).toBe(true);
+    expect(await reopened.isProcessed(old.processed)).toBe(false);
+    expect(await reopened.isProcessed(recent.processed)).toBe(true);
+  });
+
+  it("C11: opens a data directory written before keys were scoped by thread; its bare keys match nothing and go with the retention", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir, processedKeyRetentionDays: 7 });
+    const scoped = makeThreadCommit({ thread: "visitor-a", key: "m1", at: MARCH_10 - DAY });
+    await store.commitThread(scoped);
+    await store.close();
+    // As an earlier build wrote them: keys bare under tenant and channel, in lutin.json and in the journal.
+    const file = JSON.parse(readFileSync(join(dataDir, "lutin.json"), "utf8"));
+    file.processed.acme.web.m2 = MARCH_10 - 2 * DAY;
+    await writeFile(join(dataDir, "lutin.json"), JSON.stringify(file));
+    await writeFile(
+      join(dataDir, "lutin.json.journal"),
+      `${JSON.stringify({ seq: (file.journalSeq ?? 0) + 1, changes: [["processed", "acme", "web", "m3", MARCH_10 - 2 * DAY]] })}\n`,
+    );
+    const reopened = await open({ dataDir, processedKeyRetentionDays: 7 });
+    const inThread = (key: string) => ({ tenant: "acme", channel: "web", thread: "visitor-a", key });
+    expect(await reopened.isProcessed(scoped.processed)).toBe(true);
+    // A bare key is no thread's: it suppresses nothing, in the thread that sent it or in any other.
+    expect(await reopened.isProcessed(inThread("m2"))).toBe(false);
+    expect(await reopened.isProcessed(inThread("m3"))).toBe(false);
+    // 7 days after they were committed they are pruned like any key; the scoped one, a day younger, stays.
+    const report = await reopened.archiveClosedPeriods(MARCH_10 + 5 * DAY + DAY / 2);
+    expect(report.processedKeysPruned).toBe(2);
+    expect(await reopened.isProcessed(scoped.processed)).toBe(true);
+    await reopened.close();
+    expect(
+      Object.keys(JSON.parse(readFileSync(join(dataDir, "lutin.json"), "utf8")).processed.acme.web),
+    ).toEqual(["visitor-a/m1"]);
   });
 
   it("if an archive file cannot be written, nothing leaves the hot file", async () => {
@@ -1089,7 +1124,7 @@ describe("lowdb store: archiving settled data of the running period", () => {
       const duplicate = makeThreadCommit({ key: "duplicate", period: PERIOD, at: NOW });
       duplicate.ledger = [{ ...taken }];
       await expectLutinError(reader.commitThread(duplicate), "LEDGER_ENTRY_EXISTS");
-      expect(await reader.isProcessed("acme", "web", "duplicate")).toBe(false);
+      expect(await reader.isProcessed(duplicate.processed)).toBe(false);
       expect(await reader.listLedger({ tenant: "acme", period: PERIOD })).toHaveLength(rowsBefore);
       // A new id of the same period is taken as usual.
       await reader.commitThread(
@@ -1287,7 +1322,13 @@ describe("lowdb store: kill -9", () => {
     const missing: string[] = [];
     for (const key of acknowledged) {
       const present =
-        (await store.isProcessed("acme", "web", key)) &&
+        // The thread commit-loop.ts commits each worker's keys in: `kill-r<round>-w<worker>`.
+        (await store.isProcessed({
+          tenant: "acme",
+          channel: "web",
+          thread: `kill-${key.slice(0, key.lastIndexOf("-"))}`,
+          key,
+        })) &&
         ledgerIds.has(`conversation-${key}:1`) &&
         (await store.getConversation(`conversation-${key}`)) !== undefined;
       if (!present) missing.push(key);
@@ -1468,13 +1509,14 @@ describe("lowdb store: journal", () => {
     await writeFile(`${store.file}.journal`, journal);
     const reopened = await open({ dataDir });
     expect(await reopened.listLedger({ tenant: "acme" })).toHaveLength(2);
-    await reopened.commitThread(makeThreadCommit({ key: "third" }));
+    const third = makeThreadCommit({ key: "third" });
+    await reopened.commitThread(third);
     const again = await (async () => {
       await reopened.close();
       return open({ dataDir });
     })();
     expect(await again.listLedger({ tenant: "acme" })).toHaveLength(3);
-    expect(await again.isProcessed("acme", "web", "third")).toBe(true);
+    expect(await again.isProcessed(third.processed)).toBe(true);
   });
 
   it("drops a last line cut by a crash, and refuses a damaged line with STORE_CORRUPT naming the journal", async () => {
@@ -1483,18 +1525,21 @@ describe("lowdb store: journal", () => {
     await store.commitThread(makeThreadCommit({ key: "first" }));
     const firstSnapshot = readFileSync(store.file);
     await store.commitThread(makeThreadCommit({ key: "second" }));
-    await store.commitThread(makeThreadCommit({ key: "third" }));
+    const third = makeThreadCommit({ key: "third" });
+    await store.commitThread(third);
     const journalFile = `${store.file}.journal`;
     const whole = readFileSync(journalFile, "utf8");
     await store.close();
     // What a crash would have left: the first snapshot, two whole lines and a cut third one.
     await writeFile(store.file, firstSnapshot);
-    await writeFile(journalFile, `${whole}{"seq":3,"changes":[["processed","acme","web","cut"`);
+    await writeFile(journalFile, `${whole}{"seq":3,"changes":[["processed","acme","web","t/cut"`);
     const { lines } = parseJournal(journalFile, readFileSync(journalFile), 0);
     expect(lines.map((line) => line.seq)).toEqual([1, 2]);
     const reopened = await open({ dataDir });
-    expect(await reopened.isProcessed("acme", "web", "third")).toBe(true);
-    expect(await reopened.isProcessed("acme", "web", "cut")).toBe(false);
+    expect(await reopened.isProcessed(third.processed)).toBe(true);
+    expect(await reopened.isProcessed({ tenant: "acme", channel: "web", thread: "t", key: "cut" })).toBe(
+      false,
+    );
     expect(await reopened.listLedger({ tenant: "acme" })).toHaveLength(3);
     await reopened.close();
 

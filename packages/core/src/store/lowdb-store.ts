@@ -36,6 +36,7 @@ import type {
   ConversationQuery,
   LedgerQuery,
   LedgerTotals,
+  ProcessedKey,
   Store,
   ThreadAppend,
   ThreadCommit,
@@ -592,9 +593,9 @@ class LowdbStoreImplementation implements LowdbStore {
   }
 
   // C11
-  async isProcessed(tenant: string, channel: string, key: string): Promise<boolean> {
+  async isProcessed(processed: Readonly<ProcessedKey>): Promise<boolean> {
     this.#assertOpen();
-    return this.#state.isProcessed(tenant, channel, key);
+    return this.#state.isProcessed(processed);
   }
 
   async getThread(threadKey: string): Promise<ThreadRecord | undefined> {

@@ -7,6 +7,7 @@ import type {
   ConversationQuery,
   LedgerQuery,
   LedgerTotals,
+  ProcessedKey,
   Store,
   ThreadAppend,
   ThreadCommit,
@@ -33,9 +34,9 @@ export function createMemoryStore(): MemoryStore {
   return {
     kind: "memory",
 
-    async isProcessed(tenant: string, channel: string, key: string): Promise<boolean> {
+    async isProcessed(processed: Readonly<ProcessedKey>): Promise<boolean> {
       open();
-      return state.isProcessed(tenant, channel, key);
+      return state.isProcessed(processed);
     },
 
     async getThread(threadKey: string): Promise<ThreadRecord | undefined> {

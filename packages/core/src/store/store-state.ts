@@ -1,6 +1,7 @@
 import type { ConversationRecord } from "../counting/conversation.js";
 import type { FoldState, ThreadRecord } from "../counting/thread-state.js";
 import { LutinError } from "../errors.js";
+import { threadScopedKeyOf } from "../events/inbound-event.js";
 import type { FiredAlert, LedgerEntry, Pack, Tenant } from "../quota/types.js";
 import {
   copyAlert,
@@ -14,7 +15,7 @@ import {
   copyVerdicts,
 } from "./copy.js";
 import { forgetProcessedText, noteProcessedKey } from "./document-text.js";
-import type { ConversationQuery, LedgerTotals, ThreadAppend, ThreadCommit } from "./store.js";
+import type { ConversationQuery, LedgerTotals, ProcessedKey, ThreadAppend, ThreadCommit } from "./store.js";
 
 export const STORE_FORMAT = "lutingenie-store";
 export const STORE_VERSION = 1;
@@ -31,7 +32,12 @@ export interface StoreDocument {
   conversations: Record<string, ConversationRecord>;
   /** Append order. */
   ledger: LedgerEntry[];
-  /** C11: processed idempotency keys, scoped by tenant then channel → the `at` they were committed with. */
+  /**
+   * C11: processed idempotency keys: tenant → channel → thread-scoped key (threadScopedKeyOf: the escaped
+   * thread, "/", the key) → the `at` they were committed with. Files written before keys were scoped by
+   * thread hold bare keys here: they match nothing any more and go at the next prune past their retention
+   * (lowdb `processedKeyRetentionDays`, default 7 days).
+   */
   processed: Record<string, Record<string, Record<string, number>>>;
   tenants: Record<string, Tenant>;
   packs: Record<string, Pack>;
@@ -141,6 +147,7 @@ export type StoreChange =
     ]
   | ["conversation", ConversationRecord]
   | ["ledger", LedgerEntry]
+  /** `key`: the thread-scoped key (threadScopedKeyOf), the document's own key; a bare key in journals written before. */
   | ["processed", tenant: string, channel: string, key: string, at: number]
   | ["tenant", Tenant]
   | ["pack", Pack]
@@ -267,11 +274,14 @@ export class StoreState {
   }
 
   /**
-   * C11, scoped by tenant and channel. Nested lookups rather than one composed key: with hundreds of
-   * thousands of keys, building and hashing a composed string per event cost ~1.5 µs of the hot path.
+   * C11, scoped by tenant, channel and thread. Nested lookups for tenant and channel rather than one
+   * composed key: with hundreds of thousands of keys, building and hashing a string of all four parts per
+   * event cost ~1.5 µs of the hot path; the thread and the key are one string (a dictionary per thread
+   * would multiply the dictionaries the file writer walks at every flush).
    */
-  isProcessed(tenant: string, channel: string, key: string): boolean {
-    return this.#doc.processed[tenant]?.[channel]?.[key] !== undefined;
+  isProcessed(processed: Readonly<ProcessedKey>): boolean {
+    const keys = this.#doc.processed[processed.tenant]?.[processed.channel];
+    return keys !== undefined && keys[threadScopedKeyOf(processed.thread, processed.key)] !== undefined;
   }
 
   /** Forgets processed keys committed before `before`; returns how many. */
@@ -379,7 +389,8 @@ export class StoreState {
       this.#indexLedgerEntry(copy);
       this.#changes?.push(["ledger", copy]);
     }
-    const { tenant, channel, key, at } = commit.processed;
+    const { tenant, channel, at } = commit.processed;
+    const key = threadScopedKeyOf(commit.processed.thread, commit.processed.key);
     let channels = this.#doc.processed[tenant];
     if (channels === undefined) {
       channels = dictionary();

@@ -2,6 +2,18 @@ import type { ConversationMode, ConversationRecord } from "../counting/conversat
 import type { CachedVerdict, FoldState, StoredEvent, ThreadRecord } from "../counting/thread-state.js";
 import type { FiredAlert, LedgerEntry, Pack, Tenant } from "../quota/types.js";
 
+/**
+ * C11: an idempotency key and its scope, the thread it came in. A key suppresses nothing outside its own
+ * (tenant, channel, thread): on the web the client chooses its ids, and another visitor's must not make a
+ * message a duplicate (answered, never counted). An InboundEvent is one.
+ */
+export interface ProcessedKey {
+  tenant: string;
+  channel: string;
+  thread: string;
+  key: string;
+}
+
 /** Everything one processed event changes, written all together or not at all. */
 export interface ThreadCommit {
   thread: ThreadRecord;
@@ -10,7 +22,7 @@ export interface ThreadCommit {
   /** Ledger rows to append; if any id already exists nothing is written and LEDGER_ENTRY_EXISTS is thrown (C12). */
   ledger: LedgerEntry[];
   /** C11: the idempotency key, recorded only together with the result of processing it. */
-  processed: { tenant: string; channel: string; key: string; at: number };
+  processed: ProcessedKey & { at: number };
 }
 
 /**
@@ -61,8 +73,8 @@ export interface LedgerTotals {
 export interface Store {
   readonly kind: string;
 
-  // C11
-  isProcessed(tenant: string, channel: string, key: string): Promise<boolean>;
+  /** C11: whether this key was committed in this very (tenant, channel, thread); any other scope is another key. */
+  isProcessed(processed: Readonly<ProcessedKey>): Promise<boolean>;
 
   // Counting (C1–C14)
   getThread(threadKey: string): Promise<ThreadRecord | undefined>;

@@ -234,7 +234,7 @@ export function makeThreadCommit(spec: ThreadCommitSpec = {}): ThreadCommit {
     ledger: counted
       ? [makeLedgerEntry({ tenant, conversationId: conversation.id, countedAt: at, recordedAt: at, period })]
       : [],
-    processed: { tenant, channel, key, at },
+    processed: { tenant, channel, thread, key, at },
   };
 }
 
@@ -309,7 +309,9 @@ export function describeStoreConformance(
       expect(await store.getTenant("acme")).toBeUndefined();
       expect(await store.listPacks("acme")).toEqual([]);
       expect(await store.listAlerts("acme")).toEqual([]);
-      expect(await store.isProcessed("acme", "web", "event-1")).toBe(false);
+      expect(await store.isProcessed({ tenant: "acme", channel: "web", thread: "t", key: "event-1" })).toBe(
+        false,
+      );
       expect(typeof store.kind).toBe("string");
     });
 
@@ -321,20 +323,43 @@ export function describeStoreConformance(
       expect(await store.getConversation(conversation.id)).toEqual(conversation);
       expect(await store.listConversations({ tenant: "acme" })).toEqual([conversation]);
       expect(await store.listLedger({ tenant: "acme" })).toEqual(commit.ledger);
-      expect(await store.isProcessed("acme", "web", "event-a")).toBe(true);
+      expect(await store.isProcessed(commit.processed)).toBe(true);
     });
 
-    it("C11: a key is processed only once its commit is done, and keys are scoped by tenant and channel", async () => {
-      const commit = makeThreadCommit({ tenant: "acme", channel: "slack", key: "Ev01" });
-      expect(await store.isProcessed("acme", "slack", "Ev01")).toBe(false);
-      const committing = store.commitThread(commit);
-      await committing;
-      expect(await store.isProcessed("acme", "slack", "Ev01")).toBe(true);
-      expect(await store.isProcessed("acme", "web", "Ev01")).toBe(false);
-      expect(await store.isProcessed("globex", "slack", "Ev01")).toBe(false);
-      expect(await store.isProcessed("acme", "slack", "Ev02")).toBe(false);
+    it("C11: a key is processed only once its commit is done, and keys are scoped by tenant, channel and thread", async () => {
+      const commit = makeThreadCommit({ tenant: "acme", channel: "slack", thread: "D01", key: "Ev01" });
+      const key = { tenant: "acme", channel: "slack", thread: "D01", key: "Ev01" };
+      expect(await store.isProcessed(key)).toBe(false);
+      await store.commitThread(commit);
+      expect(await store.isProcessed(key)).toBe(true);
+      expect(await store.isProcessed({ ...key, channel: "web" })).toBe(false);
+      expect(await store.isProcessed({ ...key, tenant: "globex" })).toBe(false);
+      expect(await store.isProcessed({ ...key, key: "Ev02" })).toBe(false);
+      // Another thread's key suppresses nothing: on the web the client chooses its ids, and a visitor
+      // reusing another's must still be answered and counted.
+      expect(await store.isProcessed({ ...key, thread: "D02" })).toBe(false);
       // Scoping must not be fooled by separators inside the parts.
-      expect(await store.isProcessed("acme/slack", "", "Ev01")).toBe(false);
+      expect(await store.isProcessed({ tenant: "acme/slack", channel: "", thread: "D01", key: "Ev01" })).toBe(
+        false,
+      );
+      expect(await store.isProcessed({ ...key, thread: "D01/Ev01", key: "" })).toBe(false);
+      expect(await store.isProcessed({ ...key, thread: "", key: "D01/Ev01" })).toBe(false);
+      expect(await store.isProcessed({ ...key, thread: "D", key: "01/Ev01" })).toBe(false);
+    });
+
+    it("C11: the same key committed in two threads of one channel is two processed keys", async () => {
+      const first = makeThreadCommit({ tenant: "acme", thread: "visitor-a", key: "1" });
+      const second = makeThreadCommit({ tenant: "acme", thread: "visitor-b", key: "1", counted: false });
+      // The builder names a conversation after its opening key: this one is another conversation.
+      (second.conversations[0] as ConversationRecord).id = "conversation-1-of-visitor-b";
+      const other = { tenant: "acme", channel: "web", thread: "visitor-c", key: "1" };
+      await store.commitThread(first);
+      expect(await store.isProcessed(first.processed)).toBe(true);
+      expect(await store.isProcessed(second.processed)).toBe(false);
+      await store.commitThread(second);
+      expect(await store.isProcessed(second.processed)).toBe(true);
+      expect(await store.isProcessed(other)).toBe(false);
+      expect(await store.listConversations({ tenant: "acme" })).toHaveLength(2);
     });
 
     it("C11: a failed commit leaves the key unprocessed, so a retry is processed", async () => {
@@ -343,10 +368,10 @@ export function describeStoreConformance(
       const retry = makeThreadCommit({ tenant: "acme", key: "retried" });
       retry.ledger = first.ledger;
       await expectLutinError(store.commitThread(retry), "LEDGER_ENTRY_EXISTS");
-      expect(await store.isProcessed("acme", "web", "retried")).toBe(false);
+      expect(await store.isProcessed(retry.processed)).toBe(false);
       retry.ledger = [];
       await store.commitThread(retry);
-      expect(await store.isProcessed("acme", "web", "retried")).toBe(true);
+      expect(await store.isProcessed(retry.processed)).toBe(true);
     });
 
     it("C12: a ledger id that already exists fails with LEDGER_ENTRY_EXISTS and changes nothing", async () => {
@@ -359,7 +384,7 @@ export function describeStoreConformance(
         thread: { ...first.thread, events: [...first.thread.events, makeStoredEvent({ key: "k2" })] },
         conversations: [changed, added],
         ledger: [makeLedgerEntry({ tenant: "acme", conversationId: added.id }), ...first.ledger],
-        processed: { tenant: "acme", channel: "web", key: "k2", at: BUILDER_TIME + 5_000 },
+        processed: { tenant: "acme", channel: "web", thread: "visitor", key: "k2", at: BUILDER_TIME + 5_000 },
       };
       const error = await expectLutinError(store.commitThread(second), "LEDGER_ENTRY_EXISTS");
       expect(error.message).toContain((first.ledger[0] as LedgerEntry).id);
@@ -368,7 +393,7 @@ export function describeStoreConformance(
       expect(await store.getConversation(added.id)).toBeUndefined();
       expect(await store.listConversations({ tenant: "acme" })).toEqual([existing]);
       expect(await store.listLedger({ tenant: "acme" })).toEqual(first.ledger);
-      expect(await store.isProcessed("acme", "web", "k2")).toBe(false);
+      expect(await store.isProcessed(second.processed)).toBe(false);
     });
 
     it("C12: an id repeated within one commit is refused and nothing is written", async () => {
@@ -378,7 +403,7 @@ export function describeStoreConformance(
       await expectLutinError(store.commitThread(commit), "LEDGER_ENTRY_EXISTS");
       expect(await store.getThread(commit.thread.key)).toBeUndefined();
       expect(await store.listLedger({ tenant: "acme" })).toEqual([]);
-      expect(await store.isProcessed("acme", "web", "twice")).toBe(false);
+      expect(await store.isProcessed(commit.processed)).toBe(false);
     });
 
     it("C12: two concurrent commits counting one conversation: exactly one succeeds", async () => {
@@ -411,7 +436,13 @@ export function describeStoreConformance(
         thread,
         conversations: [ended, next],
         ledger: [],
-        processed: { tenant: "acme", channel: "web", key: "k2", at: BUILDER_TIME + 3_600_000 },
+        processed: {
+          tenant: "acme",
+          channel: "web",
+          thread: "visitor",
+          key: "k2",
+          at: BUILDER_TIME + 3_600_000,
+        },
       });
       expect(await store.getThread(thread.key)).toEqual(thread);
       expect(await store.getConversation(conversation.id)).toEqual(ended);
@@ -719,7 +750,7 @@ export function describeStoreConformance(
         });
         // The record read before the append is unchanged: stores replace records, never change them.
         expect(previous).toEqual(first.thread);
-        expect(await store.isProcessed("acme", "web", "f2")).toBe(true);
+        expect(await store.isProcessed(second.processed)).toBe(true);
         expect(await store.getConversation(snapshot.conversations[0]?.id ?? "")).toEqual(
           snapshot.conversations[0],
         );
@@ -744,13 +775,13 @@ export function describeStoreConformance(
         const late = makeThreadCommit({ tenant: "acme", thread: "raced", key: "r3", counted: false });
         expect(await store.appendToThread(appendAfter(stale, late))).toBe(false);
         expect(await store.getThread(first.thread.key)).toEqual(other.thread);
-        expect(await store.isProcessed("acme", "web", "r3")).toBe(false);
+        expect(await store.isProcessed(late.processed)).toBe(false);
         // A new thread raced too: another writer created it first.
         const created = makeThreadCommit({ tenant: "acme", thread: "created", key: "c1", counted: false });
         await store.commitThread(created);
         const again = makeThreadCommit({ tenant: "acme", thread: "created", key: "c2", counted: false });
         expect(await store.appendToThread(appendAfter(undefined, again))).toBe(false);
-        expect(await store.isProcessed("acme", "web", "c2")).toBe(false);
+        expect(await store.isProcessed(again.processed)).toBe(false);
       });
 
       it("C12: a ledger id that already exists fails with LEDGER_ENTRY_EXISTS and writes nothing", async () => {
@@ -762,7 +793,7 @@ export function describeStoreConformance(
         second.ledger = first.ledger;
         await expectLutinError(store.appendToThread(appendAfter(previous, second)), "LEDGER_ENTRY_EXISTS");
         expect(await store.getThread(first.thread.key)).toEqual(first.thread);
-        expect(await store.isProcessed("acme", "web", "d2")).toBe(false);
+        expect(await store.isProcessed(second.processed)).toBe(false);
       });
     });
 
@@ -772,7 +803,7 @@ export function describeStoreConformance(
       );
       await Promise.all(commits.map((commit) => store.commitThread(commit)));
       for (const commit of commits) {
-        expect(await store.isProcessed("acme", "web", commit.processed.key)).toBe(true);
+        expect(await store.isProcessed(commit.processed)).toBe(true);
         expect(await store.getThread(commit.thread.key)).toEqual(commit.thread);
       }
       expect(await store.listConversations({ tenant: "acme" })).toHaveLength(100);
@@ -796,7 +827,7 @@ export function describeStoreConformance(
         '{"__proto__": {"related": true, "score": 1, "version": "v", "contextHash": "h"}}',
       );
       await store.commitThread(commit);
-      expect(await store.isProcessed("toString", "web", "__proto__")).toBe(true);
+      expect(await store.isProcessed(commit.processed)).toBe(true);
       expect(await store.getThread(commit.thread.key)).toEqual(commit.thread);
       expect(Object.keys((await store.getThread(commit.thread.key))?.verdicts ?? {})).toEqual(["__proto__"]);
     });
@@ -833,7 +864,10 @@ export function describeStoreConformance(
             .filter((entry) => entry.mode === "human")
             .reduce((sum, entry) => sum + entry.delta, 0),
         });
-        expect(await again.isProcessed("acme", "web", "persisted")).toBe(true);
+        expect(await again.isProcessed(commit.processed)).toBe(true);
+        expect(
+          await again.isProcessed({ ...commit.processed, thread: `${commit.processed.thread}-other` }),
+        ).toBe(false);
         expect(await again.getTenant("acme")).toEqual(tenant);
         expect(await again.listPacks("acme")).toEqual([pack]);
         expect(await again.listAlerts("acme")).toEqual([alert]);
@@ -849,7 +883,10 @@ export function describeStoreConformance(
       await store.commitThread(makeThreadCommit({ tenant: "acme" }));
       await store.close();
       await store.close();
-      await expectLutinError(store.isProcessed("acme", "web", "k"), "STORE_CLOSED");
+      await expectLutinError(
+        store.isProcessed({ tenant: "acme", channel: "web", thread: "t", key: "k" }),
+        "STORE_CLOSED",
+      );
       await expectLutinError(store.getThread("acme/web/x"), "STORE_CLOSED");
       await expectLutinError(store.commitThread(makeThreadCommit()), "STORE_CLOSED");
       await expectLutinError(store.listConversations({ tenant: "acme" }), "STORE_CLOSED");
