@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type Server, type ServerResponse } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   type ChannelAdapter,
@@ -44,7 +44,7 @@ import {
   QUICK_REPLY_ACTION,
   RESOLVE_ACTION,
 } from "./reply-blocks.js";
-import { createRequestGate } from "./request-gate.js";
+import { answerBoltFailure, createSlackEntry } from "./slack-entry.js";
 import { millisecondsOf } from "./thread-address.js";
 import { installedWorkspaces, singleWorkspace, type Workspaces } from "./workspaces.js";
 
@@ -178,17 +178,23 @@ export function createSlackAdapter(
     logger,
   });
 
+  // Bolt's HTTP listener once started; the front door (slack-entry.ts) answers 503 while it is null.
+  let receiverListener: RequestListener | null = null;
+  const entry = createSlackEntry({
+    signingSecret: settings.signingSecret ?? "",
+    maxBodyBytes: settings.maxBodyBytes,
+    eventsPath: settings.path,
+    pagePaths: multi ? [INSTALL_PATH, OAUTH_REDIRECT_PATH] : [],
+    slashCommand: SLASH_COMMAND,
+    target: () => receiverListener,
+    logger,
+    onRateLimitNotice: () => logger.warn("Slack reports it is rate-limiting this app's events", {}),
+  });
   // Mounted on the host's web server: the routes are registered now, before the host adds its catch-alls
   // (Express matches in order), and answer 503 until start() built the receiver and after stop().
-  let mounted: RequestListener | null = null;
-  if (config.routes !== undefined && settings.mode === "http") {
-    const dispatch = (request: Parameters<RequestListener>[0], response: ServerResponse) => {
-      if (mounted === null) return notStarted(response);
-      mounted(request, response);
-    };
+  if (config.routes !== undefined && settings.mode === "http")
     for (const path of [settings.path, ...(multi ? [INSTALL_PATH, OAUTH_REDIRECT_PATH] : [])])
-      config.routes.all(path, dispatch);
-  }
+      config.routes.all(path, entry);
 
   const track = (work: Promise<unknown>) => {
     const settled = work.then(
@@ -441,6 +447,7 @@ export function createSlackAdapter(
         // Acknowledge before the listeners run: a slow responder must never make Slack retry.
         processBeforeResponse: false,
         logger: boltLoggerOf(logger),
+        processEventErrorHandler: async ({ error, response }) => answerBoltFailure(logger, error, response),
         ...(multi && installations !== null
           ? {
               clientId: settings.clientId,
@@ -461,18 +468,10 @@ export function createSlackAdapter(
           : {}),
       });
       app = buildApp(receiver, identity.botId);
-      const gate = createRequestGate({
-        signingSecret: settings.signingSecret as string,
-        maxBodyBytes: settings.maxBodyBytes,
-        forward: receiver.requestListener,
-        onRateLimitNotice: () => logger.warn("Slack reports it is rate-limiting this app's events", {}),
-      });
-      if (config.routes !== undefined) {
-        // The host's server listens; its URL is the host's to know.
-        mounted = gate;
-        return;
-      }
-      server = createServer(gate);
+      receiverListener = receiver.requestListener;
+      // The host's server listens when mounted; its URL is the host's to know.
+      if (config.routes !== undefined) return;
+      server = createServer(entry);
       await listen(server, settings);
       const address = server.address() as AddressInfo;
       const host = settings.host === "0.0.0.0" ? "127.0.0.1" : settings.host;
@@ -480,7 +479,7 @@ export function createSlackAdapter(
     },
     async stop() {
       core = null;
-      mounted = null;
+      receiverListener = null;
       keeper.stop();
       const closing = server;
       server = null;
@@ -512,12 +511,6 @@ export function createSlackAdapter(
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
   };
-}
-
-function notStarted(response: ServerResponse): void {
-  response
-    .writeHead(503, { "content-type": "application/json", "retry-after": "5" })
-    .end(JSON.stringify({ error: "the Slack channel is not started", fix: "start the assistant with it" }));
 }
 
 /** The parts of a block_actions payload the adapter reads. */

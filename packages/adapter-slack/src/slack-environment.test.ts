@@ -3,7 +3,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LutinError } from "@lutingenie/core";
+import { LutinError, silentLogger } from "@lutingenie/core";
 import express from "express";
 import { afterEach, describe, expect, it } from "vitest";
 import { INSTALL_PATH } from "./slack-adapter.js";
@@ -215,6 +215,13 @@ describe("slackChannelFromEnvironment: mounted on the web server's Express app",
     await slack.idle();
     expect(fake.callsOf("chat.postMessage")).toHaveLength(1);
     expect(await (await fetch(`${base}/health`)).json()).toEqual({ ok: true });
+
+    // Other methods on the Slack route: 405 naming the one allowed (Express answered Bolt's throw with 500).
+    for (const method of ["GET", "PUT", "DELETE", "OPTIONS"]) {
+      const response = await fetch(`${base}/slack/events`, { method });
+      expect(response.status, method).toBe(405);
+      expect(response.headers.get("allow")).toBe("POST");
+    }
   });
 
   it("mounts the install pages in OAuth mode", async () => {
@@ -244,9 +251,14 @@ describe("slackChannelFromEnvironment: mounted on the web server's Express app",
     cleanups.push(() => fake.close());
     const app = express();
     app.use(express.json());
+    const errors: Array<[string, Record<string, unknown> | undefined]> = [];
+    const logger = {
+      ...silentLogger,
+      error: (message: string, fields?: Record<string, unknown>) => void errors.push([message, fields]),
+    };
     const slack = slackChannelFromEnvironment(
       { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET },
-      { ...OPTIONS, expressApp: app, slackApiUrl: fake.url },
+      { ...OPTIONS, expressApp: app, slackApiUrl: fake.url, logger },
     );
     if (slack === null) throw new Error("expected a Slack channel");
     const base = await serve(app);
@@ -258,5 +270,12 @@ describe("slackChannelFromEnvironment: mounted on the web server's Express app",
     const response = await postSignedToSlackEndpoint(`${base}/slack/events`, SIGNING_SECRET, body);
     expect(response.status).toBe(500);
     expect(JSON.parse(response.text)).toMatchObject({ fix: "mount the Slack routes before any body parser" });
+    // A 500 is one error line: what went wrong, no body, no secret.
+    expect(errors).toEqual([
+      [
+        "slack request failed",
+        { status: 500, problem: "body_already_read", method: "POST", path: "/slack/events" },
+      ],
+    ]);
   });
 });
