@@ -38,6 +38,8 @@ export interface SlackInstallations {
 }
 
 export const INSTALLATIONS_FILE_NAME = "slack-installations.json";
+/** Bot tokens are secrets: the file and its journal are readable by the server's user only. */
+export const SECRET_FILE_MODE = 0o600;
 
 /** Installations in `slack-installations.json` of the data directory (bot tokens inside: keep it private). */
 export async function openFileSlackInstallations(options: {
@@ -49,6 +51,7 @@ export async function openFileSlackInstallations(options: {
     file,
     directory: options.dataDir,
     format: "lutingenie-slack-installations",
+    fileMode: SECRET_FILE_MODE,
     corruptHint: `restore ${file} from a backup, or move it aside and reinstall the app in each workspace`,
   });
   return slackInstallationsOver(collection, options.now ?? Date.now);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -337,12 +337,18 @@ describe("Slack multi-workspace OAuth install", () => {
     };
     await first.boltStore.storeInstallation(installation);
     await first.setChannel("T0FILE", "agentsChannel", "C0FILEAGENTS");
+    const file = join(dataDir, INSTALLATIONS_FILE_NAME);
+    const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
+    // Bot tokens inside: readable by the server's user only, from the first write (it was 0644).
+    expect(await modeOf(`${file}.journal`)).toBe(0o600);
     await first.close();
-    expect(JSON.parse(await readFile(join(dataDir, INSTALLATIONS_FILE_NAME), "utf8")).format).toBe(
-      "lutingenie-slack-installations",
-    );
+    expect(JSON.parse(await readFile(file, "utf8")).format).toBe("lutingenie-slack-installations");
+    expect(await modeOf(file)).toBe(0o600);
+    // A file an older version left readable by everyone is narrowed when it is opened.
+    await chmod(file, 0o644);
 
     const second = await openFileSlackInstallations({ dataDir });
+    expect(await modeOf(file)).toBe(0o600);
     expect(
       await second.boltStore.fetchInstallation({
         teamId: "T0FILE",
