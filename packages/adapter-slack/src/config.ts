@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock, Logger } from "@lutingenie/core";
-import { LutinError } from "@lutingenie/core";
+import { LutinError, MAX_TEXT_LENGTH } from "@lutingenie/core";
 import { z } from "zod";
 import type { SlackInstallations, SlackInstalledWorkspace } from "./installations.js";
 
@@ -61,6 +61,11 @@ export interface SlackAdapterConfig {
   maxRetryAfterSeconds?: number;
   /** Largest request body accepted over HTTP, in bytes. Default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Longest customer message handed to the assistant, in characters; a longer one gets a polite reply
+   * asking to shorten it and is not processed. Falls back to SLACK_MAX_MESSAGE_LENGTH. Default 4,000.
+   */
+  maxMessageLength?: number;
   logger?: Logger;
   clock?: Clock;
   /** How the adapter waits for a Retry-After; tests pass one that does not sleep. */
@@ -76,6 +81,14 @@ export interface SlackRouteHost {
 }
 
 const optionalText = z.string().trim().min(1).optional();
+
+/**
+ * Slack lets a message run to 40,000 characters, but what a customer writes to support is a few
+ * sentences: 4,000 (two screens) leaves room for a pasted error message or order summary, and keeps a
+ * pasted log or document (a 40,000-character DM blocked the event loop for 9.5 s) away from the assistant.
+ */
+export const DEFAULT_MAX_MESSAGE_LENGTH = 4_000;
+const LENGTH_PROBLEM = `must be a whole number of characters from 1 to ${MAX_TEXT_LENGTH} (SLACK_MAX_MESSAGE_LENGTH)`;
 
 const configSchema = z
   .object({
@@ -111,6 +124,12 @@ const configSchema = z
       .int()
       .positive()
       .default(1024 * 1024),
+    maxMessageLength: z
+      .number({ error: LENGTH_PROBLEM })
+      .int(LENGTH_PROBLEM)
+      .min(1, LENGTH_PROBLEM)
+      .max(MAX_TEXT_LENGTH, LENGTH_PROBLEM)
+      .default(DEFAULT_MAX_MESSAGE_LENGTH),
   })
   .transform((config) => ({ ...config, mode: config.mode ?? (config.appToken ? "socket" : "http") }));
 
@@ -166,6 +185,11 @@ function modeProblems(input: {
 
 export type SlackSettings = z.output<typeof configSchema>;
 
+/** A variable's digits as a number; anything else stays text, for the schema to refuse with its message. */
+function wholeNumber(value: string | undefined): number | string | undefined {
+  return value !== undefined && /^\d{1,9}$/.test(value.trim()) ? Number(value) : value;
+}
+
 /** Validates the config, filling gaps from the environment; the error names each field and its fix. */
 export function parseSlackConfig(
   config: SlackAdapterConfig,
@@ -193,6 +217,8 @@ export function parseSlackConfig(
     rateLimitRetries: config.rateLimitRetries,
     maxRetryAfterSeconds: config.maxRetryAfterSeconds,
     maxBodyBytes: config.maxBodyBytes,
+    maxMessageLength:
+      config.maxMessageLength ?? wholeNumber(fromEnvironment(undefined, "SLACK_MAX_MESSAGE_LENGTH")),
   };
   const parsed = configSchema.safeParse(input);
   // Problems name the field only: the values may be secrets.

@@ -22,7 +22,7 @@ import {
 import { WebClient, type WebClientOptions } from "@slack/web-api";
 import { AGENT_ACTION_PREFIX } from "./agent-blocks.js";
 import { type AgentClick, CUSTOMER_HELP, createAgentInteractions } from "./agent-interactions.js";
-import { AgentPostIndex } from "./agent-post-index.js";
+import { AgentPostIndex, BoundedMap } from "./agent-post-index.js";
 import { createAgentPosting } from "./agents-channel.js";
 import { answeredBlocks, type ReceivedBlock } from "./answered-buttons.js";
 import { parseSlackConfig, type SlackAdapterConfig, type SlackSettings } from "./config.js";
@@ -35,6 +35,7 @@ import {
   type SlackInstallations,
   type SlackInstalledWorkspace,
 } from "./installations.js";
+import { overLimit, tooLongNotice } from "./long-messages.js";
 import { PresenceKeeper } from "./presence-keeper.js";
 import {
   ACTION_PREFIX,
@@ -45,7 +46,7 @@ import {
   RESOLVE_ACTION,
 } from "./reply-blocks.js";
 import { answerBoltFailure, createSlackEntry } from "./slack-entry.js";
-import { millisecondsOf } from "./thread-address.js";
+import { addressOf, millisecondsOf } from "./thread-address.js";
 import { installedWorkspaces, singleWorkspace, type Workspaces } from "./workspaces.js";
 
 export interface SlackAdapter extends ChannelAdapter {
@@ -241,7 +242,41 @@ export function createSlackAdapter(
     });
     if (mapping.action === "ignore") return;
     engaged.add(mapping.engage);
+    const length = overLimit(mapping.event.text ?? "", settings.maxMessageLength);
+    if (length !== null) return refuseTooLong(tenant, mapping.event, length);
     await hand(mapping.event, retryNum);
+  };
+
+  // Keys of messages already told they are too long: a mention arrives twice (app_mention and message)
+  // and Slack retries, and the customer must get one notice.
+  const toldTooLong = new BoundedMap<true>(10_000);
+  /**
+   * A customer message over maxMessageLength is not handed to core at all: no conversation opens (C1),
+   * so nothing can be counted (C7) or cancelled (C8), and the assistant never reads it. The customer is
+   * told the limit in the same thread (the thread stays followed, so a shortened reply there is answered).
+   */
+  const refuseTooLong = async (tenant: string, event: InboundEventInput, length: number) => {
+    const once = `${tenant}\u0000${event.key}`;
+    const workspace = workspaces.forTenant(tenant);
+    if (toldTooLong.has(once) || workspace === undefined) return;
+    toldTooLong.set(once, true);
+    logger.info("slack message over the length limit; not handed to the assistant", {
+      key: event.key,
+      thread: event.thread,
+      length,
+      limit: settings.maxMessageLength,
+    });
+    const address = addressOf(event.thread);
+    const result = await callSlack(delivery, "chat.postMessage", () =>
+      client.chat.postMessage({
+        token: workspace.token,
+        channel: address.channel,
+        text: tooLongNotice(length, settings.maxMessageLength),
+        ...(address.threadTs === undefined ? {} : { thread_ts: address.threadTs }),
+      }),
+    );
+    if (!result.ok)
+      logger.warn("slack length notice not posted", { thread: event.thread, reason: result.reason });
   };
 
   const onButton = async (body: ButtonClick) => {

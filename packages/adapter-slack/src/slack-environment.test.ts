@@ -138,6 +138,7 @@ describe("slackChannelFromEnvironment: which variables mean what", () => {
       SLACK_PORT: "eighty",
       SLACK_TENANT: "acme shop",
       SLACK_FOLLOWUP_CHANNEL: "C0OLD",
+      SLACK_MAX_MESSAGE_LENGTH: "a lot",
     });
     expect(error.details?.problems).toEqual([
       "SLACK_FOLLOWUP_CHANNEL: was renamed; set SLACK_FOLLOW_UP_CHANNEL instead",
@@ -145,7 +146,17 @@ describe("slackChannelFromEnvironment: which variables mean what", () => {
       expect.stringMatching(/^SLACK_AGENTS_CHANNEL: must be a channel id like C0123ABCD .*not its name/),
       expect.stringMatching(/^SLACK_TENANT: must be a tenant id/),
       expect.stringMatching(/^SLACK_PORT: must be a port number/),
+      "SLACK_MAX_MESSAGE_LENGTH: must be a whole number of characters from 1 to 40000 (default 4000)",
     ]);
+    for (const value of ["0", "40001", "4e3"])
+      expect(
+        refusal({
+          SLACK_BOT_TOKEN: BOT_TOKEN,
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_MAX_MESSAGE_LENGTH: value,
+        }).details?.problems,
+        value,
+      ).toEqual([expect.stringMatching(/^SLACK_MAX_MESSAGE_LENGTH: must be a whole number/)]);
     expect(error.message).not.toContain("a-user-token-secret");
     expect(error.message).not.toContain(SIGNING_SECRET);
   });

@@ -1,6 +1,6 @@
-import { type Clock, type Logger, LutinError } from "@lutingenie/core";
+import { type Clock, type Logger, LutinError, MAX_TEXT_LENGTH } from "@lutingenie/core";
 import { z } from "zod";
-import type { SlackAdapterConfig, SlackRouteHost } from "./config.js";
+import { DEFAULT_MAX_MESSAGE_LENGTH, type SlackAdapterConfig, type SlackRouteHost } from "./config.js";
 import { createSlackAdapter, type SlackAdapter } from "./slack-adapter.js";
 
 /** Every variable the Slack channel reads; setting none of them leaves Slack off. */
@@ -15,6 +15,7 @@ export const SLACK_ENVIRONMENT_VARIABLES = [
   "SLACK_FOLLOW_UP_CHANNEL",
   "SLACK_TENANT",
   "SLACK_PORT",
+  "SLACK_MAX_MESSAGE_LENGTH",
 ] as const;
 
 /** The tenant a single workspace answers for when SLACK_TENANT is not set: the demo shop. */
@@ -41,6 +42,8 @@ export interface SlackEnvironmentOptions {
   /** Slack Web API base URL (tests, proxies). */
   slackApiUrl?: string;
 }
+
+const MESSAGE_LENGTH_PROBLEM = `must be a whole number of characters from 1 to ${MAX_TEXT_LENGTH} (default ${DEFAULT_MAX_MESSAGE_LENGTH})`;
 
 const channelId = z
   .string()
@@ -86,6 +89,12 @@ const variablesSchema = z.object({
     .int("must be a port number")
     .min(1, "must be a port between 1 and 65535")
     .max(65_535, "must be a port between 1 and 65535")
+    .optional(),
+  SLACK_MAX_MESSAGE_LENGTH: z
+    .string()
+    .regex(/^\d{1,9}$/, MESSAGE_LENGTH_PROBLEM)
+    .transform(Number)
+    .pipe(z.number().min(1, MESSAGE_LENGTH_PROBLEM).max(MAX_TEXT_LENGTH, MESSAGE_LENGTH_PROBLEM))
     .optional(),
 });
 
@@ -202,6 +211,7 @@ function configOf(variables: Variables, options: SlackEnvironmentOptions): Slack
     ...(oauth ? {} : { tenant: variables.SLACK_TENANT ?? DEFAULT_SLACK_TENANT }),
     ...(socket || options.expressApp === undefined ? {} : { routes: options.expressApp }),
     ...defined("port", variables.SLACK_PORT),
+    ...defined("maxMessageLength", variables.SLACK_MAX_MESSAGE_LENGTH),
     ...defined("host", options.host),
     ...defined("slackApiUrl", options.slackApiUrl),
     ...defined("onInstalled", options.onInstalled),
