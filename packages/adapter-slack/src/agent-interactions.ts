@@ -136,7 +136,9 @@ export function createAgentInteractions(options: AgentInteractionsOptions) {
       const workspace = options.workspaces.forTenant(tenant);
       if (workspace === undefined || event.channel === undefined) return false;
       const task =
-        event.thread_ts === undefined ? undefined : index.byMessage(event.channel, event.thread_ts);
+        event.thread_ts === undefined
+          ? undefined
+          : await index.byMessage(tenant, event.channel, event.thread_ts);
       const agentsChannel =
         event.channel === workspace.agentsChannel || event.channel === workspace.followUpChannel;
       if (task?.kind !== "handoff") return agentsChannel || task !== undefined;

@@ -3,6 +3,7 @@ import type { Clock, Logger } from "@lutingenie/core";
 import { LutinError, MAX_TEXT_LENGTH } from "@lutingenie/core";
 import { z } from "zod";
 import type { SlackInstallations, SlackInstalledWorkspace } from "./installations.js";
+import type { SlackStateStore } from "./slack-state.js";
 
 /**
  * Single-workspace mode: one bot token and one signing secret (or app-level token for Socket Mode), from
@@ -26,8 +27,13 @@ export interface SlackAdapterConfig {
    * an error page, nothing is stored).
    */
   onInstalled?: (workspace: SlackInstalledWorkspace) => Promise<void> | void;
-  /** The data directory (multi-workspace mode without `installations`). */
+  /**
+   * The data directory: installations (multi-workspace mode without `installations`) and the adapter's
+   * state (slack-state.json: handoff and task messages, agents' presence; without `state`).
+   */
   dataDir?: string;
+  /** Where the adapter keeps its state instead of dataDir (a shared store); default: memory without dataDir. */
+  state?: SlackStateStore;
   /** How often agents who said available are re-reported online (core forgets them after 90 s). Default 60 s. */
   presenceRefreshMs?: number;
   /** Signing secret (Events API over HTTP); falls back to SLACK_SIGNING_SECRET. */

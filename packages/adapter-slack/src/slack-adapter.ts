@@ -46,6 +46,7 @@ import {
   RESOLVE_ACTION,
 } from "./reply-blocks.js";
 import { answerBoltFailure, createSlackEntry } from "./slack-entry.js";
+import { createMemorySlackState, openFileSlackState, type SlackStateStore } from "./slack-state.js";
 import { addressOf, millisecondsOf } from "./thread-address.js";
 import { installedWorkspaces, singleWorkspace, type Workspaces } from "./workspaces.js";
 
@@ -160,9 +161,14 @@ export function createSlackAdapter(
     sleep,
     now: () => clock.now(),
   };
-  const index = new AgentPostIndex();
+  // Which Slack message is which handoff or task, and who said available: a file in the data directory
+  // once started (memory without one, or the caller's store). Read through a getter: start() opens it.
+  let state: SlackStateStore = config.state ?? createMemorySlackState(() => clock.now());
+  let ownsState = false;
+  const index = new AgentPostIndex(() => state);
   const keeper = new PresenceKeeper({
     desk: () => core?.desk,
+    state: () => state,
     refreshMs: settings.presenceRefreshMs,
     onError: (error) => logger.warn("slack presence refresh failed", errorFields(error)),
   });
@@ -464,7 +470,16 @@ export function createSlackAdapter(
         identity = await whoAmI(client);
         botUserId = identity.userId;
       }
+      if (config.state === undefined && settings.dataDir !== undefined && !ownsState) {
+        state = await openFileSlackState({ dataDir: settings.dataDir, now: () => clock.now() });
+        ownsState = true;
+      }
+      await keeper.restore();
       core = handle;
+      // Agents who said available before a restart are online again now, not a refresh period later.
+      await keeper
+        .refresh()
+        .catch((error: unknown) => logger.warn("slack presence refresh failed", errorFields(error)));
       keeper.start();
       if (settings.mode === "socket") {
         const receiver = new SocketModeReceiver({
@@ -525,6 +540,11 @@ export function createSlackAdapter(
         await app.stop();
       }
       app = null;
+      if (ownsState) {
+        await state.close();
+        state = createMemorySlackState(() => clock.now());
+        ownsState = false;
+      }
       if (ownsInstallations && installations !== null) {
         await installations.close();
         installations = null;

@@ -15,6 +15,7 @@ import { postSignedToSlackEndpoint } from "./testing/slack-signature.js";
 
 const BOT_TOKEN = "xoxb-environment-test";
 const SIGNING_SECRET = "environment-test-signing-secret";
+// Never started with it: the adapters that start get a temporary directory (they write their state there).
 const OPTIONS = { dataDir: "/nonexistent/lutin-data" };
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -183,7 +184,7 @@ describe("slackChannelFromEnvironment: mounted on the web server's Express app",
     const app = express();
     const slack = slackChannelFromEnvironment(
       { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET },
-      { ...OPTIONS, expressApp: app, slackApiUrl: fake.url },
+      { dataDir: await temporaryDirectory(), expressApp: app, slackApiUrl: fake.url },
     );
     if (slack === null) throw new Error("expected a Slack channel");
     // The web server's own routes and body parser come after the Slack routes.
@@ -269,7 +270,7 @@ describe("slackChannelFromEnvironment: mounted on the web server's Express app",
     };
     const slack = slackChannelFromEnvironment(
       { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET },
-      { ...OPTIONS, expressApp: app, slackApiUrl: fake.url, logger },
+      { dataDir: await temporaryDirectory(), expressApp: app, slackApiUrl: fake.url, logger },
     );
     if (slack === null) throw new Error("expected a Slack channel");
     const base = await serve(app);
