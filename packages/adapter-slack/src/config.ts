@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock, Logger } from "@lutingenie/core";
 import { LutinError, MAX_TEXT_LENGTH } from "@lutingenie/core";
 import { z } from "zod";
+import type { SlackAgentDirectory } from "./agent-enrollment.js";
 import type { SlackInstallations, SlackInstalledWorkspace } from "./installations.js";
 import type { SlackStateStore } from "./slack-state.js";
 
@@ -27,6 +28,13 @@ export interface SlackAdapterConfig {
    * an error page, nothing is stored).
    */
   onInstalled?: (workspace: SlackInstalledWorkspace) => Promise<void> | void;
+  /**
+   * Multi-workspace mode: where agents are enrolled (core's `runtime.escalation`). The installing user
+   * becomes an agent of the workspace's tenant at install, and anyone typing `/lutin available` in the
+   * agents' channel the installer chose becomes one then. Without it, a workspace's agents are whoever
+   * the host adds.
+   */
+  agentDirectory?: SlackAgentDirectory;
   /**
    * The data directory: installations (multi-workspace mode without `installations`) and the adapter's
    * state (slack-state.json: handoff and task messages, agents' presence; without `state`).

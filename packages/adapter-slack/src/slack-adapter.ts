@@ -21,6 +21,7 @@ import {
 } from "@slack/bolt";
 import { WebClient, type WebClientOptions } from "@slack/web-api";
 import { AGENT_ACTION_PREFIX } from "./agent-blocks.js";
+import { type AgentEnrollment, createAgentEnrollment } from "./agent-enrollment.js";
 import { type AgentClick, CUSTOMER_HELP, createAgentInteractions } from "./agent-interactions.js";
 import { AgentPostIndex, BoundedMap } from "./agent-post-index.js";
 import { createAgentPosting } from "./agents-channel.js";
@@ -173,6 +174,12 @@ export function createSlackAdapter(
     onError: (error) => logger.warn("slack presence refresh failed", errorFields(error)),
   });
   const posting = createAgentPosting({ ...delivery, client, workspaces, index });
+  const enrollment = createAgentEnrollment({
+    directory: multi ? config.agentDirectory : undefined,
+    installations: () => installations ?? undefined,
+    client,
+    logger,
+  });
   const interactions = createAgentInteractions({
     client,
     workspaces,
@@ -182,6 +189,7 @@ export function createSlackAdapter(
       return installations ?? undefined;
     },
     desk: () => core?.desk,
+    enrollment,
     logger,
   });
 
@@ -428,6 +436,7 @@ export function createSlackAdapter(
         text: command.text ?? "",
         user: command.user_id,
         channel: command.channel_id,
+        ...(typeof command.user_name === "string" ? { userName: command.user_name } : {}),
       });
       await ack({ response_type: "ephemeral", text });
     });
@@ -504,7 +513,7 @@ export function createSlackAdapter(
               clientSecret: settings.clientSecret,
               stateSecret: settings.stateSecret,
               scopes: BOT_SCOPES,
-              installationStore: withInstallHook(installations.boltStore, config.onInstalled),
+              installationStore: withInstallHook(installations.boltStore, config.onInstalled, enrollment),
               installerOptions: {
                 installPath: INSTALL_PATH,
                 redirectUriPath: OAUTH_REDIRECT_PATH,
@@ -601,16 +610,23 @@ function sourceOfEnvelope(
   };
 }
 
-/** The installation store Bolt writes to, telling the host first (so it can create the tenant). */
+/**
+ * The installation store Bolt writes to, telling the host first (so it can create the tenant), then
+ * making the installing user an agent of it (agent-enrollment.ts). A throw in either cancels the install.
+ */
 function withInstallHook(
   store: InstallationStore,
   onInstalled: ((workspace: SlackInstalledWorkspace) => Promise<void> | void) | undefined,
+  enrollment: AgentEnrollment,
 ): InstallationStore {
-  if (onInstalled === undefined) return store;
   return {
     ...store,
     async storeInstallation(installation, logger) {
-      await onInstalled(installedWorkspaceOf(installation));
+      const workspace = installedWorkspaceOf(installation);
+      await onInstalled?.(workspace);
+      const token = installation.bot?.token;
+      if (workspace.installerUserId !== null && token !== undefined)
+        await enrollment.enroll(workspace.tenant, workspace.installerUserId, { token, reason: "installer" });
       await store.storeInstallation(installation, logger);
     },
   };

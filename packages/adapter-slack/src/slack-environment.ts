@@ -35,6 +35,8 @@ export interface SlackEnvironmentOptions {
    * create its tenant (`workspace.tenant`, the team or enterprise id) here. A throw cancels the install.
    */
   onInstalled?: SlackAdapterConfig["onInstalled"];
+  /** OAuth mode: where the adapter enrols each workspace's agents (core's `runtime.escalation`). */
+  agentDirectory?: SlackAdapterConfig["agentDirectory"];
   logger?: Logger;
   clock?: Clock;
   /** Interface to listen on without `expressApp`. Default 0.0.0.0. */
@@ -215,6 +217,7 @@ function configOf(variables: Variables, options: SlackEnvironmentOptions): Slack
     ...defined("host", options.host),
     ...defined("slackApiUrl", options.slackApiUrl),
     ...defined("onInstalled", options.onInstalled),
+    ...defined("agentDirectory", options.agentDirectory),
     ...defined("logger", options.logger),
     ...defined("clock", options.clock),
   };
