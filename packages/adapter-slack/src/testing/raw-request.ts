@@ -25,13 +25,16 @@ export function sendRaw(
   raw: RawRequest,
   options: { agent?: Agent; timeoutMs?: number } = {},
 ): Promise<RawResponse> {
-  const url = new URL(raw.path, baseUrl);
+  // The path goes out as given ("/../slack/events" too): new URL() would normalise it.
+  const base = new URL(baseUrl);
   const body = raw.body === undefined ? undefined : Buffer.from(raw.body);
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const outgoing = request(
-      url,
       {
+        host: base.hostname,
+        port: base.port,
+        path: raw.path,
         method: raw.method,
         headers: { ...(body === undefined ? {} : { "content-length": String(body.length) }), ...raw.headers },
         ...(options.agent === undefined ? {} : { agent: options.agent }),
