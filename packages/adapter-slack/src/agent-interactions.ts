@@ -10,6 +10,7 @@ import {
   homeView,
   RESOLVE_HANDOFF_ACTION,
 } from "./agent-blocks.js";
+import type { AgentEnrollment } from "./agent-enrollment.js";
 import { type AgentPostIndex, BoundedMap } from "./agent-post-index.js";
 import type { SlackMessageEvent } from "./inbound-mapping.js";
 import type { SlackInstallations } from "./installations.js";
@@ -25,6 +26,8 @@ export interface AgentInteractionsOptions {
   /** Multi-workspace mode: where `/lutin agents-channel` and `/lutin follow-up-channel` are kept. */
   installations?: SlackInstallations;
   desk: () => AgentDesk | undefined;
+  /** Multi-workspace mode: who may become an agent by saying available (agent-enrollment.ts). */
+  enrollment: AgentEnrollment;
   logger: Logger;
 }
 
@@ -42,6 +45,8 @@ export interface SlashCommand {
   text: string;
   user: string;
   channel: string;
+  /** The name Slack sends with the command (user_name), used when users.info says none. */
+  userName?: string;
 }
 
 export const CUSTOMER_HELP =
@@ -79,6 +84,36 @@ export function createAgentInteractions(options: AgentInteractionsOptions) {
     }
   };
 
+  /**
+   * Available, as the guide's isOnline + isActive. Someone who is not (yet) one of the tenant's agents
+   * but may become one (the installer, or anyone saying it in the agents' channel) is enrolled first.
+   */
+  const makeAvailable = async (
+    workspace: Workspace,
+    user: string,
+    channel: string | undefined,
+    name?: string,
+  ): Promise<DeskResult> => {
+    const made = await keeper.available(workspace.tenant, user);
+    const reason = made.ok ? null : options.enrollment.reasonFor(workspace.tenant, user, channel);
+    if (reason === null) return made;
+    try {
+      await options.enrollment.enroll(workspace.tenant, user, {
+        token: workspace.token,
+        reason,
+        ...(name === undefined ? {} : { name }),
+      });
+    } catch (error) {
+      logger.warn("slack agent not enrolled", {
+        tenant: workspace.tenant,
+        agent: user,
+        ...errorFields(error),
+      });
+      return made;
+    }
+    return keeper.available(workspace.tenant, user);
+  };
+
   const publishHome = async (workspace: Workspace, user: string) => {
     try {
       await client.views.publish({
@@ -97,7 +132,7 @@ export function createAgentInteractions(options: AgentInteractionsOptions) {
       const desk = options.desk();
       if (workspace === undefined || desk === undefined) return;
       if (click.actionId === AVAILABLE_ACTION || click.actionId === AWAY_ACTION) {
-        if (click.actionId === AVAILABLE_ACTION) await keeper.available(tenant, click.user);
+        if (click.actionId === AVAILABLE_ACTION) await makeAvailable(workspace, click.user, undefined);
         else await keeper.away(tenant, click.user);
         await publishHome(workspace, click.user);
         return;
@@ -136,7 +171,9 @@ export function createAgentInteractions(options: AgentInteractionsOptions) {
       const workspace = options.workspaces.forTenant(tenant);
       if (workspace === undefined || event.channel === undefined) return false;
       const task =
-        event.thread_ts === undefined ? undefined : index.byMessage(event.channel, event.thread_ts);
+        event.thread_ts === undefined
+          ? undefined
+          : await index.byMessage(tenant, event.channel, event.thread_ts);
       const agentsChannel =
         event.channel === workspace.agentsChannel || event.channel === workspace.followUpChannel;
       if (task?.kind !== "handoff") return agentsChannel || task !== undefined;
@@ -166,7 +203,11 @@ export function createAgentInteractions(options: AgentInteractionsOptions) {
       const word = command.text.trim().toLowerCase().split(/\s+/)[0] ?? "";
       switch (word) {
         case "available": {
-          const made = await keeper.available(tenant, command.user);
+          const workspace = options.workspaces.forTenant(tenant);
+          const made =
+            workspace === undefined
+              ? await keeper.available(tenant, command.user)
+              : await makeAvailable(workspace, command.user, command.channel, command.userName);
           if (!made.ok) return `You cannot be made available: ${made.problem}.`;
           return "You are available: handoff requests will be posted for you in the agents' channel. `/lutin away` to stop.";
         }
@@ -186,6 +227,9 @@ export function createAgentInteractions(options: AgentInteractionsOptions) {
           const which = word === "agents-channel" ? "agentsChannel" : "followUpChannel";
           if (options.installations === undefined)
             return `This app runs for one workspace: the channel is set by ${which === "agentsChannel" ? "SLACK_AGENTS_CHANNEL" : "SLACK_FOLLOW_UP_CHANNEL"}.`;
+          // Whoever picks the agents' channel decides who can enrol as an agent: the installer only.
+          if (options.enrollment.installerOf(tenant) !== command.user)
+            return "Only the person who installed LutinGénie in this workspace can choose its channels (installing it again from the install page makes you that person).";
           await options.installations.setChannel(tenant, which, command.channel);
           return which === "agentsChannel"
             ? `Handoff requests will be posted in <#${command.channel}>. Invite me to it if I am not in it yet.`

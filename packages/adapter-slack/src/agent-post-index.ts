@@ -1,4 +1,5 @@
 import type { DeliveryResult } from "@lutingenie/core";
+import type { SlackStateStore } from "./slack-state.js";
 
 /** A handoff request or follow-up task as posted in Slack: its root message, and what it was posted with. */
 export interface PostedTask {
@@ -16,32 +17,29 @@ export interface PostedTask {
 
 /**
  * Where each handoff and follow-up lives in Slack, both ways: ref → root message (to update it, to post
- * in its thread) and root message → ref (an agent's thread reply, a button click). Also the posts already
- * made, by core's key, so a repeated post shows once. In memory and bounded: after a restart, updates to
- * an older task are posted as new messages and replies in its old thread are not recognised.
+ * in its thread) and root message → ref (an agent's thread reply, a button click), kept in the adapter's
+ * state store (slack-state.ts) so both survive a restart. Also the posts already made, by core's key, so
+ * a repeated post shows once: those only matter within a retry's minutes and stay in memory, bounded.
  */
 export class AgentPostIndex {
-  readonly #byRef: BoundedMap<PostedTask>;
-  readonly #byMessage: BoundedMap<PostedTask>;
+  readonly #state: () => SlackStateStore;
   readonly #receipts: BoundedMap<DeliveryResult>;
 
-  constructor(capacity = 50_000) {
-    this.#byRef = new BoundedMap(capacity);
-    this.#byMessage = new BoundedMap(capacity);
+  constructor(state: () => SlackStateStore, capacity = 50_000) {
+    this.#state = state;
     this.#receipts = new BoundedMap(capacity);
   }
 
-  byRef(tenant: string, ref: string): PostedTask | undefined {
-    return this.#byRef.get(`${tenant}\u0000${ref}`);
+  byRef(tenant: string, ref: string): Promise<PostedTask | undefined> {
+    return this.#state().task(tenant, ref);
   }
 
-  byMessage(channel: string, ts: string): PostedTask | undefined {
-    return this.#byMessage.get(`${channel}:${ts}`);
+  byMessage(tenant: string, channel: string, ts: string): Promise<PostedTask | undefined> {
+    return this.#state().taskAt(tenant, channel, ts);
   }
 
-  remember(task: PostedTask): void {
-    this.#byRef.set(`${task.tenant}\u0000${task.ref}`, task);
-    this.#byMessage.set(`${task.channel}:${task.ts}`, task);
+  remember(task: PostedTask): Promise<void> {
+    return this.#state().rememberTask(task);
   }
 
   receiptOf(tenant: string, key: string): DeliveryResult | undefined {

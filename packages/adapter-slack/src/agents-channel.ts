@@ -69,10 +69,13 @@ export function createAgentPosting(options: AgentPostingOptions): {
     },
     render: (task: Pick<PostedTask, "text" | "fields">) => { text: string; blocks: AgentBlock[] },
   ): Promise<DeliveryResult> => {
-    const existing = index.byRef(shape.tenant, shape.ref);
+    const existing = await index.byRef(shape.tenant, shape.ref);
     if (existing !== undefined) {
       const drawn = render(existing);
-      return update(workspace, existing, drawn.text, drawn.blocks);
+      const updated = await update(workspace, existing, drawn.text, drawn.blocks);
+      // Drawn again: kept for another retention period (slack-state.ts).
+      if (updated.ok) await index.remember(existing);
+      return updated;
     }
     const drawn = render(shape);
     const result = await callSlack(options, "chat.postMessage", () =>
@@ -86,7 +89,7 @@ export function createAgentPosting(options: AgentPostingOptions): {
       }),
     );
     if (result.ok && result.platformMessageId !== undefined)
-      index.remember({ ...shape, channel, ts: result.platformMessageId });
+      await index.remember({ ...shape, channel, ts: result.platformMessageId });
     return result;
   };
 
@@ -142,7 +145,7 @@ export function createAgentPosting(options: AgentPostingOptions): {
           case "handoff_withdrawn":
             return redraw({ phase: "withdrawn" });
           case "customer_message": {
-            const root = index.byRef(input.tenant, input.ref);
+            const root = await index.byRef(input.tenant, input.ref);
             return post(workspace, root?.channel ?? channel, `Customer: ${input.text}`, undefined, root?.ts);
           }
           default:
@@ -171,7 +174,7 @@ export function createAgentPosting(options: AgentPostingOptions): {
         }));
         if (!drawn.ok || input.kind === "follow_up_created") return drawn;
         // One thread per task: each change is also written under it, so the thread tells its history.
-        const root = index.byRef(input.tenant, input.ref);
+        const root = await index.byRef(input.tenant, input.ref);
         if (root === undefined) return drawn;
         return callSlack(options, "chat.postMessage", () =>
           client.chat.postMessage({

@@ -2,6 +2,7 @@ import { ManualClock } from "@lutingenie/core";
 import { describe, expect, it } from "vitest";
 import { AVAILABLE_ACTION, AWAY_ACTION } from "./agent-blocks.js";
 import { PresenceKeeper } from "./presence-keeper.js";
+import { createMemorySlackState } from "./slack-state.js";
 import {
   AGENTS_CHANNEL,
   ANA,
@@ -124,7 +125,8 @@ describe("PresenceKeeper", () => {
       },
       setActive: async () => ({ ok: true }),
     };
-    const keeper = new PresenceKeeper({ desk: () => desk as never });
+    const state = createMemorySlackState();
+    const keeper = new PresenceKeeper({ desk: () => desk as never, state: () => state });
     await keeper.available("acme", ANA);
     await keeper.available("acme", BRUNO);
     await keeper.away("acme", BRUNO);

@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock, Logger } from "@lutingenie/core";
-import { LutinError } from "@lutingenie/core";
+import { LutinError, MAX_TEXT_LENGTH } from "@lutingenie/core";
 import { z } from "zod";
+import type { SlackAgentDirectory } from "./agent-enrollment.js";
 import type { SlackInstallations, SlackInstalledWorkspace } from "./installations.js";
+import type { SlackStateStore } from "./slack-state.js";
 
 /**
  * Single-workspace mode: one bot token and one signing secret (or app-level token for Socket Mode), from
@@ -26,8 +28,20 @@ export interface SlackAdapterConfig {
    * an error page, nothing is stored).
    */
   onInstalled?: (workspace: SlackInstalledWorkspace) => Promise<void> | void;
-  /** The data directory (multi-workspace mode without `installations`). */
+  /**
+   * Multi-workspace mode: where agents are enrolled (core's `runtime.escalation`). The installing user
+   * becomes an agent of the workspace's tenant at install, and anyone typing `/lutin available` in the
+   * agents' channel the installer chose becomes one then. Without it, a workspace's agents are whoever
+   * the host adds.
+   */
+  agentDirectory?: SlackAgentDirectory;
+  /**
+   * The data directory: installations (multi-workspace mode without `installations`) and the adapter's
+   * state (slack-state.json: handoff and task messages, agents' presence; without `state`).
+   */
   dataDir?: string;
+  /** Where the adapter keeps its state instead of dataDir (a shared store); default: memory without dataDir. */
+  state?: SlackStateStore;
   /** How often agents who said available are re-reported online (core forgets them after 90 s). Default 60 s. */
   presenceRefreshMs?: number;
   /** Signing secret (Events API over HTTP); falls back to SLACK_SIGNING_SECRET. */
@@ -61,6 +75,11 @@ export interface SlackAdapterConfig {
   maxRetryAfterSeconds?: number;
   /** Largest request body accepted over HTTP, in bytes. Default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Longest customer message handed to the assistant, in characters; a longer one gets a polite reply
+   * asking to shorten it and is not processed. Falls back to SLACK_MAX_MESSAGE_LENGTH. Default 4,000.
+   */
+  maxMessageLength?: number;
   logger?: Logger;
   clock?: Clock;
   /** How the adapter waits for a Retry-After; tests pass one that does not sleep. */
@@ -76,6 +95,14 @@ export interface SlackRouteHost {
 }
 
 const optionalText = z.string().trim().min(1).optional();
+
+/**
+ * Slack lets a message run to 40,000 characters, but what a customer writes to support is a few
+ * sentences: 4,000 (two screens) leaves room for a pasted error message or order summary, and keeps a
+ * pasted log or document (a 40,000-character DM blocked the event loop for 9.5 s) away from the assistant.
+ */
+export const DEFAULT_MAX_MESSAGE_LENGTH = 4_000;
+const LENGTH_PROBLEM = `must be a whole number of characters from 1 to ${MAX_TEXT_LENGTH} (SLACK_MAX_MESSAGE_LENGTH)`;
 
 const configSchema = z
   .object({
@@ -111,6 +138,12 @@ const configSchema = z
       .int()
       .positive()
       .default(1024 * 1024),
+    maxMessageLength: z
+      .number({ error: LENGTH_PROBLEM })
+      .int(LENGTH_PROBLEM)
+      .min(1, LENGTH_PROBLEM)
+      .max(MAX_TEXT_LENGTH, LENGTH_PROBLEM)
+      .default(DEFAULT_MAX_MESSAGE_LENGTH),
   })
   .transform((config) => ({ ...config, mode: config.mode ?? (config.appToken ? "socket" : "http") }));
 
@@ -166,6 +199,11 @@ function modeProblems(input: {
 
 export type SlackSettings = z.output<typeof configSchema>;
 
+/** A variable's digits as a number; anything else stays text, for the schema to refuse with its message. */
+function wholeNumber(value: string | undefined): number | string | undefined {
+  return value !== undefined && /^\d{1,9}$/.test(value.trim()) ? Number(value) : value;
+}
+
 /** Validates the config, filling gaps from the environment; the error names each field and its fix. */
 export function parseSlackConfig(
   config: SlackAdapterConfig,
@@ -193,6 +231,8 @@ export function parseSlackConfig(
     rateLimitRetries: config.rateLimitRetries,
     maxRetryAfterSeconds: config.maxRetryAfterSeconds,
     maxBodyBytes: config.maxBodyBytes,
+    maxMessageLength:
+      config.maxMessageLength ?? wholeNumber(fromEnvironment(undefined, "SLACK_MAX_MESSAGE_LENGTH")),
   };
   const parsed = configSchema.safeParse(input);
   // Problems name the field only: the values may be secrets.

@@ -1,30 +1,5 @@
 import type { InboundEventInput } from "@lutingenie/core";
-import { z } from "zod";
 import { millisecondsOf, threadKeyOf } from "./thread-address.js";
-
-/** The Events API envelope fields the adapter relies on; a signed body without them is refused (400). */
-export const eventEnvelopeSchema = z.object({
-  type: z.literal("event_callback"),
-  event_id: z.string().min(1),
-  team_id: z.string().min(1).optional(),
-  is_ext_shared_channel: z.boolean().optional(),
-  event: z
-    .object({ type: z.string().min(1), subtype: z.string().optional() })
-    .passthrough()
-    .superRefine((event, context) => {
-      // Message-like events must say where and when: the thread and the idempotency key come from them.
-      if (event.type !== "message" && event.type !== "app_mention") return;
-      if (event.subtype === "message_changed" || event.subtype === "message_deleted") return;
-      for (const field of ["channel", "ts"] as const)
-        if (typeof event[field] !== "string" || event[field] === "")
-          context.addIssue({
-            code: "custom",
-            path: [field],
-            message: `a ${event.type} event needs ${field}`,
-          });
-    }),
-});
-export type EventEnvelope = z.output<typeof eventEnvelopeSchema>;
 
 /** The parts of a Slack message or app_mention event the mapping reads. */
 export interface SlackMessageEvent {

@@ -1,3 +1,4 @@
+export type { PostedTask } from "./agent-post-index.js";
 export type { SlackAdapterConfig, SlackRouteHost } from "./config.js";
 export {
   createMemorySlackInstallations,
@@ -22,4 +23,11 @@ export {
   type SlackEnvironmentOptions,
   slackChannelFromEnvironment,
 } from "./slack-environment.js";
+export {
+  createMemorySlackState,
+  openFileSlackState,
+  type PresenceDeclaration,
+  type SlackStateStore,
+  STATE_FILE_NAME,
+} from "./slack-state.js";
 export { addressOf, type SlackAddress, threadKeyOf } from "./thread-address.js";

@@ -15,6 +15,8 @@ export interface SlackInstallationRecord {
   enterpriseId: string | null;
   isEnterpriseInstall: boolean;
   installation: Installation;
+  /** Who installed last (also `installation.user.id`): absent in records written before it was kept. */
+  installerUserId?: string | null;
   /** Where this workspace's agents take handoffs; set with `/lutin agents-channel` in that channel. */
   agentsChannel?: string;
   /** Where this workspace's follow-up tasks go; set with `/lutin follow-up-channel` in that channel. */
@@ -38,6 +40,8 @@ export interface SlackInstallations {
 }
 
 export const INSTALLATIONS_FILE_NAME = "slack-installations.json";
+/** Bot tokens are secrets: the file and its journal are readable by the server's user only. */
+export const SECRET_FILE_MODE = 0o600;
 
 /** Installations in `slack-installations.json` of the data directory (bot tokens inside: keep it private). */
 export async function openFileSlackInstallations(options: {
@@ -49,6 +53,7 @@ export async function openFileSlackInstallations(options: {
     file,
     directory: options.dataDir,
     format: "lutingenie-slack-installations",
+    fileMode: SECRET_FILE_MODE,
     corruptHint: `restore ${file} from a backup, or move it aside and reinstall the app in each workspace`,
   });
   return slackInstallationsOver(collection, options.now ?? Date.now);
@@ -122,13 +127,17 @@ function slackInstallationsOver(
 export type SlackInstalledWorkspace = Pick<
   SlackInstallationRecord,
   "tenant" | "teamId" | "teamName" | "enterpriseId" | "isEnterpriseInstall"
->;
+> & {
+  /** The Slack user who installed the app (OAuth's authed_user): the workspace's first agent. */
+  installerUserId: string | null;
+};
 
 /** The tenant an installation is kept under: the org for an org-wide install, else the workspace. */
 export function installedWorkspaceOf(installation: {
   team?: { id?: string; name?: string } | undefined;
   enterprise?: { id?: string; name?: string } | undefined;
   isEnterpriseInstall?: boolean | undefined;
+  user?: { id?: string } | undefined;
 }): SlackInstalledWorkspace {
   const isEnterpriseInstall = installation.isEnterpriseInstall === true;
   const tenant = isEnterpriseInstall ? installation.enterprise?.id : installation.team?.id;
@@ -142,6 +151,7 @@ export function installedWorkspaceOf(installation: {
     teamName: installation.team?.name ?? installation.enterprise?.name ?? null,
     enterpriseId: installation.enterprise?.id ?? null,
     isEnterpriseInstall,
+    installerUserId: installation.user?.id ?? null,
   };
 }
 

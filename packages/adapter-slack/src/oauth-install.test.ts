@@ -1,6 +1,13 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  createLutinRuntime,
+  createMemoryEscalationStore,
+  createMemoryStore,
+  DEMO_TENANT_FILE,
+  loadTenantFile,
+} from "@lutingenie/core";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SlackAdapterConfig } from "./config.js";
 import {
@@ -37,6 +44,9 @@ const OTHER: OAuthGrant = {
   botUserId: "U0OTHERBOT",
   botId: "B0OTHER",
 };
+
+let sequence = 0;
+const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++sequence).padStart(6, "0")}`;
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -129,6 +139,7 @@ describe("Slack multi-workspace OAuth install", () => {
         teamName: "Other Co",
         enterpriseId: null,
         isEnterpriseInstall: false,
+        installerUserId: "U0ADMIN", // Slack's authed_user: the workspace's first agent
       },
     ]);
 
@@ -324,6 +335,85 @@ describe("Slack multi-workspace OAuth install", () => {
     expect(posted?.token).toBe(OTHER.botToken);
   });
 
+  it("agents of an OAuth workspace: the installer from the install on; whoever says /lutin available in the agents' channel the installer chose; nobody else", async () => {
+    const fake = await FakeSlack.start({ botToken: "xoxb-not-used" });
+    cleanups.push(() => fake.close());
+    fake.grant(OTHER);
+    fake.user("U0ADMIN", "Alice Admin");
+    fake.user("U0MARC", "Marc");
+    // The host as `lutin serve` wires it: the install creates the tenant, Escalation holds the agents.
+    const demo = await loadTenantFile(DEMO_TENANT_FILE);
+    const runtime = await createLutinRuntime({
+      store: createMemoryStore(),
+      tenants: [],
+      escalationStore: createMemoryEscalationStore(),
+      enchantments: ["escalation"],
+    });
+    const adapter = createSlackAdapter({
+      ...CLIENT,
+      signingSecret: SIGNING_SECRET,
+      installations: createMemorySlackInstallations(),
+      port: 0,
+      host: "127.0.0.1",
+      slackApiUrl: fake.url,
+      onInstalled: (workspace) =>
+        runtime.addTenant({
+          ...demo,
+          settings: { ...demo.settings, id: workspace.tenant, businessHours: undefined },
+          agents: [],
+        }),
+      agentDirectory: runtime.escalation,
+    });
+    await runtime.assistant.start([adapter]);
+    cleanups.push(async () => {
+      await runtime.assistant.stop();
+      await runtime.escalation.stop();
+    });
+    const agents = async () =>
+      (await runtime.escalation.agentsOf(OTHER.teamId)).map((agent) => [
+        agent.id,
+        agent.name,
+        agent.isOnline,
+      ]);
+    const url = `${adapter.url}/slack/events`;
+    const lutin = async (user: string, text: string, channel: string) => {
+      const answer = await slashCommand(url, SIGNING_SECRET, { text, user, channel, teamId: OTHER.teamId });
+      await adapter.idle();
+      return answer.text;
+    };
+
+    expect((await install(adapter, OTHER.code)).status).toBe(200);
+    // The installing admin is the workspace's first agent, under their Slack name.
+    expect(await agents()).toEqual([["U0ADMIN", "Alice Admin", false]]);
+
+    // Choosing the agents' channel decides who can enrol: the installer's call, nobody else's.
+    expect(await lutin("U0MARC", "agents-channel", "C0MARCS")).toMatch(/Only the person who installed/);
+    expect(await lutin("U0ADMIN", "agents-channel", "C0SUPPORT")).toMatch(/<#C0SUPPORT>/);
+
+    // Marc elsewhere is not an agent; in the agents' channel he becomes one and is available.
+    expect(await lutin("U0MARC", "available", "C0GENERAL")).toMatch(/cannot be made available.*not an agent/);
+    expect(await lutin("U0MARC", "available", "C0SUPPORT")).toMatch(/You are available/);
+    // The installer says it from anywhere (here a DM with the bot).
+    expect(await lutin("U0ADMIN", "available", "D0ADMIN")).toMatch(/You are available/);
+    expect(await agents()).toEqual([
+      ["U0ADMIN", "Alice Admin", true],
+      ["U0MARC", "Marc", true],
+    ]);
+
+    // And they get the workspace's handoffs, in its agents' channel.
+    const body = JSON.stringify(
+      eventCallback(directMessage("D0CUST", nextTs(), "I want to talk to a human"), {
+        eventId: "EvHuman",
+        teamId: OTHER.teamId,
+      }),
+    );
+    expect((await postSignedToSlackEndpoint(url, SIGNING_SECRET, body)).status).toBe(200);
+    await adapter.idle();
+    const [request] = await runtime.escalation.listHandoffs(OTHER.teamId);
+    expect(request?.candidates.sort()).toEqual(["U0ADMIN", "U0MARC"]);
+    expect(fake.callsOf("chat.postMessage").some((call) => call.args.channel === "C0SUPPORT")).toBe(true);
+  });
+
   it("keeps installations in slack-installations.json across a restart; a reinstall keeps the chosen channels", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "lutin-slack-installations-"));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
@@ -337,12 +427,18 @@ describe("Slack multi-workspace OAuth install", () => {
     };
     await first.boltStore.storeInstallation(installation);
     await first.setChannel("T0FILE", "agentsChannel", "C0FILEAGENTS");
+    const file = join(dataDir, INSTALLATIONS_FILE_NAME);
+    const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
+    // Bot tokens inside: readable by the server's user only, from the first write (it was 0644).
+    expect(await modeOf(`${file}.journal`)).toBe(0o600);
     await first.close();
-    expect(JSON.parse(await readFile(join(dataDir, INSTALLATIONS_FILE_NAME), "utf8")).format).toBe(
-      "lutingenie-slack-installations",
-    );
+    expect(JSON.parse(await readFile(file, "utf8")).format).toBe("lutingenie-slack-installations");
+    expect(await modeOf(file)).toBe(0o600);
+    // A file an older version left readable by everyone is narrowed when it is opened.
+    await chmod(file, 0o644);
 
     const second = await openFileSlackInstallations({ dataDir });
+    expect(await modeOf(file)).toBe(0o600);
     expect(
       await second.boltStore.fetchInstallation({
         teamId: "T0FILE",

@@ -1,10 +1,13 @@
 import type { AgentDesk, DeskResult } from "@lutingenie/core";
+import type { SlackStateStore } from "./slack-state.js";
 
 /** Core forgets presence after 90 s without a report; 60 s leaves room for one late or failed refresh. */
 export const PRESENCE_REFRESH_MS = 60_000;
 
 export interface PresenceKeeperOptions {
   desk: () => AgentDesk | undefined;
+  /** Where declarations are kept, so a restart keeps who said available and who said away. */
+  state: () => SlackStateStore;
   refreshMs?: number;
   onError?(error: unknown): void;
 }
@@ -18,7 +21,7 @@ export interface PresenceKeeperOptions {
 export class PresenceKeeper {
   readonly #options: PresenceKeeperOptions;
   readonly #available = new Map<string, { tenant: string; agent: string }>();
-  /** Agents who said away, so the App Home can show it (a restart forgets both). */
+  /** Agents who said away, so the App Home can show it. */
   readonly #away = new Set<string>();
   #timer: NodeJS.Timeout | null = null;
 
@@ -37,6 +40,7 @@ export class PresenceKeeper {
     if (!activated.ok) return activated;
     this.#available.set(keyOf(tenant, agent), { tenant, agent });
     this.#away.delete(keyOf(tenant, agent));
+    await this.#options.state().declare({ tenant, agent, available: true });
     await desk.reportPresence(tenant, agent, { isOnline: true, via: "slack" });
     return { ok: true };
   }
@@ -45,6 +49,7 @@ export class PresenceKeeper {
   async away(tenant: string, agent: string): Promise<void> {
     this.#available.delete(keyOf(tenant, agent));
     this.#away.add(keyOf(tenant, agent));
+    await this.#options.state().declare({ tenant, agent, available: false });
     const desk = this.#options.desk();
     if (desk === undefined) return;
     await desk.setActive(tenant, agent, false);
@@ -61,6 +66,17 @@ export class PresenceKeeper {
   declared(tenant: string, agent: string): boolean | null {
     const key = keyOf(tenant, agent);
     return this.#available.has(key) ? true : this.#away.has(key) ? false : null;
+  }
+
+  /**
+   * Takes back what agents declared before a restart: who said available is reported online again by the
+   * next refresh (core's isActive is its own, in its store), who said away stays away.
+   */
+  async restore(): Promise<void> {
+    for (const { tenant, agent, available } of await this.#options.state().declarations()) {
+      if (available) this.#available.set(keyOf(tenant, agent), { tenant, agent });
+      else this.#away.add(keyOf(tenant, agent));
+    }
   }
 
   /** Re-reports every available agent as online (what the timer does every `refreshMs`). */

@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type Server, type ServerResponse } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   type ChannelAdapter,
@@ -21,8 +21,9 @@ import {
 } from "@slack/bolt";
 import { WebClient, type WebClientOptions } from "@slack/web-api";
 import { AGENT_ACTION_PREFIX } from "./agent-blocks.js";
+import { type AgentEnrollment, createAgentEnrollment } from "./agent-enrollment.js";
 import { type AgentClick, CUSTOMER_HELP, createAgentInteractions } from "./agent-interactions.js";
-import { AgentPostIndex } from "./agent-post-index.js";
+import { AgentPostIndex, BoundedMap } from "./agent-post-index.js";
 import { createAgentPosting } from "./agents-channel.js";
 import { answeredBlocks, type ReceivedBlock } from "./answered-buttons.js";
 import { parseSlackConfig, type SlackAdapterConfig, type SlackSettings } from "./config.js";
@@ -35,6 +36,7 @@ import {
   type SlackInstallations,
   type SlackInstalledWorkspace,
 } from "./installations.js";
+import { overLimit, tooLongNotice } from "./long-messages.js";
 import { PresenceKeeper } from "./presence-keeper.js";
 import {
   ACTION_PREFIX,
@@ -44,8 +46,9 @@ import {
   QUICK_REPLY_ACTION,
   RESOLVE_ACTION,
 } from "./reply-blocks.js";
-import { createRequestGate } from "./request-gate.js";
-import { millisecondsOf } from "./thread-address.js";
+import { answerBoltFailure, createSlackEntry } from "./slack-entry.js";
+import { createMemorySlackState, openFileSlackState, type SlackStateStore } from "./slack-state.js";
+import { addressOf, millisecondsOf } from "./thread-address.js";
 import { installedWorkspaces, singleWorkspace, type Workspaces } from "./workspaces.js";
 
 export interface SlackAdapter extends ChannelAdapter {
@@ -159,13 +162,24 @@ export function createSlackAdapter(
     sleep,
     now: () => clock.now(),
   };
-  const index = new AgentPostIndex();
+  // Which Slack message is which handoff or task, and who said available: a file in the data directory
+  // once started (memory without one, or the caller's store). Read through a getter: start() opens it.
+  let state: SlackStateStore = config.state ?? createMemorySlackState(() => clock.now());
+  let ownsState = false;
+  const index = new AgentPostIndex(() => state);
   const keeper = new PresenceKeeper({
     desk: () => core?.desk,
+    state: () => state,
     refreshMs: settings.presenceRefreshMs,
     onError: (error) => logger.warn("slack presence refresh failed", errorFields(error)),
   });
   const posting = createAgentPosting({ ...delivery, client, workspaces, index });
+  const enrollment = createAgentEnrollment({
+    directory: multi ? config.agentDirectory : undefined,
+    installations: () => installations ?? undefined,
+    client,
+    logger,
+  });
   const interactions = createAgentInteractions({
     client,
     workspaces,
@@ -175,20 +189,27 @@ export function createSlackAdapter(
       return installations ?? undefined;
     },
     desk: () => core?.desk,
+    enrollment,
     logger,
   });
 
+  // Bolt's HTTP listener once started; the front door (slack-entry.ts) answers 503 while it is null.
+  let receiverListener: RequestListener | null = null;
+  const entry = createSlackEntry({
+    signingSecret: settings.signingSecret ?? "",
+    maxBodyBytes: settings.maxBodyBytes,
+    eventsPath: settings.path,
+    pagePaths: multi ? [INSTALL_PATH, OAUTH_REDIRECT_PATH] : [],
+    slashCommand: SLASH_COMMAND,
+    target: () => receiverListener,
+    logger,
+    onRateLimitNotice: () => logger.warn("Slack reports it is rate-limiting this app's events", {}),
+  });
   // Mounted on the host's web server: the routes are registered now, before the host adds its catch-alls
   // (Express matches in order), and answer 503 until start() built the receiver and after stop().
-  let mounted: RequestListener | null = null;
-  if (config.routes !== undefined && settings.mode === "http") {
-    const dispatch = (request: Parameters<RequestListener>[0], response: ServerResponse) => {
-      if (mounted === null) return notStarted(response);
-      mounted(request, response);
-    };
+  if (config.routes !== undefined && settings.mode === "http")
     for (const path of [settings.path, ...(multi ? [INSTALL_PATH, OAUTH_REDIRECT_PATH] : [])])
-      config.routes.all(path, dispatch);
-  }
+      config.routes.all(path, entry);
 
   const track = (work: Promise<unknown>) => {
     const settled = work.then(
@@ -235,7 +256,41 @@ export function createSlackAdapter(
     });
     if (mapping.action === "ignore") return;
     engaged.add(mapping.engage);
+    const length = overLimit(mapping.event.text ?? "", settings.maxMessageLength);
+    if (length !== null) return refuseTooLong(tenant, mapping.event, length);
     await hand(mapping.event, retryNum);
+  };
+
+  // Keys of messages already told they are too long: a mention arrives twice (app_mention and message)
+  // and Slack retries, and the customer must get one notice.
+  const toldTooLong = new BoundedMap<true>(10_000);
+  /**
+   * A customer message over maxMessageLength is not handed to core at all: no conversation opens (C1),
+   * so nothing can be counted (C7) or cancelled (C8), and the assistant never reads it. The customer is
+   * told the limit in the same thread (the thread stays followed, so a shortened reply there is answered).
+   */
+  const refuseTooLong = async (tenant: string, event: InboundEventInput, length: number) => {
+    const once = `${tenant}\u0000${event.key}`;
+    const workspace = workspaces.forTenant(tenant);
+    if (toldTooLong.has(once) || workspace === undefined) return;
+    toldTooLong.set(once, true);
+    logger.info("slack message over the length limit; not handed to the assistant", {
+      key: event.key,
+      thread: event.thread,
+      length,
+      limit: settings.maxMessageLength,
+    });
+    const address = addressOf(event.thread);
+    const result = await callSlack(delivery, "chat.postMessage", () =>
+      client.chat.postMessage({
+        token: workspace.token,
+        channel: address.channel,
+        text: tooLongNotice(length, settings.maxMessageLength),
+        ...(address.threadTs === undefined ? {} : { thread_ts: address.threadTs }),
+      }),
+    );
+    if (!result.ok)
+      logger.warn("slack length notice not posted", { thread: event.thread, reason: result.reason });
   };
 
   const onButton = async (body: ButtonClick) => {
@@ -381,6 +436,7 @@ export function createSlackAdapter(
         text: command.text ?? "",
         user: command.user_id,
         channel: command.channel_id,
+        ...(typeof command.user_name === "string" ? { userName: command.user_name } : {}),
       });
       await ack({ response_type: "ephemeral", text });
     });
@@ -423,7 +479,16 @@ export function createSlackAdapter(
         identity = await whoAmI(client);
         botUserId = identity.userId;
       }
+      if (config.state === undefined && settings.dataDir !== undefined && !ownsState) {
+        state = await openFileSlackState({ dataDir: settings.dataDir, now: () => clock.now() });
+        ownsState = true;
+      }
+      await keeper.restore();
       core = handle;
+      // Agents who said available before a restart are online again now, not a refresh period later.
+      await keeper
+        .refresh()
+        .catch((error: unknown) => logger.warn("slack presence refresh failed", errorFields(error)));
       keeper.start();
       if (settings.mode === "socket") {
         const receiver = new SocketModeReceiver({
@@ -441,13 +506,14 @@ export function createSlackAdapter(
         // Acknowledge before the listeners run: a slow responder must never make Slack retry.
         processBeforeResponse: false,
         logger: boltLoggerOf(logger),
+        processEventErrorHandler: async ({ error, response }) => answerBoltFailure(logger, error, response),
         ...(multi && installations !== null
           ? {
               clientId: settings.clientId,
               clientSecret: settings.clientSecret,
               stateSecret: settings.stateSecret,
               scopes: BOT_SCOPES,
-              installationStore: withInstallHook(installations.boltStore, config.onInstalled),
+              installationStore: withInstallHook(installations.boltStore, config.onInstalled, enrollment),
               installerOptions: {
                 installPath: INSTALL_PATH,
                 redirectUriPath: OAUTH_REDIRECT_PATH,
@@ -461,18 +527,10 @@ export function createSlackAdapter(
           : {}),
       });
       app = buildApp(receiver, identity.botId);
-      const gate = createRequestGate({
-        signingSecret: settings.signingSecret as string,
-        maxBodyBytes: settings.maxBodyBytes,
-        forward: receiver.requestListener,
-        onRateLimitNotice: () => logger.warn("Slack reports it is rate-limiting this app's events", {}),
-      });
-      if (config.routes !== undefined) {
-        // The host's server listens; its URL is the host's to know.
-        mounted = gate;
-        return;
-      }
-      server = createServer(gate);
+      receiverListener = receiver.requestListener;
+      // The host's server listens when mounted; its URL is the host's to know.
+      if (config.routes !== undefined) return;
+      server = createServer(entry);
       await listen(server, settings);
       const address = server.address() as AddressInfo;
       const host = settings.host === "0.0.0.0" ? "127.0.0.1" : settings.host;
@@ -480,7 +538,7 @@ export function createSlackAdapter(
     },
     async stop() {
       core = null;
-      mounted = null;
+      receiverListener = null;
       keeper.stop();
       const closing = server;
       server = null;
@@ -491,6 +549,11 @@ export function createSlackAdapter(
         await app.stop();
       }
       app = null;
+      if (ownsState) {
+        await state.close();
+        state = createMemorySlackState(() => clock.now());
+        ownsState = false;
+      }
       if (ownsInstallations && installations !== null) {
         await installations.close();
         installations = null;
@@ -512,12 +575,6 @@ export function createSlackAdapter(
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
   };
-}
-
-function notStarted(response: ServerResponse): void {
-  response
-    .writeHead(503, { "content-type": "application/json", "retry-after": "5" })
-    .end(JSON.stringify({ error: "the Slack channel is not started", fix: "start the assistant with it" }));
 }
 
 /** The parts of a block_actions payload the adapter reads. */
@@ -553,16 +610,23 @@ function sourceOfEnvelope(
   };
 }
 
-/** The installation store Bolt writes to, telling the host first (so it can create the tenant). */
+/**
+ * The installation store Bolt writes to, telling the host first (so it can create the tenant), then
+ * making the installing user an agent of it (agent-enrollment.ts). A throw in either cancels the install.
+ */
 function withInstallHook(
   store: InstallationStore,
   onInstalled: ((workspace: SlackInstalledWorkspace) => Promise<void> | void) | undefined,
+  enrollment: AgentEnrollment,
 ): InstallationStore {
-  if (onInstalled === undefined) return store;
   return {
     ...store,
     async storeInstallation(installation, logger) {
-      await onInstalled(installedWorkspaceOf(installation));
+      const workspace = installedWorkspaceOf(installation);
+      await onInstalled?.(workspace);
+      const token = installation.bot?.token;
+      if (workspace.installerUserId !== null && token !== undefined)
+        await enrollment.enroll(workspace.tenant, workspace.installerUserId, { token, reason: "installer" });
       await store.storeInstallation(installation, logger);
     },
   };

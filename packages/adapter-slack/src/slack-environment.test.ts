@@ -3,7 +3,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LutinError } from "@lutingenie/core";
+import { LutinError, silentLogger } from "@lutingenie/core";
 import express from "express";
 import { afterEach, describe, expect, it } from "vitest";
 import { INSTALL_PATH } from "./slack-adapter.js";
@@ -15,6 +15,7 @@ import { postSignedToSlackEndpoint } from "./testing/slack-signature.js";
 
 const BOT_TOKEN = "xoxb-environment-test";
 const SIGNING_SECRET = "environment-test-signing-secret";
+// Never started with it: the adapters that start get a temporary directory (they write their state there).
 const OPTIONS = { dataDir: "/nonexistent/lutin-data" };
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -138,6 +139,7 @@ describe("slackChannelFromEnvironment: which variables mean what", () => {
       SLACK_PORT: "eighty",
       SLACK_TENANT: "acme shop",
       SLACK_FOLLOWUP_CHANNEL: "C0OLD",
+      SLACK_MAX_MESSAGE_LENGTH: "a lot",
     });
     expect(error.details?.problems).toEqual([
       "SLACK_FOLLOWUP_CHANNEL: was renamed; set SLACK_FOLLOW_UP_CHANNEL instead",
@@ -145,7 +147,17 @@ describe("slackChannelFromEnvironment: which variables mean what", () => {
       expect.stringMatching(/^SLACK_AGENTS_CHANNEL: must be a channel id like C0123ABCD .*not its name/),
       expect.stringMatching(/^SLACK_TENANT: must be a tenant id/),
       expect.stringMatching(/^SLACK_PORT: must be a port number/),
+      "SLACK_MAX_MESSAGE_LENGTH: must be a whole number of characters from 1 to 40000 (default 4000)",
     ]);
+    for (const value of ["0", "40001", "4e3"])
+      expect(
+        refusal({
+          SLACK_BOT_TOKEN: BOT_TOKEN,
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_MAX_MESSAGE_LENGTH: value,
+        }).details?.problems,
+        value,
+      ).toEqual([expect.stringMatching(/^SLACK_MAX_MESSAGE_LENGTH: must be a whole number/)]);
     expect(error.message).not.toContain("a-user-token-secret");
     expect(error.message).not.toContain(SIGNING_SECRET);
   });
@@ -172,7 +184,7 @@ describe("slackChannelFromEnvironment: mounted on the web server's Express app",
     const app = express();
     const slack = slackChannelFromEnvironment(
       { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET },
-      { ...OPTIONS, expressApp: app, slackApiUrl: fake.url },
+      { dataDir: await temporaryDirectory(), expressApp: app, slackApiUrl: fake.url },
     );
     if (slack === null) throw new Error("expected a Slack channel");
     // The web server's own routes and body parser come after the Slack routes.
@@ -215,6 +227,13 @@ describe("slackChannelFromEnvironment: mounted on the web server's Express app",
     await slack.idle();
     expect(fake.callsOf("chat.postMessage")).toHaveLength(1);
     expect(await (await fetch(`${base}/health`)).json()).toEqual({ ok: true });
+
+    // Other methods on the Slack route: 405 naming the one allowed (Express answered Bolt's throw with 500).
+    for (const method of ["GET", "PUT", "DELETE", "OPTIONS"]) {
+      const response = await fetch(`${base}/slack/events`, { method });
+      expect(response.status, method).toBe(405);
+      expect(response.headers.get("allow")).toBe("POST");
+    }
   });
 
   it("mounts the install pages in OAuth mode", async () => {
@@ -244,9 +263,14 @@ describe("slackChannelFromEnvironment: mounted on the web server's Express app",
     cleanups.push(() => fake.close());
     const app = express();
     app.use(express.json());
+    const errors: Array<[string, Record<string, unknown> | undefined]> = [];
+    const logger = {
+      ...silentLogger,
+      error: (message: string, fields?: Record<string, unknown>) => void errors.push([message, fields]),
+    };
     const slack = slackChannelFromEnvironment(
       { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET },
-      { ...OPTIONS, expressApp: app, slackApiUrl: fake.url },
+      { dataDir: await temporaryDirectory(), expressApp: app, slackApiUrl: fake.url, logger },
     );
     if (slack === null) throw new Error("expected a Slack channel");
     const base = await serve(app);
@@ -258,5 +282,12 @@ describe("slackChannelFromEnvironment: mounted on the web server's Express app",
     const response = await postSignedToSlackEndpoint(`${base}/slack/events`, SIGNING_SECRET, body);
     expect(response.status).toBe(500);
     expect(JSON.parse(response.text)).toMatchObject({ fix: "mount the Slack routes before any body parser" });
+    // A 500 is one error line: what went wrong, no body, no secret.
+    expect(errors).toEqual([
+      [
+        "slack request failed",
+        { status: 500, problem: "body_already_read", method: "POST", path: "/slack/events" },
+      ],
+    ]);
   });
 });

@@ -1,6 +1,6 @@
-import { type Clock, type Logger, LutinError } from "@lutingenie/core";
+import { type Clock, type Logger, LutinError, MAX_TEXT_LENGTH } from "@lutingenie/core";
 import { z } from "zod";
-import type { SlackAdapterConfig, SlackRouteHost } from "./config.js";
+import { DEFAULT_MAX_MESSAGE_LENGTH, type SlackAdapterConfig, type SlackRouteHost } from "./config.js";
 import { createSlackAdapter, type SlackAdapter } from "./slack-adapter.js";
 
 /** Every variable the Slack channel reads; setting none of them leaves Slack off. */
@@ -15,6 +15,7 @@ export const SLACK_ENVIRONMENT_VARIABLES = [
   "SLACK_FOLLOW_UP_CHANNEL",
   "SLACK_TENANT",
   "SLACK_PORT",
+  "SLACK_MAX_MESSAGE_LENGTH",
 ] as const;
 
 /** The tenant a single workspace answers for when SLACK_TENANT is not set: the demo shop. */
@@ -34,6 +35,8 @@ export interface SlackEnvironmentOptions {
    * create its tenant (`workspace.tenant`, the team or enterprise id) here. A throw cancels the install.
    */
   onInstalled?: SlackAdapterConfig["onInstalled"];
+  /** OAuth mode: where the adapter enrols each workspace's agents (core's `runtime.escalation`). */
+  agentDirectory?: SlackAdapterConfig["agentDirectory"];
   logger?: Logger;
   clock?: Clock;
   /** Interface to listen on without `expressApp`. Default 0.0.0.0. */
@@ -41,6 +44,8 @@ export interface SlackEnvironmentOptions {
   /** Slack Web API base URL (tests, proxies). */
   slackApiUrl?: string;
 }
+
+const MESSAGE_LENGTH_PROBLEM = `must be a whole number of characters from 1 to ${MAX_TEXT_LENGTH} (default ${DEFAULT_MAX_MESSAGE_LENGTH})`;
 
 const channelId = z
   .string()
@@ -86,6 +91,12 @@ const variablesSchema = z.object({
     .int("must be a port number")
     .min(1, "must be a port between 1 and 65535")
     .max(65_535, "must be a port between 1 and 65535")
+    .optional(),
+  SLACK_MAX_MESSAGE_LENGTH: z
+    .string()
+    .regex(/^\d{1,9}$/, MESSAGE_LENGTH_PROBLEM)
+    .transform(Number)
+    .pipe(z.number().min(1, MESSAGE_LENGTH_PROBLEM).max(MAX_TEXT_LENGTH, MESSAGE_LENGTH_PROBLEM))
     .optional(),
 });
 
@@ -202,9 +213,11 @@ function configOf(variables: Variables, options: SlackEnvironmentOptions): Slack
     ...(oauth ? {} : { tenant: variables.SLACK_TENANT ?? DEFAULT_SLACK_TENANT }),
     ...(socket || options.expressApp === undefined ? {} : { routes: options.expressApp }),
     ...defined("port", variables.SLACK_PORT),
+    ...defined("maxMessageLength", variables.SLACK_MAX_MESSAGE_LENGTH),
     ...defined("host", options.host),
     ...defined("slackApiUrl", options.slackApiUrl),
     ...defined("onInstalled", options.onInstalled),
+    ...defined("agentDirectory", options.agentDirectory),
     ...defined("logger", options.logger),
     ...defined("clock", options.clock),
   };

@@ -50,6 +50,8 @@ export class FakeSlack {
   /** Bot tokens of workspaces installed through OAuth, besides options.botToken. */
   readonly #granted = new Map<string, OAuthGrant>();
   readonly #grants = new Map<string, OAuthGrant>();
+  /** Workspace members users.info knows, by id: their display name. */
+  readonly #users = new Map<string, string>();
   readonly #server: Server;
   #sockets: WebSocketServer | null = null;
   #messageCount = 0;
@@ -107,6 +109,11 @@ export class FakeSlack {
   /** Lets oauth.v2.access exchange `grant.code` for the grant's bot token (then accepted like the main one). */
   grant(grant: OAuthGrant): void {
     this.#grants.set(grant.code, grant);
+  }
+
+  /** Makes users.info know this member (others: user_not_found, as Slack answers). */
+  user(id: string, displayName: string): void {
+    this.#users.set(id, displayName);
   }
 
   /** Calls of `method`, in order. */
@@ -220,6 +227,14 @@ export class FakeSlack {
         const ts = typeof args.ts === "string" && method === "chat.update" ? args.ts : this.#nextTs();
         if (method === "chat.postMessage") args.ts = ts;
         return json(response, { ok: true, channel: args.channel, ts, message: { text: args.text, ts } });
+      }
+      case "users.info": {
+        const name = this.#users.get(String(args.user));
+        if (name === undefined) return json(response, { ok: false, error: "user_not_found" });
+        return json(response, {
+          ok: true,
+          user: { id: args.user, name: name.toLowerCase(), real_name: name, profile: { display_name: name } },
+        });
       }
       case "apps.connections.open":
         if (this.#sockets === null) return json(response, { ok: false, error: "not_allowed_token_type" });

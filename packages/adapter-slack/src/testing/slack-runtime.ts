@@ -1,13 +1,17 @@
 import {
   agentSchema,
   type Clock,
+  createInMemoryThreadMemory,
   createLutinRuntime,
   createMemoryEscalationStore,
   createMemoryStore,
   DEMO_TENANT_FILE,
+  type EscalationStore,
   type LoadedTenant,
   type LutinRuntime,
   loadTenantFile,
+  type Store,
+  type ThreadMemory,
 } from "@lutingenie/core";
 import { afterEach } from "vitest";
 import type { SlackAdapterConfig } from "../config.js";
@@ -38,10 +42,15 @@ export async function startSlackRuntime(
     tenant?: string;
     clock?: Clock;
     adapter?: Partial<SlackAdapterConfig>;
+    /**
+     * A restart: the Slack fake and core's stores of the run before (as files would keep them); stop()
+     * then leaves the fake open for the next run.
+     */
+    restartOf?: { fake: FakeSlack; store: Store; escalationStore: EscalationStore; memory: ThreadMemory };
   } = {},
 ) {
   const tenantId = options.tenant ?? "acme";
-  const fake = await FakeSlack.start({ botToken: BOT_TOKEN });
+  const fake = options.restartOf?.fake ?? (await FakeSlack.start({ botToken: BOT_TOKEN }));
   const demo = await loadTenantFile(DEMO_TENANT_FILE);
   const tenant: LoadedTenant = {
     ...demo,
@@ -50,10 +59,16 @@ export async function startSlackRuntime(
       agentSchema.parse({ ...agent, tenant: tenantId, channels: ["slack"] }),
     ),
   };
+  const store: Store = options.restartOf?.store ?? createMemoryStore();
+  const escalationStore: EscalationStore =
+    options.restartOf?.escalationStore ?? createMemoryEscalationStore();
+  // Thread memory holds who handles a thread (the agent who took it): production keeps it in a file.
+  const memory: ThreadMemory = options.restartOf?.memory ?? createInMemoryThreadMemory();
   const runtime: LutinRuntime = await createLutinRuntime({
-    store: createMemoryStore(),
+    store,
     tenants: [tenant],
-    escalationStore: createMemoryEscalationStore(),
+    escalationStore,
+    memory,
     enchantments: ["escalation"],
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
@@ -85,6 +100,9 @@ export async function startSlackRuntime(
     runtime,
     adapter,
     tenantId,
+    store,
+    escalationStore,
+    memory,
     /** The customer writes in their DM with the bot; resolves once the turn is handled. */
     customerSays: (text: string) => sendEvent(directMessage(CUSTOMER_DM, nextTs(), text)),
     /** An agent writes in a thread of the agents' channel. */
@@ -119,10 +137,14 @@ export async function startSlackRuntime(
         rows.filter((row) => row.mode === mode).reduce((total, row) => total + row.delta, 0);
       return { ai: sum("ai"), human: sum("human") };
     },
-    async stop() {
+    /** Stops the server side (adapter, assistant, Escalation); the fake stays for a restart. */
+    async stopServer() {
       await runtime.assistant.stop();
       await runtime.escalation.stop();
-      await fake.close();
+    },
+    async stop() {
+      await this.stopServer();
+      if (options.restartOf === undefined) await fake.close();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -8,6 +8,7 @@ import {
   eventCallback,
   FakeSlack,
   postSignedToSlackEndpoint,
+  slashCommand,
 } from "@lutingenie/adapter-slack/testing";
 import type { RunningLutinServer } from "@lutingenie/adapter-web";
 import { silentLogger } from "@lutingenie/core";
@@ -138,6 +139,81 @@ describe("lutin serve", () => {
           { timeout: 15_000 },
         )
         .toBe(1);
+    } finally {
+      stop();
+      await served;
+      await slack.close();
+    }
+  });
+
+  it("Slack OAuth on the served port: the installer is the workspace's agent, /slack/events takes POST only, secrets files are 0600", async () => {
+    const parent = await mkdtemp(join(tmpdir(), "lutin-serve-oauth-"));
+    directories.push(parent);
+    const slack = await FakeSlack.start({ botToken: "xoxb-not-used" });
+    slack.grant({
+      code: "code-serve",
+      clientId: "111.222",
+      clientSecret: "serve-client-secret",
+      teamId: "T0SERVED",
+      teamName: "Served Co",
+      botToken: "xoxb-served-workspace",
+      botUserId: "U0SERVEDBOT",
+      botId: "B0SERVED",
+    });
+    slack.user("U0ADMIN", "Alice Admin");
+    let stop = () => {};
+    const until = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    let running: RunningLutinServer | undefined;
+    const dataDir = join(parent, "data");
+    const served = serve({
+      output: new PassThrough(),
+      environment: {
+        PORT: "0",
+        LUTIN_DATA_DIR: dataDir,
+        SLACK_CLIENT_ID: "111.222",
+        SLACK_CLIENT_SECRET: "serve-client-secret",
+        SLACK_STATE_SECRET: "serve-state-secret-long",
+        SLACK_SIGNING_SECRET: "serve-test-signing-secret",
+      },
+      slackApiUrl: slack.url,
+      until,
+      logger: silentLogger,
+      onStarted: (server) => {
+        running = server;
+      },
+    });
+    try {
+      await expect.poll(() => running !== undefined, { timeout: 30_000 }).toBe(true);
+      const server = running as RunningLutinServer;
+      // What the hostile tester saw as 500 on `npm start`.
+      for (const method of ["GET", "PUT", "DELETE", "OPTIONS"]) {
+        const response = await fetch(`${server.url}/slack/events`, { method });
+        expect(response.status, method).toBe(405);
+        expect(response.headers.get("allow")).toBe("POST");
+      }
+      expect((await fetch(`${server.url}/slack/install`, { method: "POST" })).headers.get("allow")).toBe(
+        "GET",
+      );
+
+      const page = await fetch(`${server.url}/slack/install`, { redirect: "manual" });
+      const state = new URL(page.headers.get("location") ?? "").searchParams.get("state") ?? "";
+      const cookie = (page.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+      const callback = await fetch(
+        `${server.url}/slack/oauth_redirect?code=code-serve&state=${encodeURIComponent(state)}`,
+        { headers: { cookie } },
+      );
+      expect(callback.status).toBe(200);
+      const available = await slashCommand(`${server.url}/slack/events`, "serve-test-signing-secret", {
+        text: "available",
+        user: "U0ADMIN",
+        channel: "D0ADMIN",
+        teamId: "T0SERVED",
+      });
+      expect(available.text).toMatch(/You are available/);
+      for (const file of ["slack-installations.json.journal", "slack-state.json.journal"])
+        expect((await stat(join(dataDir, file))).mode & 0o777, file).toBe(0o600);
     } finally {
       stop();
       await served;

@@ -23,7 +23,7 @@ export interface ServedSlackChannel {
 /**
  * Reads the SLACK_* variables; null when none is set. A single workspace answers for the served tenant;
  * with OAuth each installed workspace becomes a tenant made from the served tenant's file (its knowledge
- * base, plan and settings) under the workspace's id, with no agents until the tenant file names them.
+ * base, plan and settings) under the workspace's id, whose agents the adapter enrols into Escalation.
  */
 export function slackChannelForServer(options: {
   environment: NodeJS.ProcessEnv;
@@ -52,6 +52,15 @@ export function slackChannelForServer(options: {
         });
       await runtime.addTenant(workspaceTenant(options.tenant, workspace));
     },
+    agentDirectory: {
+      putAgent: async (agent) => {
+        if (runtime === null)
+          throw new LutinError("TENANT_UNKNOWN", "a Slack agent enrolled before the server was ready", {
+            hint: "try again in a few seconds",
+          });
+        await runtime.escalation.putAgent(agent);
+      },
+    },
   });
   if (adapter === null) return null;
 
@@ -76,8 +85,15 @@ export function slackChannelForServer(options: {
   };
 }
 
-/** The tenant a Slack workspace becomes: the served tenant's settings under the workspace's own id. */
-export function workspaceTenant(template: LoadedTenant, workspace: SlackInstalledWorkspace): LoadedTenant {
+/**
+ * The tenant a Slack workspace becomes: the served tenant's settings under the workspace's own id. Its
+ * agents are not the template's: the adapter enrols the installer and who says available in the agents'
+ * channel (adapter-slack README), kept in the escalation store across restarts.
+ */
+export function workspaceTenant(
+  template: LoadedTenant,
+  workspace: Pick<SlackInstalledWorkspace, "tenant" | "teamName">,
+): LoadedTenant {
   return {
     ...template,
     settings: { ...template.settings, id: workspace.tenant, name: workspace.teamName ?? workspace.tenant },

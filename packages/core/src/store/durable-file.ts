@@ -1,4 +1,4 @@
-import { type FileHandle, mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { chmod, type FileHandle, mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Adapter } from "lowdb";
 import { errorCode } from "./errors.js";
@@ -12,8 +12,11 @@ import { errorCode } from "./errors.js";
  * lowdb's `Low` and its Adapter contract are used as they are.
  */
 
-/** Writes `text` to `file` as one atomic, durable replacement. */
-export type TextWriter = (file: string, text: string) => Promise<void>;
+/**
+ * Writes `text` to `file` as one atomic, durable replacement; with `mode`, the new file has exactly those
+ * permission bits (0o600 for a file holding secrets).
+ */
+export type TextWriter = (file: string, text: string, mode?: number) => Promise<void>;
 
 export function tempFileOf(file: string): string {
   return join(dirname(file), `.${basename(file)}.tmp`);
@@ -47,18 +50,24 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
 }
 
 /** Temp file, write, fsync, rename over `file`, fsync the directory. */
-export const writeFileDurably: TextWriter = (file, text) =>
-  replaceFileDurably(file, (handle) => handle.writeFile(text, "utf8"));
+export const writeFileDurably: TextWriter = (file, text, mode) =>
+  replaceFileDurably(file, (handle) => handle.writeFile(text, "utf8"), mode);
 
 /**
  * Writes a whole new file next to `file` (temp file, fsync), renames it over `file` and fsyncs the
  * directory: a crash leaves either the old file or the new one, never a mix.
  */
-async function replaceFileDurably(file: string, write: (handle: FileHandle) => Promise<void>): Promise<void> {
+async function replaceFileDurably(
+  file: string,
+  write: (handle: FileHandle) => Promise<void>,
+  mode?: number,
+): Promise<void> {
   const temp = tempFileOf(file);
   try {
-    const handle = await open(temp, "w");
+    const handle = await open(temp, "w", mode);
     try {
+      // A temp file left by a crash keeps its old mode through open(): set it before any byte is written.
+      if (mode !== undefined) await handle.chmod(mode);
       await write(handle);
       await handle.sync();
     } finally {
@@ -89,8 +98,26 @@ async function writePieces(handle: FileHandle, pieces: readonly Uint8Array[]): P
 }
 
 /** writeFileDurably for content given as pieces (written with writev, never joined in memory). */
-export function writePiecesDurably(file: string, pieces: readonly Uint8Array[]): Promise<void> {
-  return replaceFileDurably(file, (handle) => writePieces(handle, pieces));
+export function writePiecesDurably(
+  file: string,
+  pieces: readonly Uint8Array[],
+  mode?: number,
+): Promise<void> {
+  return replaceFileDurably(file, (handle) => writePieces(handle, pieces), mode);
+}
+
+/**
+ * Narrows an existing file's permission bits to `mode` when it allows more (a secrets file created 0644
+ * by an older version, or copied with a loose umask); a missing file is left alone. POSIX only.
+ */
+export async function restrictFileMode(file: string, mode: number): Promise<void> {
+  if (process.platform === "win32") return;
+  try {
+    const current = (await stat(file)).mode & 0o777;
+    if ((current & ~mode) !== 0) await chmod(file, current & mode);
+  } catch (error) {
+    if (errorCode(error) !== "ENOENT") throw error;
+  }
 }
 
 /** mkdir -p, then fsync each parent of a directory it created so the new entries are durable. */
@@ -128,6 +155,11 @@ export interface JsonFileOptions<T> {
    */
   serialize?: (data: T) => readonly Uint8Array[];
   /**
+   * Permission bits of the file (0o600 for a file holding secrets): every write creates it so, and
+   * `read()` narrows a file found with more.
+   */
+  mode?: number;
+  /**
    * false: do not keep what the last write wrote (`durableData()` then returns null). For callers that
    * roll back otherwise (the JSON collection's undo log), so the file is not held twice in memory.
    */
@@ -149,6 +181,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   #stringify: (data: T) => string;
   #serialize: ((data: T) => readonly Uint8Array[]) | undefined;
   #keepContent: boolean;
+  #mode: number | undefined;
   /** What the file holds as far as this process knows (null: no file yet; "" when not kept). */
   #durable: string | readonly Uint8Array[] | null = null;
   #durableBytes = 0;
@@ -163,6 +196,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
     this.#stringify = options.stringify ?? ((data) => JSON.stringify(data));
     this.#serialize = options.serialize;
     this.#keepContent = options.keepContent ?? true;
+    this.#mode = options.mode;
   }
 
   /** Whether the file exists as far as this process knows. */
@@ -187,6 +221,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async read(): Promise<T | null> {
+    if (this.#mode !== undefined) await restrictFileMode(this.file, this.#mode);
     let bytes: Buffer;
     try {
       bytes = await readFile(this.file);
@@ -218,10 +253,10 @@ export class DurableJsonFile<T> implements Adapter<T> {
         : content.reduce((total, piece) => total + piece.byteLength, 0);
     let written: Promise<void>;
     if (typeof content !== "string" && this.#writer === undefined) {
-      written = writePiecesDurably(this.file, content);
+      written = writePiecesDurably(this.file, content, this.#mode);
     } else {
       const text = typeof content === "string" ? content : Buffer.concat(content).toString("utf8");
-      written = (this.#writer ?? writeFileDurably)(this.file, text);
+      written = (this.#writer ?? writeFileDurably)(this.file, text, this.#mode);
     }
     return written.then(() => {
       this.#durable = this.#keepContent ? content : "";

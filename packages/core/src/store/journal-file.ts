@@ -1,6 +1,6 @@
 import { type FileHandle, open, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { syncDirectory } from "./durable-file.js";
+import { restrictFileMode, syncDirectory } from "./durable-file.js";
 import { errorCode, storeCorrupt } from "./errors.js";
 
 /*
@@ -63,12 +63,16 @@ export class JournalFile {
   /**
    * Opens (creating it durably if missing) the journal of a file whose snapshot includes the lines up to
    * `snapshotSeq`, and returns the lines after it, in order. A cut last line is dropped from the file.
+   * With `mode`, the journal is created with those permission bits, or narrowed to them if it has more
+   * (it holds the same records as its file: secrets too).
    */
   static async open(
     file: string,
     snapshotSeq: number,
     append: JournalAppender = appendDurably,
+    mode?: number,
   ): Promise<{ journal: JournalFile; lines: JournalLine[] }> {
+    if (mode !== undefined) await restrictFileMode(file, mode);
     let bytes: Buffer | null = null;
     try {
       bytes = await readFile(file);
@@ -76,7 +80,7 @@ export class JournalFile {
       if (errorCode(error) !== "ENOENT") throw error;
     }
     const { lines, seq, whole } = parseJournal(file, bytes ?? Buffer.alloc(0), snapshotSeq);
-    const handle = await open(file, "a");
+    const handle = await open(file, "a", mode);
     try {
       if (bytes === null) await syncDirectory(dirname(file));
       else if (whole < bytes.byteLength) {

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { appendFile, chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -211,6 +211,54 @@ describe("a JSON collection file", () => {
     expect(reopened.size).toBe(0);
     await reopened.close();
   });
+
+  it.skipIf(process.platform === "win32")(
+    "fileMode 0o600: the file and its journal are created so whatever the umask, and narrowed to it when found looser at open",
+    async () => {
+      const directory = await mkdtemp(join(tmpdir(), "lutin-collection-mode-"));
+      directories.push(directory);
+      const file = join(directory, "secrets.json");
+      const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
+      const previous = process.umask(0o022); // the usual umask: 0644 for files opened without a mode
+      try {
+        const collection = await openJsonCollection<string>({
+          file,
+          directory,
+          format: "secrets",
+          fileMode: 0o600,
+        });
+        await collection.set("token", "xoxb-secret");
+        expect(await modeOf(`${file}.journal`)).toBe(0o600);
+        await collection.close(); // writes the snapshot
+        expect(await modeOf(file)).toBe(0o600);
+
+        // An older version (or a copy) left them readable by everyone: fixed before anything is read.
+        await chmod(file, 0o644);
+        await chmod(`${file}.journal`, 0o666);
+        await writeFile(join(directory, ".secrets.json.tmp"), "left by a crash", { mode: 0o644 });
+        const reopened = await openJsonCollection<string>({
+          file,
+          directory,
+          format: "secrets",
+          fileMode: 0o600,
+        });
+        expect(await modeOf(file)).toBe(0o600);
+        expect(await modeOf(`${file}.journal`)).toBe(0o600);
+        expect(reopened.get("token")).toBe("xoxb-secret");
+        await reopened.close(); // the snapshot goes through the stale temp file
+        expect(await modeOf(file)).toBe(0o600);
+
+        // Without the option, nothing changes (the store's other files keep the umask's mode).
+        const plain = join(directory, "plain.json");
+        const other = await openJsonCollection<string>({ file: plain, directory, format: "plain" });
+        await other.set("a", "b");
+        await other.close();
+        expect(await modeOf(plain)).toBe(0o644);
+      } finally {
+        process.umask(previous);
+      }
+    },
+  );
 
   it("hands out copies: changing what get returned, or what was set, changes nothing stored", async () => {
     const directory = await mkdtemp(join(tmpdir(), "lutin-collection-"));

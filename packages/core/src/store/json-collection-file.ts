@@ -42,6 +42,11 @@ export interface JsonCollectionOptions<T> {
   delta?: RecordDelta<T>;
   /** What to tell the operator when the file is unreadable. */
   corruptHint?: string;
+  /**
+   * Permission bits of the file and its journal; 0o600 for a collection holding secrets (Slack bot
+   * tokens). Both are created so, and narrowed to them at open when found with more.
+   */
+  fileMode?: number;
   /** Test seam: replaces the journal's durable append (count appends, inject ENOSPC). */
   journalAppender?: JournalAppender;
 }
@@ -93,6 +98,7 @@ export async function openJsonCollection<T>(options: JsonCollectionOptions<T>): 
   const file = new DurableJsonFile<CollectionSnapshot>(path, {
     // Each record is encoded as the snapshot is written and not kept: the entries are the records.
     keepContent: false,
+    ...(options.fileMode === undefined ? {} : { mode: options.fileMode }),
     serialize: (snapshot) => {
       const pieces: Uint8Array[] = [
         utf8.encode(
@@ -134,6 +140,7 @@ export async function openJsonCollection<T>(options: JsonCollectionOptions<T>): 
     journalFileOf(path),
     snapshot?.journalSeq ?? 0,
     options.journalAppender,
+    options.fileMode,
   );
   for (const line of lines) {
     for (const change of line.changes) {
