@@ -171,6 +171,35 @@ describe("web channel under attack", () => {
     });
   });
 
+  describe("no billing bypass", () => {
+    it("new visitors who reuse another visitor's message ids are answered and each counted (C11 keys are per thread)", async () => {
+      const server = await start();
+      const first = await widget(server);
+      expect(await first.message("m-1", "What are your opening hours?")).toMatchObject({
+        status: "answered",
+      });
+      for (let index = 0; index < 5; index += 1) {
+        const copycat = await widget(server);
+        expect(await copycat.message("m-1", "What are your opening hours?")).toMatchObject({
+          status: "answered",
+        });
+        expect(copycat.replies).toHaveLength(1);
+        await copycat.close();
+      }
+      const usage = (await (
+        await fetch(`${server.url}/api/admin/usage`, {
+          headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+        })
+      ).json()) as { used: number };
+      expect(usage.used).toBe(6);
+      // The same visitor resending the same id is still one message, one reply, one count.
+      const again = await widget(server, { resume: first.identity });
+      expect(await again.message("m-1", "What are your opening hours?")).toMatchObject({
+        status: "duplicate",
+      });
+    });
+  });
+
   describe("no ghosts", () => {
     it("50 hellos on one socket leave one widget, and every extra hello is refused", async () => {
       const server = await start();
