@@ -1,3 +1,4 @@
+import { chmod, stat } from "node:fs/promises";
 import {
   type ChannelAdapter,
   type Clock,
@@ -86,6 +87,7 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
     },
   });
   const closers: Array<() => Promise<void>> = [() => store.close()];
+  await restrictDataDirectory(config.dataDir, logger);
   const closeAll = async () => {
     for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
   };
@@ -173,5 +175,21 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
   } catch (error) {
     await closeAll();
     throw error;
+  }
+}
+
+/**
+ * The data directory holds customer messages, contact details and tokens: nobody but the server's user
+ * may list or read it (0700), whatever the files' own modes. A directory owned by someone else is left
+ * as it is, with a warning.
+ */
+async function restrictDataDirectory(dataDir: string, logger: Logger): Promise<void> {
+  try {
+    if (((await stat(dataDir)).mode & 0o077) !== 0) await chmod(dataDir, 0o700);
+  } catch (error) {
+    logger.warn("data directory permissions not narrowed", {
+      code: (error as NodeJS.ErrnoException).code ?? "UNKNOWN",
+      hint: "chmod 700 the data directory: it holds customer messages and secrets",
+    });
   }
 }

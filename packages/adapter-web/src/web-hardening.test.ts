@@ -140,11 +140,15 @@ describe("web channel under attack", () => {
       await first.stop();
       const { stat } = await import("node:fs/promises");
       expect((await stat(`${dataDir}/visitor-secret`)).mode & 0o777).toBe(0o600);
+      // A data directory left readable by others is narrowed at start: it holds messages and tokens.
+      const { chmod } = await import("node:fs/promises");
+      await chmod(dataDir, 0o755);
       const second = await start({}, { dataDir });
       cleanups.push(async () => {
         const { rm } = await import("node:fs/promises");
         await rm(dataDir, { recursive: true, force: true });
       });
+      expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
       const again = await widget(second, { resume: alice.identity });
       expect(again.identity).toMatchObject({ visitor: alice.visitor, resumed: true });
     });
