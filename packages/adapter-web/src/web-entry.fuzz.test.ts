@@ -52,6 +52,10 @@ class RecordingSocket {
       if (frame.type === "pong") this.#pongs.shift()?.();
     });
     socket.on("error", () => undefined);
+    // One listener for every waiting barrier: a closed socket answers no ping.
+    socket.once("close", () => {
+      for (const resolve of this.#pongs.splice(0)) resolve();
+    });
   }
   get nonJson() {
     return this.#nonJson;
@@ -75,7 +79,6 @@ class RecordingSocket {
     if (!this.open) return Promise.resolve();
     return new Promise((resolve) => {
       this.#pongs.push(resolve);
-      this.socket.once("close", () => resolve());
       this.socket.send('{"type":"ping"}');
     });
   }
