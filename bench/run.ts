@@ -11,6 +11,7 @@ import { pipelineBenchmark } from "./pipeline.bench.js";
 import { type BenchSection, mergeResults } from "./results-file.js";
 import { slackBenchmark } from "./slack.bench.js";
 import { webBenchmark } from "./web.bench.js";
+import { worstInputBenchmark } from "./worst-input.bench.js";
 
 /**
  * `npm run bench [-- name ...] [-- --write]`: runs the benchmarks (all, or those named), prints Markdown,
@@ -25,6 +26,7 @@ const benchmarks: Record<string, () => Promise<string[]>> = {
   emotion: () => emotionBenchmark(),
   slack: () => slackBenchmark(),
   web: () => webBenchmark(),
+  "worst-input": () => worstInputBenchmark(),
 };
 
 const args = process.argv.slice(2);

@@ -55,5 +55,6 @@ export * from "./runtime/index.js";
 export * from "./store/index.js";
 export * from "./store/json-collection-file.js";
 export * from "./transcript/transcript.js";
+export * from "./util/analyzed-text.js";
 
 export const VERSION = "0.1.0";

@@ -289,8 +289,13 @@ export class Assistant {
     if (placed.status === "too_late") return outcome("too_late", null);
     const needsReply = event.kind === "message" && event.from === "customer" && event.echo !== true;
     if (!needsReply) {
-      // C4: the customer pressed "That solved it": say goodbye (a notice: it never counts).
-      if (event.kind === "resolve" && event.from === "customer" && placed.status === "processed")
+      // C4: the customer pressed "That solved it": say goodbye (a notice: it never counts). A resend of the
+      // press whose goodbye never arrived (its key is booked only once delivered) gets it now (C11).
+      if (
+        event.kind === "resolve" &&
+        event.from === "customer" &&
+        (placed.status === "processed" || !(await this.#replyBooked(event)))
+      )
         await this.#acknowledgeResolution(adapter, event, threadKey);
       return outcome(placed.status === "duplicate" ? "duplicate" : "placed", placed.conversation);
     }
@@ -303,6 +308,12 @@ export class Assistant {
     // C11: a duplicate whose first attempt never got a reply out (delivery failed, process died) is
     // answered now: the key was recorded by counting, the reply was not.
     const conversation = placed.conversation ?? (await this.#currentConversation(threadKey));
+    // C4: whether this very message resolved its conversation ("thanks, that solved it"): its answer is the
+    // goodbye, on the first attempt and on a resend whose goodbye never arrived alike.
+    const resolvedHere =
+      placed.status === "processed"
+        ? conversation?.endReason === "resolved" && conversation.endedAt === trustedTimestamp(event)
+        : await this.#resolvedBy(event, threadKey, memory);
     if (!memory.window.some((message) => message.key === event.key))
       memory.window.push({ from: "customer", text: event.text ?? "", at: event.at, key: event.key });
 
@@ -338,7 +349,7 @@ export class Assistant {
       await runEnchantments(
         ran,
         context,
-        () => this.#respond(context, memory, conversation),
+        () => this.#respond(context, memory, conversation, resolvedHere),
         (enchantment, error) =>
           this.#logger.warn("enchantment failed; the turn went on without it", {
             enchantment: enchantment.name,
@@ -433,10 +444,15 @@ export class Assistant {
   }
 
   /** The responder, last in the chain: it sees the last `windowSize` messages and its own flow state. */
-  async #respond(context: TurnContext, memory: ThreadMemoryRecord, conversation: ConversationRecord | null) {
+  async #respond(
+    context: TurnContext,
+    memory: ThreadMemoryRecord,
+    conversation: ConversationRecord | null,
+    resolvedHere: boolean,
+  ) {
     if (context.handledBy !== null) return;
     // C4: this very message resolved the conversation ("thanks, that solved it"): no question to answer.
-    if (conversation?.endReason === "resolved" && conversation.endedAt === trustedTimestamp(context.event)) {
+    if (resolvedHere) {
       memory.responder = null;
       context.reply = resolvedNotice(context.t("assistant.resolved"));
       return;
@@ -611,6 +627,31 @@ export class Assistant {
     if (said === undefined || (await this.#options.store.isProcessed({ ...event, key }))) return;
     const asked = memory.window.find((message) => message.key === event.key);
     await this.#bookReply(event, said, asked?.at ?? trustedTimestamp(event));
+  }
+
+  /** Whether the reply to `event` (the goodbye, for a resolve) was booked, that is delivered (C7, C11). */
+  #replyBooked(event: InboundEvent): Promise<boolean> {
+    return this.#options.store.isProcessed({ ...event, key: replyKeyOf(event.key) });
+  }
+
+  /**
+   * For a resend (a duplicate): whether the message resolved a conversation of the thread when it was
+   * first placed (C4). Its resend carries a new timestamp (the widget stamps each send), so the first
+   * placement's is read from the thread's log, or from memory once the log no longer holds it.
+   */
+  async #resolvedBy(event: InboundEvent, threadKey: string, memory: ThreadMemoryRecord): Promise<boolean> {
+    const thread = await this.#options.store.getThread(threadKey);
+    const placedAt =
+      thread?.events.find((stored) => stored.key === event.key)?.at ??
+      memory.window.find((message) => message.key === event.key)?.at;
+    if (placedAt === undefined) return false;
+    const conversations = await this.#options.store.listConversations({ tenant: event.tenant, threadKey });
+    return conversations.some(
+      (conversation) =>
+        conversation.mode === "ai" &&
+        conversation.endReason === "resolved" &&
+        conversation.endedAt === placedAt,
+    );
   }
 
   /** The thread's current AI conversation (for a duplicate, whose result carries none). */

@@ -110,7 +110,7 @@ describe("opening and continuing (C1–C5)", () => {
     expect(conversations).toHaveLength(1);
     const [conversation] = conversations as [ConversationRecord];
     expect(conversation.reopenedAt).toEqual([at(20)]);
-    expect(conversation.relatedness[0]).toMatchObject({ related: true, version: "default@2" });
+    expect(conversation.relatedness[0]).toMatchObject({ related: true, version: "default@3" });
     expect(conversation.counted).toBe(true);
   });
 

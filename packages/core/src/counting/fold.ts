@@ -1,5 +1,6 @@
 import { MINUTE } from "../clock.js";
 import { copyConversation, copyFoldState } from "../store/copy.js";
+import { analyzedText } from "../util/analyzed-text.js";
 import type {
   ConversationMode,
   ConversationRecord,
@@ -205,7 +206,8 @@ class ThreadFold {
     this.#activity(conversation, event);
     if (state.human !== null && state.human.endReason === null) this.#activity(state.human, event);
     if (event.text !== null) {
-      state.context.push(event.text);
+      // C6 reads the analysed part of a message only (analyzed-text.ts): the thread's record keeps no more.
+      state.context.push(analyzedText(event.text));
       if (state.context.length > RELATEDNESS_CONTEXT_SIZE) state.context.shift();
       // C4: a clear resolution phrase resolves like the button does.
       if (this.#context.resolution.isResolution(event.text)) this.#resolve(event.at);

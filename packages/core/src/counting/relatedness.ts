@@ -1,3 +1,5 @@
+import { analyzedText } from "../util/analyzed-text.js";
+
 /**
  * C6: after a resolution, is a new customer message a follow-up of the resolved conversation
  * (it reopens, C4) or a new question (a new conversation, `new_topic`)? Pluggable and conservative:
@@ -114,8 +116,11 @@ function topicWords(text: string): string[] {
  */
 export function createDefaultRelatednessDetector(): RelatednessDetector {
   return {
-    version: "default@2",
-    decide({ text, previous }) {
+    // default@3: reads the part of each message every per-message analysis reads (analyzed-text.ts).
+    version: "default@3",
+    decide(input) {
+      const text = analyzedText(input.text);
+      const previous = input.previous.map(analyzedText);
       if (isShortReply(text)) return { related: true, score: 0.95 };
       const lower = text.toLowerCase();
       if (NEW_SUBJECT_PHRASES.some((phrase) => lower.includes(phrase))) return { related: false, score: 0.1 };

@@ -1,3 +1,5 @@
+import { analyzedText } from "../util/analyzed-text.js";
+
 /**
  * C4: a clear resolution phrase from the customer resolves the conversation, like the "That solved it"
  * button. Conservative on purpose: a missed phrase only means the conversation ends by inactivity
@@ -109,9 +111,10 @@ function normalize(text: string): string {
 
 export function createDefaultResolutionDetector(): ResolutionDetector {
   return {
-    version: "default@2",
+    // default@3: reads the part of the message every per-message analysis reads (analyzed-text.ts).
+    version: "default@3",
     isResolution(text) {
-      const normalized = normalize(text);
+      const normalized = normalize(analyzedText(text));
       for (const phrase of RESOLUTION_PHRASES) {
         const index = normalized.indexOf(phrase);
         if (index === -1) continue;

@@ -98,3 +98,24 @@ describe("rules@2 mechanisms", () => {
     expect(read("C'est la troisième fois que j'écris", "fr").emotion).toBe("frustrated");
   });
 });
+
+describe("'again' said alone, after any run of punctuation", () => {
+  // The pattern reads each run of punctuation once (it tried the rest of the message from every "!" of
+  // a run: 40,000 "!" took 1 s); what it finds is unchanged.
+  const detector = createRulesEmotionDetector();
+  it.each([
+    "Nobody called. Again.",
+    "Nobody called!!!!!!!! Again.",
+    "Nobody called?! — Again!",
+    "Nobody called… ¿Otra vez?",
+    "Again.",
+  ])("%j reads as 'again'", (text) => {
+    expect(detector.read(text, null).cues).toContain("phrase:again");
+  });
+  it.each(["Could you send the link again?", "!!!!!!!! send it again please.", "!".repeat(1_000)])(
+    "%j does not",
+    (text) => {
+      expect(detector.read(text, null).cues).not.toContain("phrase:again");
+    },
+  );
+});

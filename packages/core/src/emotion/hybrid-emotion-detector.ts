@@ -1,4 +1,5 @@
 import { EMOTIONS, type Emotion, type EmotionDetector } from "../assistant/emotion.js";
+import { analyzedText } from "../util/analyzed-text.js";
 import { analyzeWithRules, type RuleAnalysis } from "./emotion-detector.js";
 import { emitFeatures } from "./emotion-features.js";
 import { EMOTION_MODEL } from "./emotion-model-weights.js";
@@ -99,7 +100,9 @@ export function createHybridEmotionDetector(options: HybridEmotionDetectorOption
   return {
     name: "lutingenie-emotion-hybrid",
     version: "hybrid@3",
-    read(text, language) {
+    read(whole, language) {
+      // The part the rules read too (analyzed-text.ts): the model's features come from the same text.
+      const text = analyzedText(whole);
       const rules = analyzeWithRules(text, language);
       if (!LATIN_LETTERS.test(text)) return { emotion: rules.emotion, score: rules.score, cues: rules.cues };
       scorer.reset();

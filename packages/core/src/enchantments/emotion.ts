@@ -2,6 +2,7 @@ import type { Emotion, EmotionDetector } from "../assistant/emotion.js";
 import { defineEnchantment, type Enchantment } from "../assistant/enchantment.js";
 import type { ProductMessageKey } from "../assistant/product-messages.js";
 import { LOW_CONFIDENCE } from "../assistant/responder.js";
+import { analyzedText } from "../util/analyzed-text.js";
 
 export interface EmotionOptions {
   detector: EmotionDetector;
@@ -52,7 +53,8 @@ export function emotion(options: EmotionOptions): Enchantment {
  * news to celebrate with "That's great to hear!".
  */
 function isPolitenessRatherThanNews(text: string): boolean {
-  return /[?？؟]/u.test(text) || countWords(text) <= 3;
+  // The segmenter's cost grows with the text: only the analysed part is segmented (analyzed-text.ts).
+  return /[?？؟]/u.test(text) || countWords(analyzedText(text)) <= 3;
 }
 
 // Chinese and Japanese write no spaces between words, so words are counted by ICU's segmenter.

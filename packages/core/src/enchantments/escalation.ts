@@ -7,6 +7,7 @@ import type { EscalationReason } from "../escalation/handoff.js";
 import { asksForHuman, foldForMatching } from "../escalation/human-request.js";
 import { formatBusinessHours } from "../i18n/business-hours.js";
 import type { WeeklyHours } from "../i18n/weekly-hours.js";
+import { analyzedText } from "../util/analyzed-text.js";
 
 export interface EscalationOptions {
   service: EscalationService;
@@ -53,7 +54,8 @@ export function escalation(options: EscalationOptions): Enchantment {
     if (context.signals.frustratedInRow >= frustrationThreshold) return "repeated_frustration";
     const keywords = context.tenant.escalationKeywords;
     if (keywords.length === 0) return null;
-    const folded = foldForMatching(context.text);
+    // The part of the message every analysis reads (analyzed-text.ts), as asksForHuman does.
+    const folded = foldForMatching(analyzedText(context.text));
     if (keywords.some((keyword) => folded.includes(foldKeyword(keyword)))) return "tenant_rule";
     return null;
   };

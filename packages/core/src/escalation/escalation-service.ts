@@ -10,6 +10,7 @@ import type { ConversationRecord } from "../counting/conversation.js";
 import type { InboundEvent } from "../events/inbound-event.js";
 import { threadKeyOf } from "../events/inbound-event.js";
 import { errorFields, type Logger, silentLogger } from "../logging/logger.js";
+import { analyzedText } from "../util/analyzed-text.js";
 import { KeyedQueue } from "../util/keyed-queue.js";
 import { type Agent, availableAgents, DEFAULT_PRESENCE_TTL_MS, isOnline, type Presence } from "./agents.js";
 import type { EscalationStore } from "./escalation-store.js";
@@ -163,7 +164,8 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     const priority = followUpPriority({
       emotion: context.emotionReading,
       frustratedInRow: context.signals.frustratedInRow,
-      text: transcript.map((message) => message.text).join("\n"),
+      // Each message's analysed part (analyzed-text.ts): every message is read, none at any length.
+      text: transcript.map((message) => analyzedText(message.text)).join("\n"),
       waitedMs: now - (context.conversation?.openedAt ?? now),
       planRank: (await this.#options.planRank?.(tenant.id, now)) ?? null,
     });
@@ -562,9 +564,10 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       if (existing.postedAt === null) await this.#postFollowUp(existing);
       return existing;
     }
+    // For the topic only: each message's analysed part (analyzed-text.ts).
     const texts = input.transcript
       .filter((message) => message.from === "customer")
-      .map((message) => message.text);
+      .map((message) => analyzedText(message.text));
     const task: CustomerFollowUp = {
       id: input.id,
       tenant: input.tenant,

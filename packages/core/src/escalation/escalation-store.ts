@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { openJsonCollection } from "../store/json-collection-file.js";
+import { copyJson } from "../util/json-copy.js";
 import type { Agent } from "./agents.js";
 import type { CustomerFollowUp } from "./follow-up.js";
 import type { HandoffRequest } from "./handoff.js";
@@ -27,7 +28,9 @@ export function createMemoryEscalationStore(): EscalationStore {
   const agents = new Map<string, Agent>();
   const handoffs = new Map<string, HandoffRequest>();
   const followUps = new Map<string, CustomerFollowUp>();
-  const copy = <T>(value: T): T => structuredClone(value);
+  // Records are JSON (they go to a file in the file store): copyJson shares their strings, where
+  // structuredClone copied them, and a handoff or follow-up holds up to 20 messages of 40,000 characters.
+  const copy = <T>(value: T): T => copyJson(value);
   return {
     listAgents: async (tenant) => [...agents.values()].filter((agent) => agent.tenant === tenant).map(copy),
     putAgent: async (agent) => void agents.set(agentKey(agent), copy(agent)),

@@ -1,3 +1,5 @@
+import { analyzedText } from "../util/analyzed-text.js";
+
 /**
  * "The customer asks for a human" (issue 4, when to escalate), in the 12 languages. Phrases are matched
  * on a folded text (lower case, accents removed for Latin scripts) so "Je veux parler a un humain" and
@@ -154,7 +156,8 @@ const ANY_PHRASE = new RegExp(
 );
 
 export function asksForHuman(text: string): boolean {
-  const folded = foldForMatching(text);
+  // Bounded per message (analyzed-text.ts): the request is looked for in the message's start and end.
+  const folded = foldForMatching(analyzedText(text));
   if (!ANY_PHRASE.test(folded)) return false;
   for (const phrase of FOLDED_PHRASES) {
     const index = folded.indexOf(phrase);

@@ -163,6 +163,25 @@ describe("parseInboundEvent", () => {
     ).toThrow('unknown field "colour"');
   });
 
+  it("text over MAX_TEXT_LENGTH is EVENT_INVALID naming the limit and the fix; at the limit it is accepted", () => {
+    const at = { key: "k", thread: "t", at: 1, from: "customer" as const };
+    expect(parseInboundEvent({ ...at, text: "a".repeat(MAX_TEXT_LENGTH) }).text).toHaveLength(
+      MAX_TEXT_LENGTH,
+    );
+    let error: unknown;
+    try {
+      parseInboundEvent({ ...at, text: "a".repeat(MAX_TEXT_LENGTH + 1) });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(LutinError.isInstance(error, "EVENT_INVALID")).toBe(true);
+    const invalid = error as LutinError;
+    expect(invalid.message).toContain(`text: text is longer than ${MAX_TEXT_LENGTH} characters`);
+    expect(invalid.hint).toContain(`MAX_TEXT_LENGTH = ${MAX_TEXT_LENGTH}`);
+    expect(invalid.hint).toContain("cap messages in the adapter");
+    expect(invalid.details).toMatchObject({ limit: MAX_TEXT_LENGTH });
+  });
+
   it("thread keys: every part escaped exactly as encodeURIComponent does", () => {
     const part = fc.oneof(
       fc.string(),

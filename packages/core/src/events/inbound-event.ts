@@ -21,7 +21,12 @@ export type Origin = (typeof ORIGINS)[number];
 
 /** C14: a channel timestamp more than this far ahead of our clock is not trusted. */
 export const MAX_CLOCK_SKEW_MS = 5_000;
-/** Longest message text core accepts; adapters split or refuse longer ones with a clear error. */
+/**
+ * Longest message text core accepts: the last line of defence behind each channel's own cap (the widget's
+ * maxMessageLength, Slack's and Teams' limits), so that the work one message can cause has a bound
+ * whoever sends it. Adapters split or refuse longer ones with a clear error; Assistant.receive answers
+ * them with the limit (assistant.messageTooLong) and counts them; parseInboundEvent refuses them.
+ */
 export const MAX_TEXT_LENGTH = 40_000;
 
 const identifier = (what: string, max: number) =>
@@ -165,9 +170,14 @@ export function parseInboundEvent(input: unknown): InboundEvent {
     const field = issue.path.length > 0 ? issue.path.join(".") : "event";
     return `${field}: ${issue.message}`;
   });
+  const tooLong =
+    typeof (input as { text?: unknown } | null)?.text === "string" &&
+    (input as { text: string }).text.length > MAX_TEXT_LENGTH;
   throw new LutinError("EVENT_INVALID", `invalid inbound event: ${problems.join("; ")}`, {
-    hint: "fix the adapter's mapping of the platform payload to InboundEvent (see packages/core/src/events/inbound-event.ts)",
-    details: { problems },
+    hint: tooLong
+      ? `core accepts at most MAX_TEXT_LENGTH = ${MAX_TEXT_LENGTH} characters of text: cap messages in the adapter (split them, or refuse them with the limit), or pass the event to Assistant.receive, which answers the customer with the limit`
+      : "fix the adapter's mapping of the platform payload to InboundEvent (see packages/core/src/events/inbound-event.ts)",
+    details: { problems, ...(tooLong ? { limit: MAX_TEXT_LENGTH } : {}) },
   });
 }
 

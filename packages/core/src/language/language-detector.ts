@@ -5,6 +5,7 @@ import {
   type LanguageGuess,
   SUPPORTED_LANGUAGES,
 } from "../assistant/language.js";
+import { analyzedText } from "../util/analyzed-text.js";
 import { courtesyLanguage } from "./courtesy-words.js";
 import { ELD_VERSION, type EldDatabaseSize, type EldInstance, loadEld } from "./eld-database.js";
 import {
@@ -62,7 +63,8 @@ export async function createLanguageDetector(
     name: "eld",
     version: `${ELD_VERSION}/${variant.join("/")}`,
     detect(text: string): LanguageGuess {
-      const cleaned = stripNonLanguage(text);
+      // Bounded per message (analyzed-text.ts): a language shows in a sentence, not in 40,000 characters.
+      const cleaned = stripNonLanguage(analyzedText(text));
       const profile = profileScripts(cleaned);
       if (profile.letters === 0) return NO_LANGUAGE;
       if (scriptsFirst) {

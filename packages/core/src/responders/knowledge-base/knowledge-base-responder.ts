@@ -6,6 +6,7 @@ import {
   type ResponderRequest,
 } from "../../assistant/responder.js";
 import { LutinError } from "../../errors.js";
+import { analyzedText } from "../../util/analyzed-text.js";
 import {
   type CompiledFlow,
   compileFlows,
@@ -216,7 +217,7 @@ export function createKnowledgeBaseResponder(options: KnowledgeBaseResponderOpti
   };
 
   const startFlow = (compiled: CompiledFlow, request: ResponderRequest, confidence: number) => {
-    const slots = extractSlots(request.text, compiled, {});
+    const slots = extractSlots(analyzedText(request.text), compiled, {});
     return advance(compiled, slots, 0, request).then((reply) =>
       reply.state !== undefined ? { ...reply, confidence: Math.min(reply.confidence, confidence) } : reply,
     );
@@ -231,8 +232,9 @@ export function createKnowledgeBaseResponder(options: KnowledgeBaseResponderOpti
     minimum: number,
   ): Promise<ResponderReply | number> => {
     const { language } = request;
-    // Folded once for the three matchers (Quick Replies, flow triggers, search) instead of once each.
-    const normalized = normalizeText(request.text);
+    // Folded once for the three matchers (Quick Replies, flow triggers, search) instead of once each, and
+    // only the part a per-message analysis reads (analyzed-text.ts): folding is linear, the search is not.
+    const normalized = normalizeText(analyzedText(request.text));
     const quickReply = quickReplies.matchNormalized(normalized, language);
     if (quickReply !== null)
       return answerQuickReply(quickReply, language, KNOWLEDGE_BASE_CONFIDENCE.quickReply);
@@ -255,7 +257,8 @@ export function createKnowledgeBaseResponder(options: KnowledgeBaseResponderOpti
 
   const continueFlow = async (state: FlowState, request: ResponderRequest): Promise<ResponderReply> => {
     const compiled = flows.get(state.flow) as CompiledFlow;
-    const found = extractSlots(request.text, compiled, state.slots);
+    // The slots' patterns come from the tenant's file: they read the analysed part only.
+    const found = extractSlots(analyzedText(request.text), compiled, state.slots);
     if (found[state.awaiting] !== undefined) {
       return advance(compiled, { ...state.slots, ...found }, state.attempts, request);
     }

@@ -1,5 +1,6 @@
 import MiniSearch, { type SearchResult } from "minisearch";
 import type { LanguageCode } from "../../assistant/language.js";
+import { analyzedText } from "../../util/analyzed-text.js";
 import type { KnowledgeBase } from "./knowledge-base-file.js";
 import { contentTerms, contentTermsOfNormalized, normalizeText } from "./text.js";
 
@@ -36,14 +37,59 @@ interface LanguageIndex {
   phraseCount: number;
 }
 
+/*
+ * Per-message bounds of the search. MiniSearch runs a prefix and a fuzzy pass per query term, and its fuzzy
+ * pass costs in proportion to the term's length times the size of the index: one 40,000-letter token
+ * blocked the event loop for ~10 s (10,000 letters: 0.7 s), every channel with it. Whatever the message,
+ * at most MAX_SEARCH_TERMS terms reach the index, none longer than MAX_SEARCHED_TERM_LENGTH, and only
+ * terms of word length get a prefix or fuzzy pass.
+ */
+
+/** Distinct content terms of a message searched at most (its first ones: a question states its topic early). */
+export const MAX_SEARCH_TERMS = 32;
+/**
+ * Longest term searched by prefix or with a typo. Words are shorter (German compounds such as
+ * "versandbestatigung" run to ~20 letters); a longer term is searched exactly.
+ */
+export const MAX_FUZZY_TERM_LENGTH = 24;
+/** Longer terms are no word (an unbroken token): not searched at all, they weigh as unknown words. */
+export const MAX_SEARCHED_TERM_LENGTH = 64;
+
+/** "open" finds "opening", "refund" finds "refunds"; short words only match exactly ("pay" ≠ "paypal"). */
+export function prefixOf(term: string): boolean {
+  return term.length >= 4 && term.length <= MAX_FUZZY_TERM_LENGTH;
+}
+
+/** One typo in words of 5+ letters ("pasword", "comande"): MiniSearch's edit distance as a share of the length. */
+export function fuzzyOf(term: string): number | false {
+  return term.length >= 5 && term.length <= MAX_FUZZY_TERM_LENGTH ? 0.2 : false;
+}
+
 const SEARCH_OPTIONS = {
-  // "open" finds "opening", "refund" finds "refunds"; short words only match exactly ("pay" ≠ "paypal").
-  prefix: (term: string) => term.length >= 4,
-  // One typo in words of 5+ letters ("pasword", "comande").
-  fuzzy: (term: string) => (term.length >= 5 ? 0.2 : false),
+  prefix: prefixOf,
+  fuzzy: fuzzyOf,
   boost: { phrase: 2 },
   combineWith: "OR",
 } as const;
+
+/** What one message asks the index: `terms` weigh in the confidence, `searched` go to MiniSearch. */
+export interface SearchQuery {
+  /** Distinct content terms, at most MAX_SEARCH_TERMS. */
+  terms: string[];
+  /** The terms MiniSearch searches: those of `terms` no longer than MAX_SEARCHED_TERM_LENGTH. */
+  searched: string[];
+}
+
+/** The bounded query of a normalized message in a language (see MAX_SEARCH_TERMS and its neighbours). */
+export function searchQueryOf(normalized: string, language: LanguageCode): SearchQuery {
+  const distinct = new Set<string>();
+  for (const term of contentTermsOfNormalized(analyzedText(normalized), language)) {
+    distinct.add(term);
+    if (distinct.size >= MAX_SEARCH_TERMS) break;
+  }
+  const terms = [...distinct];
+  return { terms, searched: terms.filter((term) => term.length <= MAX_SEARCHED_TERM_LENGTH) };
+}
 
 /**
  * Full-text search over the knowledge base with MiniSearch. The text is folded (case, accents,
@@ -120,16 +166,16 @@ export class KnowledgeBaseIndex {
 
   /** The best item for `text` among the variants of `language`, or null when no word matches at all. */
   search(text: string, language: LanguageCode): SearchHit | null {
-    return this.searchNormalized(normalizeText(text), language);
+    return this.searchNormalized(normalizeText(analyzedText(text)), language);
   }
 
   /** `search` for a text already passed through `normalizeText`. */
   searchNormalized(normalized: string, language: LanguageCode): SearchHit | null {
     const index = this.#indexes.get(language);
     if (index === undefined) return null;
-    const terms = [...new Set(contentTermsOfNormalized(normalized, language))];
-    if (terms.length === 0) return null;
-    const results = index.search.search(terms.join(" "));
+    const { terms, searched } = searchQueryOf(normalized, language);
+    if (searched.length === 0) return null;
+    const results = index.search.search(searched.join(" "));
     const best = results[0];
     if (best === undefined) return null;
     return {
