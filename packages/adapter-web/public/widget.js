@@ -71,6 +71,9 @@
     try {
       const saved = JSON.parse(sessionStorage.getItem(storageKey) || "null");
       if (saved && typeof saved.client === "string") return saved;
+      // Kept by a widget from before visitor tokens: its messages and outbox stay, under a new visitor.
+      if (saved && typeof saved.visitor === "string")
+        return { ...saved, client: saved.visitor.slice(0, 32), visitor: null, token: null };
     } catch (_error) {
       /* a broken entry starts afresh */
     }

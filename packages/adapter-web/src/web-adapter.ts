@@ -229,7 +229,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       keepAlive();
       if (isBinary) return refuse(null, "MESSAGE_INVALID", "send JSON text frames, not binary");
       const parsed = parseWidgetFrame(data.toString());
-      if (!parsed.ok) return refuse(null, "MESSAGE_INVALID", parsed.problem);
+      if (!parsed.ok) return refuse(parsed.id, "MESSAGE_INVALID", parsed.problem);
       const message = parsed.message;
       if (message.type === "ping") return widgetFrame(socket, { type: "pong" });
       if (message.type === "hello") {

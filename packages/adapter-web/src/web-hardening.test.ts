@@ -196,6 +196,12 @@ describe("web channel under attack", () => {
         })
       ).json()) as { used: number };
       expect(usage.used).toBe(6);
+      // Ids the server and the console make in the same thread are not the visitor's to send first.
+      for (const reserved of ["reply:m-2", "agent:ana:c-1"])
+        expect(await first.message(reserved, "hello")).toMatchObject({
+          type: "error",
+          code: "MESSAGE_INVALID",
+        });
       // The same visitor resending the same id is still one message, one reply, one count.
       const again = await widget(server, { resume: first.identity });
       expect(await again.message("m-1", "What are your opening hours?")).toMatchObject({

@@ -9,7 +9,10 @@ const clientId = z
   .string()
   .min(1, "id must not be empty")
   .max(128, "id is longer than 128 characters")
-  .regex(/^[A-Za-z0-9:_-]+$/, "id must be letters, digits, ':', '_' or '-'");
+  .regex(/^[A-Za-z0-9:_-]+$/, "id must be letters, digits, ':', '_' or '-'")
+  // Keys core and the console make in the same thread (replies, agent messages): a visitor sending one
+  // first would turn that later message into a duplicate, never delivered nor counted (C11).
+  .refine((id) => !/^(reply|agent):/.test(id), "id must not start with 'reply:' or 'agent:' (reserved)");
 
 /** Visitor ids are made by the server (visitor-identity.ts); this only bounds what a client may send back. */
 export const VISITOR_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -95,17 +98,20 @@ export type WidgetErrorCode =
 /** Parses one frame; a readable problem instead of a throw. */
 export function parseWidgetFrame(
   frame: string,
-): { ok: true; message: WidgetClientMessage } | { ok: false; problem: string } {
+): { ok: true; message: WidgetClientMessage } | { ok: false; problem: string; id: string | null } {
   let json: unknown;
   try {
     json = JSON.parse(frame);
   } catch {
-    return { ok: false, problem: "the frame is not JSON: send one JSON object per frame" };
+    return { ok: false, problem: "the frame is not JSON: send one JSON object per frame", id: null };
   }
   const parsed = widgetClientMessageSchema.safeParse(json);
   if (parsed.success) return { ok: true, message: parsed.data };
+  // The refused frame's id, when it has a usable one, so the widget can drop it from its outbox.
+  const id = (json as { id?: unknown } | null)?.id;
   return {
     ok: false,
+    id: typeof id === "string" && /^[A-Za-z0-9:_-]{1,128}$/.test(id) ? id : null,
     problem: parsed.error.issues
       .map((issue) => `${issue.path.join(".") || "frame"}: ${issue.message}`)
       .join("; "),
