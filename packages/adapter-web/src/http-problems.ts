@@ -14,7 +14,10 @@ export function sendProblem(response: Response, status: number, code: string, me
   const answer = () => {
     if (!response.headersSent) response.status(status).json({ code, message });
   };
-  if (request.complete || request.readableEnded || request.destroyed) return answer();
+  if (request.complete || request.readableEnded || request.destroyed) {
+    answer();
+    return;
+  }
   let drained = 0;
   const onData = (chunk: Buffer) => {
     drained += chunk.length;
