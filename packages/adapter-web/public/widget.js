@@ -67,20 +67,27 @@
   const t = strings[language] || strings.en;
 
   // ── state ────────────────────────────────────────────────────────────────
+  // Whose chat this tab holds: a signed-in customer's, or an anonymous visitor's. When it changes (a
+  // logout, another customer), nothing of the previous one is shown or sent.
+  const owner = userId && userHash ? `user:${userId}` : "anonymous";
   const load = () => {
     try {
       const saved = JSON.parse(sessionStorage.getItem(storageKey) || "null");
-      if (saved && typeof saved.client === "string") return saved;
+      if (saved && typeof saved.client === "string") {
+        if (saved.owner === owner) return saved;
+        throw new Error("another owner");
+      }
       // Kept by a widget from before visitor tokens: its messages and outbox stay, under a new visitor.
       if (saved && typeof saved.visitor === "string")
-        return { ...saved, client: saved.visitor.slice(0, 32), visitor: null, token: null };
+        return { ...saved, owner, client: saved.visitor.slice(0, 32), visitor: null, token: null };
     } catch (_error) {
-      /* a broken entry starts afresh */
+      /* a broken entry, or another owner's, starts afresh */
     }
     const random = crypto.randomUUID
       ? crypto.randomUUID()
       : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
     return {
+      owner,
       // The server names the visitor (welcome); `client` only keeps this tab's message ids unique.
       visitor: null,
       token: null,

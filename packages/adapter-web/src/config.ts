@@ -8,7 +8,9 @@ export const DEMO_WIDGET_KEY = "demo-shop-widget";
 
 const origin = z
   .string()
-  .regex(/^https?:\/\/[^/\s]+$/, "must be an origin like https://shop.example (scheme and host, no path)");
+  .regex(/^https?:\/\/[^/\s]+$/, "must be an origin like https://shop.example (scheme and host, no path)")
+  // As browsers send it: lower-case host, no default port ("https://Shop.example:443" → "https://shop.example").
+  .transform((value) => new URL(value).origin);
 
 const token = z
   .string()
@@ -72,6 +74,8 @@ export const serverConfigSchema = z
         ipMessagesPerMinute: z.number().int().min(1).default(300),
         /** WebSocket connections per client IP per minute. */
         ipConnectionsPerMinute: z.number().int().min(1).default(120),
+        /** Widget sockets one client address may hold open at once. */
+        ipOpenSockets: z.number().int().min(1).default(50),
         /** A request's headers and body must arrive within this (slow clients). */
         requestTimeoutMs: z.number().int().min(1_000).max(300_000).default(15_000),
       })
@@ -81,6 +85,7 @@ export const serverConfigSchema = z
         visitorMessagesPerMinute: 30,
         ipMessagesPerMinute: 300,
         ipConnectionsPerMinute: 120,
+        ipOpenSockets: 50,
         requestTimeoutMs: 15_000,
       }),
   })
@@ -157,7 +162,8 @@ export async function loadServerConfig(options: {
     } catch (error) {
       throw new LutinError(
         "CONFIG_INVALID",
-        `${options.file} is not valid JSON: ${(error as Error).message}`,
+        // Only where: Node's message quotes the text around the error, which may be a token.
+        `${options.file} is not valid JSON (${/position \d+(?: \(line \d+ column \d+\))?/.exec((error as Error).message)?.[0] ?? "syntax error"})`,
         {
           hint: "fix the JSON syntax (a trailing comma? a missing quote?)",
         },

@@ -23,7 +23,7 @@ export function sendProblem(response: Response, status: number, code: string, me
     drained += chunk.length;
     if (drained <= DRAINED_BODY_LIMIT) return;
     request.off("data", onData);
-    response.set("Connection", "close");
+    if (!response.headersSent) response.set("Connection", "close");
     answer();
   };
   request.on("data", onData);

@@ -112,6 +112,7 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
       maxMessageLength: config.limits.maxMessageLength,
       visitorMessagesPerMinute: config.limits.visitorMessagesPerMinute,
       ipMessagesPerMinute: config.limits.ipMessagesPerMinute,
+      ipOpenSockets: config.limits.ipOpenSockets,
       agentTokens: config.agentTokens,
       visitorSecret: config.visitorSecret ?? (await loadVisitorSecret(config.dataDir)),
       ...(config.identitySecret === undefined ? {} : { identitySecret: config.identitySecret }),

@@ -67,9 +67,11 @@ export function createVisitorIdentities(options: {
           };
         // The customer's id stays out of the thread key (it is shown in logs and exports): a keyed digest.
         const visitor = `c_${mac(`customer\u0000${tenant}\u0000${hello.customer.id}`).slice(0, 32)}`;
-        return { ok: true, identity: identityOf(tenant, visitor), resumed: true, refusedToken: false };
+        // No token for a customer: the tenant's signature is asked for at every hello, so a page that
+        // logged its customer out (no data-user-id any more) cannot come back into their thread.
+        return { ok: true, identity: { visitor, token: "" }, resumed: true, refusedToken: false };
       }
-      if (hello.visitor !== undefined && hello.token !== undefined) {
+      if (hello.visitor !== undefined && hello.token !== undefined && !hello.visitor.startsWith("c_")) {
         const expected = Buffer.from(tokenOf(tenant, hello.visitor));
         const given = Buffer.from(hello.token);
         if (given.length === expected.length && timingSafeEqual(given, expected))

@@ -64,6 +64,8 @@ export interface WebAdapterOptions {
    * every 20 s), so a silent client cannot hold a connection forever. Default 120 s.
    */
   idleTimeoutMs?: number;
+  /** Widget sockets one client address may hold open at once. Default 50. */
+  ipOpenSockets?: number;
   directory?: AgentDirectory;
   clock?: Clock;
   logger?: Logger;
@@ -113,6 +115,9 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   const reconnectGraceMs = options.reconnectGraceMs ?? 15_000;
   const typingDelayMs = options.typingDelayMs ?? 300;
   const idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
+  const ipOpenSockets = options.ipOpenSockets ?? 50;
+  /** Open widget sockets by client address (the per-IP cap). */
+  const openByIp = new Map<string, number>();
   const identities = createVisitorIdentities({
     secret: options.visitorSecret ?? randomBytes(32),
     identitySecretOf: (asked) => (asked === tenant ? options.identitySecret : undefined),
@@ -183,9 +188,15 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       idle = setTimeout(() => socket.close(4408, "idle"), idleTimeoutMs);
     };
   };
+  /** Refused frames per socket: past this many, the socket is closed (each refusal costs a parse and a log line). */
+  const refusalsOf = new WeakMap<WebSocket, number>();
   /** One log line per refused frame: its code only, never the frame's text. */
-  const refuseFrame = (entry: "widget" | "agent", code: string) =>
+  const refuseFrame = (entry: "widget" | "agent", code: string, socket: WebSocket) => {
     logger.warn("websocket frame refused", { entry, code });
+    const refusals = (refusalsOf.get(socket) ?? 0) + 1;
+    refusalsOf.set(socket, refusals);
+    if (refusals >= MAX_REFUSALS_PER_SOCKET) socket.close(1008, "too many refused frames");
+  };
 
   const remember = (outcome: TurnOutcome) => {
     if (outcome.conversation === null || outcome.reading === null) return;
@@ -210,18 +221,37 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   const acceptWidget = (socket: WebSocket, client: { ip: string }) => {
     const keepAlive = guardSocket(socket, "widget");
     let visitor: string | null = null;
+    const held = openByIp.get(client.ip) ?? 0;
+    if (held >= ipOpenSockets) {
+      logger.warn("websocket refused", { entry: "widget", code: "TOO_MANY_OPEN_SOCKETS" });
+      return socket.close(1013, "too many open connections from your network");
+    }
+    openByIp.set(client.ip, held + 1);
+    // A socket that never says hello is dropped, as a console that never signs in is.
+    const helloDeadline = setTimeout(() => {
+      if (visitor === null) socket.close(4401, "say hello first");
+    }, SIGN_IN_DEADLINE_MS);
     const typing = new TypingIndicator((on) => widgetFrame(socket, { type: "typing", on }), typingDelayMs);
     typingOf.set(socket, typing);
     const refuse = (id: string | null, code: WidgetErrorCode, message: string, retryAfterMs?: number) => {
-      refuseFrame("widget", code);
       widgetError(socket, id, code, message, retryAfterMs);
+      refuseFrame("widget", code, socket);
     };
     socket.on("close", () => {
+      clearTimeout(helloDeadline);
       typing.dispose();
+      const left = (openByIp.get(client.ip) ?? 1) - 1;
+      if (left > 0) openByIp.set(client.ip, left);
+      else openByIp.delete(client.ip);
       if (visitor === null) return;
       const open = widgets.get(visitor);
       open?.delete(socket);
-      if (open?.size === 0) widgets.delete(visitor);
+      if (open?.size === 0) {
+        widgets.delete(visitor);
+        // Nobody is left to show this visitor's pending replies: they are undelivered now (C7), so the
+        // thread's turn ends at once instead of waiting out the receipt time.
+        for (const [key, settle] of receipts) if (key.startsWith(`${visitor}\u0000`)) settle(false);
+      }
     });
     socket.on("message", (data: RawData, isBinary: boolean) => {
       // Frames that arrive while the server closes this socket (a refused sign-in) are not worked on.
@@ -337,7 +367,8 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     return new Promise<DeliveryResult>((resolve) => {
       const settle = (result: DeliveryResult) => {
         clearTimeout(timer);
-        receipts.delete(key);
+        // Only this delivery's own entry: a later delivery of the same key may have taken the slot.
+        if (receipts.get(key) === onReceipt) receipts.delete(key);
         resolve(result);
       };
       const timer = setTimeout(
@@ -350,13 +381,13 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
           }),
         receiptTimeoutMs,
       );
-      receipts.set(key, (ok) =>
+      const onReceipt = (ok: boolean) =>
         settle(
           ok
             ? { ok: true, deliveredAt: clock.now() }
             : { ok: false, reason: "rejected", retryable: true, detail: "the widget refused the reply" },
-        ),
-      );
+        );
+      receipts.set(key, onReceipt);
       const frame: WidgetServerMessage = {
         type: "reply",
         key: message.key,
@@ -477,10 +508,10 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     // A console that does not sign in within 10 s is dropped.
     const signIn = setTimeout(() => {
       if (agent === null) socket.close(4401, "sign in with { type: 'auth', token }");
-    }, 10_000);
+    }, SIGN_IN_DEADLINE_MS);
     const refuse = (code: string, problem: string) => {
-      refuseFrame("agent", code);
       sendFrame(socket, { type: "error", problem });
+      refuseFrame("agent", code, socket);
     };
     socket.on("close", (code: number) => {
       clearTimeout(signIn);
@@ -519,17 +550,21 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         open.add(socket);
         agents.set(agent, open);
         const signedIn = agent;
-        void Promise.resolve(reportPresence(signedIn, true)).then(async () => {
-          sendFrame(socket, { type: "welcome", agent: signedIn });
-          sendFrame(socket, await snapshotFor(signedIn));
-        });
+        void Promise.resolve(reportPresence(signedIn, true))
+          .then(async () => {
+            sendFrame(socket, { type: "welcome", agent: signedIn });
+            sendFrame(socket, await snapshotFor(signedIn));
+          })
+          .catch((error: unknown) => logger.warn("agent snapshot failed", errorFields(error)));
         return;
       }
       if (agent === null) return refuse("SIGN_IN_REQUIRED", "sign in first");
       const signedIn = agent;
       if (command.type === "heartbeat") return void reportPresence(signedIn, true);
       if (command.type === "snapshot")
-        return void snapshotFor(signedIn).then((snapshot) => sendFrame(socket, snapshot));
+        return void snapshotFor(signedIn)
+          .then((snapshot) => sendFrame(socket, snapshot))
+          .catch((error: unknown) => logger.warn("agent snapshot failed", errorFields(error)));
       runCommand(signedIn, command)
         .then((result) => {
           sendFrame(socket, { type: "result", requestId: command.requestId, ...(result ?? { ok: true }) });
@@ -644,6 +679,11 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     }),
   };
 }
+
+/** A socket that refuses this many frames is closed (1008): a client that keeps sending them is not a widget. */
+const MAX_REFUSALS_PER_SOCKET = 50;
+/** How long a new socket has to say hello (widget) or sign in (console). */
+const SIGN_IN_DEADLINE_MS = 10_000;
 
 /** WebSocket close codes: the page went away (reload, tab closed); the connection dropped without a close. */
 const WENT_AWAY = 1001;

@@ -161,7 +161,13 @@ describe("web channel under attack", () => {
       const phone = await widget(server, { customer: { id: "customer-42", hash: hash("customer-42") } });
       expect(laptop.visitor).toMatch(/^c_/);
       expect(phone.visitor).toBe(laptop.visitor);
-      expect(laptop.visitor).not.toContain("42");
+      expect(laptop.visitor).not.toContain("customer");
+      // No token comes back for a customer: after a logout, the page cannot resume their thread with it.
+      expect(laptop.identity.token).toBe("");
+      const loggedOut = await widget(server, {
+        resume: { visitor: laptop.visitor, token: laptop.identity.token || "x" },
+      });
+      expect(loggedOut.visitor).not.toBe(laptop.visitor);
       const other = await widget(server, { customer: { id: "customer-43", hash: hash("customer-43") } });
       expect(other.visitor).not.toBe(laptop.visitor);
       await expect(
@@ -234,6 +240,36 @@ describe("web channel under attack", () => {
       console.socket.send(JSON.stringify({ type: "auth", token: TEST_AGENT_TOKENS.bruno }));
       await expect.poll(() => isOnline("bruno")).toBe(true);
       await expect.poll(() => isOnline("ana")).toBe(false);
+    });
+  });
+
+  describe("bounded sockets", () => {
+    it("one address may hold only so many widget sockets open, and a socket that keeps sending refused frames is closed", async () => {
+      const server = await start({ limits: { ipOpenSockets: 3 } });
+      const held = [
+        await raw(server, `/ws/widget?key=${KEY}`),
+        await raw(server, `/ws/widget?key=${KEY}`),
+        await raw(server, `/ws/widget?key=${KEY}`),
+      ];
+      const fourth = await raw(server, `/ws/widget?key=${KEY}`);
+      await expect.poll(() => fourth.closeCode()).toBe(1013);
+      for (const socket of held) expect(socket.closeCode()).toBeNull();
+      held[0]?.destroy();
+      await held[0]?.waitClosed();
+      await expect
+        .poll(async () => {
+          const again = await raw(server, `/ws/widget?key=${KEY}`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          return again.closeCode();
+        })
+        .toBeNull();
+
+      const noisy = held[1] as RawWebSocket;
+      for (let index = 0; index < 60; index += 1) noisy.text("not json");
+      await expect.poll(() => noisy.closeCode()).toBe(1008);
+      // Told why 50 times, then closed: the frames after were not worked on.
+      expect(noisy.texts().filter((text) => text.includes("MESSAGE_INVALID"))).toHaveLength(50);
+      await stillServes(server);
     });
   });
 

@@ -237,7 +237,8 @@ export function createWebServer(options: WebServerOptions): WebServer {
       );
     }
     if (url.pathname === "/ws/agent") {
-      // The console is served from this server only: another page must not drive an agent's session.
+      // The console runs on this server's own pages (or an allowed origin): another page must not drive an
+      // agent's session, even one that has the token.
       if (origin !== undefined && !isAllowedOrigin(origin)) return refuse(socket, 403, "Forbidden");
       return sockets.handleUpgrade(request, socket, head, (client) =>
         options.adapter.acceptAgent(client, { ip }),

@@ -7,7 +7,7 @@ import { connect, type Socket } from "node:net";
  * fragmented frames, bad opcodes). For the hardening and fuzz tests.
  */
 export class RawWebSocket {
-  #received = Buffer.alloc(0);
+  #received: Buffer = Buffer.alloc(0);
   #closed = false;
   readonly closedPromise: Promise<void>;
 
@@ -15,7 +15,10 @@ export class RawWebSocket {
     readonly socket: Socket,
     /** The server's answer to the upgrade: its status line. */
     readonly status: number,
+    /** Bytes that came in the same read as the answer's head: the first frames. */
+    firstBytes: Buffer,
   ) {
+    this.#received = firstBytes;
     this.closedPromise = new Promise((resolve) => {
       socket.once("close", () => {
         this.#closed = true;
@@ -50,6 +53,7 @@ export class RawWebSocket {
       ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
     ];
     socket.write(`${lines.join("\r\n")}\r\n\r\n`);
+    let rest = Buffer.alloc(0);
     const head = await new Promise<Buffer>((resolve) => {
       let buffer = Buffer.alloc(0);
       const onData = (chunk: Buffer) => {
@@ -58,9 +62,8 @@ export class RawWebSocket {
         if (end < 0) return;
         socket.off("data", onData);
         socket.off("close", onClose);
-        // Whatever came after the head is the first frame(s): put it back.
-        const rest = buffer.subarray(end + 4);
-        if (rest.length > 0) process.nextTick(() => socket.emit("data", rest));
+        // Whatever came after the head is the first frame(s): kept for the instance.
+        rest = buffer.subarray(end + 4);
         resolve(buffer.subarray(0, end));
       };
       const onClose = () => resolve(buffer);
@@ -68,7 +71,7 @@ export class RawWebSocket {
       socket.once("close", onClose);
     });
     const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head.toString("latin1"))?.[1] ?? 0);
-    return new RawWebSocket(socket, status);
+    return new RawWebSocket(socket, status, rest);
   }
 
   /** One frame, masked as a client's must be. `fin` false starts a fragmented message. */
@@ -105,9 +108,22 @@ export class RawWebSocket {
     this.frame(0x8, payload);
   }
 
-  /** The text frames the server sent so far (unmasked server frames, no fragmentation: what ws sends). */
+  /** The text frames the server sent so far. */
   texts(): string[] {
-    const texts: string[] = [];
+    return this.#frames()
+      .filter((frame) => frame.opcode === 0x1)
+      .map((frame) => frame.payload.toString("utf8"));
+  }
+
+  /** The code of the close frame the server sent, or null while it sent none. */
+  closeCode(): number | null {
+    const close = this.#frames().find((frame) => frame.opcode === 0x8);
+    return close === undefined || close.payload.length < 2 ? null : close.payload.readUInt16BE(0);
+  }
+
+  /** The frames the server sent so far (unmasked server frames, no fragmentation: what ws sends). */
+  #frames(): Array<{ opcode: number; payload: Buffer }> {
+    const frames: Array<{ opcode: number; payload: Buffer }> = [];
     let offset = 0;
     const data = this.#received;
     while (offset + 2 <= data.length) {
@@ -122,10 +138,10 @@ export class RawWebSocket {
         start += 8;
       }
       if (start + length > data.length) break;
-      if (opcode === 0x1) texts.push(data.subarray(start, start + length).toString("utf8"));
+      frames.push({ opcode, payload: data.subarray(start, start + length) });
       offset = start + length;
     }
-    return texts;
+    return frames;
   }
 
   destroy(): void {
