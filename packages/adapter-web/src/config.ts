@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { LutinError } from "@lutingenie/core";
+import { jsonSyntaxProblem, LutinError } from "@lutingenie/core";
 import { z } from "zod";
 
 /** The demo tenant's public widget key: it is not a secret (it is written in every page that embeds the widget). */
@@ -162,8 +162,7 @@ export async function loadServerConfig(options: {
     } catch (error) {
       throw new LutinError(
         "CONFIG_INVALID",
-        // Only where: Node's message quotes the text around the error, which may be a token.
-        `${options.file} is not valid JSON (${/position \d+(?: \(line \d+ column \d+\))?/.exec((error as Error).message)?.[0] ?? "syntax error"})`,
+        `${options.file} is not valid JSON (${jsonSyntaxProblem(error)})`,
         {
           hint: "fix the JSON syntax (a trailing comma? a missing quote?)",
         },

@@ -56,5 +56,6 @@ export * from "./store/index.js";
 export * from "./store/json-collection-file.js";
 export * from "./transcript/transcript.js";
 export * from "./util/analyzed-text.js";
+export { jsonSyntaxProblem } from "./util/json-syntax-problem.js";
 
 export const VERSION = "0.1.0";

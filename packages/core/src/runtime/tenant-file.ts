@@ -8,6 +8,7 @@ import { type Agent, agentSchema } from "../escalation/agents.js";
 import { ENCHANTMENTS, type EnchantmentName } from "../quota/types.js";
 import { createInMemoryLookup, type FlowLookup } from "../responders/knowledge-base/index.js";
 import { type KnowledgeBase, loadKnowledgeBase } from "../responders/knowledge-base/knowledge-base-file.js";
+import { jsonSyntaxProblem } from "../util/json-syntax-problem.js";
 import { describeIssues } from "../validation/issue-text.js";
 
 /** The demo tenant shipped with core: `lutin chat` and `lutin serve` use it when given no tenant file. */
@@ -58,7 +59,7 @@ export async function loadTenantFile(path: string): Promise<LoadedTenant> {
   } catch (error) {
     throw new LutinError(
       "CONFIG_INVALID",
-      `the tenant file ${path} is not valid JSON: ${(error as Error).message}`,
+      `the tenant file ${path} is not valid JSON: ${jsonSyntaxProblem(error)}`,
       {
         hint: "fix the JSON syntax (a trailing comma? a missing quote?)",
       },

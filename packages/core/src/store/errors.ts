@@ -1,4 +1,5 @@
 import { LutinError } from "../errors.js";
+import { jsonSyntaxProblem } from "../util/json-syntax-problem.js";
 
 /** The OS error code (ENOSPC, EACCES, ...) of a failed fs call, if it has one. */
 export function errorCode(error: unknown): string | undefined {
@@ -52,6 +53,6 @@ export function parseStoreJson(file: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw storeCorrupt(file, `not valid JSON (${(error as Error).message})`, error);
+    throw storeCorrupt(file, `not valid JSON (${jsonSyntaxProblem(error)})`, error);
   }
 }

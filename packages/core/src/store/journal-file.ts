@@ -1,5 +1,6 @@
 import { type FileHandle, open, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { jsonSyntaxProblem } from "../util/json-syntax-problem.js";
 import { restrictFileMode, syncDirectory } from "./durable-file.js";
 import { errorCode, storeCorrupt } from "./errors.js";
 
@@ -196,7 +197,7 @@ function parseLine(file: string, text: string, previous: number): JournalLine {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw damaged(`a journal line is not valid JSON (${(error as Error).message})`, error);
+    throw damaged(`a journal line is not valid JSON (${jsonSyntaxProblem(error)})`, error);
   }
   const line = value as Partial<JournalLine> | null;
   if (
