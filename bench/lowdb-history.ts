@@ -1,4 +1,11 @@
-import type { ConversationRecord, LedgerEntry, Store, Tenant, ThreadRecord } from "@lutingenie/core";
+import {
+  type ConversationRecord,
+  conversationIdOf,
+  type LedgerEntry,
+  type Store,
+  type Tenant,
+  type ThreadRecord,
+} from "@lutingenie/core";
 
 export const BENCH_TENANT: Tenant = {
   id: "bench",
@@ -42,7 +49,8 @@ export async function commitHistory(
     const period = `${new Date(openedAt).toISOString().slice(0, 8)}01`;
     const thread = `visitor-${index}`;
     const threadKey = `bench/web/${thread}`;
-    const id = `conv_history_${index}`;
+    // The id the counter derives from the opening event, so `lutin audit` recomputes the same conversation.
+    const id = conversationIdOf(threadKey, `c-${index}`, "ai");
     const conversation: ConversationRecord = {
       id,
       tenant: "bench",

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
+import { auditBenchmark } from "./audit.bench.js";
 import { countingBenchmark } from "./counting.bench.js";
 import { emotionBenchmark } from "./emotion.bench.js";
 import { knowledgeBaseBenchmark } from "./knowledge-base.bench.js";
@@ -27,6 +28,7 @@ const benchmarks: Record<string, () => Promise<string[]>> = {
   slack: () => slackBenchmark(),
   web: () => webBenchmark(),
   "worst-input": () => worstInputBenchmark(),
+  audit: () => auditBenchmark(),
 };
 
 const args = process.argv.slice(2);

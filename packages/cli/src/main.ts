@@ -39,6 +39,21 @@ Examples (one per command):
   PORT=3000 LUTIN_DATA_DIR=./data lutin serve
   lutin audit --data ./data --period 2026-11`;
 
+const SIMULATE_HELP = `
+Events are replayed in file order, as they would have arrived; the result depends only on the set of
+events (COUNTING.md C13): any order, any duplicated line gives the same conversations and usage
+figures. Only "merged" (merges made while replaying) and, for now, the instants of fired alerts
+depend on the order.
+
+Usage (used, human, remaining, the period) is read at one instant: --now when given, otherwise the
+latest event of the transcript (its largest "at", whatever line it is on), never the real clock and
+never the file's last line. Its tenant is the one of that latest event (all tenants: usageByTenant).
+--now also ends conversations idle 30 minutes by then (default: the real clock); a --now before the
+last event reads usage as of then, so conversations counted later are listed but not in usage (C7, Q2).
+
+Example:
+  lutin simulate examples/transcripts/guide-tour.jsonl --plan starter --now 2026-10-31T23:00:00Z --json`;
+
 const AUDIT_HELP = `
 Recomputes every billing period of every tenant (archived ones included) from the stored events with
 the batch counting function, and compares conversation by conversation with the ledger, the history
@@ -75,8 +90,13 @@ export function buildProgram(): Command {
       wholeNumber("--packs"),
     )
     .option("--tz <zone>", "tenant time zone (IANA name)", "UTC")
-    .option("--now <iso>", "read the result at this instant instead of the real clock", instant)
+    .option(
+      "--now <iso>",
+      "read usage at this instant (default: the latest event) and end conversations idle by then (default: the real clock)",
+      instant,
+    )
     .option("--json", "print one JSON object instead of tables")
+    .addHelpText("after", SIMULATE_HELP)
     .action(async (file: string, options) => {
       const events = parseTranscript(await readTranscript(file), file);
       if (events.length === 0) {

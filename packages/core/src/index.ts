@@ -25,6 +25,7 @@ export {
   REOPEN_WINDOW_MS,
   settleAt,
 } from "./counting/fold.js";
+export { conversationIdOf } from "./counting/ids.js";
 export * from "./counting/relatedness.js";
 export * from "./counting/resolution.js";
 export type { CachedVerdict, FoldState, StoredEvent, ThreadRecord } from "./counting/thread-state.js";

@@ -28,7 +28,10 @@ export interface SimulateOptions {
   packs?: number;
   /** Tenant time zone (IANA); UTC by default. */
   timeZone?: string;
-  /** The instant the result is read at (conversations idle 30 minutes by then are over); the real clock by default. */
+  /**
+   * The instant the result is read at: conversations idle 30 minutes by then are over (the real clock by
+   * default), and usage is read and its period picked at this instant (the latest event by default).
+   */
   now?: number;
   catalog?: PlanCatalog;
 }
@@ -57,7 +60,10 @@ export interface SimulatedUsage {
 
 export interface SimulationReport {
   conversations: SimulatedConversation[];
-  /** Usage of the period holding the transcript's last event, for that event's tenant. */
+  /**
+   * Usage at the read instant (`now`, else the transcript's latest event instant), for the tenant of the
+   * latest event (C13: never the file's last line).
+   */
   usage: SimulatedUsage;
   /** The same for every tenant of the transcript, when there is more than one. */
   usageByTenant?: Record<string, SimulatedUsage>;
@@ -70,8 +76,8 @@ export async function simulate(
   events: readonly TranscriptEvent[],
   options: SimulateOptions = {},
 ): Promise<SimulationReport> {
-  const last = events[events.length - 1];
-  if (last === undefined) throw new Error("the transcript has no events");
+  const latest = latestEvent(events);
+  if (latest === undefined) throw new Error("the transcript has no events");
   const timeZone = options.timeZone ?? "UTC";
   assertTimeZone(timeZone, "--tz");
   const catalog = withAllowance(
@@ -113,6 +119,10 @@ export async function simulate(
   const now = options.now ?? Date.now();
   if (now > clock.now()) clock.set(now);
   await counter.settle(now);
+  // C13, Q2: one read instant for usage, from the set of events and never from their file order. Without
+  // --now it is the latest event instant, not the real clock, so a transcript's usage does not change as
+  // months pass (settling at the real clock only ends idle conversations; it never counts one).
+  const readAt = options.now ?? latest.at;
 
   const conversations: SimulatedConversation[] = [];
   let merged = 0;
@@ -122,7 +132,16 @@ export async function simulate(
       else conversations.push(describeConversation(conversation));
     }
   }
-  conversations.sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.mode.localeCompare(b.mode));
+  // A total order (C13): conversations opened at the same instant in two threads must not come out in
+  // the store's arrival order.
+  conversations.sort(
+    (a, b) =>
+      a.openedAt.localeCompare(b.openedAt) ||
+      a.mode.localeCompare(b.mode) ||
+      compareText(a.tenant, b.tenant) ||
+      compareText(a.thread, b.thread) ||
+      compareText(a.id, b.id),
+  );
 
   const usageByTenant: Record<string, SimulatedUsage> = {};
   for (const id of tenantIds) {
@@ -134,17 +153,38 @@ export async function simulate(
       ledger: await store.listLedger({ tenant: id }),
       packs: await store.listPacks(id),
       alerts: await store.listAlerts(id),
-      at: last.at,
+      at: readAt,
     });
     usageByTenant[id] = describeUsage(summary, timeZone);
   }
   const report: SimulationReport = {
     conversations,
-    usage: usageByTenant[last.tenant] as SimulatedUsage,
+    usage: usageByTenant[latest.tenant] as SimulatedUsage,
     merged,
   };
   if (tenantIds.length > 1) report.usageByTenant = usageByTenant;
   return report;
+}
+
+/**
+ * The event with the latest `at`; among events at that instant, the smallest tenant id, so the tenant
+ * whose usage is shown depends only on the set of events (C13).
+ */
+function latestEvent(events: readonly TranscriptEvent[]): TranscriptEvent | undefined {
+  let latest: TranscriptEvent | undefined;
+  for (const event of events) {
+    if (
+      latest === undefined ||
+      event.at > latest.at ||
+      (event.at === latest.at && compareText(event.tenant, latest.tenant) < 0)
+    )
+      latest = event;
+  }
+  return latest;
+}
+
+function compareText(left: string, right: string): number {
+  return left < right ? -1 : left > right ? 1 : 0;
 }
 
 function withAllowance(catalog: PlanCatalog, planId: string, allowance: number | undefined): PlanCatalog {
