@@ -1,7 +1,11 @@
 export {
+  type AlertChange,
   type AlertCheck,
+  alertChanges,
   alertsToFire,
   type Crossing,
+  type LedgerAlertInput,
+  ledgerAlerts,
   thresholdReached,
   thresholdsCrossed,
 } from "./alerts.js";
