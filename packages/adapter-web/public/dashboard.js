@@ -49,6 +49,10 @@
         enchantments: "Enchantments",
         periodRange: "From {{start}} to {{end}}",
         alert: "You have used {{percent}}% of this period's conversations.",
+        alertsTitle: "Usage alerts",
+        alertFired: "{{threshold}}%: reached on {{at}}",
+        alertWithdrawn:
+          "{{threshold}}%: withdrawn on {{withdrawnAt}} (reached on {{at}}, undone by a merge or a failed delivery)",
         pageOf: "Page {{page}} of {{pages}} ({{total}} conversations)",
         countedAt: "yes, at {{at}}",
         notCounted: "no: {{reason}}",
@@ -128,6 +132,10 @@
         enchantments: "Enchantements",
         periodRange: "Du {{start}} au {{end}}",
         alert: "Vous avez utilisé {{percent}} % des conversations de cette période.",
+        alertsTitle: "Alertes de consommation",
+        alertFired: "{{threshold}} % : atteint le {{at}}",
+        alertWithdrawn:
+          "{{threshold}} % : retirée le {{withdrawnAt}} (atteint le {{at}}, annulé par une fusion ou un échec de livraison)",
         pageOf: "Page {{page}} sur {{pages}} ({{total}} conversations)",
         countedAt: "oui, le {{at}}",
         notCounted: "non : {{reason}}",
@@ -229,9 +237,31 @@
     $("progress").setAttribute("aria-valuenow", String(Math.min(percent, 100)));
     $("progress").classList.toggle("over", u.overage > 0);
     $("progress-bar").style.width = `${Math.min(percent, 100)}%`;
-    const latest = u.alerts.reduce((top, alert) => Math.max(top, alert.threshold), 0);
+    // Q5, C13: the banner shows the highest alert still in force; a withdrawn one (its crossing was undone
+    // by a reversal) is listed as withdrawn, never announced as reached.
+    const latest = u.alerts
+      .filter((alert) => alert.state !== "withdrawn")
+      .reduce((top, alert) => Math.max(top, alert.threshold), 0);
     $("alerts").hidden = latest === 0;
     $("alerts").textContent = latest === 0 ? "" : t("alert", { percent: latest });
+    $("alert-list-section").hidden = u.alerts.length === 0;
+    $("alert-list").replaceChildren(
+      ...u.alerts.map((alert) => {
+        const withdrawn = alert.state === "withdrawn";
+        const text = withdrawn
+          ? t("alertWithdrawn", {
+              threshold: alert.threshold,
+              at: date(alert.at),
+              withdrawnAt: date(alert.withdrawnAt),
+            })
+          : t("alertFired", { threshold: alert.threshold, at: date(alert.at) });
+        return element(
+          "li",
+          { "data-state": withdrawn ? "withdrawn" : "fired", class: withdrawn ? "muted" : "" },
+          text,
+        );
+      }),
+    );
     const select = $("plan-select");
     select.replaceChildren(
       ...u.plans.map((plan) => {

@@ -107,7 +107,15 @@ export function createAdminRouter(options: {
       packsRemaining: usage.packsRemaining,
       packs: usage.packs,
       human: usage.human,
-      alerts: usage.alerts,
+      // Q5, C13: every alert of the period with its state; `at` is the count moment of the crossing.
+      alerts: usage.alerts.map((alert) => ({
+        threshold: alert.threshold,
+        state: alert.state ?? "fired",
+        at: alert.at,
+        withdrawnAt: alert.withdrawnAt ?? null,
+        used: alert.used,
+        allowance: alert.allowance,
+      })),
       thresholds: usage.thresholds,
       days: history.days.map((day) => ({ date: day.date, ai: day.ai, human: day.human })),
       enchantments: ENCHANTMENTS.map((name) => {

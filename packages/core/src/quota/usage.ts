@@ -64,7 +64,7 @@ export interface UsageSummary {
   packs: PackUsage[];
   packsRemaining: number;
   human: HumanUsage;
-  /** Q5: alerts already fired this period, by threshold. */
+  /** Q5: alerts of this period, by threshold, fired or withdrawn (C13: a reversal undid the crossing). */
   alerts: FiredAlert[];
   /** Q5: the tenant's thresholds, for showing the next one. */
   thresholds: number[];
