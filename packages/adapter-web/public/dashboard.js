@@ -50,6 +50,19 @@
         periodRange: "From {{start}} to {{end}}",
         alert: "You have used {{percent}}% of this period's conversations.",
         alertsTitle: "Usage alerts",
+        invoice: "Invoice of a closed period",
+        invoiceMonth: "Period starting in",
+        showInvoice: "Show the invoice",
+        print: "Print",
+        invoiceLine: "Line",
+        invoiceCount: "Conversations",
+        invoiceIds: "Conversation ids",
+        invoiceHeading: "{{tenant}}, plan {{plan}} ({{price}} €/month), from {{start}} to {{end}}",
+        lineAllowance: "Included in the plan ({{allowance}})",
+        linePack: "Pack {{id}} ({{size}})",
+        lineOverage: "Overage (price per conversation not set in the catalog)",
+        lineHuman: "Human conversations",
+        lineHumanOverage: "Human conversations past the plan's {{allowance}}",
         alertFired: "{{threshold}}%: reached on {{at}}",
         alertWithdrawn:
           "{{threshold}}%: withdrawn on {{withdrawnAt}} (reached on {{at}}, undone by a merge or a failed delivery)",
@@ -133,6 +146,19 @@
         periodRange: "Du {{start}} au {{end}}",
         alert: "Vous avez utilisé {{percent}} % des conversations de cette période.",
         alertsTitle: "Alertes de consommation",
+        invoice: "Facture d'une période close",
+        invoiceMonth: "Période commençant en",
+        showInvoice: "Afficher la facture",
+        print: "Imprimer",
+        invoiceLine: "Ligne",
+        invoiceCount: "Conversations",
+        invoiceIds: "Identifiants des conversations",
+        invoiceHeading: "{{tenant}}, forfait {{plan}} ({{price}} €/mois), du {{start}} au {{end}}",
+        lineAllowance: "Incluses dans le forfait ({{allowance}})",
+        linePack: "Pack {{id}} ({{size}})",
+        lineOverage: "Dépassement (prix par conversation non défini dans le catalogue)",
+        lineHuman: "Conversations humaines",
+        lineHumanOverage: "Conversations humaines au-delà des {{allowance}} du forfait",
         alertFired: "{{threshold}} % : atteint le {{at}}",
         alertWithdrawn:
           "{{threshold}} % : retirée le {{withdrawnAt}} (atteint le {{at}}, annulé par une fusion ou un échec de livraison)",
@@ -458,6 +484,61 @@
     const item = element("li", { dir: result.direction }, result.reply || `(${result.status})`);
     $("test-log").append(item);
     await refresh();
+  });
+  // The invoice of a closed period (Q3 order), each line with the conversations it counts; printable.
+  const renderInvoice = (invoice) => {
+    $("invoice-heading").textContent = t("invoiceHeading", {
+      tenant: usage ? usage.tenant.name : invoice.tenant,
+      plan: invoice.plan.name,
+      price: (invoice.plan.monthlyPriceCents / 100).toFixed(2),
+      start: day(invoice.period.start),
+      end: day(invoice.period.end - 1),
+    });
+    const lines = [
+      [t("lineAllowance", { allowance: invoice.allowance.allowance }), invoice.allowance, "allowance"],
+      ...invoice.packs.map((pack) => [t("linePack", { id: pack.id, size: pack.size }), pack, "pack"]),
+      [t("lineOverage"), invoice.overage, "overage"],
+      [t("lineHuman"), invoice.human, "human"],
+      ...(invoice.human.allowance === null
+        ? []
+        : [
+            [
+              t("lineHumanOverage", { allowance: invoice.human.allowance }),
+              invoice.human.overage,
+              "human-overage",
+            ],
+          ]),
+    ];
+    $("invoice-lines").replaceChildren(
+      ...lines.map(([label, line, kind]) => {
+        const tr = element("tr", { "data-line": kind });
+        tr.append(
+          element("td", {}, label),
+          element("td", {}, String(line.count)),
+          element("td", { class: "ids" }, line.conversationIds.join(", ") || "—"),
+        );
+        return tr;
+      }),
+    );
+    $("invoice").hidden = false;
+    $("invoice-print").disabled = false;
+  };
+  $("invoice-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    $("invoice-status").textContent = "";
+    try {
+      renderInvoice(await api(`/invoice?period=${encodeURIComponent($("invoice-month").value)}`));
+    } catch (error) {
+      $("invoice").hidden = true;
+      $("invoice-print").disabled = true;
+      $("invoice-status").textContent = error.message;
+    }
+  });
+  $("invoice-print").addEventListener("click", () => {
+    // Only the invoice is printed (pages.css, body.printing-invoice).
+    document.body.classList.add("printing-invoice");
+    window.print();
+    document.body.classList.remove("printing-invoice");
   });
   $("pack-form").addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -387,6 +387,23 @@ describe.skipIf(skipBrowserTests)("in a real browser (Chromium)", () => {
     await page.waitForSelector('#alert-list li[data-state="withdrawn"] >> text=/^90%: withdrawn on /');
     await page.waitForSelector('#alert-list li[data-state="fired"] >> text=/^80%: reached on /');
 
+    // The invoice of a closed period (two months back: closed whatever the anchor day), then printable.
+    const closedMonth = new Date();
+    closedMonth.setUTCDate(1);
+    closedMonth.setUTCMonth(closedMonth.getUTCMonth() - 2);
+    await page.getByLabel("Period starting in").fill(closedMonth.toISOString().slice(0, 7));
+    await page.getByRole("button", { name: "Show the invoice" }).click();
+    await page.waitForSelector('#invoice-lines tr[data-line="allowance"] >> text=/^Included in the plan/');
+    await page.waitForSelector('#invoice-lines tr[data-line="overage"] >> text=/^Overage/');
+    expect(await page.getByRole("button", { name: "Print" }).isEnabled()).toBe(true);
+    const openMonth = new Date();
+    openMonth.setUTCDate(1);
+    openMonth.setUTCMonth(openMonth.getUTCMonth() + 1);
+    await page.getByLabel("Period starting in").fill(openMonth.toISOString().slice(0, 7));
+    await page.getByRole("button", { name: "Show the invoice" }).click();
+    await page.waitForSelector("#invoice-status >> text=/not closed yet/");
+    expect(await page.locator("#invoice").isHidden()).toBe(true);
+
     // Billing from the page: a pack (Q6), an upgrade that applies at once (Q7), an enchantment switched off.
     await page.getByLabel("Pack size").selectOption("500");
     await page.getByRole("button", { name: "Add a pack" }).click();
