@@ -49,6 +49,23 @@
         enchantments: "Enchantments",
         periodRange: "From {{start}} to {{end}}",
         alert: "You have used {{percent}}% of this period's conversations.",
+        alertsTitle: "Usage alerts",
+        invoice: "Invoice of a closed period",
+        invoiceMonth: "Period starting in",
+        showInvoice: "Show the invoice",
+        print: "Print",
+        invoiceLine: "Line",
+        invoiceCount: "Conversations",
+        invoiceIds: "Conversation ids",
+        invoiceHeading: "{{tenant}}, plan {{plan}} ({{price}} €/month), from {{start}} to {{end}}",
+        lineAllowance: "Included in the plan ({{allowance}})",
+        linePack: "Pack {{id}} ({{size}})",
+        lineOverage: "Overage (price per conversation not set in the catalog)",
+        lineHuman: "Human conversations",
+        lineHumanOverage: "Human conversations past the plan's {{allowance}}",
+        alertFired: "{{threshold}}%: reached on {{at}}",
+        alertWithdrawn:
+          "{{threshold}}%: withdrawn on {{withdrawnAt}} (reached on {{at}}, undone by a merge or a failed delivery)",
         pageOf: "Page {{page}} of {{pages}} ({{total}} conversations)",
         countedAt: "yes, at {{at}}",
         notCounted: "no: {{reason}}",
@@ -128,6 +145,23 @@
         enchantments: "Enchantements",
         periodRange: "Du {{start}} au {{end}}",
         alert: "Vous avez utilisé {{percent}} % des conversations de cette période.",
+        alertsTitle: "Alertes de consommation",
+        invoice: "Facture d'une période close",
+        invoiceMonth: "Période commençant en",
+        showInvoice: "Afficher la facture",
+        print: "Imprimer",
+        invoiceLine: "Ligne",
+        invoiceCount: "Conversations",
+        invoiceIds: "Identifiants des conversations",
+        invoiceHeading: "{{tenant}}, forfait {{plan}} ({{price}} €/mois), du {{start}} au {{end}}",
+        lineAllowance: "Incluses dans le forfait ({{allowance}})",
+        linePack: "Pack {{id}} ({{size}})",
+        lineOverage: "Dépassement (prix par conversation non défini dans le catalogue)",
+        lineHuman: "Conversations humaines",
+        lineHumanOverage: "Conversations humaines au-delà des {{allowance}} du forfait",
+        alertFired: "{{threshold}} % : atteint le {{at}}",
+        alertWithdrawn:
+          "{{threshold}} % : retirée le {{withdrawnAt}} (atteint le {{at}}, annulé par une fusion ou un échec de livraison)",
         pageOf: "Page {{page}} sur {{pages}} ({{total}} conversations)",
         countedAt: "oui, le {{at}}",
         notCounted: "non : {{reason}}",
@@ -229,9 +263,31 @@
     $("progress").setAttribute("aria-valuenow", String(Math.min(percent, 100)));
     $("progress").classList.toggle("over", u.overage > 0);
     $("progress-bar").style.width = `${Math.min(percent, 100)}%`;
-    const latest = u.alerts.reduce((top, alert) => Math.max(top, alert.threshold), 0);
+    // Q5, C13: the banner shows the highest alert still in force; a withdrawn one (its crossing was undone
+    // by a reversal) is listed as withdrawn, never announced as reached.
+    const latest = u.alerts
+      .filter((alert) => alert.state !== "withdrawn")
+      .reduce((top, alert) => Math.max(top, alert.threshold), 0);
     $("alerts").hidden = latest === 0;
     $("alerts").textContent = latest === 0 ? "" : t("alert", { percent: latest });
+    $("alert-list-section").hidden = u.alerts.length === 0;
+    $("alert-list").replaceChildren(
+      ...u.alerts.map((alert) => {
+        const withdrawn = alert.state === "withdrawn";
+        const text = withdrawn
+          ? t("alertWithdrawn", {
+              threshold: alert.threshold,
+              at: date(alert.at),
+              withdrawnAt: date(alert.withdrawnAt),
+            })
+          : t("alertFired", { threshold: alert.threshold, at: date(alert.at) });
+        return element(
+          "li",
+          { "data-state": withdrawn ? "withdrawn" : "fired", class: withdrawn ? "muted" : "" },
+          text,
+        );
+      }),
+    );
     const select = $("plan-select");
     select.replaceChildren(
       ...u.plans.map((plan) => {
@@ -428,6 +484,61 @@
     const item = element("li", { dir: result.direction }, result.reply || `(${result.status})`);
     $("test-log").append(item);
     await refresh();
+  });
+  // The invoice of a closed period (Q3 order), each line with the conversations it counts; printable.
+  const renderInvoice = (invoice) => {
+    $("invoice-heading").textContent = t("invoiceHeading", {
+      tenant: usage ? usage.tenant.name : invoice.tenant,
+      plan: invoice.plan.name,
+      price: (invoice.plan.monthlyPriceCents / 100).toFixed(2),
+      start: day(invoice.period.start),
+      end: day(invoice.period.end - 1),
+    });
+    const lines = [
+      [t("lineAllowance", { allowance: invoice.allowance.allowance }), invoice.allowance, "allowance"],
+      ...invoice.packs.map((pack) => [t("linePack", { id: pack.id, size: pack.size }), pack, "pack"]),
+      [t("lineOverage"), invoice.overage, "overage"],
+      [t("lineHuman"), invoice.human, "human"],
+      ...(invoice.human.allowance === null
+        ? []
+        : [
+            [
+              t("lineHumanOverage", { allowance: invoice.human.allowance }),
+              invoice.human.overage,
+              "human-overage",
+            ],
+          ]),
+    ];
+    $("invoice-lines").replaceChildren(
+      ...lines.map(([label, line, kind]) => {
+        const tr = element("tr", { "data-line": kind });
+        tr.append(
+          element("td", {}, label),
+          element("td", {}, String(line.count)),
+          element("td", { class: "ids" }, line.conversationIds.join(", ") || "—"),
+        );
+        return tr;
+      }),
+    );
+    $("invoice").hidden = false;
+    $("invoice-print").disabled = false;
+  };
+  $("invoice-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    $("invoice-status").textContent = "";
+    try {
+      renderInvoice(await api(`/invoice?period=${encodeURIComponent($("invoice-month").value)}`));
+    } catch (error) {
+      $("invoice").hidden = true;
+      $("invoice-print").disabled = true;
+      $("invoice-status").textContent = error.message;
+    }
+  });
+  $("invoice-print").addEventListener("click", () => {
+    // Only the invoice is printed (pages.css, body.printing-invoice).
+    document.body.classList.add("printing-invoice");
+    window.print();
+    document.body.classList.remove("printing-invoice");
   });
   $("pack-form").addEventListener("submit", async (event) => {
     event.preventDefault();

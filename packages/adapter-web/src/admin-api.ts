@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import {
+  computeInvoice,
   computeUsage,
   ENCHANTMENTS,
   type EnchantmentName,
   findPlan,
+  LutinError,
   type LutinRuntime,
   planAt,
   requestPlanChange,
@@ -14,6 +16,12 @@ import { z } from "zod";
 import { filterHistory, historyCsv, historyQuerySchema, historyRowOf } from "./history.js";
 import { sendProblem, validate } from "./http-problems.js";
 import type { WebAdapter } from "./web-adapter.js";
+
+export const invoiceQuerySchema = z.object({
+  period: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "period must be the month the period starts in, YYYY-MM"),
+});
 
 export const packRequestSchema = z
   .object({
@@ -107,7 +115,15 @@ export function createAdminRouter(options: {
       packsRemaining: usage.packsRemaining,
       packs: usage.packs,
       human: usage.human,
-      alerts: usage.alerts,
+      // Q5, C13: every alert of the period with its state; `at` is the count moment of the crossing.
+      alerts: usage.alerts.map((alert) => ({
+        threshold: alert.threshold,
+        state: alert.state ?? "fired",
+        at: alert.at,
+        withdrawnAt: alert.withdrawnAt ?? null,
+        used: alert.used,
+        allowance: alert.allowance,
+      })),
       thresholds: usage.thresholds,
       days: history.days.map((day) => ({ date: day.date, ai: day.ai, human: day.human })),
       enchantments: ENCHANTMENTS.map((name) => {
@@ -123,6 +139,33 @@ export function createAdminRouter(options: {
         };
       }),
     });
+  });
+
+  // The invoice of a closed period (Q3, Q4, Q6, Q8, Q9): each line lists the conversations it counts.
+  router.get("/invoice", async (request, response) => {
+    const query = validate(invoiceQuerySchema, request.query, response);
+    if (query === undefined) return;
+    const record = await billing();
+    const [ledger, packs] = await Promise.all([
+      runtime.store.listLedger({ tenant }),
+      runtime.store.listPacks(tenant),
+    ]);
+    try {
+      response.json(
+        computeInvoice({
+          tenant: record,
+          catalog: runtime.catalog,
+          ledger,
+          packs,
+          month: query.period,
+          now: now(),
+        }),
+      );
+    } catch (error) {
+      // A period not closed yet, or none starting that month: the caller's to fix, said with the hint.
+      if (!LutinError.isInstance(error, "QUOTA_CONFIG_INVALID")) throw error;
+      sendProblem(response, 409, "PERIOD_NOT_INVOICEABLE", `${error.message}; ${error.hint ?? ""}`.trim());
+    }
   });
 
   router.get("/history", async (request, response) => {

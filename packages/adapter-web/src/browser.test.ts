@@ -360,8 +360,49 @@ describe.skipIf(skipBrowserTests)("in a real browser (Chromium)", () => {
       used: 4_000,
       allowance: 5_000,
     });
+    // C13: a 90 % alert whose crossing a reversal undid is listed as withdrawn and not announced.
+    await server.runtime.store.recordAlert({
+      tenant: "demo-shop",
+      period,
+      threshold: 90,
+      at: Date.now() - 900,
+      used: 4_500,
+      allowance: 5_000,
+      state: "withdrawn",
+      withdrawnAt: Date.now() - 500,
+    });
+    const listed = (
+      await adminCall<{ alerts: Array<{ threshold: number; state: string; withdrawnAt: number | null }> }>(
+        server.url,
+        "/usage",
+      )
+    ).body.alerts;
+    expect(listed.map(({ threshold, state }) => ({ threshold, state }))).toEqual([
+      { threshold: 80, state: "fired" },
+      { threshold: 90, state: "withdrawn" },
+    ]);
+    expect(listed[1]?.withdrawnAt).toEqual(expect.any(Number));
     await page.getByLabel("Langue", { exact: true }).selectOption("en");
     await page.waitForSelector("#alerts >> text=You have used 80% of this period's conversations.");
+    await page.waitForSelector('#alert-list li[data-state="withdrawn"] >> text=/^90%: withdrawn on /');
+    await page.waitForSelector('#alert-list li[data-state="fired"] >> text=/^80%: reached on /');
+
+    // The invoice of a closed period (two months back: closed whatever the anchor day), then printable.
+    const closedMonth = new Date();
+    closedMonth.setUTCDate(1);
+    closedMonth.setUTCMonth(closedMonth.getUTCMonth() - 2);
+    await page.getByLabel("Period starting in").fill(closedMonth.toISOString().slice(0, 7));
+    await page.getByRole("button", { name: "Show the invoice" }).click();
+    await page.waitForSelector('#invoice-lines tr[data-line="allowance"] >> text=/^Included in the plan/');
+    await page.waitForSelector('#invoice-lines tr[data-line="overage"] >> text=/^Overage/');
+    expect(await page.getByRole("button", { name: "Print" }).isEnabled()).toBe(true);
+    const openMonth = new Date();
+    openMonth.setUTCDate(1);
+    openMonth.setUTCMonth(openMonth.getUTCMonth() + 1);
+    await page.getByLabel("Period starting in").fill(openMonth.toISOString().slice(0, 7));
+    await page.getByRole("button", { name: "Show the invoice" }).click();
+    await page.waitForSelector("#invoice-status >> text=/not closed yet/");
+    expect(await page.locator("#invoice").isHidden()).toBe(true);
 
     // Billing from the page: a pack (Q6), an upgrade that applies at once (Q7), an enchantment switched off.
     await page.getByLabel("Pack size").selectOption("500");

@@ -184,6 +184,37 @@ describe("lutin serve: HTTP and WebSocket against the real server", () => {
     expect((await adminCall(server.url, "/nowhere")).status).toBe(404);
   });
 
+  it("serves the invoice of a closed period and refuses an open or malformed one (Q3, Q8)", async () => {
+    const server = await start();
+    const month = (offset: number) => {
+      const date = new Date();
+      date.setUTCDate(1);
+      date.setUTCMonth(date.getUTCMonth() + offset);
+      return date.toISOString().slice(0, 7);
+    };
+    const closed = await adminCall<Record<string, unknown>>(server.url, `/invoice?period=${month(-2)}`);
+    expect(closed.status).toBe(200);
+    expect(closed.body).toMatchObject({
+      tenant: "demo-shop",
+      period: { label: expect.stringMatching(new RegExp(`^${month(-2)}-`)) },
+      allowance: { count: 0, conversationIds: [] },
+      packs: [],
+      overage: { count: 0, conversationIds: [], unitPriceCents: null },
+      human: { count: 0, conversationIds: [] },
+    });
+    const open = await adminCall(server.url, `/invoice?period=${month(1)}`);
+    expect(open.status).toBe(409);
+    expect(open.body).toMatchObject({
+      code: "PERIOD_NOT_INVOICEABLE",
+      message: expect.stringMatching(/not closed/),
+    });
+    const malformed = await adminCall(server.url, "/invoice?period=2026-13");
+    expect(malformed.body).toMatchObject({
+      code: "REQUEST_INVALID",
+      message: expect.stringMatching(/^period:/),
+    });
+  });
+
   it("keeps test chats and previews out of the count (C9), adds packs and changes plans (Q6, Q7)", async () => {
     const server = await start();
     const client = await widget(server);

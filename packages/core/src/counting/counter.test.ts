@@ -3,6 +3,7 @@ import { ManualClock } from "../clock.js";
 import { LutinError } from "../errors.js";
 import type { CoreEventMap } from "../events/event-bus.js";
 import { parseInboundEvent } from "../events/inbound-event.js";
+import type { FiredAlert } from "../quota/types.js";
 import { createMemoryStore } from "../store/memory-store.js";
 import type { Store, ThreadAppend, ThreadCommit } from "../store/store.js";
 import { ConversationCounter } from "./counter.js";
@@ -27,6 +28,7 @@ function setup(options: { store?: Store; allowance?: number; maxEvents?: number 
     "conversation-count-reversed",
     "conversation-merged",
     "quota-threshold-crossed",
+    "quota-alert-withdrawn",
     "event-too-late",
   ] as const) {
     counter.events.on(name, (payload) => seen.push({ name, payload }));
@@ -173,7 +175,7 @@ describe("ConversationCounter", () => {
     expect((await store.listConversations({ tenant: "acme" }))[0]?.endReason).toBe("inactivity");
   });
 
-  it("Q5: crossing thresholds fires each alert once per period, a reversal never re-fires", async () => {
+  it("Q5, C13: each alert fires once per crossing of the ledger; a reversal withdraws it, reaching it again re-fires it", async () => {
     const { counter, store, seen } = setup({ allowance: 10 });
     for (let index = 0; index < 10; index++) {
       const thread = `visitor-${index}`;
@@ -188,7 +190,8 @@ describe("ConversationCounter", () => {
       { alert: expect.objectContaining({ threshold: 90, used: 9 }) },
       { alert: expect.objectContaining({ threshold: 100, used: 10 }) },
     ]);
-    // Failures learnt late pull usage down to 7; counting back up to 10 fires nothing new.
+    // Failures learnt late pull usage down to 7: the ledger no longer reaches 80 %, the alerts are withdrawn
+    // (C13), 100 first; counting back up to 10 reaches them again, at the count moments of the new rows.
     for (let index = 0; index < 3; index++) {
       await counter.ingest(
         action("delivery_failed", 20, { thread: `visitor-${index}`, ref: `reply-${index}` }),
@@ -201,8 +204,24 @@ describe("ConversationCounter", () => {
     }
     const ledger = await store.listLedger({ tenant: "acme" });
     expect(ledger.reduce((sum, row) => sum + row.delta, 0)).toBe(10);
-    expect((await store.listAlerts("acme")).map((alert) => alert.threshold)).toEqual([80, 90, 100]);
-    expect(seen.filter((entry) => entry.name === "quota-threshold-crossed")).toHaveLength(3);
+    const withdrawn = seen.filter((entry) => entry.name === "quota-alert-withdrawn");
+    expect(withdrawn.map((entry) => (entry.payload as { alert: FiredAlert }).alert)).toEqual(
+      [100, 90, 80].map((threshold) =>
+        expect.objectContaining({ threshold, state: "withdrawn", withdrawnAt: expect.any(Number) }),
+      ),
+    );
+    expect(
+      (await store.listAlerts("acme")).map(({ threshold, at: instant, state }) => ({
+        threshold,
+        instant,
+        state,
+      })),
+    ).toEqual([
+      { threshold: 80, instant: at(40.5), state: "fired" },
+      { threshold: 90, instant: at(41.5), state: "fired" },
+      { threshold: 100, instant: at(42.5), state: "fired" },
+    ]);
+    expect(seen.filter((entry) => entry.name === "quota-threshold-crossed")).toHaveLength(6);
   });
 
   it("C13: compaction keeps the log bounded and reports events older than the horizon as too late", async () => {

@@ -101,7 +101,7 @@ export class ConversationCounter {
     );
     this.#resolution = options.resolution ?? createDefaultResolutionDetector();
     this.#compaction = { ...DEFAULT_COMPACTION, ...options.compaction };
-    this.#usage = new UsageTracker(this.#store, this.events);
+    this.#usage = new UsageTracker(this.#store, this.events, this.#clock);
   }
 
   /** Validates and places one inbound event. Safe to call concurrently and to repeat (C11, C12). */

@@ -9,6 +9,8 @@ export interface CoreEventMap {
   "conversation-count-reversed": { conversation: ConversationRecord; entry: LedgerEntry };
   "conversation-merged": { conversation: ConversationRecord; into: string | null };
   "quota-threshold-crossed": { alert: FiredAlert };
+  /** C13: a reversal removed the crossing of an alert already sent; it fires again if usage reaches it again. */
+  "quota-alert-withdrawn": { alert: FiredAlert };
   "event-too-late": {
     tenant: string;
     channel: string;

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { alertsToFire, thresholdReached, thresholdsCrossed } from "./alerts.js";
-import type { FiredAlert } from "./types.js";
+import { alertChanges, alertsToFire, ledgerAlerts, thresholdReached, thresholdsCrossed } from "./alerts.js";
+import type { FiredAlert, LedgerEntry } from "./types.js";
 
 const DEFAULT = [80, 90, 100];
 
@@ -80,7 +80,18 @@ describe("Q5 alertsToFire", () => {
 
   it("Q5: builds the alert records to store", () => {
     expect(alertsToFire({ ...base, before: 85, after: 92, alreadyFired: [fired("2024-03-31", 80)] })).toEqual(
-      [{ tenant: "acme", period: "2024-03-31", threshold: 90, at: 1234, used: 92, allowance: 100 }],
+      [
+        {
+          tenant: "acme",
+          period: "2024-03-31",
+          threshold: 90,
+          at: 1234,
+          used: 92,
+          allowance: 100,
+          state: "fired",
+          withdrawnAt: null,
+        },
+      ],
     );
   });
 
@@ -107,5 +118,106 @@ describe("Q5 alertsToFire", () => {
   it("Q5: another tenant's alerts are not this tenant's", () => {
     const alreadyFired = [fired("2024-03-31", 80, "other")];
     expect(alertsToFire({ ...base, before: 79, after: 80, alreadyFired })).toHaveLength(1);
+  });
+});
+
+describe("Q5, C13 ledgerAlerts", () => {
+  const count = (name: string, countedAt: number): LedgerEntry => ({
+    id: `${name}:1`,
+    tenant: "acme",
+    conversationId: name,
+    mode: "ai",
+    kind: "count",
+    delta: 1,
+    countedAt,
+    period: "2024-03-31",
+    plan: "starter",
+    recordedAt: countedAt,
+    reverses: null,
+    reason: null,
+  });
+  const reversal = (row: LedgerEntry): LedgerEntry => ({
+    ...row,
+    id: `${row.id}:reversal`,
+    kind: "reversal",
+    delta: -1,
+    reverses: row.id,
+    reason: "merged",
+  });
+  const input = (ledger: LedgerEntry[], allowance = 10) => ({
+    tenant: "acme",
+    period: "2024-03-31",
+    ledger,
+    allowanceAt: () => allowance,
+    thresholds: DEFAULT,
+  });
+  const rows = Array.from({ length: 10 }, (_, index) => count(`c${index}`, 1_000 * (index + 1)));
+
+  it("Q5: fires at the count moment of the row that first reaches each threshold, in count-moment order", () => {
+    // Booked in reverse: arrival order does not matter, the count moments do (C13).
+    expect(
+      ledgerAlerts(input([...rows].reverse())).map(({ threshold, at, used }) => [threshold, at, used]),
+    ).toEqual([
+      [80, 8_000, 8],
+      [90, 9_000, 9],
+      [100, 10_000, 10],
+    ]);
+  });
+
+  it("Q5: one row reaching two thresholds fires both at its instant; duplicates count once (C12)", () => {
+    const alerts = ledgerAlerts(input([...rows.slice(0, 9), ...rows.slice(0, 9)], 9));
+    expect(alerts.map(({ threshold, at }) => [threshold, at])).toEqual([
+      [80, 8_000],
+      [90, 9_000],
+      [100, 9_000],
+    ]);
+  });
+
+  it("C13: a reversed count does not count; the crossing moves to the next row, or disappears", () => {
+    const merged = reversal(rows[2] as LedgerEntry);
+    expect(ledgerAlerts(input([...rows, merged])).map(({ threshold, at }) => [threshold, at])).toEqual([
+      [80, 9_000],
+      [90, 10_000],
+    ]);
+  });
+
+  it("Q5: other periods, human rows and other tenants are ignored", () => {
+    const noise = [
+      { ...(rows[0] as LedgerEntry), id: "h:1", mode: "human" as const },
+      { ...(rows[0] as LedgerEntry), id: "o:1", period: "2024-04-30" },
+      { ...(rows[0] as LedgerEntry), id: "g:1", tenant: "globex" },
+    ];
+    expect(ledgerAlerts(input([...rows.slice(0, 7), ...noise]))).toEqual([]);
+  });
+});
+
+describe("C13 alertChanges", () => {
+  const alert = (threshold: number, at: number, extra: Partial<FiredAlert> = {}): FiredAlert => ({
+    tenant: "acme",
+    period: "2024-03-31",
+    threshold,
+    at,
+    used: threshold / 10,
+    allowance: 10,
+    state: "fired",
+    withdrawnAt: null,
+    ...extra,
+  });
+
+  it("C13: fires new crossings, withdraws lost ones at `now`, re-fires withdrawn ones, corrects moved instants silently", () => {
+    const stored = [alert(80, 5), alert(90, 6), alert(100, 7, { state: "withdrawn", withdrawnAt: 50 })];
+    const wanted = [alert(80, 4), alert(100, 9)];
+    expect(alertChanges(stored, wanted, 99)).toEqual([
+      { alert: alert(80, 4), create: false, notify: null },
+      { alert: alert(90, 6, { state: "withdrawn", withdrawnAt: 99 }), create: false, notify: "withdrawn" },
+      { alert: alert(100, 9), create: false, notify: "fired" },
+    ]);
+    expect(alertChanges([], wanted, 99).map((change) => [change.create, change.notify])).toEqual([
+      [true, "fired"],
+      [true, "fired"],
+    ]);
+    // Nothing to do when the stored alerts are what the ledger says; an old record (no state) is fired.
+    const { state: _state, withdrawnAt: _withdrawnAt, ...old } = alert(80, 4);
+    expect(alertChanges([old, alert(100, 9)], wanted, 99)).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
-import type { FiredAlert } from "./types.js";
+import type { FiredAlert, LedgerEntry } from "./types.js";
+import { billableRows } from "./usage.js";
 
 /**
  * Q5: usage alerts at whole percentages of the period's AI allowance (80, 90, 100 by default,
@@ -73,5 +74,106 @@ export function alertsToFire(check: AlertCheck): FiredAlert[] {
       at: check.at,
       used: check.after,
       allowance: check.allowance,
+      state: "fired" as const,
+      withdrawnAt: null,
     }));
+}
+
+export interface LedgerAlertInput {
+  tenant: string;
+  /** Label of the period whose alerts are wanted. */
+  period: string;
+  /** Rows of the tenant (any period, any order, duplicates allowed): only this period's AI rows count. */
+  ledger: readonly LedgerEntry[];
+  /** AI allowance in force at an instant (Q7: an upgrade raises it at once). */
+  allowanceAt(at: number): number;
+  thresholds: readonly number[];
+}
+
+/**
+ * C13 + Q5: the alerts the final ledger says fired. The period's billable AI rows (reversals applied,
+ * Q8) are put in count-moment order (ties by row id), and a threshold fires at the count moment of the
+ * row with which the net usage first reaches it. A pure function of the set of rows, so any arrival order
+ * or duplication of the events that produced them gives the same alerts. Every threshold fires at most
+ * once (Q5); one row reaching two fires both at the same instant.
+ */
+export function ledgerAlerts(input: LedgerAlertInput): FiredAlert[] {
+  const rows = billableRows(input.ledger, input.tenant, Number.POSITIVE_INFINITY)
+    .filter((row) => row.mode === "ai" && row.period === input.period)
+    .sort((left, right) => left.countedAt - right.countedAt || compareIds(left.id, right.id));
+  const pending = [...new Set(input.thresholds)].sort((left, right) => left - right);
+  const alerts: FiredAlert[] = [];
+  for (let position = 0; position < rows.length && pending.length > 0; position += 1) {
+    const at = (rows[position] as LedgerEntry).countedAt;
+    const used = position + 1;
+    const allowance = input.allowanceAt(at);
+    for (let index = 0; index < pending.length; ) {
+      const threshold = pending[index] as number;
+      if (!thresholdReached(used, allowance, threshold)) {
+        index += 1;
+        continue;
+      }
+      pending.splice(index, 1);
+      alerts.push({
+        tenant: input.tenant,
+        period: input.period,
+        threshold,
+        at,
+        used,
+        allowance,
+        state: "fired",
+        withdrawnAt: null,
+      });
+    }
+  }
+  return alerts;
+}
+
+export interface AlertChange {
+  alert: FiredAlert;
+  /** true: no record yet (recordAlert); false: replaces the stored one (updateAlert). */
+  create: boolean;
+  /** What the tenant must be told: fired (new or fired again), withdrawn, or nothing (instant corrected). */
+  notify: "fired" | "withdrawn" | null;
+}
+
+/**
+ * C13: what to change in the stored alerts of one period so they match `wanted` (ledgerAlerts):
+ * a threshold newly reached fires; one fired whose crossing no longer holds is withdrawn at `now`; a
+ * withdrawn one reached again fires again; one still reached at another instant is corrected silently
+ * (the tenant was already told, rightly). Sorted by threshold.
+ */
+export function alertChanges(
+  stored: readonly FiredAlert[],
+  wanted: readonly FiredAlert[],
+  now: number,
+): AlertChange[] {
+  const storedBy = new Map(stored.map((alert) => [alert.threshold, alert]));
+  const wantedBy = new Map(wanted.map((alert) => [alert.threshold, alert]));
+  const changes: AlertChange[] = [];
+  for (const alert of wanted) {
+    const previous = storedBy.get(alert.threshold);
+    if (previous === undefined) changes.push({ alert, create: true, notify: "fired" });
+    else if ((previous.state ?? "fired") === "withdrawn")
+      changes.push({ alert, create: false, notify: "fired" });
+    else if (
+      previous.at !== alert.at ||
+      previous.used !== alert.used ||
+      previous.allowance !== alert.allowance
+    )
+      changes.push({ alert, create: false, notify: null });
+  }
+  for (const previous of stored) {
+    if ((previous.state ?? "fired") !== "fired" || wantedBy.has(previous.threshold)) continue;
+    changes.push({
+      alert: { ...previous, state: "withdrawn", withdrawnAt: now },
+      create: false,
+      notify: "withdrawn",
+    });
+  }
+  return changes.sort((left, right) => left.alert.threshold - right.alert.threshold);
+}
+
+function compareIds(left: string, right: string): number {
+  return left < right ? -1 : left > right ? 1 : 0;
 }

@@ -1,7 +1,11 @@
 export {
+  type AlertChange,
   type AlertCheck,
+  alertChanges,
   alertsToFire,
   type Crossing,
+  type LedgerAlertInput,
+  ledgerAlerts,
   thresholdReached,
   thresholdsCrossed,
 } from "./alerts.js";
@@ -16,6 +20,7 @@ export {
   parseAlertThresholds,
   parsePlanCatalog,
 } from "./catalog.js";
+export { computeInvoice, type Invoice, type InvoiceInput, type InvoiceLine } from "./invoice.js";
 export {
   anchorDayOf,
   assertAnchorDay,
@@ -45,10 +50,12 @@ export {
 } from "./subscription.js";
 export * from "./types.js";
 export {
+  allocateUsage,
   billableRows,
   computeUsage,
   type HumanUsage,
   type PackUsage,
+  type UsageAllocation,
   type UsageDay,
   type UsageHistory,
   type UsageInput,

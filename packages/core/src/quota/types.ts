@@ -82,7 +82,13 @@ export interface Pack {
   expiresAt: number | null;
 }
 
-/** An alert that fired (Q5): at most one per (tenant, period, mode, threshold). */
+/** Q5 / C13: "fired" while the final ledger reaches the threshold, "withdrawn" once a reversal removed the crossing. */
+export type AlertState = "fired" | "withdrawn";
+
+/**
+ * An alert that fired (Q5): at most one record per (tenant, period, threshold). `at` is the count moment at
+ * which the period's net usage, in count-moment order, first reached the threshold (not the arrival time).
+ */
 export interface FiredAlert {
   tenant: string;
   period: string;
@@ -90,4 +96,8 @@ export interface FiredAlert {
   at: number;
   used: number;
   allowance: number;
+  /** Absent in records stored before withdrawal existed: read as "fired". */
+  state?: AlertState;
+  /** When the alert was withdrawn (clock time); null or absent while fired. */
+  withdrawnAt?: number | null;
 }

@@ -64,7 +64,7 @@ export interface UsageSummary {
   packs: PackUsage[];
   packsRemaining: number;
   human: HumanUsage;
-  /** Q5: alerts already fired this period, by threshold. */
+  /** Q5: alerts of this period, by threshold, fired or withdrawn (C13: a reversal undid the crossing). */
   alerts: FiredAlert[];
   /** Q5: the tenant's thresholds, for showing the next one. */
   thresholds: number[];
@@ -121,7 +121,22 @@ export function billableRows(ledger: readonly LedgerEntry[], tenant: string, at:
 
 /** Usage of the period containing `at` (Q1–Q9), as of `at`. */
 export function computeUsage(input: UsageInput): UsageSummary {
+  return allocateUsage(input).summary;
+}
+
+/** Which billable rows of the summary's period went where (Q3 order), for invoices. */
+export interface UsageAllocation {
+  allowance: LedgerEntry[];
+  /** By pack id, in the Q3 order of the packs. */
+  packs: Map<string, LedgerEntry[]>;
+  overage: LedgerEntry[];
+  human: LedgerEntry[];
+}
+
+/** computeUsage, keeping the rows behind each figure (the invoice lists the conversations it counts). */
+export function allocateUsage(input: UsageInput): { summary: UsageSummary; allocation: UsageAllocation } {
   const { tenant, catalog, at } = input;
+  const allocation: UsageAllocation = { allowance: [], packs: new Map(), overage: [], human: [] };
   const index = periodIndexFor(calendarOf(tenant));
   const period = index.containing(at);
   const plan = findPlan(catalog, planAt(tenant, at));
@@ -138,7 +153,10 @@ export function computeUsage(input: UsageInput): UsageSummary {
       groups.set(rowPeriod.label, group);
     }
     if (row.mode === "ai") group.ai.push(row);
-    else group.human += 1;
+    else {
+      group.human += 1;
+      if (rowPeriod.label === period.label) allocation.human.push(row);
+    }
   }
 
   // Q3 order among packs: earliest expiry first (never-expiring last), then oldest purchase.
@@ -170,7 +188,10 @@ export function computeUsage(input: UsageInput): UsageSummary {
     const rows = group.ai.sort(
       (left, right) => left.countedAt - right.countedAt || compareText(left.id, right.id),
     );
-    if (current) used = rows.length;
+    if (current) {
+      used = rows.length;
+      allocation.allowance.push(...rows.slice(0, allowance));
+    }
     for (let position = allowance; position < rows.length; position += 1) {
       const row = rows[position] as LedgerEntry;
       // Q6: a pack bought any time during a period absorbs that period's excess, even conversations counted
@@ -186,9 +207,13 @@ export function computeUsage(input: UsageInput): UsageSummary {
         if (current) {
           state.usedThisPeriod += 1;
           packUsed += 1;
+          const drawn = allocation.packs.get(state.pack.id);
+          if (drawn === undefined) allocation.packs.set(state.pack.id, [row]);
+          else drawn.push(row);
         }
       } else if (current) {
         overage += 1; // Q4: counted anyway, never blocked.
+        allocation.overage.push(row);
       }
     }
   }
@@ -211,7 +236,7 @@ export function computeUsage(input: UsageInput): UsageSummary {
 
   const humanUsed = groups.get(period.label)?.human ?? 0;
   const humanAllowance = plan.humanAllowance;
-  return {
+  const summary: UsageSummary = {
     tenant: tenant.id,
     at,
     period,
@@ -236,6 +261,7 @@ export function computeUsage(input: UsageInput): UsageSummary {
       .sort((left, right) => left.threshold - right.threshold || left.at - right.at),
     thresholds: [...tenant.alertThresholds].sort((left, right) => left - right),
   };
+  return { summary, allocation };
 }
 
 /**

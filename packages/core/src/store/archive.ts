@@ -121,14 +121,9 @@ export function mergeArchive(
     ledgerIds.add(entry.id);
     ledger.push(entry);
   }
-  const alerts = [...(existing?.document.alerts ?? [])];
-  const alertKeys = new Set(existing?.alertKeys);
-  for (const alert of additions.alerts) {
-    const key = alertKey(alert);
-    if (alertKeys.has(key)) continue;
-    alertKeys.add(key);
-    alerts.push(alert);
-  }
+  // Alerts replaced by key: a hot copy of an archived alert is an update (withdrawn or fired again, C13).
+  const alerts = new Map((existing?.document.alerts ?? []).map((alert) => [alertKey(alert), alert]));
+  for (const alert of additions.alerts) alerts.set(alertKey(alert), alert);
   return {
     format: ARCHIVE_FORMAT,
     version: 1,
@@ -136,7 +131,7 @@ export function mergeArchive(
     period,
     conversations: [...conversations.values()].sort(compareConversations),
     ledger,
-    alerts,
+    alerts: [...alerts.values()],
   };
 }
 

@@ -252,6 +252,9 @@ export function copyAlert(alert: FiredAlert): FiredAlert {
     at: alert.at,
     used: alert.used,
     allowance: alert.allowance,
+    // Records written before withdrawal existed have neither field: they were fired (C13, Q5).
+    state: alert.state ?? "fired",
+    withdrawnAt: alert.withdrawnAt ?? null,
   };
   return copy;
 }

@@ -203,6 +203,7 @@ function archivingAfterEveryWrite(store: LowdbStore): Store {
     addPack: archiving((pack) => store.addPack(pack)),
     listPacks: (...args) => store.listPacks(...args),
     recordAlert: archiving((alert) => store.recordAlert(alert)),
+    updateAlert: archiving((alert) => store.updateAlert(alert)),
     listAlerts: (...args) => store.listAlerts(...args),
     close: () => store.close(),
   };

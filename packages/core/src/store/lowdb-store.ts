@@ -779,6 +779,19 @@ class LowdbStoreImplementation implements LowdbStore {
     }
   }
 
+  async updateAlert(alert: FiredAlert): Promise<boolean> {
+    this.#assertOpen();
+    if (!this.#state.replaceAlert(alert)) {
+      // An archived alert gets a hot copy, which wins on reads and replaces it at the next archiving.
+      const archived = await this.#loadArchivesOf([alert]);
+      if (!archived.some((archive) => archive.alertKeys.has(alertKey(alert)))) return false;
+      this.#assertOpen();
+      if (!this.#state.replaceAlert(alert)) this.#state.addAlert(alert);
+    }
+    await this.#committer.commit();
+    return true;
+  }
+
   async listAlerts(tenant: string, period?: string): Promise<FiredAlert[]> {
     return this.#readWithArchives(tenant, period, (archives) => {
       const hot = this.#state.alerts(tenant, period);

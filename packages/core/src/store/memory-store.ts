@@ -123,6 +123,11 @@ export function createMemoryStore(): MemoryStore {
       return true;
     },
 
+    async updateAlert(alert: FiredAlert): Promise<boolean> {
+      open();
+      return state.replaceAlert(alert);
+    },
+
     async listAlerts(tenant: string, period?: string): Promise<FiredAlert[]> {
       open();
       return state.alerts(tenant, period).map(copyAlert);

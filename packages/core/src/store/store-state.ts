@@ -192,7 +192,12 @@ export function applyStoreChanges(document: StoreDocument, changes: readonly unk
     } else if (kind === "pack" && isRecord && typeof record.id === "string") {
       document.packs[record.id] = record as unknown as Pack;
     } else if (kind === "alert" && isRecord) {
-      document.alerts.push(record as unknown as FiredAlert);
+      // An alert change for a key already present is an update (withdrawn or fired again): replace it.
+      const alert = record as unknown as FiredAlert;
+      const key = alertKey(alert);
+      const position = document.alerts.findIndex((existing) => alertKey(existing) === key);
+      if (position >= 0) document.alerts[position] = alert;
+      else document.alerts.push(alert);
     } else {
       throw new TypeError(`unknown change ${JSON.stringify(kind)}`);
     }
@@ -483,6 +488,18 @@ export class StoreState {
     this.#doc.alerts.push(copy);
     this.#alertKeys.add(alertKey(alert));
     this.#changes?.push(["alert", copy]);
+  }
+
+  /** Replaces the alert of the same key; false if there is none. Journaled as an "alert" change (replayed as a replace). */
+  replaceAlert(alert: FiredAlert): boolean {
+    if (!this.hasAlert(alert)) return false;
+    const key = alertKey(alert);
+    const position = this.#doc.alerts.findIndex((existing) => alertKey(existing) === key);
+    if (position < 0) return false;
+    const copy = copyAlert(alert);
+    this.#doc.alerts[position] = copy;
+    this.#changes?.push(["alert", copy]);
+    return true;
   }
 
   alerts(tenant: string, period?: string): FiredAlert[] {

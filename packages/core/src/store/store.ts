@@ -110,6 +110,11 @@ export interface Store {
   listPacks(tenant: string): Promise<Pack[]>;
   /** Q5: records the alert unless one already fired for (tenant, period, threshold); true if recorded now. */
   recordAlert(alert: FiredAlert): Promise<boolean>;
+  /**
+   * Q5, C13: replaces the stored alert of the same (tenant, period, threshold) (withdrawn, fired again, or its
+   * crossing instant moved); never creates one. False when there is none to replace (or it is archived).
+   */
+  updateAlert(alert: FiredAlert): Promise<boolean>;
   listAlerts(tenant: string, period?: string): Promise<FiredAlert[]>;
 
   /** Waits until every write so far is durable, then releases files, locks and timers. */

@@ -179,6 +179,8 @@ export function makeFiredAlert(overrides: Partial<FiredAlert> = {}): FiredAlert 
     at: BUILDER_TIME,
     used: 80,
     allowance: 100,
+    state: "fired",
+    withdrawnAt: null,
     ...overrides,
   };
 }
@@ -621,6 +623,29 @@ export function describeStoreConformance(
       expect(await store.listAlerts("acme", "2025-01-01")).toHaveLength(2);
       expect(await store.listAlerts("acme", "2025-02-01")).toEqual([{ ...alert, period: "2025-02-01" }]);
       expect(await store.listAlerts("globex")).toEqual([{ ...alert, tenant: "globex" }]);
+    });
+
+    it("Q5, C13: updateAlert replaces the record of its (tenant, period, threshold), withdrawn state included", async () => {
+      const alert = makeFiredAlert({ tenant: "acme", threshold: 90 });
+      expect(await store.updateAlert(alert)).toBe(false); // nothing to replace: updateAlert never creates
+      expect(await store.listAlerts("acme")).toEqual([]);
+      await store.recordAlert(alert);
+      await store.recordAlert(makeFiredAlert({ tenant: "acme", threshold: 80 }));
+      const withdrawn = { ...alert, state: "withdrawn" as const, withdrawnAt: alert.at + 5_000 };
+      expect(await store.updateAlert(withdrawn)).toBe(true);
+      expect(await store.listAlerts("acme")).toHaveLength(2);
+      expect(await store.listAlerts("acme")).toContainEqual(withdrawn);
+      // Still one record per key: a withdrawn alert is not fired again by recordAlert, only by updateAlert.
+      expect(await store.recordAlert(alert)).toBe(false);
+      const refired = { ...alert, at: alert.at + 9_000, used: 91 };
+      expect(await store.updateAlert(refired)).toBe(true);
+      expect(await store.listAlerts("acme")).toContainEqual(refired);
+    });
+
+    it("Q5: an alert stored without a state (older data) reads as fired", async () => {
+      const { state: _state, withdrawnAt: _withdrawnAt, ...old } = makeFiredAlert({ tenant: "acme" });
+      await store.recordAlert(old);
+      expect(await store.listAlerts("acme")).toEqual([{ ...old, state: "fired", withdrawnAt: null }]);
     });
 
     it("Q5: concurrent recordAlert calls for one threshold record it once", async () => {

@@ -1,0 +1,115 @@
+import { LutinError } from "../errors.js";
+import { findPlan, type PlanCatalog } from "./catalog.js";
+import { type BillingPeriod, periodIndexFor } from "./periods.js";
+import { calendarOf } from "./subscription.js";
+import type { LedgerEntry, Pack, Tenant } from "./types.js";
+import { allocateUsage } from "./usage.js";
+
+/**
+ * The invoice of one closed period: what the period's billable rows (Q8) paid with, in Q3 order (the
+ * allowance, then packs, then overage), each line naming the conversations it counts, so a tenant can
+ * check every figure against the history. Derived like usage: the same ledger always gives the same invoice.
+ */
+
+export interface InvoiceLine {
+  count: number;
+  /** The conversations this line counts, in count-moment order. */
+  conversationIds: string[];
+}
+
+export interface Invoice {
+  tenant: string;
+  period: BillingPeriod;
+  /** The plan in force at the period's end (Q7: a downgrade applies only from the next period). */
+  plan: { id: string; name: string; monthlyPriceCents: number; aiAllowance: number };
+  allowance: InvoiceLine & { allowance: number };
+  /** Q3, Q6: packs drawn this period, earliest expiry first. */
+  packs: Array<InvoiceLine & { id: string; size: number }>;
+  /**
+   * Q4: conversations past the allowance and every pack. The catalog has no per-conversation overage
+   * price, so none is invented: `unitPriceCents` stays null until the catalog gives one.
+   */
+  overage: InvoiceLine & { unitPriceCents: number | null };
+  /** Q9: human conversations; `overage` lists those past a limited plan's allowance. */
+  human: InvoiceLine & { allowance: number | null; overage: InvoiceLine };
+}
+
+export interface InvoiceInput {
+  tenant: Tenant;
+  catalog: PlanCatalog;
+  ledger: readonly LedgerEntry[];
+  packs: readonly Pack[];
+  /** The period's month, YYYY-MM: the period that starts in that month (Q1, anchored on the subscription day). */
+  month: string;
+  /** Only closed periods have an invoice (end ≤ now). */
+  now: number;
+}
+
+export function computeInvoice(input: InvoiceInput): Invoice {
+  const { tenant, catalog } = input;
+  const period = periodOfMonth(input);
+  if (period.end > input.now) {
+    throw new LutinError("QUOTA_CONFIG_INVALID", `period ${period.label} is not closed yet`, {
+      hint: "ask for a period that has ended; the current one is on GET /api/admin/usage",
+      details: { field: "period", value: input.month },
+    });
+  }
+  // As of the period's last instant: its rows and reversals (a reversal repeats its row's moment) are in,
+  // and a pack bought later does not reach back (Q6).
+  const at = period.end - 1;
+  const { summary, allocation } = allocateUsage({
+    tenant,
+    catalog,
+    ledger: input.ledger,
+    packs: input.packs,
+    alerts: [],
+    at,
+  });
+  const plan = findPlan(catalog, summary.plan);
+  const human = [...allocation.human].sort(byMoment);
+  const humanAllowance = summary.human.allowance;
+  const humanOverage = humanAllowance === null ? [] : human.slice(humanAllowance);
+  return {
+    tenant: tenant.id,
+    period,
+    plan: {
+      id: plan.id,
+      name: plan.name,
+      monthlyPriceCents: plan.monthlyPriceCents,
+      aiAllowance: plan.aiAllowance,
+    },
+    allowance: { ...line(allocation.allowance), allowance: summary.allowance },
+    packs: summary.packs
+      .filter((pack) => allocation.packs.has(pack.id))
+      .map((pack) => ({ id: pack.id, size: pack.size, ...line(allocation.packs.get(pack.id) ?? []) })),
+    overage: { ...line(allocation.overage), unitPriceCents: null },
+    human: { ...line(human), allowance: humanAllowance, overage: line(humanOverage) },
+  };
+}
+
+function periodOfMonth(input: InvoiceInput): BillingPeriod {
+  const match = /^(\d{4})-(\d{2})$/.exec(input.month);
+  const index = periodIndexFor(calendarOf(input.tenant));
+  if (match !== null) {
+    // One period starts in each month (Q1: monthly, anchored, clamped): it is the one holding the 1st
+    // (UTC) of the month or one of the next two, whatever the anchor day and the time zone.
+    let candidate = index.containing(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1));
+    for (let step = 0; step < 3; step += 1) {
+      if (candidate.label.startsWith(`${input.month}-`)) return candidate;
+      candidate = index.containing(candidate.end);
+    }
+  }
+  throw new LutinError("QUOTA_CONFIG_INVALID", `no billing period starts in ${JSON.stringify(input.month)}`, {
+    hint: "give the month the period starts in as YYYY-MM, e.g. 2026-03",
+    details: { field: "period", value: input.month },
+  });
+}
+
+function line(rows: readonly LedgerEntry[]): InvoiceLine {
+  const sorted = [...rows].sort(byMoment);
+  return { count: sorted.length, conversationIds: sorted.map((row) => row.conversationId) };
+}
+
+function byMoment(left: LedgerEntry, right: LedgerEntry): number {
+  return left.countedAt - right.countedAt || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0);
+}
