@@ -134,25 +134,13 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
 }
 
 /**
- * What must not depend on order: conversations and usage. `merged` counts merges made while replaying
- * (C13 records them), so it is a fact of the arrival order, not of the set. Alerts (Q5) are left out for
- * now: the live engine fires them at the count moment it knew on arrival, so a late earlier reply moves
- * the count but not the alert's `at`; making alerts order-independent is a separate piece of issue 14.
+ * What must not depend on order: conversations and usage, alerts in force included (Q5 from the final
+ * ledger). `merged` counts merges made while replaying (C13 records them), so it is a fact of the
+ * arrival order, not of the set.
  */
 function comparable(report: SimulationReport) {
-  const { merged: _merged, usage, usageByTenant, ...rest } = report;
-  const withoutAlerts = ({ alerts: _alerts, ...fields }: SimulatedUsage) => fields;
-  return {
-    ...rest,
-    usage: withoutAlerts(usage),
-    ...(usageByTenant === undefined
-      ? {}
-      : {
-          usageByTenant: Object.fromEntries(
-            Object.entries(usageByTenant).map(([tenant, summary]) => [tenant, withoutAlerts(summary)]),
-          ),
-        }),
-  };
+  const { merged: _merged, ...rest } = report;
+  return rest;
 }
 
 async function run(lines: readonly string[], options: SimulateOptions) {

@@ -216,9 +216,13 @@ function describeUsage(summary: UsageSummary, timeZone: string): SimulatedUsage 
     human: summary.human.used,
     humanAllowance: summary.human.allowance,
     humanOverage: summary.human.overage,
-    alerts: summary.alerts.map((alert: FiredAlert) => ({
-      threshold: alert.threshold,
-      at: new Date(alert.at).toISOString(),
-    })),
+    // Q5, C13: the alerts in force, as the final ledger has them. A withdrawn one records a notice sent
+    // before a merge was known, which depends on arrival order: the dashboard shows that history.
+    alerts: summary.alerts
+      .filter((alert: FiredAlert) => alert.state !== "withdrawn")
+      .map((alert: FiredAlert) => ({
+        threshold: alert.threshold,
+        at: new Date(alert.at).toISOString(),
+      })),
   };
 }
