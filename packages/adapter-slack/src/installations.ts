@@ -1,5 +1,10 @@
 import { join } from "node:path";
-import { type JsonCollection, LutinError, openJsonCollection } from "@lutingenie/core";
+import {
+  createMemoryJsonCollection,
+  type JsonCollection,
+  LutinError,
+  openJsonCollection,
+} from "@lutingenie/core";
 import type { Installation, InstallationQuery, InstallationStore } from "@slack/bolt";
 
 /**
@@ -61,18 +66,7 @@ export async function openFileSlackInstallations(options: {
 
 /** Installations kept in memory only (tests, demos): a restart forgets them. */
 export function createMemorySlackInstallations(now: () => number = Date.now): SlackInstallations {
-  const records = new Map<string, SlackInstallationRecord>();
-  const collection: JsonCollection<SlackInstallationRecord> = {
-    get: (key) => (records.has(key) ? structuredClone(records.get(key)) : undefined),
-    values: () => [...records.values()].map((record) => structuredClone(record)),
-    set: async (key, value) => void records.set(key, structuredClone(value)),
-    delete: async (key) => void records.delete(key),
-    get size() {
-      return records.size;
-    },
-    close: async () => {},
-  };
-  return slackInstallationsOver(collection, now);
+  return slackInstallationsOver(createMemoryJsonCollection<SlackInstallationRecord>(), now);
 }
 
 function slackInstallationsOver(

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { type JsonCollection, openJsonCollection } from "@lutingenie/core";
+import { createMemoryJsonCollection, type JsonCollection, openJsonCollection } from "@lutingenie/core";
 import type { PostedTask } from "./agent-post-index.js";
 import { SECRET_FILE_MODE } from "./installations.js";
 
@@ -69,18 +69,7 @@ export async function openFileSlackState(options: {
 
 /** State kept in memory only (tests, no data directory): a restart forgets it. */
 export function createMemorySlackState(now: () => number = Date.now): SlackStateStore {
-  const records = new Map<string, StateRecord>();
-  const collection: JsonCollection<StateRecord> = {
-    get: (key) => structuredClone(records.get(key)),
-    values: () => [...records.values()].map((record) => structuredClone(record)),
-    set: async (key, value) => void records.set(key, structuredClone(value)),
-    delete: async (key) => void records.delete(key),
-    get size() {
-      return records.size;
-    },
-    close: async () => {},
-  };
-  return stateOver(collection, now);
+  return stateOver(createMemoryJsonCollection<StateRecord>(), now);
 }
 
 function stateOver(collection: JsonCollection<StateRecord>, now: () => number): SlackStateStore {

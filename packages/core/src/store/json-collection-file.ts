@@ -284,3 +284,21 @@ export async function openJsonCollection<T>(options: JsonCollectionOptions<T>): 
     },
   };
 }
+
+/**
+ * The same contract in memory only (tests, demos, servers without a data directory): a restart forgets
+ * it. Records are copied in and out, as the file's are, so a caller never shares an object with it.
+ */
+export function createMemoryJsonCollection<T>(): JsonCollection<T> {
+  const records = new Map<string, T>();
+  return {
+    get: (key) => (records.has(key) ? structuredClone(records.get(key)) : undefined),
+    values: () => [...records.values()].map((record) => structuredClone(record)),
+    set: async (key, value) => void records.set(key, structuredClone(value)),
+    delete: async (key) => void records.delete(key),
+    get size() {
+      return records.size;
+    },
+    close: async () => {},
+  };
+}
