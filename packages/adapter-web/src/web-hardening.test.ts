@@ -1,8 +1,9 @@
 import { createHmac } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AgentTestClient } from "./testing/agent-test-client.js";
+import { type TestServer, testServersPerTest } from "./testing/per-test.js";
 import { RawWebSocket } from "./testing/raw-websocket.js";
 import {
   recordingLogger,
@@ -13,30 +14,22 @@ import {
 import { WidgetTestClient } from "./testing/widget-test-client.js";
 
 const KEY = "demo-shop-widget";
-type Server = Awaited<ReturnType<typeof startTestServer>>;
+type Server = TestServer;
 
 /** Issue 13's hostile-user findings on the web channel, each as an attack against the real server. */
 describe("web channel under attack", () => {
-  const cleanups: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  const start = async (...args: Parameters<typeof startTestServer>): Promise<Server> => {
-    const server = await startTestServer(...args);
-    cleanups.push(() => server.cleanup());
-    return server;
-  };
+  const { start, defer } = testServersPerTest();
   const widget = async (
     server: Server,
     options: Partial<Parameters<typeof WidgetTestClient.connect>[0]> = {},
   ) => {
     const client = await WidgetTestClient.connect({ url: server.url, key: KEY, ...options });
-    cleanups.push(() => client.close());
+    defer(() => client.close());
     return client;
   };
   const raw = async (server: Server, path: string, headers: Record<string, string> = {}) => {
     const socket = await RawWebSocket.open(`${server.url}${path}`, { Origin: server.url, ...headers });
-    cleanups.push(async () => socket.destroy());
+    defer(async () => socket.destroy());
     return socket;
   };
   const stillServes = async (server: Server) =>
@@ -101,7 +94,7 @@ describe("web channel under attack", () => {
       expect(victim.identity.resumed).toBe(false);
       expect(victim.visitor).toMatch(/^v_[A-Za-z0-9_-]{22}$/);
       const noToken = await RawWebSocket.open(`${server.url}/ws/widget?key=${KEY}`, { Origin: server.url });
-      cleanups.push(async () => noToken.destroy());
+      defer(async () => noToken.destroy());
       noToken.text(JSON.stringify({ type: "hello", visitor: victim.visitor }));
       const forged = await widget(server, {
         resume: { visitor: victim.visitor, token: `v1.${"A".repeat(43)}` },
@@ -144,7 +137,7 @@ describe("web channel under attack", () => {
       const { chmod } = await import("node:fs/promises");
       await chmod(dataDir, 0o755);
       const second = await start({}, { dataDir });
-      cleanups.push(async () => {
+      defer(async () => {
         const { rm } = await import("node:fs/promises");
         await rm(dataDir, { recursive: true, force: true });
       });
@@ -235,7 +228,7 @@ describe("web channel under attack", () => {
       const isOnline = async (id: string) =>
         (await server.runtime.escalation.agentsOf("demo-shop")).find((person) => person.id === id)?.isOnline;
       const console = await AgentTestClient.signIn(server.url, TEST_AGENT_TOKENS.ana);
-      cleanups.push(() => console.close());
+      defer(() => console.close());
       expect(await isOnline("ana")).toBe(true);
       console.socket.send(JSON.stringify({ type: "auth", token: TEST_AGENT_TOKENS.bruno }));
       await expect.poll(() => isOnline("bruno")).toBe(true);
@@ -353,7 +346,7 @@ describe("web channel under attack", () => {
     ])("%s is cut at the request timeout instead of Node's 300 s", async (_name, sent) => {
       const server = await start({ limits: { requestTimeoutMs: 1_000 } });
       const socket = connect({ host: "127.0.0.1", port: server.port });
-      cleanups.push(async () => void socket.destroy());
+      defer(async () => void socket.destroy());
       await new Promise((resolve) => socket.once("connect", resolve));
       socket.resume();
       socket.write(sent);

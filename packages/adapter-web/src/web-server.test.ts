@@ -1,23 +1,16 @@
 import { type ChannelAdapter, type CoreHandle, type OutboundMessage, openLowdbStore } from "@lutingenie/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseServerConfig } from "./config.js";
 import { AgentTestClient } from "./testing/agent-test-client.js";
-import { adminCall, startTestServer, TEST_AGENT_TOKENS } from "./testing/test-server.js";
+import { type TestServer, testServersPerTest } from "./testing/per-test.js";
+import { adminCall, TEST_AGENT_TOKENS } from "./testing/test-server.js";
 import { WidgetTestClient } from "./testing/widget-test-client.js";
 
-type Server = Awaited<ReturnType<typeof startTestServer>>;
+type Server = TestServer;
 const KEY = "demo-shop-widget";
 
 describe("lutin serve: HTTP and WebSocket against the real server", () => {
-  const cleanups: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  const start = async (...args: Parameters<typeof startTestServer>): Promise<Server> => {
-    const server = await startTestServer(...args);
-    cleanups.push(() => server.cleanup());
-    return server;
-  };
+  const { start, defer } = testServersPerTest();
   /** A new visitor, or a returning one (the identity of an earlier welcome, as the widget keeps it). */
   const widget = async (server: Server, resume?: { visitor: string; token: string }, origin?: string) => {
     const client = await WidgetTestClient.connect({
@@ -26,12 +19,12 @@ describe("lutin serve: HTTP and WebSocket against the real server", () => {
       ...(resume === undefined ? {} : { resume }),
       ...(origin === undefined ? {} : { origin }),
     });
-    cleanups.push(() => client.close());
+    defer(() => client.close());
     return client;
   };
   const agent = async (server: Server, token: string) => {
     const client = await AgentTestClient.signIn(server.url, token);
-    cleanups.push(() => client.close());
+    defer(() => client.close());
     return client;
   };
 
@@ -106,7 +99,7 @@ describe("lutin serve: HTTP and WebSocket against the real server", () => {
       key: KEY,
       autoReceipt: false,
     });
-    cleanups.push(() => silent.close());
+    defer(() => silent.close());
     expect(await silent.message("mute-1", "When are you open?")).toMatchObject({ status: "undelivered" });
     expect((await adminCall<{ used: number }>(server.url, "/usage")).body.used).toBe(0);
     await silent.close();
