@@ -41,9 +41,9 @@ Examples (one per command):
 
 const SIMULATE_HELP = `
 Events are replayed in file order, as they would have arrived; the result depends only on the set of
-events (COUNTING.md C13): any order, any duplicated line gives the same conversations and usage
-figures. Only "merged" (merges made while replaying) and, for now, the instants of fired alerts
-depend on the order.
+events (C13, docs/counting.md): any order, any duplicated line gives the same conversations, usage
+figures and alerts in force (Q5, from the final ledger). Only "merged" (merges made while replaying)
+depends on the order.
 
 Usage (used, human, remaining, the period) is read at one instant: --now when given, otherwise the
 latest event of the transcript (its largest "at", whatever line it is on), never the real clock and
