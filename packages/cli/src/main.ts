@@ -58,7 +58,7 @@ const AUDIT_HELP = `
 Recomputes every billing period of every tenant (archived ones included) from the stored events with
 the batch counting function, and compares conversation by conversation with the ledger, the history
 and the usage the dashboard shows. Prints "ledger and events agree", or each difference with its
-conversation and the COUNTING.md rule involved (C7, C8, C9, C10, C11, C13, Q2, Q8).
+conversation and the rule involved (docs/counting.md: C7, C8, C9, C10, C11, C13, Q2, Q8).
 
 Exit codes: 0 agree, 1 differences, 2 cannot audit (not a data directory, unreadable files, or a
 running server holds it).
@@ -79,7 +79,7 @@ export function buildProgram(): Command {
   program
     .command("simulate")
     .description(
-      "replay a transcript (JSON lines, COUNTING.md format) through the real counting engine and quota",
+      "replay a transcript (JSON lines, the format in docs/counting.md) through the real counting engine and quota",
     )
     .argument("<transcript>", "path to a .jsonl transcript")
     .option("--plan <name>", "plan of the simulated tenant (free, starter, professional, enterprise)", "free")
