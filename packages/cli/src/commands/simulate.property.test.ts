@@ -1,7 +1,7 @@
 import { parseTranscript } from "@lutingenie/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type SimulatedUsage, type SimulateOptions, type SimulationReport, simulate } from "./simulate.js";
+import { type SimulateOptions, type SimulationReport, simulate } from "./simulate.js";
 
 /**
  * C13 at the level users see: `lutin simulate --json` is a pure function of the set of events. Random

@@ -1,0 +1,2 @@
+/** Test kit: a throwaway PostgreSQL cluster, or LUTIN_TEST_DATABASE_URL. */
+export {};
