@@ -60,7 +60,18 @@
         invoiceHeading: "{{tenant}}, plan {{plan}} ({{price}} €/month), from {{start}} to {{end}}",
         lineAllowance: "Included in the plan ({{allowance}})",
         linePack: "Pack {{id}} ({{size}})",
-        lineOverage: "Overage (price per conversation not set in the catalog)",
+        lineOverage: "Overage",
+        invoiceAmount: "Amount",
+        amountIncluded: "included",
+        amountPrepaid: "prepaid",
+        amountNotPriced: "not priced in the catalog",
+        amountEach: "{{count}} × {{unit}} € = {{amount}} €",
+        lineTotal: "Total",
+        totalUnknown: "not known: a line is not priced",
+        lastAuditNever: "No audit yet: run lutin audit --data DIR to check the ledger against the events.",
+        lastAuditAgree: "Last audit on {{at}}{{live}}: ledger and events agree ({{periods}} period(s)).",
+        lastAuditDiffer: "Last audit on {{at}}{{live}}: {{count}} difference(s), first: {{first}}",
+        lastAuditLive: " (server running)",
         lineHuman: "Human conversations",
         lineHumanOverage: "Human conversations past the plan's {{allowance}}",
         alertFired: "{{threshold}}%: reached on {{at}}",
@@ -156,7 +167,20 @@
         invoiceHeading: "{{tenant}}, forfait {{plan}} ({{price}} €/mois), du {{start}} au {{end}}",
         lineAllowance: "Incluses dans le forfait ({{allowance}})",
         linePack: "Pack {{id}} ({{size}})",
-        lineOverage: "Dépassement (prix par conversation non défini dans le catalogue)",
+        lineOverage: "Dépassement",
+        invoiceAmount: "Montant",
+        amountIncluded: "inclus",
+        amountPrepaid: "prépayé",
+        amountNotPriced: "sans prix dans le catalogue",
+        amountEach: "{{count}} × {{unit}} € = {{amount}} €",
+        lineTotal: "Total",
+        totalUnknown: "inconnu : une ligne n'a pas de prix",
+        lastAuditNever:
+          "Aucun audit pour l'instant : lancez lutin audit --data DOSSIER pour vérifier le registre par rapport aux événements.",
+        lastAuditAgree:
+          "Dernier audit le {{at}}{{live}} : registre et événements concordent ({{periods}} période(s)).",
+        lastAuditDiffer: "Dernier audit le {{at}}{{live}} : {{count}} écart(s), le premier : {{first}}",
+        lastAuditLive: " (serveur en marche)",
         lineHuman: "Conversations humaines",
         lineHumanOverage: "Conversations humaines au-delà des {{allowance}} du forfait",
         alertFired: "{{threshold}} % : atteint le {{at}}",
@@ -419,9 +443,31 @@
     $("next").disabled = result.page >= pages;
   };
 
+  // The last `lutin audit` (issue 14): when it ran and whether this tenant's ledger matched its events.
+  const renderAudit = ({ audit, problem }) => {
+    const line = $("last-audit");
+    if (audit === null) {
+      line.dataset.state = problem ? "damaged" : "none";
+      line.textContent = problem || t("lastAuditNever");
+      return;
+    }
+    const live = audit.live ? t("lastAuditLive") : "";
+    line.dataset.state = audit.agree ? "agree" : "differ";
+    const first = audit.differences[0];
+    line.textContent = audit.agree
+      ? t("lastAuditAgree", { at: date(audit.at), live, periods: audit.periods })
+      : t("lastAuditDiffer", {
+          at: date(audit.at),
+          live,
+          count: audit.differences.length,
+          first: `${first.rule} ${first.period}${first.conversation ? ` ${first.conversation}` : ""}: ${first.message}`,
+        });
+  };
+
   const refresh = async () => {
     usage = await api("/usage");
     renderUsage();
+    renderAudit(await api("/audit"));
     await renderHistory();
     document.body.setAttribute("data-loaded", "true");
   };
@@ -494,11 +540,33 @@
       start: day(invoice.period.start),
       end: day(invoice.period.end - 1),
     });
+    const euros = (cents) => (cents / 100).toFixed(2);
+    // Q4, Q9: an overage line at the plan's unit price; a line the catalog gives no price says so.
+    const priced = (line) =>
+      line.amountCents === null
+        ? t("amountNotPriced")
+        : line.count === 0
+          ? "0.00 €"
+          : t("amountEach", {
+              count: line.count,
+              unit: euros(line.unitPriceCents),
+              amount: euros(line.amountCents),
+            });
     const lines = [
-      [t("lineAllowance", { allowance: invoice.allowance.allowance }), invoice.allowance, "allowance"],
-      ...invoice.packs.map((pack) => [t("linePack", { id: pack.id, size: pack.size }), pack, "pack"]),
-      [t("lineOverage"), invoice.overage, "overage"],
-      [t("lineHuman"), invoice.human, "human"],
+      [
+        t("lineAllowance", { allowance: invoice.allowance.allowance }),
+        invoice.allowance,
+        "allowance",
+        t("amountIncluded"),
+      ],
+      ...invoice.packs.map((pack) => [
+        t("linePack", { id: pack.id, size: pack.size }),
+        pack,
+        "pack",
+        t("amountPrepaid"),
+      ]),
+      [t("lineOverage"), invoice.overage, "overage", priced(invoice.overage)],
+      [t("lineHuman"), invoice.human, "human", invoice.human.allowance === null ? t("amountIncluded") : ""],
       ...(invoice.human.allowance === null
         ? []
         : [
@@ -506,19 +574,32 @@
               t("lineHumanOverage", { allowance: invoice.human.allowance }),
               invoice.human.overage,
               "human-overage",
+              priced(invoice.human.overage),
             ],
           ]),
     ];
     $("invoice-lines").replaceChildren(
-      ...lines.map(([label, line, kind]) => {
+      ...lines.map(([label, line, kind, amount]) => {
         const tr = element("tr", { "data-line": kind });
         tr.append(
           element("td", {}, label),
           element("td", {}, String(line.count)),
+          element("td", { class: "amount" }, amount),
           element("td", { class: "ids" }, line.conversationIds.join(", ") || "—"),
         );
         return tr;
       }),
+      (() => {
+        const tr = element("tr", { "data-line": "total" });
+        const total = invoice.charges.totalCents;
+        tr.append(
+          element("th", {}, t("lineTotal")),
+          element("td", {}, ""),
+          element("td", { class: "amount" }, total === null ? t("totalUnknown") : `${euros(total)} €`),
+          element("td", {}, ""),
+        );
+        return tr;
+      })(),
     );
     $("invoice").hidden = false;
     $("invoice-print").disabled = false;

@@ -5,10 +5,12 @@ import {
   ENCHANTMENTS,
   type EnchantmentName,
   findPlan,
+  type LastAudit,
   LutinError,
   type LutinRuntime,
   planAt,
   requestPlanChange,
+  tenantAuditOf,
   usageHistory,
 } from "@lutingenie/core";
 import { type NextFunction, type Request, type Response, Router } from "express";
@@ -63,6 +65,8 @@ export function createAdminRouter(options: {
   adapter: WebAdapter;
   tenant: string;
   authorize: (request: Request) => boolean;
+  /** The last `lutin audit` of the server's data (null: none yet); absent: this server keeps none. */
+  lastAudit?: () => Promise<LastAudit | { damaged: true } | null>;
 }): Router {
   const { runtime, adapter, tenant } = options;
   const router = Router();
@@ -166,6 +170,19 @@ export function createAdminRouter(options: {
       if (!LutinError.isInstance(error, "QUOTA_CONFIG_INVALID")) throw error;
       sendProblem(response, 409, "PERIOD_NOT_INVOICEABLE", `${error.message}; ${error.hint ?? ""}`.trim());
     }
+  });
+
+  // The last audit's verdict for this tenant only (issue 14): another tenant's differences are not shown.
+  router.get("/audit", async (_request, response) => {
+    const record = options.lastAudit === undefined ? null : await options.lastAudit();
+    if (record !== null && "damaged" in record) {
+      response.json({
+        audit: null,
+        problem: "last-audit.json is damaged or from another version; run lutin audit again to replace it",
+      });
+      return;
+    }
+    response.json({ audit: record === null ? null : tenantAuditOf(record, tenant) });
   });
 
   router.get("/history", async (request, response) => {

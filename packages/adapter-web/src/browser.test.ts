@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { recordLastAudit } from "@lutingenie/core";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminCall, startTestServer, TEST_ADMIN_TOKEN, TEST_AGENT_TOKENS } from "./testing/test-server.js";
@@ -395,6 +396,9 @@ describe.skipIf(skipBrowserTests)("in a real browser (Chromium)", () => {
     await page.getByRole("button", { name: "Show the invoice" }).click();
     await page.waitForSelector('#invoice-lines tr[data-line="allowance"] >> text=/^Included in the plan/');
     await page.waitForSelector('#invoice-lines tr[data-line="overage"] >> text=/^Overage/');
+    // The demo shop's example Professional plan: 99 € a month, nothing past the allowance in that period.
+    await page.waitForSelector('#invoice-lines tr[data-line="overage"] >> text=0.00 €');
+    await page.waitForSelector('#invoice-lines tr[data-line="total"] >> text=99.00 €');
     expect(await page.getByRole("button", { name: "Print" }).isEnabled()).toBe(true);
     const openMonth = new Date();
     openMonth.setUTCDate(1);
@@ -404,10 +408,24 @@ describe.skipIf(skipBrowserTests)("in a real browser (Chromium)", () => {
     await page.waitForSelector("#invoice-status >> text=/not closed yet/");
     expect(await page.locator("#invoice").isHidden()).toBe(true);
 
+    // No audit has run yet: the page says how to run one; once `lutin audit` has kept its result, it shows it.
+    await page.waitForSelector('#last-audit[data-state="none"] >> text=/lutin audit --data/');
+    await recordLastAudit(server.dataDir, {
+      version: 1,
+      at: new Date().toISOString(),
+      period: null,
+      live: false,
+      periods: [{ tenant: "demo-shop", period: "2026-12-01" }],
+      differences: [],
+    });
+
     // Billing from the page: a pack (Q6), an upgrade that applies at once (Q7), an enchantment switched off.
     await page.getByLabel("Pack size").selectOption("500");
     await page.getByRole("button", { name: "Add a pack" }).click();
     await page.waitForSelector("#packs >> text=500");
+    await page.waitForSelector(
+      '#last-audit[data-state="agree"] >> text=/ledger and events agree \\(1 period/',
+    );
     await page.getByLabel("Change plan").selectOption("enterprise");
     await page.getByRole("button", { name: "Apply" }).click();
     await page.waitForSelector("#plan >> text=Enterprise");

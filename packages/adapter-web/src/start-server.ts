@@ -15,6 +15,7 @@ import {
   openFileThreadMemory,
   openLowdbStore,
   periodContaining,
+  readLastAudit,
   silentLogger,
   systemClock,
 } from "@lutingenie/core";
@@ -139,6 +140,7 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
       // An unknown language falls back to the knowledge base's default one (listQuickReplies).
       quickReplies: (language) => listQuickReplies(tenant.knowledgeBase, language as LanguageCode),
       ...(options.mountRoutes === undefined ? {} : { mountRoutes: options.mountRoutes }),
+      lastAudit: () => readLastAudit(config.dataDir),
     });
     // Assistant.stop() stops the adapters, waits for running turns and closes the thread memory.
     closers.push(() => runtime.assistant.stop());

@@ -1,4 +1,13 @@
-import { type ChannelAdapter, type CoreHandle, type OutboundMessage, openLowdbStore } from "@lutingenie/core";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  type ChannelAdapter,
+  type CoreHandle,
+  LAST_AUDIT_FILE,
+  type OutboundMessage,
+  openLowdbStore,
+  recordLastAudit,
+} from "@lutingenie/core";
 import { describe, expect, it } from "vitest";
 import { parseServerConfig } from "./config.js";
 import { AgentTestClient } from "./testing/agent-test-client.js";
@@ -177,6 +186,40 @@ describe("lutin serve: HTTP and WebSocket against the real server", () => {
     expect((await adminCall(server.url, "/nowhere")).status).toBe(404);
   });
 
+  it("shows the last audit to the tenant it is about, only its own periods and differences", async () => {
+    const server = await start();
+    expect((await adminCall(server.url, "/audit")).body).toEqual({ audit: null });
+    await recordLastAudit(server.dataDir, {
+      version: 1,
+      at: "2026-12-04T10:00:00.000Z",
+      period: null,
+      live: true,
+      periods: [
+        { tenant: "demo-shop", period: "2026-12-01" },
+        { tenant: "other-shop", period: "2026-12-01" },
+      ],
+      differences: [
+        { tenant: "other-shop", period: "2026-12-01", conversation: "c-1", rule: "C8", message: "extra row" },
+      ],
+    });
+    const agreed = await adminCall(server.url, "/audit");
+    expect(agreed.body).toEqual({
+      audit: {
+        at: "2026-12-04T10:00:00.000Z",
+        period: null,
+        live: true,
+        agree: true,
+        periods: 1,
+        differences: [],
+      },
+    });
+    await writeFile(join(server.dataDir, LAST_AUDIT_FILE), "[1,2");
+    const damaged = await adminCall<{ audit: null; problem: string }>(server.url, "/audit");
+    expect(damaged.status).toBe(200);
+    expect(damaged.body.problem).toMatch(/run lutin audit again/);
+    expect((await adminCall(server.url, "/audit", { token: "wrong" })).status).toBe(401);
+  });
+
   it("serves the invoice of a closed period and refuses an open or malformed one (Q3, Q8)", async () => {
     const server = await start();
     const month = (offset: number) => {
@@ -192,8 +235,10 @@ describe("lutin serve: HTTP and WebSocket against the real server", () => {
       period: { label: expect.stringMatching(new RegExp(`^${month(-2)}-`)) },
       allowance: { count: 0, conversationIds: [] },
       packs: [],
-      overage: { count: 0, conversationIds: [], unitPriceCents: null },
-      human: { count: 0, conversationIds: [] },
+      // The demo shop is on the example Professional plan: 99 €, overage 0.04 € each, humans unlimited (Q9).
+      overage: { count: 0, conversationIds: [], unitPriceCents: 4, amountCents: 0 },
+      human: { count: 0, conversationIds: [], overage: { unitPriceCents: null, amountCents: 0 } },
+      charges: { planCents: 9900, overageCents: 0, humanOverageCents: 0, totalCents: 9900 },
     });
     const open = await adminCall(server.url, `/invoice?period=${month(1)}`);
     expect(open.status).toBe(409);

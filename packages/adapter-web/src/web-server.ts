@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { errorFields, type Logger, type LutinRuntime, silentLogger } from "@lutingenie/core";
+import { errorFields, type LastAudit, type Logger, type LutinRuntime, silentLogger } from "@lutingenie/core";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { WebSocketServer } from "ws";
 import { createAdminRouter, createTestChatRouter } from "./admin-api.js";
@@ -48,6 +48,8 @@ export interface WebServerOptions {
    * (signature checks need the exact bytes). Paths under /api, /ws, /vendor and the pages are taken.
    */
   mountRoutes?: (app: express.Express) => void;
+  /** The last `lutin audit` of the data this server serves, for the dashboard (GET /api/admin/audit). */
+  lastAudit?: () => Promise<LastAudit | { damaged: true } | null>;
   /** The suggested questions the widget shows before the first message (the knowledge base's Quick Replies). */
   quickReplies?: (language: string) => ReadonlyArray<{ label: string }>;
 }
@@ -178,6 +180,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
         adapter: options.adapter,
         tenant: options.tenant,
         authorize: authorizeAdmin,
+        ...(options.lastAudit === undefined ? {} : { lastAudit: options.lastAudit }),
       }),
     );
   app.use("/api", (_request, response) =>

@@ -100,7 +100,7 @@ async function startServe(dataDir: string, configFile: string, log: string[]): P
 /** `lutin audit --json` in its own process, as an operator runs it. */
 function runAudit(
   dataDir: string,
-): Promise<{ code: number; report: { agree?: boolean; differences?: unknown[] } }> {
+): Promise<{ code: number; report: { agree?: boolean; differences?: unknown[]; periods?: unknown[] } }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [CLI, "audit", "--data", dataDir, "--json"], (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
@@ -277,6 +277,13 @@ describe("kill -9 soak through the real lutin serve", () => {
     last.child.kill("SIGTERM");
     expect(await last.exited).toBe(0);
     const finalAudit = await runAudit(dataDir);
+    // The dashboard shows that audit once the server is back (issue 14): GET /api/admin/audit.
+    const shown = await startServe(dataDir, configFile, log);
+    const dashboardAudit = (await (
+      await fetch(`${shown.url}/api/admin/audit`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+    ).json()) as { audit: { agree: boolean; periods: number } | null };
+    shown.child.kill("SIGTERM");
+    expect(await shown.exited).toBe(0);
 
     const contents = await readDataDirectory(dataDir);
     expect(contents).not.toBeNull();
@@ -319,6 +326,7 @@ describe("kill -9 soak through the real lutin serve", () => {
     expect(auditsAfterKill, JSON.stringify(finalAudit.report.differences)).toEqual([0]);
     expect(finalAudit.code, JSON.stringify(finalAudit.report.differences)).toBe(0);
     expect(finalAudit.report.agree).toBe(true);
+    expect(dashboardAudit.audit).toMatchObject({ agree: true, periods: finalAudit.report.periods?.length });
     expect(acked).toBeGreaterThan(CYCLES * CLIENTS);
     expect(resent).toBeGreaterThan(0);
   }, 120_000);

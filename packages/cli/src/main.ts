@@ -4,7 +4,7 @@ import { basename } from "node:path";
 import { LutinError, parseTranscript } from "@lutingenie/core";
 import { Command, InvalidArgumentError } from "commander";
 import { analyze } from "./commands/analyze.js";
-import { audit, formatAudit } from "./commands/audit.js";
+import { audit, formatAudit, recordAudit } from "./commands/audit.js";
 import { chat, parseEnchantmentList } from "./commands/chat.js";
 import { serve } from "./commands/serve.js";
 import { simulate } from "./commands/simulate.js";
@@ -63,8 +63,9 @@ conversation and the rule involved (docs/counting.md: C7, C8, C9, C10, C11, C13,
 Exit codes: 0 agree, 1 differences, 2 cannot audit (not a data directory, unreadable files, or a
 running server holds it).
 
-It only reads: no lock is taken and nothing is written. A directory in use by a running server is
-refused unless --live: the files are then read as they are at that moment, while the server writes
+It only reads the data: no lock is taken, and the one file it writes is DIR/last-audit.json, the
+result the dashboard shows (each tenant sees its own periods and differences; --no-record skips it).
+A directory in use by a running server is refused unless --live: the files are then read as they are at that moment, while the server writes
 them, so a difference may be a write in flight; run it again (or on the stopped server) to confirm.
 
 Example:
@@ -183,6 +184,7 @@ export function buildProgram(): Command {
     .option("--json", "print one JSON object: periods, differences, agree")
     .option("--live", "read a directory a running server holds (see below)")
     .option("--now <iso>", "read at this instant instead of the real clock", instant)
+    .option("--no-record", "do not keep the result in DIR/last-audit.json (what the dashboard shows)")
     .addHelpText("after", AUDIT_HELP)
     .action(async (options) => {
       let report: Awaited<ReturnType<typeof audit>>;
@@ -201,6 +203,10 @@ export function buildProgram(): Command {
       process.stdout.write(
         options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatAudit(report)}\n`,
       );
+      if (options.record !== false) {
+        const warning = await recordAudit(report);
+        if (warning !== null) process.stderr.write(`warning: ${warning}\n`);
+      }
       if (!report.agree) throw new CommandExit(1);
     });
 

@@ -7,12 +7,15 @@ import {
   createBillingDirectory,
   createTenant,
   DEFAULT_PLAN_CATALOG,
+  LAST_AUDIT_FILE,
   type LedgerEntry,
   ManualClock,
   openLowdbStore,
   parseTranscript,
   readDataDirectory,
+  readLastAudit,
   readStoreFiles,
+  tenantAuditOf,
 } from "@lutingenie/core";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../main.js";
@@ -211,6 +214,36 @@ describe("lutin audit", () => {
     expect(text.code).toBe(1);
     expect(text.stdout).toContain(`C8 default ${OCTOBER} ${cancelled?.id} (thread default/web/visitor-fay)`);
     expect(text.stdout).not.toContain("agree");
+    // What the dashboard will show: the same differences, kept beside the data.
+    const kept = await readLastAudit(dataDir);
+    if (kept === null || "damaged" in kept) throw new Error("the audit kept no result");
+    const shown = tenantAuditOf(kept, "default");
+    expect(shown.agree).toBe(false);
+    expect(shown.differences).toContainEqual(
+      expect.objectContaining({ conversation: cancelled?.id, rule: "C8", period: OCTOBER }),
+    );
+    expect(shown.differences).toHaveLength(report.differences.length);
+  });
+
+  it("keeps its verdict in last-audit.json for the dashboard, unless --no-record", async () => {
+    const dataDir = await copyOfFixture();
+    // The shared fixture may hold the result of an earlier test's audit of it.
+    await rm(join(dataDir, LAST_AUDIT_FILE), { force: true });
+    expect(await readLastAudit(dataDir)).toBeNull();
+    expect((await runAudit("--data", dataDir, "--no-record")).code).toBe(0);
+    expect(await readLastAudit(dataDir)).toBeNull();
+    expect((await runAudit("--data", dataDir)).code).toBe(0);
+    expect(await readLastAudit(dataDir)).toMatchObject({
+      version: 1,
+      at: new Date(NOW).toISOString(),
+      live: false,
+      differences: [],
+      periods: [
+        { tenant: "default", period: OCTOBER },
+        { tenant: "default", period: "2026-11-01" },
+        { tenant: "default", period: "2026-12-01" },
+      ],
+    });
   });
 
   it("finds a count row missing from an archived period (C7 and C10) and exits 1", async () => {

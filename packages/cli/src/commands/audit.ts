@@ -2,10 +2,12 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
   DEFAULT_PLAN_CATALOG,
+  type LastAudit,
   LutinError,
   type PlanCatalog,
   readDataDirectory,
   readStoreLock,
+  recordLastAudit,
 } from "@lutingenie/core";
 import { type AuditComparison, compareDataDirectory } from "./audit-compare.js";
 
@@ -80,6 +82,34 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
     agree: comparison.differences.length === 0,
     ...comparison,
   };
+}
+
+/**
+ * Keeps the report's verdict beside the data (last-audit.json) for the dashboard. Never fails the audit:
+ * a directory the auditor may read but not write still gets its report, with a warning saying why.
+ */
+export async function recordAudit(report: AuditReport): Promise<string | null> {
+  const record: LastAudit = {
+    version: 1,
+    at: report.at,
+    period: report.period,
+    live: report.live,
+    periods: report.periods.map(({ tenant, period }) => ({ tenant, period })),
+    differences: report.differences.map(({ tenant, period, conversation, rule, message }) => ({
+      tenant,
+      period,
+      conversation,
+      rule,
+      message,
+    })),
+  };
+  try {
+    await recordLastAudit(report.dataDir, record);
+    return null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "an error";
+    return `the result was not kept for the dashboard (${code} writing ${report.dataDir}/last-audit.json); run the audit as the user that owns the data directory`;
+  }
 }
 
 const pair = (totals: { ai: number; human: number }) => `${totals.ai}/${totals.human}`;

@@ -46,6 +46,8 @@ const PLAN_FIELDS = [
   "aiAllowance",
   "humanAllowance",
   "monthlyPriceCents",
+  "overagePriceCents",
+  "humanOveragePriceCents",
   "includedEnchantments",
 ];
 
@@ -75,6 +77,13 @@ const planSchema = z.strictObject(
     // Q9: null = unlimited, 0 = none included.
     humanAllowance: wholeNumber("must be a whole number ≥ 0, or null for unlimited", 0).nullable(),
     monthlyPriceCents: wholeNumber("must be a whole number of cents ≥ 0", 0),
+    // Q4, Q9: the price of one conversation past the allowance (and packs); null or absent = not priced.
+    overagePriceCents: wholeNumber("must be a whole number of cents ≥ 0, or null for no price", 0)
+      .nullable()
+      .optional(),
+    humanOveragePriceCents: wholeNumber("must be a whole number of cents ≥ 0, or null for no price", 0)
+      .nullable()
+      .optional(),
     includedEnchantments: z
       .array(enchantmentNameSchema, { error: "must be a list of enchantment names" })
       .optional(),
@@ -149,6 +158,10 @@ const HINTS: Record<string, string> = {
   humanAllowance:
     "set the human conversations per period as a whole number ≥ 0 (0 = none included) or null for unlimited (Q9)",
   monthlyPriceCents: "give the price in cents as a whole number ≥ 0, e.g. 2900 for 29 €",
+  overagePriceCents:
+    "give the price of one AI conversation past the allowance and packs in cents (e.g. 5), or null to leave overage unpriced (Q4)",
+  humanOveragePriceCents:
+    "give the price of one human conversation past the plan's human allowance in cents (e.g. 50), or null to leave it unpriced (Q9)",
   includedEnchantments: `list enchantments among ${ENCHANTMENTS.join(", ")}, or leave the field out to use the defaults`,
   includedInPaidPlans: "use true or false",
   alertThresholds:
@@ -195,6 +208,8 @@ export function parsePlanCatalog(input: unknown): PlanCatalog {
         aiAllowance: plan.aiAllowance,
         humanAllowance: plan.humanAllowance,
         monthlyPriceCents: plan.monthlyPriceCents,
+        overagePriceCents: plan.overagePriceCents ?? null,
+        humanOveragePriceCents: plan.humanOveragePriceCents ?? null,
         includedEnchantments: ENCHANTMENTS.filter((name) => included.has(name)),
       };
     })
@@ -280,6 +295,7 @@ function deepFreeze<T>(value: T): T {
 /**
  * EXAMPLE plans (COUNTING.md: the guide fixes no quotas). Prices and allowances are placeholders a
  * deployment replaces through its own catalog. Professional and above: unlimited human conversations (Q9).
+ * Overage prices are examples too; the free plan's overage is left unpriced (counted and shown, not billed).
  */
 export const DEFAULT_PLAN_CATALOG: PlanCatalog = deepFreeze(
   parsePlanCatalog({
@@ -291,6 +307,8 @@ export const DEFAULT_PLAN_CATALOG: PlanCatalog = deepFreeze(
         aiAllowance: 100,
         humanAllowance: 0,
         monthlyPriceCents: 0,
+        overagePriceCents: null,
+        humanOveragePriceCents: 50,
         includedEnchantments: ["emotion"],
       },
       {
@@ -300,6 +318,8 @@ export const DEFAULT_PLAN_CATALOG: PlanCatalog = deepFreeze(
         aiAllowance: 1000,
         humanAllowance: 50,
         monthlyPriceCents: 2900,
+        overagePriceCents: 5,
+        humanOveragePriceCents: 50,
         includedEnchantments: ["emotion", "escalation", "polyglot"],
       },
       {
@@ -309,6 +329,8 @@ export const DEFAULT_PLAN_CATALOG: PlanCatalog = deepFreeze(
         aiAllowance: 5000,
         humanAllowance: null,
         monthlyPriceCents: 9900,
+        overagePriceCents: 4,
+        humanOveragePriceCents: null,
         includedEnchantments: ["emotion", "escalation", "polyglot"],
       },
       {
@@ -318,6 +340,8 @@ export const DEFAULT_PLAN_CATALOG: PlanCatalog = deepFreeze(
         aiAllowance: 25000,
         humanAllowance: null,
         monthlyPriceCents: 39900,
+        overagePriceCents: 3,
+        humanOveragePriceCents: null,
         includedEnchantments: ["memory", "emotion", "escalation", "polyglot"],
       },
     ],

@@ -11,7 +11,16 @@ import { computeUsage } from "./usage.js";
 const catalog = parsePlanCatalog({
   plans: [
     { id: "free", name: "Free", rank: 0, aiAllowance: 3, humanAllowance: 0, monthlyPriceCents: 0 },
-    { id: "starter", name: "Starter", rank: 1, aiAllowance: 3, humanAllowance: 1, monthlyPriceCents: 2900 },
+    {
+      id: "starter",
+      name: "Starter",
+      rank: 1,
+      aiAllowance: 3,
+      humanAllowance: 1,
+      monthlyPriceCents: 2900,
+      overagePriceCents: 7,
+      humanOveragePriceCents: 60,
+    },
   ],
 });
 // Anchor 31 in Paris: periods start 31 Jan, 29 Feb, 31 Mar 2024 (Q1, clamped).
@@ -81,7 +90,7 @@ describe("invoice of a closed period (Q3, Q4, Q6, Q8, Q9)", () => {
       { id: "soon", size: 1, count: 1, conversationIds: ["a5"] },
       { id: "later", size: 10, count: 2, conversationIds: ["a6", "a7"] },
     ]);
-    expect(invoice.overage).toEqual({ count: 0, conversationIds: [], unitPriceCents: null });
+    expect(invoice.overage).toEqual({ count: 0, conversationIds: [], unitPriceCents: 7, amountCents: 0 });
   });
 
   it("Q9: human conversations, those past the plan's limit listed as overage", () => {
@@ -89,8 +98,60 @@ describe("invoice of a closed period (Q3, Q4, Q6, Q8, Q9)", () => {
       count: 2,
       conversationIds: ["h1", "h2"],
       allowance: 1,
-      overage: { count: 1, conversationIds: ["h2"] },
+      overage: { count: 1, conversationIds: ["h2"], unitPriceCents: 60, amountCents: 60 },
     });
+  });
+
+  it("Q4, Q9: charges are the plan's price plus each overage line at the plan's unit price", () => {
+    expect(invoice.charges).toEqual({
+      planCents: 2900,
+      overageCents: 0,
+      humanOverageCents: 60,
+      totalCents: 2960,
+    });
+    const bare = computeInvoice({ tenant, catalog, ledger, packs: [], month: "2024-02", now: FEB.end });
+    expect(bare.overage).toMatchObject({ count: 3, unitPriceCents: 7, amountCents: 21 });
+    expect(bare.charges.totalCents).toBe(2900 + 21 + 60);
+  });
+
+  it("an unpriced line with conversations on it leaves the total unknown, never invented", () => {
+    const unpriced = parsePlanCatalog({
+      plans: [
+        {
+          id: "starter",
+          name: "Starter",
+          rank: 1,
+          aiAllowance: 3,
+          humanAllowance: 1,
+          monthlyPriceCents: 2900,
+        },
+      ],
+    });
+    const bare = computeInvoice({
+      tenant,
+      catalog: unpriced,
+      ledger,
+      packs: [],
+      month: "2024-02",
+      now: FEB.end,
+    });
+    expect(bare.overage).toMatchObject({ count: 3, unitPriceCents: null, amountCents: null });
+    expect(bare.charges).toEqual({
+      planCents: 2900,
+      overageCents: null,
+      humanOverageCents: null,
+      totalCents: null,
+    });
+    // With packs covering the excess, the unpriced AI line is empty: 0, not unknown.
+    const covered = computeInvoice({
+      tenant,
+      catalog: unpriced,
+      ledger,
+      packs,
+      month: "2024-02",
+      now: FEB.end,
+    });
+    expect(covered.overage.amountCents).toBe(0);
   });
 
   it("Q8: the lines add up to the period's usage as of its last instant", () => {

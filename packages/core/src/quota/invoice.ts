@@ -17,6 +17,14 @@ export interface InvoiceLine {
   conversationIds: string[];
 }
 
+/** A line past an allowance, with the plan's unit price (Q4, Q9). */
+export interface PricedLine extends InvoiceLine {
+  /** The plan's price of one conversation on this line, in cents; null when the catalog gives none. */
+  unitPriceCents: number | null;
+  /** count × unit price; 0 for an empty line; null when conversations are on it and it has no price. */
+  amountCents: number | null;
+}
+
 export interface Invoice {
   tenant: string;
   period: BillingPeriod;
@@ -25,13 +33,21 @@ export interface Invoice {
   allowance: InvoiceLine & { allowance: number };
   /** Q3, Q6: packs drawn this period, earliest expiry first. */
   packs: Array<InvoiceLine & { id: string; size: number }>;
+  /** Q4: conversations past the allowance and every pack, at the plan's overage price. */
+  overage: PricedLine;
+  /** Q9: human conversations; `overage` lists those past a limited plan's allowance, at its human overage price. */
+  human: InvoiceLine & { allowance: number | null; overage: PricedLine };
   /**
-   * Q4: conversations past the allowance and every pack. The catalog has no per-conversation overage
-   * price, so none is invented: `unitPriceCents` stays null until the catalog gives one.
+   * What the period costs, in cents: the plan's monthly price plus the priced overage lines. `totalCents`
+   * is null when a line holds conversations the catalog gives no price for: nothing is invented.
+   * Packs are prepaid (bought on their own), so drawing on them costs nothing here.
    */
-  overage: InvoiceLine & { unitPriceCents: number | null };
-  /** Q9: human conversations; `overage` lists those past a limited plan's allowance. */
-  human: InvoiceLine & { allowance: number | null; overage: InvoiceLine };
+  charges: {
+    planCents: number;
+    overageCents: number | null;
+    humanOverageCents: number | null;
+    totalCents: number | null;
+  };
 }
 
 export interface InvoiceInput {
@@ -69,6 +85,12 @@ export function computeInvoice(input: InvoiceInput): Invoice {
   const human = [...allocation.human].sort(byMoment);
   const humanAllowance = summary.human.allowance;
   const humanOverage = humanAllowance === null ? [] : human.slice(humanAllowance);
+  const overage = priced(allocation.overage, plan.overagePriceCents);
+  const humanOverageLine = priced(humanOverage, plan.humanOveragePriceCents);
+  const total =
+    overage.amountCents === null || humanOverageLine.amountCents === null
+      ? null
+      : plan.monthlyPriceCents + overage.amountCents + humanOverageLine.amountCents;
   return {
     tenant: tenant.id,
     period,
@@ -82,8 +104,14 @@ export function computeInvoice(input: InvoiceInput): Invoice {
     packs: summary.packs
       .filter((pack) => allocation.packs.has(pack.id))
       .map((pack) => ({ id: pack.id, size: pack.size, ...line(allocation.packs.get(pack.id) ?? []) })),
-    overage: { ...line(allocation.overage), unitPriceCents: null },
-    human: { ...line(human), allowance: humanAllowance, overage: line(humanOverage) },
+    overage,
+    human: { ...line(human), allowance: humanAllowance, overage: humanOverageLine },
+    charges: {
+      planCents: plan.monthlyPriceCents,
+      overageCents: overage.amountCents,
+      humanOverageCents: humanOverageLine.amountCents,
+      totalCents: total,
+    },
   };
 }
 
@@ -108,6 +136,13 @@ function periodOfMonth(input: InvoiceInput): BillingPeriod {
 function line(rows: readonly LedgerEntry[]): InvoiceLine {
   const sorted = [...rows].sort(byMoment);
   return { count: sorted.length, conversationIds: sorted.map((row) => row.conversationId) };
+}
+
+function priced(rows: readonly LedgerEntry[], unitPriceCents: number | null): PricedLine {
+  const counted = line(rows);
+  const amountCents =
+    counted.count === 0 ? 0 : unitPriceCents === null ? null : counted.count * unitPriceCents;
+  return { ...counted, unitPriceCents, amountCents };
 }
 
 function byMoment(left: LedgerEntry, right: LedgerEntry): number {

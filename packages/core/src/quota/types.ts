@@ -40,6 +40,10 @@ export interface Plan {
   humanAllowance: number | null;
   /** Monthly price in cents, for display only. */
   monthlyPriceCents: number;
+  /** Q4: the price of one AI conversation past the allowance and every pack, in cents; null = not priced. */
+  overagePriceCents: number | null;
+  /** Q9: the price of one human conversation past a limited plan's human allowance, in cents; null = not priced. */
+  humanOveragePriceCents: number | null;
   /** Enchantments the plan includes without an add-on. */
   includedEnchantments: EnchantmentName[];
 }

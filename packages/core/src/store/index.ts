@@ -1,5 +1,15 @@
 export type { ArchiveDocument } from "./archive.js";
 export { ARCHIVE_DIRECTORY, archiveFileOf } from "./archive.js";
+export {
+  LAST_AUDIT_FILE,
+  type LastAudit,
+  type LastAuditDifference,
+  lastAuditSchema,
+  readLastAudit,
+  recordLastAudit,
+  type TenantAudit,
+  tenantAuditOf,
+} from "./last-audit.js";
 export { LOCK_FILE_NAME, readStoreLock, type StoreLockHolder } from "./lock-file.js";
 export type {
   ArchivedPeriod,
