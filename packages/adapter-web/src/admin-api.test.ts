@@ -1,3 +1,4 @@
+import { ManualClock } from "@lutingenie/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { adminCall, startTestServer } from "./testing/test-server.js";
 
@@ -52,5 +53,17 @@ describe("admin API usage: read at the server's clock (C7, Q1, Q8)", () => {
     // The same ledger read once the server's clock passed the count moment (unless a period ended meanwhile).
     const after = await adminCall<Usage>(server.url, "/usage");
     expect(after.body.used).toBe(after.body.period.start > started ? 1 : 2);
+  });
+
+  it("reads at the server's own clock (the runtime's), not the machine's: a server run on a manual clock", async () => {
+    const clock = new ManualClock(Date.parse("2031-03-10T12:00:00Z"));
+    const server = await startTestServer({}, { clock });
+    cleanups.push(() => server.cleanup());
+    const first = await adminCall<Usage>(server.url, "/usage");
+    expect(first.body.period.start).toBeLessThanOrEqual(clock.now());
+    expect(first.body.period.end).toBeGreaterThan(clock.now());
+    clock.advance(40 * 24 * 60 * 60 * 1000);
+    const later = await adminCall<Usage>(server.url, "/usage");
+    expect(later.body.period.start).toBeGreaterThanOrEqual(first.body.period.end);
   });
 });

@@ -70,7 +70,7 @@ export function createAdminRouter(options: {
 }): Router {
   const { runtime, adapter, tenant } = options;
   const router = Router();
-  const now = () => Date.now();
+  const now = () => runtime.clock.now();
 
   router.use(requireAdmin(options.authorize));
 

@@ -52,6 +52,8 @@ export interface LutinRuntime {
   counter: ConversationCounter;
   store: Store;
   catalog: PlanCatalog;
+  /** The clock counting reads; the admin API reads usage at it too, so a test's manual clock is everyone's. */
+  clock: Clock;
   messages: ProductMessages;
   languageDetector: LanguageDetector;
   emotionDetector: EmotionDetector;
@@ -156,6 +158,7 @@ export async function createLutinRuntime(options: LutinRuntimeOptions): Promise<
     counter,
     store,
     catalog,
+    clock,
     messages,
     languageDetector,
     emotionDetector,
