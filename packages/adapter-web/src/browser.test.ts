@@ -347,6 +347,10 @@ describe.skipIf(skipBrowserTests)("in a real browser (Chromium)", () => {
     await page.waitForSelector('#history tr[data-origin="test"] .counted >> text="non : chat de test"');
     // Dates are shown as dates (no HTML entities from i18next's escaping).
     expect(await page.locator("#period").textContent()).toMatch(/^Du \d{2}\/\d{2}\/\d{4} au /);
+    // Issue 17's French slips: the chart's legend and the test chat's badge are French too.
+    await page.waitForSelector("#chart .u-legend >> text=Jour");
+    expect(await page.locator("#chart .u-legend").textContent()).not.toMatch(/Time|AI/);
+    expect(await page.locator("#test-title .badge").textContent()).toBe("jamais compté");
     if (saveScreenshots) await page.screenshot({ path: `${SCREENSHOTS}dashboard-fr.png`, fullPage: true });
 
     // The alerts banner (Q5): an 80 % alert recorded for this period (the real crossing needs 4,000

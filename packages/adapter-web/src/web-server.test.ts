@@ -172,6 +172,16 @@ describe("lutin serve: HTTP and WebSocket against the real server", () => {
     expect(script).not.toMatch(/innerHTML|insertAdjacentHTML|document\.write/);
   });
 
+  it("serves its icon at /favicon.ico (browsers ask for it) and links it from every page", async () => {
+    const server = await start();
+    const icon = await fetch(`${server.url}/favicon.ico`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
+    expect(await icon.text()).toMatch(/^<svg /);
+    for (const page of ["demo", "console", "dashboard"])
+      expect(await (await fetch(`${server.url}/${page}`)).text()).toContain('rel="icon" href="/favicon.svg"');
+  });
+
   it("guards the admin API with its token and validates bodies, naming the field", async () => {
     const server = await start();
     expect((await adminCall(server.url, "/usage", { token: null })).status).toBe(401);

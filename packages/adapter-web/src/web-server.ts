@@ -165,6 +165,10 @@ export function createWebServer(options: WebServerOptions): WebServer {
     app.get(`/${page}`, (_request, response) =>
       response.sendFile(`${page}.html`, { root: PUBLIC_DIRECTORY }),
     );
+  // Browsers ask for /favicon.ico whatever the page links: the same icon, rather than a 404 in every log.
+  app.get("/favicon.ico", (_request, response) =>
+    response.type("image/svg+xml").sendFile("favicon.svg", { root: PUBLIC_DIRECTORY }),
+  );
   app.use(express.static(PUBLIC_DIRECTORY, { index: false, dotfiles: "ignore" }));
   app.get("/api/health", (_request, response) =>
     response.json({ ok: true, ...options.adapter.connections() }),

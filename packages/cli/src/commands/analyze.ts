@@ -51,6 +51,8 @@ export async function analyze(options: {
       head: ["message", "language", "sure?", "emotion", "score", "cues"],
       wordWrap: true,
       colWidths: [42, 10, 7, 12, 7, 30],
+      // No colour codes: the table is read in pipes and files as often as in a terminal (as simulate's).
+      style: { head: [], border: [] },
     });
     for (const line of lines)
       table.push([

@@ -81,4 +81,18 @@ describe("lutin analyze", () => {
       expect.arrayContaining(["text", "language", "languageConfidence", "emotion", "emotionScore"]),
     );
   });
+
+  it("prints its table without colour codes, so a pipe or a file gets plain text", async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let text = "";
+    output.on("data", (chunk: Buffer) => {
+      text += chunk.toString("utf8");
+    });
+    const done = analyze({ input, output, json: false });
+    input.end("Où est ma commande ?\n");
+    expect(await done).toBe(1);
+    expect(text).toContain("Où est ma commande ?");
+    expect(text).not.toContain(String.fromCharCode(27)); // ESC: the start of every colour code
+  });
 });
