@@ -18,6 +18,10 @@ export type LutinErrorCode =
   | "STORE_CORRUPT"
   | "STORE_WRITE_FAILED"
   | "STORE_CLOSED"
+  /** The store's server could not be reached or answered a read with an error (PostgreSQL store). */
+  | "STORE_UNAVAILABLE"
+  /** The database's schema is newer than this code knows (PostgreSQL store): run the newer LutinGénie. */
+  | "STORE_SCHEMA_TOO_NEW"
   | "KNOWLEDGE_BASE_INVALID"
   | "RESPONDER_FAILED"
   | "RESPONDER_TIMEOUT"
