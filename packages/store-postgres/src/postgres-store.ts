@@ -58,6 +58,9 @@ export type PostgresStoreOptions = z.input<typeof optionsSchema>;
 
 export interface PostgresStore extends Store {
   readonly kind: typeof POSTGRES_STORE_KIND;
+  readThread(threadKey: string): Promise<Readonly<ThreadRecord> | undefined>;
+  /** False when the thread was written since `append.previous` was read (checked under the thread's lock). */
+  appendToThread(append: ThreadAppend): Promise<boolean>;
   /** The pool the store runs on (its own, or the one given). */
   readonly pool: pg.Pool;
   /** What the open did to the schema. */
