@@ -14,6 +14,8 @@ export type LutinErrorCode =
   | "TENANT_UNKNOWN"
   | "PLAN_UNKNOWN"
   | "LEDGER_ENTRY_EXISTS"
+  /** C12: another process committed to the thread since it was read (ThreadCommit.expected): read it again. */
+  | "THREAD_CHANGED"
   | "STORE_LOCKED"
   | "STORE_CORRUPT"
   | "STORE_WRITE_FAILED"

@@ -1,5 +1,5 @@
 import { LutinError, type ThreadCommit } from "@lutingenie/core";
-import { BUILDER_TIME, makeThreadCommit } from "@lutingenie/core/testing";
+import { BUILDER_TIME, expectLutinError, makeThreadCommit } from "@lutingenie/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresStore, type PostgresStore } from "./postgres-store.js";
 import { createTestDatabase, type TestDatabase } from "./testing/index.js";
@@ -119,5 +119,32 @@ describe("several processes on one database", () => {
     const stored = await a.getThread(first.thread.key);
     expect(stored?.events.map((event) => event.key)).toEqual(["ar-1", results[0] ? "ar-2" : "ar-3"]);
     expect(await a.isProcessed(results[0] ? fromB.processed : fromA.processed)).toBe(false);
+  });
+
+  it("C12: commitThread with `expected`: THREAD_CHANGED and nothing written when another process wrote the thread since", async () => {
+    const a = await process();
+    const b = await process();
+    const first = makeThreadCommit({ tenant: "acme", thread: "expected", key: "ex-1" });
+    // null: the thread must not exist yet.
+    await a.commitThread({ ...first, expected: null });
+    const again = makeThreadCommit({ tenant: "acme", thread: "expected", key: "ex-0", counted: false });
+    await expectLutinError(b.commitThread({ ...again, expected: null }), "THREAD_CHANGED");
+    const readByA = await a.getThread(first.thread.key);
+    const readByB = await b.readThread(first.thread.key);
+    const fromB = makeThreadCommit({ tenant: "acme", thread: "expected", key: "ex-2", counted: false });
+    await b.commitThread({ ...fromB, expected: readByB ?? null });
+    const fromA = makeThreadCommit({ tenant: "acme", thread: "expected", key: "ex-3" });
+    const error = await expectLutinError(
+      a.commitThread({ ...fromA, expected: readByA ?? null }),
+      "THREAD_CHANGED",
+    );
+    expect(error.hint).toContain("read the thread again");
+    expect(await a.getThread(first.thread.key)).toEqual(fromB.thread);
+    expect(await a.isProcessed(fromA.processed)).toBe(false);
+    expect((await a.listLedger({ tenant: "acme" })).map((row) => row.id)).not.toContain(fromA.ledger[0]?.id);
+    // A record compared by content (not one this store handed out) works too.
+    const copy = structuredClone(await b.getThread(first.thread.key));
+    await a.commitThread({ ...fromA, expected: copy ?? null });
+    expect(await a.isProcessed(fromA.processed)).toBe(true);
   });
 });

@@ -84,6 +84,17 @@ function parseOptions(options: PostgresStoreOptions): z.output<typeof optionsSch
   });
 }
 
+function threadChanged(threadKey: string): LutinError {
+  return new LutinError(
+    "THREAD_CHANGED",
+    `the thread ${JSON.stringify(threadKey)} was written by another process since this commit read it`,
+    {
+      hint: "read the thread again and fold the event onto what is stored (C12); nothing of this commit was written",
+      details: { threadKey },
+    },
+  );
+}
+
 /** host:port/database, never the user or the password: for error messages. */
 function whereOf(options: z.output<typeof optionsSchema>, pool: pg.Pool): string {
   if (options.connectionString !== undefined) {
@@ -262,6 +273,25 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     );
   }
 
+  /**
+   * Whether the stored thread is still `expected` (null: still absent). Called with the thread's lock
+   * held. A record this store handed out is known by its version; any other is compared by content.
+   */
+  async function threadUnchanged(
+    client: pg.PoolClient,
+    key: string,
+    expected: Readonly<ThreadRecord> | null,
+  ): Promise<boolean> {
+    const known = expected === null ? undefined : versions.get(expected);
+    const stored = await client.query<{ version: string; record?: ThreadRecord }>(
+      `SELECT version${expected !== null && known === undefined ? ", record" : ""} FROM lutin_threads WHERE key = $1`,
+      [key],
+    );
+    const row = stored.rows[0];
+    if (expected === null || row === undefined) return expected === null && row === undefined;
+    return known !== undefined ? known === Number(row.version) : isDeepStrictEqual(row.record, expected);
+  }
+
   /** C12: ids repeated within the commit are refused before anything is sent. */
   function checkLedgerIds(ledger: readonly LedgerEntry[]): void {
     const seen = new Set<string>();
@@ -307,7 +337,11 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         await transaction(
           pool,
           async (client) => {
-            await client.query(LOCK_THREAD, [identityText(commit.thread.key), THREAD_LOCK_SEED]);
+            const key = identityText(commit.thread.key);
+            await client.query(LOCK_THREAD, [key, THREAD_LOCK_SEED]);
+            if (commit.expected !== undefined && !(await threadUnchanged(client, key, commit.expected))) {
+              throw threadChanged(commit.thread.key);
+            }
             await writeRest(client, commit);
             await putThread(client, commit.thread);
           },
@@ -338,19 +372,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
           async (client) => {
             await client.query(LOCK_THREAD, [key, THREAD_LOCK_SEED]);
             // Under the thread's lock: nobody writes the thread between this check and the commit.
-            const stored = await client.query<{ version: string; record?: ThreadRecord }>(
-              `SELECT version${previous !== undefined && !versions.has(previous) ? ", record" : ""} FROM lutin_threads WHERE key = $1`,
-              [key],
-            );
-            const row = stored.rows[0];
-            const unchanged =
-              previous === undefined
-                ? row === undefined
-                : row !== undefined &&
-                  (versions.has(previous)
-                    ? versions.get(previous) === Number(row.version)
-                    : isDeepStrictEqual(row.record, previous));
-            if (!unchanged) throw new Rollback(false);
+            if (!(await threadUnchanged(client, key, previous ?? null))) throw new Rollback(false);
             await writeRest(client, append);
             await putThread(client, thread);
             return true;
