@@ -101,7 +101,7 @@ export async function postgresBenchmark(customers = 1_000, rounds = 3, inFlight 
   return [
     `### Counting on PostgreSQL against lowdb (same run, same process, median of ${rounds} rounds)`,
     "",
-    `Workload: ${format(customers)} new customers, question + delivered answer each (${format(2 * customers)} counted messages), ${inFlight} in flight, through the live counter. PostgreSQL: a throwaway local cluster (PostgreSQL's own defaults: fsync and synchronous commit on), a pool of 16 connections, one commit transaction per event (advisory thread lock, key claim, ledger, conversations, thread). lowdb: group commit with fsync.`,
+    `Workload: ${format(customers)} new customers, question + delivered answer each (${format(2 * customers)} counted messages), ${inFlight} in flight, through the live counter. PostgreSQL: a throwaway local cluster (PostgreSQL's own defaults: fsync and synchronous commit on), a pool of 16 connections; per event two reads (isProcessed, readThread) and one statement, \`lutin_commit_thread\`, that locks the thread (advisory xact lock), checks its version, claims the key, books the ledger and writes conversations and thread in its own transaction. lowdb: group commit with fsync.`,
     "",
     "| store | counted messages/s | p99 ms | vs. lowdb |",
     "|---|---:|---:|---:|",

@@ -109,6 +109,71 @@ CREATE TABLE lutin_alerts (
 );
 `,
   },
+  {
+    version: 2,
+    name: "lutin_commit_thread: a thread commit in one statement (one round trip)",
+    sql: `
+-- Everything one processed event changes, in the one statement's own transaction: the thread's advisory
+-- lock (C12), the check that nobody wrote the thread since it was read, the key claim (C11), the ledger
+-- rows (C12: a taken id aborts it all), the conversations, the thread record. Answers 'ok', 'changed'
+-- (the thread is not the expected one) or 'processed' (another writer claimed the key); both write nothing.
+CREATE FUNCTION lutin_commit_thread(
+  thread_key text, thread_tenant text, thread_record json, lock_seed bigint,
+  check_expected boolean, expected_version bigint,
+  key_tenant text, key_channel text, key_thread text, key_value text, key_at bigint,
+  ledger_ids text[], ledger_tenants text[], ledger_periods text[], ledger_modes text[],
+  ledger_deltas integer[], ledger_records json[],
+  conversation_ids text[], conversation_tenants text[], conversation_periods text[],
+  conversation_modes text[], conversation_thread_keys text[], conversation_opened_at bigint[],
+  conversation_last_activity_at bigint[], conversation_ended boolean[], conversation_records json[]
+) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  stored_version bigint;
+  booked text[];
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended(thread_key, lock_seed));
+  IF check_expected THEN
+    SELECT version INTO stored_version FROM lutin_threads WHERE key = thread_key;
+    IF stored_version IS DISTINCT FROM expected_version THEN
+      RETURN 'changed';
+    END IF;
+  END IF;
+  INSERT INTO lutin_processed_keys (tenant, channel, thread, key, at)
+    VALUES (key_tenant, key_channel, key_thread, key_value, key_at)
+    ON CONFLICT ON CONSTRAINT lutin_processed_keys_once DO NOTHING;
+  IF NOT FOUND THEN
+    RETURN 'processed';
+  END IF;
+  IF cardinality(ledger_ids) > 0 THEN
+    WITH inserted AS (
+      INSERT INTO lutin_ledger (id, tenant, period, mode, delta, record)
+        SELECT * FROM unnest(ledger_ids, ledger_tenants, ledger_periods, ledger_modes, ledger_deltas, ledger_records)
+        ON CONFLICT (id) DO NOTHING RETURNING id
+    )
+    SELECT coalesce(array_agg(id), '{}') INTO booked FROM inserted;
+    IF cardinality(booked) <> cardinality(ledger_ids) THEN
+      RAISE EXCEPTION 'ledger entry already exists'
+        USING ERRCODE = 'LU001',
+              DETAIL = (SELECT json_agg(id)::text FROM unnest(ledger_ids) AS id WHERE id <> ALL (booked));
+    END IF;
+  END IF;
+  IF cardinality(conversation_ids) > 0 THEN
+    INSERT INTO lutin_conversations (id, tenant, period, mode, thread_key, opened_at, last_activity_at, ended, record)
+      SELECT * FROM unnest(conversation_ids, conversation_tenants, conversation_periods, conversation_modes,
+        conversation_thread_keys, conversation_opened_at, conversation_last_activity_at, conversation_ended,
+        conversation_records)
+      ON CONFLICT (id) DO UPDATE SET tenant = excluded.tenant, period = excluded.period, mode = excluded.mode,
+        thread_key = excluded.thread_key, opened_at = excluded.opened_at,
+        last_activity_at = excluded.last_activity_at, ended = excluded.ended, record = excluded.record;
+  END IF;
+  INSERT INTO lutin_threads (key, tenant, version, record) VALUES (thread_key, thread_tenant, 1, thread_record)
+    ON CONFLICT (key) DO UPDATE SET tenant = excluded.tenant, record = excluded.record,
+      version = lutin_threads.version + 1;
+  RETURN 'ok';
+END;
+$$;
+`,
+  },
 ];
 
 /** The schema version this code writes and reads. */

@@ -29,8 +29,8 @@ import {
   SCHEMA_VERSION,
   schemaTooNew,
 } from "./migrations.js";
-import { storeFailure } from "./postgres-errors.js";
-import { Rollback, transaction } from "./transaction.js";
+import { errorCodeOf, storeFailure } from "./postgres-errors.js";
+import { statement, transaction } from "./transaction.js";
 
 export const POSTGRES_STORE_KIND = "postgres";
 
@@ -70,6 +70,9 @@ export interface PostgresStore extends Store {
 /** Namespace of the thread locks, so that they do not meet another application's advisory locks on a shared server. */
 const THREAD_LOCK_SEED = 0x4c75_7469;
 
+/** SQLSTATE lutin_commit_thread raises when a ledger id is taken (C12); DETAIL holds the ids as JSON. */
+const LEDGER_TAKEN = "LU001";
+
 /** C12: one thread's writes one at a time across every process, until the transaction ends (never a session lock). */
 const LOCK_THREAD = "SELECT pg_advisory_xact_lock(hashtextextended($1, $2))";
 
@@ -93,6 +96,29 @@ function threadChanged(threadKey: string): LutinError {
       details: { threadKey },
     },
   );
+}
+
+/**
+ * The columns of lutin_conversations as arrays (for unnest), one row per id (the last one given wins,
+ * as with successive upserts), in id order: two transactions upserting the same rows lock them in the
+ * same order and cannot deadlock on them.
+ */
+function conversationColumns(conversations: readonly ConversationRecord[]): unknown[][] {
+  const byId = new Map<string, ConversationRecord>();
+  for (const conversation of conversations) byId.set(identityText(conversation.id), conversation);
+  const ids = [...byId.keys()].sort();
+  const rows = ids.map((id) => byId.get(id) as ConversationRecord);
+  return [
+    ids,
+    rows.map((row) => identityText(row.tenant)),
+    rows.map((row) => identityText(row.period)),
+    rows.map((row) => row.mode),
+    rows.map((row) => identityText(row.threadKey)),
+    rows.map((row) => row.openedAt),
+    rows.map((row) => row.lastActivityAt),
+    rows.map((row) => row.endReason !== null),
+    rows.map(recordText),
+  ];
 }
 
 /** host:port/database, never the user or the password: for error messages. */
@@ -184,112 +210,111 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     return row.record;
   }
 
-  /** The ledger rows, the conversations and the key of a commit, in its transaction (the thread is locked). */
-  async function writeRest(
-    client: pg.PoolClient,
-    commit: Pick<ThreadCommit, "conversations" | "ledger" | "processed">,
-  ): Promise<void> {
-    const { tenant, channel, thread, key, at } = commit.processed;
-    // C11: claimed here, in the transaction that books the result: kept only if all of it commits.
-    const claimed = await client.query(
-      `INSERT INTO lutin_processed_keys (tenant, channel, thread, key, at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT ON CONSTRAINT lutin_processed_keys_once DO NOTHING`,
-      [identityText(tenant), identityText(channel), identityText(thread), identityText(key), at],
-    );
-    if (claimed.rowCount !== 1) {
-      // Another process committed this very event first. Its result stands and this one writes nothing;
-      // the counter reads the thread again on this code and then finds the key processed (a duplicate).
-      throw new LutinError(
-        "LEDGER_ENTRY_EXISTS",
-        `the event ${JSON.stringify(key)} of thread ${JSON.stringify(thread)} was already processed by another writer`,
-        {
-          hint: "the event was processed concurrently elsewhere (C11): read the thread again; the event is a duplicate",
-          details: { ids: [], processed: true },
-        },
-      );
-    }
-    if (commit.ledger.length > 0) {
-      const inserted = await client.query<{ id: string }>(
-        `INSERT INTO lutin_ledger (id, tenant, period, mode, delta, record)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::json[])
-         ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [
-          commit.ledger.map((entry) => identityText(entry.id)),
-          commit.ledger.map((entry) => identityText(entry.tenant)),
-          commit.ledger.map((entry) => identityText(entry.period)),
-          commit.ledger.map((entry) => entry.mode),
-          commit.ledger.map((entry) => entry.delta),
-          commit.ledger.map(recordText),
-        ],
-      );
-      if (inserted.rows.length !== commit.ledger.length) {
-        const booked = new Set(inserted.rows.map((row) => row.id));
-        // C12: rolled back whole, the key included: the conversation was counted by another commit.
-        throw ledgerEntryExists(
-          commit.ledger.filter((entry) => !booked.has(identityText(entry.id))).map((entry) => entry.id),
-        );
-      }
-    }
-    await upsertConversations(client, commit.conversations);
-  }
-
   async function upsertConversations(
     client: pg.ClientBase,
     conversations: ConversationRecord[],
   ): Promise<void> {
     if (conversations.length === 0) return;
-    // One row per id (the last one given wins, as with successive upserts), in id order: two transactions
-    // upserting the same rows lock them in the same order and cannot deadlock on them.
-    const byId = new Map<string, ConversationRecord>();
-    for (const conversation of conversations) byId.set(identityText(conversation.id), conversation);
-    const ids = [...byId.keys()].sort();
-    const rows = ids.map((id) => byId.get(id) as ConversationRecord);
     await client.query(
       `INSERT INTO lutin_conversations (id, tenant, period, mode, thread_key, opened_at, last_activity_at, ended, record)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::boolean[], $9::json[])
        ON CONFLICT (id) DO UPDATE SET tenant = excluded.tenant, period = excluded.period, mode = excluded.mode,
          thread_key = excluded.thread_key, opened_at = excluded.opened_at,
          last_activity_at = excluded.last_activity_at, ended = excluded.ended, record = excluded.record`,
-      [
-        ids,
-        rows.map((row) => identityText(row.tenant)),
-        rows.map((row) => identityText(row.period)),
-        rows.map((row) => row.mode),
-        rows.map((row) => identityText(row.threadKey)),
-        rows.map((row) => row.openedAt),
-        rows.map((row) => row.lastActivityAt),
-        rows.map((row) => row.endReason !== null),
-        rows.map(recordText),
-      ],
-    );
-  }
-
-  async function putThread(client: pg.PoolClient, thread: ThreadRecord): Promise<void> {
-    await client.query(
-      `INSERT INTO lutin_threads (key, tenant, version, record) VALUES ($1, $2, 1, $3)
-       ON CONFLICT (key) DO UPDATE SET tenant = excluded.tenant, record = excluded.record,
-         version = lutin_threads.version + 1`,
-      [identityText(thread.key), identityText(thread.tenant), recordText(thread)],
+      conversationColumns(conversations),
     );
   }
 
   /**
-   * Whether the stored thread is still `expected` (null: still absent). Called with the thread's lock
-   * held. A record this store handed out is known by its version; any other is compared by content.
+   * The version `expected` must still have (null: the thread must still be absent; undefined: no check),
+   * or "changed" when it is already known to be stale. A record this store handed out is known by its
+   * version; any other is compared by content with what is stored (the function then checks that
+   * version under the lock).
    */
-  async function threadUnchanged(
-    client: pg.PoolClient,
+  async function expectedVersion(
     key: string,
-    expected: Readonly<ThreadRecord> | null,
-  ): Promise<boolean> {
-    const known = expected === null ? undefined : versions.get(expected);
-    const stored = await client.query<{ version: string; record?: ThreadRecord }>(
-      `SELECT version${expected !== null && known === undefined ? ", record" : ""} FROM lutin_threads WHERE key = $1`,
+    expected: Readonly<ThreadRecord> | null | undefined,
+  ): Promise<{ check: boolean; version: number | null } | "changed"> {
+    if (expected === undefined) return { check: false, version: null };
+    if (expected === null) return { check: true, version: null };
+    const known = versions.get(expected);
+    if (known !== undefined) return { check: true, version: known };
+    const rows = await query<{ version: string; record: ThreadRecord }>(
+      "SELECT version, record FROM lutin_threads WHERE key = $1",
       [key],
     );
-    const row = stored.rows[0];
-    if (expected === null || row === undefined) return expected === null && row === undefined;
-    return known !== undefined ? known === Number(row.version) : isDeepStrictEqual(row.record, expected);
+    const row = rows[0];
+    if (row === undefined || !isDeepStrictEqual(row.record, expected)) return "changed";
+    return { check: true, version: Number(row.version) };
+  }
+
+  /**
+   * A whole thread commit as one call of lutin_commit_thread (migration 2): one round trip, one
+   * transaction. "changed": the thread is no longer `expected`, nothing was written.
+   */
+  async function commitInOneStatement(
+    thread: ThreadRecord,
+    expected: Readonly<ThreadRecord> | null | undefined,
+    commit: Pick<ThreadCommit, "conversations" | "ledger" | "processed">,
+  ): Promise<"ok" | "changed"> {
+    checkLedgerIds(commit.ledger);
+    const key = identityText(thread.key);
+    const version = await expectedVersion(key, expected);
+    if (version === "changed") return "changed";
+    const { tenant, channel, thread: threadName, key: eventKey, at } = commit.processed;
+    let outcome: string | undefined;
+    try {
+      const result = await statement<{ outcome: string }>(
+        pool,
+        `SELECT lutin_commit_thread(${Array.from({ length: 26 }, (_, index) => `$${index + 1}`).join(", ")}) AS outcome`,
+        [
+          key,
+          identityText(thread.tenant),
+          recordText(thread),
+          THREAD_LOCK_SEED,
+          version.check,
+          version.version,
+          identityText(tenant),
+          identityText(channel),
+          identityText(threadName),
+          identityText(eventKey),
+          at,
+          commit.ledger.map((entry) => identityText(entry.id)),
+          commit.ledger.map((entry) => identityText(entry.tenant)),
+          commit.ledger.map((entry) => identityText(entry.period)),
+          commit.ledger.map((entry) => entry.mode),
+          commit.ledger.map((entry) => entry.delta),
+          commit.ledger.map(recordText),
+          ...conversationColumns(commit.conversations),
+        ],
+        { retries },
+      );
+      outcome = result.rows[0]?.outcome;
+    } catch (error) {
+      if (errorCodeOf(error) === LEDGER_TAKEN) {
+        // C12: rolled back whole, the key included: the conversation was counted by another commit.
+        const taken = new Set(JSON.parse((error as { detail?: string }).detail ?? "[]") as string[]);
+        throw ledgerEntryExists(
+          commit.ledger.filter((entry) => taken.has(identityText(entry.id))).map((entry) => entry.id),
+        );
+      }
+      throw error;
+    }
+    if (outcome === "processed") {
+      // Another process committed this very event first. Its result stands and this one wrote nothing;
+      // the counter reads the thread again on this code and then finds the key processed (a duplicate).
+      throw new LutinError(
+        "LEDGER_ENTRY_EXISTS",
+        `the event ${JSON.stringify(eventKey)} of thread ${JSON.stringify(threadName)} was already processed by another writer`,
+        {
+          hint: "the event was processed concurrently elsewhere (C11): read the thread again; the event is a duplicate",
+          details: { ids: [], processed: true },
+        },
+      );
+    }
+    if (outcome !== "ok" && outcome !== "changed")
+      throw new Error(`lutin_commit_thread answered ${String(outcome)}`);
+    return outcome;
   }
 
   /** C12: ids repeated within the commit are refused before anything is sent. */
@@ -333,26 +358,14 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
     commitThread(commit: ThreadCommit): Promise<void> {
       return run("commitThread", "write", async () => {
-        checkLedgerIds(commit.ledger);
-        await transaction(
-          pool,
-          async (client) => {
-            const key = identityText(commit.thread.key);
-            await client.query(LOCK_THREAD, [key, THREAD_LOCK_SEED]);
-            if (commit.expected !== undefined && !(await threadUnchanged(client, key, commit.expected))) {
-              throw threadChanged(commit.thread.key);
-            }
-            await writeRest(client, commit);
-            await putThread(client, commit.thread);
-          },
-          { retries },
-        );
+        if ((await commitInOneStatement(commit.thread, commit.expected, commit)) === "changed") {
+          throw threadChanged(commit.thread.key);
+        }
       });
     },
 
     appendToThread(append: ThreadAppend): Promise<boolean> {
       return run("appendToThread", "write", async () => {
-        checkLedgerIds(append.ledger);
         const previous = append.previous;
         const owner = previous ?? append.identity;
         const thread: ThreadRecord = {
@@ -366,19 +379,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
           state: append.state,
           verdicts: append.verdicts,
         };
-        const key = identityText(owner.key);
-        return transaction(
-          pool,
-          async (client) => {
-            await client.query(LOCK_THREAD, [key, THREAD_LOCK_SEED]);
-            // Under the thread's lock: nobody writes the thread between this check and the commit.
-            if (!(await threadUnchanged(client, key, previous ?? null))) throw new Rollback(false);
-            await writeRest(client, append);
-            await putThread(client, thread);
-            return true;
-          },
-          { retries },
-        );
+        // Checked under the thread's lock: nobody writes the thread between the check and the commit.
+        return (await commitInOneStatement(thread, previous ?? null, append)) === "ok";
       });
     },
 

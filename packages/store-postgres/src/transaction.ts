@@ -59,3 +59,24 @@ export async function transaction<T>(
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
   }
 }
+
+/**
+ * One statement in its own transaction (a function call doing a whole commit), run again like
+ * `transaction` when it loses a race: a single statement is rolled back whole by the server.
+ */
+export async function statement<R extends pg.QueryResultRow>(
+  pool: pg.Pool,
+  sql: string,
+  values: unknown[],
+  options: TransactionOptions,
+): Promise<pg.QueryResult<R>> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await pool.query<R>(sql, values);
+    } catch (error) {
+      if (!isRetryable(error) || attempt >= options.retries) throw error;
+      options.onRetry?.(error, attempt + 1);
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
+  }
+}
