@@ -3,7 +3,7 @@ import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { errorCodeOf, storeFailure } from "./postgres-errors.js";
 import { createTestDatabase, type TestDatabase } from "./testing/index.js";
-import { transaction } from "./transaction.js";
+import { statement, transaction } from "./transaction.js";
 
 let database: TestDatabase;
 let pool: pg.Pool;
@@ -12,6 +12,14 @@ beforeAll(async () => {
   database = await createTestDatabase();
   pool = new pg.Pool({ connectionString: database.url, max: 6 });
   await pool.query("CREATE TABLE counters (id integer PRIMARY KEY, value integer NOT NULL)");
+  // One statement that locks two rows with a pause between: two calls in opposite orders deadlock.
+  await pool.query(`CREATE FUNCTION add_to_both(first integer, second integer) RETURNS void LANGUAGE plpgsql AS $$
+    BEGIN
+      UPDATE counters SET value = value + 1 WHERE id = first;
+      PERFORM pg_sleep(0.2);
+      UPDATE counters SET value = value + 1 WHERE id = second;
+    END;
+  $$`);
 });
 
 afterAll(async () => {
@@ -138,5 +146,22 @@ describe("transactions that lose a race are run again, a bounded number of times
     expect(attempts).toBe(1);
     const row = await pool.query<{ value: number }>("SELECT value FROM counters WHERE id = 1");
     expect(row.rows[0]?.value).toBe(0);
+  });
+
+  it("one statement (a whole commit in a function call) that deadlocks is run again too", async () => {
+    const retried: unknown[] = [];
+    const options = { retries: 3, onRetry: (error: unknown) => retried.push(error) };
+    await Promise.all([
+      statement(pool, "SELECT add_to_both(1, 2)", [], options),
+      statement(pool, "SELECT add_to_both(2, 1)", [], options),
+    ]);
+    expect(retried.map(errorCodeOf)).toEqual(["40P01"]);
+    const rows = await pool.query<{ id: number; value: number }>(
+      "SELECT id, value FROM counters ORDER BY id",
+    );
+    expect(rows.rows).toEqual([
+      { id: 1, value: 2 },
+      { id: 2, value: 2 },
+    ]);
   });
 });
