@@ -11,16 +11,11 @@ export interface TransactionOptions {
   onRetry?: (error: unknown, attempt: number) => void;
 }
 
-/** Thrown by a transaction's work to roll back and make `transaction` answer `value`. */
-export class Rollback<T> {
-  constructor(readonly value: T) {}
-}
-
 /**
- * Runs `work` in one transaction on a client of `pool`: COMMIT when it returns, ROLLBACK when it throws
- * (or throws a Rollback, whose value is then the answer). A serialization failure or a deadlock lost the
- * race and kept nothing: the whole transaction runs again, up to `retries` more times, after a short
- * random pause so that the two sides do not collide again in step.
+ * Runs `work` in one transaction on a client of `pool`: COMMIT when it returns, ROLLBACK when it throws.
+ * A serialization failure or a deadlock lost the race and kept nothing: the whole transaction runs
+ * again, up to `retries` more times, after a short random pause so that the two sides do not collide
+ * again in step.
  */
 export async function transaction<T>(
   pool: pg.Pool,
@@ -41,7 +36,6 @@ export async function transaction<T>(
         await client.query("ROLLBACK").catch((rollbackError: Error) => {
           broken = rollbackError;
         });
-        if (error instanceof Rollback) return error.value as T;
         throw error;
       }
       await client.query("COMMIT");
