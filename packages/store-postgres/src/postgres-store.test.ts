@@ -31,11 +31,16 @@ async function emptied(url: string): Promise<void> {
   }
 }
 
-describeStoreConformance("postgres", async () => {
-  const store = await createPostgresStore({ connectionString: database.url });
-  await emptied(database.url);
-  return {
-    store,
-    reopen: () => createPostgresStore({ connectionString: database.url }),
-  };
-});
+describeStoreConformance(
+  "postgres",
+  async () => {
+    const store = await createPostgresStore({ connectionString: database.url });
+    await emptied(database.url);
+    return {
+      store,
+      reopen: () => createPostgresStore({ connectionString: database.url }),
+    };
+  },
+  // Several processes share it: it refuses a commit over a thread written since (C12).
+  { checksExpected: true },
+);
