@@ -74,7 +74,8 @@ export interface LedgerTotals {
 }
 
 /**
- * Everything LutinGénie persists. Implementations: memory (tests, simulate), lowdb (embedded default).
+ * Everything LutinGénie persists. Implementations: memory (tests, simulate), lowdb (embedded default),
+ * PostgreSQL (`@lutingenie/store-postgres`: several processes on one database).
  * Every implementation runs the conformance suite in `@lutingenie/core/testing`.
  * All methods may throw LutinError (STORE_CLOSED, STORE_WRITE_FAILED, ...); none loses acknowledged data:
  * a write resolves only once it is durable for that implementation.
