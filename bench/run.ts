@@ -9,6 +9,7 @@ import { knowledgeBaseBenchmark } from "./knowledge-base.bench.js";
 import { languageBenchmark } from "./language.bench.js";
 import { lowdbBenchmark } from "./lowdb.bench.js";
 import { pipelineBenchmark } from "./pipeline.bench.js";
+import { postgresBenchmark } from "./postgres.bench.js";
 import { type BenchSection, mergeResults } from "./results-file.js";
 import { slackBenchmark } from "./slack.bench.js";
 import { webBenchmark } from "./web.bench.js";
@@ -29,6 +30,7 @@ const benchmarks: Record<string, () => Promise<string[]>> = {
   web: () => webBenchmark(),
   "worst-input": () => worstInputBenchmark(),
   audit: () => auditBenchmark(),
+  postgres: () => postgresBenchmark(),
 };
 
 const args = process.argv.slice(2);

@@ -14,10 +14,16 @@ export type LutinErrorCode =
   | "TENANT_UNKNOWN"
   | "PLAN_UNKNOWN"
   | "LEDGER_ENTRY_EXISTS"
+  /** C12: another process committed to the thread since it was read (ThreadCommit.expected): read it again. */
+  | "THREAD_CHANGED"
   | "STORE_LOCKED"
   | "STORE_CORRUPT"
   | "STORE_WRITE_FAILED"
   | "STORE_CLOSED"
+  /** The store's server could not be reached or answered a read with an error (PostgreSQL store). */
+  | "STORE_UNAVAILABLE"
+  /** The database's schema is newer than this code knows (PostgreSQL store): run the newer LutinGénie. */
+  | "STORE_SCHEMA_TOO_NEW"
   | "KNOWLEDGE_BASE_INVALID"
   | "RESPONDER_FAILED"
   | "RESPONDER_TIMEOUT"

@@ -71,8 +71,12 @@ export interface IngestResult {
   ledger: LedgerEntry[];
 }
 
-/** A concurrent writer (another process on a shared store) took the same ledger row: start over (C12). */
-const MAX_LEDGER_CONFLICT_RETRIES = 3;
+/**
+ * A concurrent writer (another process on a shared store) took the same ledger row or committed to the
+ * thread since it was read: start over from what it wrote (C12). Each lost race means another event of
+ * the thread landed, so the bound only has to cover the events several processes receive at once.
+ */
+const MAX_CONFLICT_RETRIES = 10;
 
 /**
  * The live conversation counter: places every inbound event (C1–C10), de-duplicates it (C11), applies
@@ -169,8 +173,10 @@ export class ConversationCounter {
       try {
         return await this.#process(event, receivedAt, threadKey);
       } catch (error) {
-        if (!LutinError.isInstance(error, "LEDGER_ENTRY_EXISTS") || attempt >= MAX_LEDGER_CONFLICT_RETRIES)
-          throw error;
+        const conflict =
+          LutinError.isInstance(error, "LEDGER_ENTRY_EXISTS") ||
+          LutinError.isInstance(error, "THREAD_CHANGED");
+        if (!conflict || attempt >= MAX_CONFLICT_RETRIES) throw error;
       }
     }
   }
@@ -212,7 +218,13 @@ export class ConversationCounter {
 
     if (previous?.horizon != null && stored.at < previous.horizon) {
       // Older than what the thread still remembers: recorded as seen, placed nowhere, announced.
-      await store.commitThread({ thread: previous, conversations: [], ledger: [], processed });
+      await store.commitThread({
+        thread: previous,
+        conversations: [],
+        ledger: [],
+        processed,
+        expected: previous,
+      });
       this.events.emit("event-too-late", { ...processed, at: stored.at, horizon: previous.horizon });
       return { status: "too_late", conversation: null, human: null, ledger: [] };
     }
@@ -247,7 +259,13 @@ export class ConversationCounter {
     // Most events book nothing: skip the usage cache's awaits for them.
     if (ledger.length > 0) await this.#usage.prepare(ledger);
     if (plan.thread !== null) {
-      await store.commitThread({ thread: plan.thread, conversations: plan.changed, ledger, processed });
+      await store.commitThread({
+        thread: plan.thread,
+        conversations: plan.changed,
+        ledger,
+        processed,
+        expected: previous ?? null,
+      });
     } else {
       const appended = await (store.appendToThread as NonNullable<Store["appendToThread"]>)({
         previous,

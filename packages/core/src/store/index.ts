@@ -1,5 +1,8 @@
 export type { ArchiveDocument } from "./archive.js";
 export { ARCHIVE_DIRECTORY, archiveFileOf } from "./archive.js";
+// For other Store implementations (PostgreSQL): the same order, the same normalisation on the way out.
+export { copyAlert } from "./copy.js";
+export { storeClosed } from "./errors.js";
 export {
   LAST_AUDIT_FILE,
   type LastAudit,
@@ -27,4 +30,13 @@ export {
   type DataDirectoryContents,
   readDataDirectory,
 } from "./read-data-directory.js";
-export type { ConversationQuery, LedgerQuery, Store, ThreadAppend, ThreadCommit } from "./store.js";
+export type {
+  ConversationQuery,
+  LedgerQuery,
+  LedgerTotals,
+  ProcessedKey,
+  Store,
+  ThreadAppend,
+  ThreadCommit,
+} from "./store.js";
+export { compareConversations, ledgerEntryExists } from "./store-state.js";

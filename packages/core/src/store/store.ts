@@ -23,6 +23,15 @@ export interface ThreadCommit {
   ledger: LedgerEntry[];
   /** C11: the idempotency key, recorded only together with the result of processing it. */
   processed: ProcessedKey & { at: number };
+  /**
+   * C12 across processes: the record this commit was computed from, exactly as getThread or readThread
+   * returned it (null: there was none). A store shared by several processes (PostgreSQL) then writes
+   * nothing and throws THREAD_CHANGED if another writer committed to the thread since; the caller reads
+   * it again and starts over. Absent, the commit replaces whatever is stored. A store only one process
+   * uses may ignore it: that process's commits of one thread are already one at a time (the counter's
+   * thread queue).
+   */
+  expected?: Readonly<ThreadRecord> | null;
 }
 
 /**
@@ -30,7 +39,7 @@ export interface ThreadCommit {
  * with the fold state after it. The store extends its own record instead of taking a copy of the whole
  * log, written all together or not at all like a ThreadCommit.
  */
-export interface ThreadAppend extends Omit<ThreadCommit, "thread"> {
+export interface ThreadAppend extends Omit<ThreadCommit, "thread" | "expected"> {
   /** The record this append was computed from, exactly as `readThread` returned it (undefined: a new thread). */
   previous: Readonly<ThreadRecord> | undefined;
   /** The thread's identity, for a new thread (ignored otherwise). */
@@ -65,7 +74,8 @@ export interface LedgerTotals {
 }
 
 /**
- * Everything LutinGénie persists. Implementations: memory (tests, simulate), lowdb (embedded default).
+ * Everything LutinGénie persists. Implementations: memory (tests, simulate), lowdb (embedded default),
+ * PostgreSQL (`@lutingenie/store-postgres`: several processes on one database).
  * Every implementation runs the conformance suite in `@lutingenie/core/testing`.
  * All methods may throw LutinError (STORE_CLOSED, STORE_WRITE_FAILED, ...); none loses acknowledged data:
  * a write resolves only once it is durable for that implementation.

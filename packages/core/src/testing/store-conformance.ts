@@ -278,6 +278,11 @@ const byId = <T extends { id: string }>(items: T[]): T[] =>
 export interface ConformanceOptions {
   /** The store keeps data across close and reopen (every factory result then has `reopen`). Default true. */
   persistent?: boolean;
+  /**
+   * The store honours ThreadCommit.expected (THREAD_CHANGED when the thread was written since): stores
+   * that several processes share. Default false (memory and lowdb: one process, which orders its own commits).
+   */
+  checksExpected?: boolean;
 }
 
 export function describeStoreConformance(
@@ -286,6 +291,7 @@ export function describeStoreConformance(
   options: ConformanceOptions = {},
 ): void {
   const persistent = options.persistent ?? true;
+  const checksExpected = options.checksExpected ?? false;
   describe(`Store conformance: ${name}`, () => {
     let subject: StoreUnderTest;
     let store: Store;
@@ -856,6 +862,31 @@ export function describeStoreConformance(
       expect(await store.getThread(commit.thread.key)).toEqual(commit.thread);
       expect(Object.keys((await store.getThread(commit.thread.key))?.verdicts ?? {})).toEqual(["__proto__"]);
     });
+
+    // Registered only for stores that check it, so that the others show no skipped test.
+    if (checksExpected) {
+      it("C12: commitThread with `expected` refuses a thread written since with THREAD_CHANGED and writes nothing", async () => {
+        const first = makeThreadCommit({ tenant: "acme", thread: "expected", key: "e1" });
+        await store.commitThread({ ...first, expected: null });
+        // null: there must be no thread yet.
+        const racing = makeThreadCommit({ tenant: "acme", thread: "expected", key: "e0", counted: false });
+        await expectLutinError(store.commitThread({ ...racing, expected: null }), "THREAD_CHANGED");
+        expect(await store.isProcessed(racing.processed)).toBe(false);
+        const stale = (await store.getThread(first.thread.key)) as ThreadRecord;
+        const other = makeThreadCommit({ tenant: "acme", thread: "expected", key: "e2", counted: false });
+        await store.commitThread({ ...other, expected: stale });
+        const late = makeThreadCommit({ tenant: "acme", thread: "expected", key: "e3" });
+        await expectLutinError(store.commitThread({ ...late, expected: stale }), "THREAD_CHANGED");
+        expect(await store.getThread(first.thread.key)).toEqual(other.thread);
+        expect(await store.isProcessed(late.processed)).toBe(false);
+        expect(await store.listLedger({ tenant: "acme" })).toEqual(first.ledger);
+        // A copy of the stored record is the stored record: it matches by content.
+        const current = structuredClone(await store.getThread(first.thread.key)) as ThreadRecord;
+        await store.commitThread({ ...late, expected: current });
+        expect(await store.isProcessed(late.processed)).toBe(true);
+        expect(await store.getThread(first.thread.key)).toEqual(late.thread);
+      });
+    }
 
     // Registered only for persistent stores, so that a store without persistence shows no skipped test.
     if (persistent) {
