@@ -198,6 +198,29 @@ describe("parseInboundEvent", () => {
     );
   });
 
+  it("a lone surrogate: refused by name on the way in, and never a crash nor a shared key when escaped", () => {
+    let error: unknown;
+    try {
+      parseInboundEvent({ key: "k", thread: "visitor-\uD800", at: 1, from: "customer", text: "hi" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(LutinError.isInstance(error, "EVENT_INVALID")).toBe(true);
+    expect((error as LutinError).message).toContain("thread holds a lone UTF-16 surrogate");
+    // Any UTF-16 string (lone surrogates included) gets a key; different threads never share one.
+    const anyText = fc.string({ unit: "binary" });
+    fc.assert(
+      fc.property(anyText, anyText, (left, right) => {
+        const key = (thread: string) => threadKeyOf({ tenant: "t", channel: "web", thread });
+        expect(key(left) === key(right)).toBe(left === right);
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(threadKeyOf({ tenant: "t", channel: "web", thread: "%uD800" })).not.toBe(
+      threadKeyOf({ tenant: "t", channel: "web", thread: "\uD800" }),
+    );
+  });
+
   it("C11: a scoped key names one (thread, key) pair, and one (tenant, channel, thread, key) scope", () => {
     const part = fc.oneof(fc.string(), fc.constantFrom("a/b", "a", "b", "/", "%2F", "a%2Fb"));
     fc.assert(

@@ -29,11 +29,21 @@ export const MAX_CLOCK_SKEW_MS = 5_000;
  */
 export const MAX_TEXT_LENGTH = 40_000;
 
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATE_SPLIT = new RegExp(`(${LONE_SURROGATE.source})`);
+
 const identifier = (what: string, max: number) =>
   z
     .string({ error: `${what} must be a string` })
     .min(1, `${what} must not be empty`)
-    .max(max, `${what} is longer than ${max} characters`);
+    .max(max, `${what} is longer than ${max} characters`)
+    // A lone surrogate is no text any platform sends (it cannot be encoded as UTF-8): refused by name
+    // here rather than failing later where the id is escaped or stored.
+    .refine(
+      (value) => !LONE_SURROGATE.test(value),
+      `${what} holds a lone UTF-16 surrogate (not valid Unicode text)`,
+    );
 
 export const inboundEventSchema = z
   .object({
@@ -79,8 +89,9 @@ export const inboundEventSchema = z
 export type InboundEventInput = z.input<typeof inboundEventSchema>;
 export type InboundEvent = z.output<typeof inboundEventSchema>;
 
+/** An identifier the schema would take (the fast path defers everything else to the schema's wording). */
 const isString = (value: unknown, max: number): value is string =>
-  typeof value === "string" && value.length >= 1 && value.length <= max;
+  typeof value === "string" && value.length >= 1 && value.length <= max && !LONE_SURROGATE.test(value);
 const isTimestamp = (value: unknown): value is number =>
   typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 
@@ -198,7 +209,19 @@ const UNRESERVED = /^[A-Za-z0-9\-_.!~*'()]*$/;
 
 /** encodeURIComponent, skipped for the usual part that has nothing to escape (it runs per event). */
 function escapePart(part: string): string {
-  return UNRESERVED.test(part) ? part : encodeURIComponent(part);
+  if (UNRESERVED.test(part)) return part;
+  if (!LONE_SURROGATE.test(part)) return encodeURIComponent(part);
+  // encodeURIComponent throws on a lone surrogate; callers that skip parseInboundEvent still get a key:
+  // each lone surrogate as "%u" + hex, which encodeURIComponent never writes ("%" itself becomes "%25"),
+  // so two different parts never share one.
+  return part
+    .split(LONE_SURROGATE_SPLIT)
+    .map((piece) =>
+      LONE_SURROGATE.test(piece)
+        ? `%u${piece.charCodeAt(0).toString(16).toUpperCase()}`
+        : encodeURIComponent(piece),
+    )
+    .join("");
 }
 
 /** One string per (tenant, channel, thread); the parts are escaped so no two threads share a key. */
