@@ -254,7 +254,7 @@ export function parseServerConfig(
   };
   const parsed = serverConfigSchema.safeParse(input);
   if (!parsed.success)
-    refuse(
+    return refuse(
       parsed.error.issues.map((issue) => {
         const field = fieldName(issue.path);
         const variable = variableOf(issue.path[0]);
@@ -263,7 +263,7 @@ export function parseServerConfig(
         return `${field}${variable === undefined ? "" : ` (from ${variable})`}: ${issue.message}`;
       }),
     );
-  const config = (parsed as { data: z.output<typeof serverConfigSchema> }).data;
+  const config = parsed.data;
   const { tenants: listed, ...rest } = config;
   const server = Object.fromEntries(
     Object.entries(rest).filter(([name]) => !(ONE_TENANT_FIELDS as readonly string[]).includes(name)),
