@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_WIDGET_KEY, loadServerConfig, parseServerConfig } from "./config.js";
 import { loadServedTenants } from "./served-tenants.js";
 import { writeBikeShopTenant } from "./testing/test-tenant-file.js";
+import { createWebAdapter } from "./web-adapter.js";
+import { createWebServer } from "./web-server.js";
 
 const ADMIN_A = "admin-token-a-0123456789abcdef";
 const ADMIN_B = "admin-token-b-0123456789abcdef";
@@ -200,5 +202,50 @@ describe("server config: many tenants", () => {
     await expect(loadServedTenants(twice)).rejects.toThrow(
       /tenants\[1\]\.tenantFile: .*bike-shop\.tenant\.json is the tenant "bike-shop", as tenants\[0\]\.tenantFile is; serve each tenant once/,
     );
+  });
+});
+
+describe("web server and adapter factories: the same refusals for callers that skip the config", () => {
+  const adapter = () => createWebAdapter({ tenant: "a" });
+  it("refuses a widget key, an admin token or a tenant given twice, and both forms at once", () => {
+    const twice = (tenants: Parameters<typeof createWebServer>[0]["tenants"]) => () =>
+      createWebServer({ adapter: adapter(), tenants });
+    expect(
+      twice([
+        { id: "a", widgetKey: "key-1" },
+        { id: "b", widgetKey: "key-1" },
+      ]),
+    ).toThrow(/same widget key/);
+    expect(
+      twice([
+        { id: "a", widgetKey: "key-1", adminToken: ADMIN_A },
+        { id: "b", widgetKey: "key-2", adminToken: ADMIN_A },
+      ]),
+    ).toThrow(/same admin token/);
+    expect(
+      twice([
+        { id: "a", widgetKey: "key-1" },
+        { id: "a", widgetKey: "key-2" },
+      ]),
+    ).toThrow(/same tenant twice/);
+    expect(() =>
+      createWebServer({
+        adapter: adapter(),
+        tenants: [{ id: "a", widgetKey: "key-1" }],
+        adminToken: ADMIN_A,
+      }),
+    ).toThrow(/both tenants and/);
+    expect(() =>
+      createWebAdapter({
+        tenants: [
+          { id: "a", agentTokens: { ana: AGENT_A } },
+          { id: "b", agentTokens: { ana: AGENT_A } },
+        ],
+        directory: { listHandoffs: async () => [], listFollowUps: async () => [], agentsOf: async () => [] },
+      }),
+    ).toThrow(/same console token/);
+    // Several tenants need the directory: without it an agent's action could not be checked against their tenant.
+    expect(() => createWebAdapter({ tenants: [{ id: "a" }, { id: "b" }] })).toThrow(/needs a directory/);
+    expect(() => createWebAdapter({ tenants: [{ id: "a" }], tenant: "a" })).toThrow(/both tenants and/);
   });
 });

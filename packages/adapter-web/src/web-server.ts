@@ -96,6 +96,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
   const require = createRequire(import.meta.url);
   const tenants = webTenantsOf(options);
   const byWidgetKey = new Map(tenants.map((tenant) => [tenant.widgetKey, tenant]));
+  const byId = new Map(tenants.map((tenant) => [tenant.id, tenant]));
   const adminDigests = tenants.flatMap((tenant) =>
     tenant.adminToken === undefined ? [] : [{ tenant: tenant.id, digest: sha256(tenant.adminToken) }],
   );
@@ -281,7 +282,6 @@ export function createWebServer(options: WebServerOptions): WebServer {
       // here any tenant's origin passes, and the adapter checks the agent's own tenant's at sign-in.
       if (origin !== undefined && !ownOrigins.has(origin) && !anyTenantOrigins.has(origin))
         return refuse(socket, 403, "Forbidden");
-      const byId = new Map(tenants.map((tenant) => [tenant.id, tenant]));
       return sockets.handleUpgrade(request, socket, head, (client) =>
         options.adapter.acceptAgent(client, {
           ip,
@@ -318,7 +318,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
   };
 }
 
-/** The tenants of the options, long form or short; refuses both, neither, or a widget key given twice. */
+/** The tenants of the options, long form or short; refuses both, neither, a tenant or a widget key given twice. */
 function webTenantsOf(options: WebServerOptions): readonly WebServerTenant[] {
   const short = options.tenant !== undefined || options.widgetKey !== undefined;
   const shortOnly = [options.adminToken, options.allowedOrigins, options.quickReplies];
@@ -344,6 +344,17 @@ function webTenantsOf(options: WebServerOptions): readonly WebServerTenant[] {
   if (new Set(tenants.map((tenant) => tenant.widgetKey)).size !== tenants.length)
     throw new LutinError("ADAPTER_CONFIG_INVALID", "two tenants have the same widget key", {
       hint: "a widget key selects one tenant: give each its own",
+    });
+  const adminTokens = tenants.flatMap((tenant) =>
+    tenant.adminToken === undefined ? [] : [tenant.adminToken],
+  );
+  if (new Set(adminTokens).size !== adminTokens.length)
+    throw new LutinError("ADAPTER_CONFIG_INVALID", "two tenants have the same admin token", {
+      hint: "an admin token names one tenant: give each its own",
+    });
+  if (new Set(tenants.map((tenant) => tenant.id)).size !== tenants.length)
+    throw new LutinError("ADAPTER_CONFIG_INVALID", "the web server got the same tenant twice", {
+      hint: "list each tenant once",
     });
   return tenants;
 }
