@@ -58,30 +58,32 @@ export const testChatRequestSchema = z
 
 /**
  * The admin REST API behind the dashboard (documented in README.md): usage, history, packs, plan,
- * enchantments and the test chat. Every route needs the admin token (Authorization: Bearer …).
+ * enchantments and the test chat. Every route needs an admin token (Authorization: Bearer …); the token
+ * names its tenant, and every route reads and changes that tenant only.
  */
 export function createAdminRouter(options: {
   runtime: LutinRuntime;
   adapter: WebAdapter;
-  tenant: string;
-  authorize: (request: Request) => boolean;
+  /** The tenant the request's admin token names; undefined: refused. */
+  authorize: (request: Request) => string | undefined;
   /** The last `lutin audit` of the server's data (null: none yet); absent: this server keeps none. */
   lastAudit?: () => Promise<LastAudit | { damaged: true } | null>;
 }): Router {
-  const { runtime, adapter, tenant } = options;
+  const { runtime, adapter } = options;
   const router = Router();
   const now = () => runtime.clock.now();
 
   router.use(requireAdmin(options.authorize));
 
-  const billing = async () => {
+  const billing = async (tenant: string) => {
     const record = await runtime.store.getTenant(tenant);
     if (record === undefined) throw new Error(`tenant ${tenant} has no billing record`);
     return record;
   };
 
   router.get("/usage", async (_request, response) => {
-    const record = await billing();
+    const tenant = tenantOf(response);
+    const record = await billing(tenant);
     const at = now();
     const [ledger, packs, alerts] = await Promise.all([
       runtime.store.listLedger({ tenant }),
@@ -147,9 +149,10 @@ export function createAdminRouter(options: {
 
   // The invoice of a closed period (Q3, Q4, Q6, Q8, Q9): each line lists the conversations it counts.
   router.get("/invoice", async (request, response) => {
+    const tenant = tenantOf(response);
     const query = validate(invoiceQuerySchema, request.query, response);
     if (query === undefined) return;
-    const record = await billing();
+    const record = await billing(tenant);
     const [ledger, packs] = await Promise.all([
       runtime.store.listLedger({ tenant }),
       runtime.store.listPacks(tenant),
@@ -174,6 +177,7 @@ export function createAdminRouter(options: {
 
   // The last audit's verdict for this tenant only (issue 14): another tenant's differences are not shown.
   router.get("/audit", async (_request, response) => {
+    const tenant = tenantOf(response);
     const record = options.lastAudit === undefined ? null : await options.lastAudit();
     if (record !== null && "damaged" in record) {
       response.json({
@@ -186,6 +190,7 @@ export function createAdminRouter(options: {
   });
 
   router.get("/history", async (request, response) => {
+    const tenant = tenantOf(response);
     const query = validate(historyQuerySchema, request.query, response);
     if (query === undefined) return;
     const rows = (await runtime.store.listConversations({ tenant })).map((conversation) =>
@@ -195,6 +200,7 @@ export function createAdminRouter(options: {
   });
 
   router.get("/history.csv", async (request, response) => {
+    const tenant = tenantOf(response);
     const query = validate(historyQuerySchema, { ...request.query, page: 1, pageSize: 500 }, response);
     if (query === undefined) return;
     const rows = (await runtime.store.listConversations({ tenant })).map((conversation) =>
@@ -206,6 +212,7 @@ export function createAdminRouter(options: {
 
   // Q6: a pack bought during overage absorbs this period's overage first (computeUsage applies it).
   router.post("/packs", async (request, response) => {
+    const tenant = tenantOf(response);
     const body = validate(packRequestSchema, request.body, response);
     if (body === undefined) return;
     const pack = {
@@ -221,6 +228,7 @@ export function createAdminRouter(options: {
 
   // Q7: an upgrade applies at once, a downgrade at the period's end (requestPlanChange decides).
   router.post("/plan", async (request, response) => {
+    const tenant = tenantOf(response);
     const body = validate(planRequestSchema, request.body, response);
     if (body === undefined) return;
     if (!runtime.catalog.plans.some((plan) => plan.id === body.plan))
@@ -230,7 +238,7 @@ export function createAdminRouter(options: {
         "PLAN_UNKNOWN",
         `plan: unknown plan "${body.plan}"; choose among ${runtime.catalog.plans.map((plan) => plan.id).join(", ")}`,
       );
-    const record = await billing();
+    const record = await billing(tenant);
     const at = now();
     const changed = requestPlanChange(record, runtime.catalog, body.plan, at);
     await runtime.store.putTenant(changed);
@@ -247,9 +255,10 @@ export function createAdminRouter(options: {
    * the others are add-ons: switching one on buys it, off cancels it.
    */
   router.post("/enchantments", async (request, response) => {
+    const tenant = tenantOf(response);
     const body = validate(enchantmentRequestSchema, request.body, response);
     if (body === undefined) return;
-    const record = await billing();
+    const record = await billing(tenant);
     const plan = findPlan(runtime.catalog, planAt(record, now()));
     const name: EnchantmentName = body.name;
     const included =
@@ -283,7 +292,7 @@ export function createAdminRouter(options: {
  */
 export function createTestChatRouter(options: {
   adapter: WebAdapter;
-  authorize: (request: Request) => boolean;
+  authorize: (request: Request) => string | undefined;
 }): Router {
   const { adapter } = options;
   const router = Router();
@@ -292,6 +301,7 @@ export function createTestChatRouter(options: {
     const body = validate(testChatRequestSchema, request.body, response);
     if (body === undefined) return;
     const result = await adapter.testChat({
+      tenant: tenantOf(response),
       session: body.session,
       id: body.id ?? `test-${randomUUID()}`,
       text: body.text,
@@ -303,10 +313,14 @@ export function createTestChatRouter(options: {
   return router;
 }
 
-/** Admin routes answer 401 with the fix unless the request carries the admin token. */
-function requireAdmin(authorize: (request: Request) => boolean) {
+/** Admin routes answer 401 with the fix unless the request carries an admin token; it names the tenant. */
+function requireAdmin(authorize: (request: Request) => string | undefined) {
   return (request: Request, response: Response, next: NextFunction) => {
-    if (authorize(request)) return next();
+    const tenant = authorize(request);
+    if (tenant !== undefined) {
+      response.locals.tenant = tenant;
+      return next();
+    }
     sendProblem(
       response,
       401,
@@ -314,4 +328,11 @@ function requireAdmin(authorize: (request: Request) => boolean) {
       "missing or wrong admin token: send Authorization: Bearer <token>",
     );
   };
+}
+
+/** The tenant requireAdmin found for this request's token: the only one its route may read or change. */
+function tenantOf(response: Response): string {
+  const tenant: unknown = response.locals.tenant;
+  if (typeof tenant !== "string") throw new Error("admin route reached without an authorized tenant");
+  return tenant;
 }

@@ -16,6 +16,38 @@ const token = z
   .string()
   .min(16, "must be at least 16 characters (use a random string: openssl rand -hex 24)");
 
+const tenantFile = z
+  .string()
+  .min(1, "must be the path of a tenant file (see packages/core/demo/demo-shop.tenant.json)");
+const widgetKey = z.string().min(8, "must be at least 8 characters");
+const identitySecret = z.string().min(32, "must be at least 32 characters (openssl rand -hex 32)");
+const agentTokens = z.record(z.string().min(1), token);
+
+/** One tenant of `tenants`: everything that is one tenant's own on a server that serves several. */
+export const servedTenantSchema = z
+  .object({
+    tenantFile,
+    /** Public (written in the tenant's pages); it selects the tenant on the widget's connection. */
+    widgetKey,
+    /** This tenant's pages allowed to embed its widget, besides the server's own origins. */
+    allowedOrigins: z.array(origin).default([]),
+    identitySecret: identitySecret.optional(),
+    adminToken: token.optional(),
+    agentTokens: agentTokens.default({}),
+  })
+  .strict();
+
+/** The fields a one-tenant config sets at the top level and a `tenants` entry sets for its tenant. */
+const ONE_TENANT_FIELDS = [
+  "tenantFile",
+  "widgetKey",
+  "allowedOrigins",
+  "identitySecret",
+  "adminToken",
+  "agentTokens",
+] as const;
+type OneTenantField = (typeof ONE_TENANT_FIELDS)[number];
+
 /** Everything `lutin serve` reads from `--config lutin.config.json` and the environment (env wins). */
 export const serverConfigSchema = z
   .object({
@@ -23,12 +55,12 @@ export const serverConfigSchema = z
     host: z.string().min(1).default("127.0.0.1"),
     /** Where lutin.json, thread memory and escalation files live; created when missing. */
     dataDir: z.string().min(1).default("./data"),
-    /** Tenant file (see packages/core/demo/demo-shop.tenant.json); default: the demo shop. */
-    tenantFile: z.string().min(1).optional(),
-    /** Public widget key (the snippet's data-tenant-key): names the tenant, is not a secret. */
-    widgetKey: z.string().min(8, "must be at least 8 characters").default(DEMO_WIDGET_KEY),
-    /** Pages allowed to embed the widget (checked on HTTP and on the WebSocket upgrade); the server's own origins always are. */
-    allowedOrigins: z.array(origin).default([]),
+    /** One tenant's tenant file (see packages/core/demo/demo-shop.tenant.json); default: the demo shop. For several tenants: `tenants`. */
+    tenantFile: tenantFile.optional(),
+    /** One tenant's public widget key (the snippet's data-tenant-key): names the tenant, is not a secret. Default: the demo key. */
+    widgetKey: widgetKey.optional(),
+    /** One tenant's pages allowed to embed the widget (checked on HTTP and on the WebSocket upgrade); the server's own origins always are. */
+    allowedOrigins: z.array(origin).optional(),
     /** The server's address as people reach it (behind a proxy: https://support.shop.example); one of its own origins. */
     publicUrl: z.url({ error: "must be a URL like https://support.shop.example" }).optional(),
     /**
@@ -46,12 +78,21 @@ export const serverConfigSchema = z
       }),
     /** Signs the visitor tokens the widget keeps; default: made once and kept in dataDir/visitor-secret (0600). */
     visitorSecret: z.string().min(32, "must be at least 32 characters (openssl rand -hex 32)").optional(),
-    /** Identity verification: the tenant's page signs its logged-in customer's id with it (HMAC-SHA256). */
-    identitySecret: z.string().min(32, "must be at least 32 characters (openssl rand -hex 32)").optional(),
-    /** The dashboard's and admin API's token; generated (and printed) in development when missing. */
+    /** One tenant's identity verification: its page signs its logged-in customer's id with it (HMAC-SHA256). */
+    identitySecret: identitySecret.optional(),
+    /** One tenant's dashboard and admin API token; generated (and printed) in development when missing. */
     adminToken: token.optional(),
-    /** Agent console tokens: agent id → token; generated (and printed) in development when missing. */
-    agentTokens: z.record(z.string().min(1), token).default({}),
+    /** One tenant's agent console tokens: agent id → token; generated (and printed) in development when missing. */
+    agentTokens: agentTokens.optional(),
+    /**
+     * Several tenants on one server, each with its own tenant file, widget key and tokens (instead of the
+     * one-tenant fields above, never beside them). A token names exactly one tenant: what it reads and
+     * changes is that tenant's only.
+     */
+    tenants: z
+      .array(servedTenantSchema)
+      .min(1, "list at least one tenant (or leave tenants out and use the one-tenant fields)")
+      .optional(),
     /** production refuses to start without adminToken and agentTokens instead of generating them. */
     mode: z.enum(["development", "production"]).default("development"),
     /**
@@ -92,10 +133,25 @@ export const serverConfigSchema = z
   .strict();
 
 export type ServerConfigInput = z.input<typeof serverConfigSchema>;
-export type ServerConfig = z.output<typeof serverConfigSchema> & {
+
+/** One tenant the server serves, with its tokens complete (generated in development when missing). */
+export interface ServedTenantConfig {
+  /** The tenant file; undefined: the demo shop. */
+  tenantFile: string | undefined;
+  widgetKey: string;
+  allowedOrigins: string[];
+  identitySecret: string | undefined;
   adminToken: string;
+  agentTokens: Record<string, string>;
   /** Tokens that were generated at start (development): printed once so the operator can sign in. */
   generated: { adminToken: boolean; agentTokens: string[] };
+  /** Where the entry was written, for messages: "tenants[1]", or "" for the one-tenant fields. */
+  field: string;
+}
+
+export type ServerConfig = Omit<z.output<typeof serverConfigSchema>, OneTenantField | "tenants"> & {
+  /** Every tenant served, in the config's order (the one-tenant fields make a list of one). */
+  tenants: ServedTenantConfig[];
 };
 
 /** Environment variables and the field each one sets. */
@@ -143,7 +199,8 @@ export async function loadServerConfig(options: {
   file?: string;
   environment?: NodeJS.ProcessEnv;
   overrides?: ServerConfigInput;
-  agents?: readonly string[];
+  /** The tenants' agent ids (see parseServerConfig). */
+  agents?: readonly string[] | ((tenantIndex: number) => readonly string[]);
 }): Promise<ServerConfig> {
   let fromFile: Record<string, unknown> = {};
   if (options.file !== undefined) {
@@ -176,54 +233,161 @@ export async function loadServerConfig(options: {
   });
 }
 
+/**
+ * Validates a config (file and environment merged). `agents` are the tenants' agent ids, for the
+ * development tokens and production's check: one list for every tenant, or a list per `tenants` entry.
+ */
 export function parseServerConfig(
   input: unknown,
-  agents: readonly string[] = [],
+  agents: readonly string[] | ((tenantIndex: number) => readonly string[]) = [],
   context: { source?: string; environmentFields?: ReadonlySet<string> } = {},
 ): ServerConfig {
-  const parsed = serverConfigSchema.safeParse(input);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const field = issue.path.join(".") || "config";
-      const variable = Object.entries(ENVIRONMENT_VARIABLES).find(
-        ([, name]) => name === issue.path[0] && context.environmentFields?.has(name),
-      )?.[0];
-      if (issue.code === "unrecognized_keys")
-        return `unknown field ${issue.keys.map((key) => `"${key}"`).join(", ")}${issue.path.length > 0 ? ` in ${field}` : ""}`;
-      return `${field}${variable === undefined ? "" : ` (from ${variable})`}: ${issue.message}`;
-    });
+  const variableOf = (field: unknown) =>
+    Object.entries(ENVIRONMENT_VARIABLES).find(
+      ([, name]) => name === field && context.environmentFields?.has(name),
+    )?.[0];
+  const refuse = (problems: string[]): never => {
     throw new LutinError("CONFIG_INVALID", `invalid server config: ${problems.join("; ")}`, {
       hint: `fix ${context.source ?? "the config"} (fields: ${Object.keys(serverConfigSchema.shape).join(", ")}; see packages/adapter-web/README.md)`,
       details: { problems },
     });
-  }
+  };
+  const parsed = serverConfigSchema.safeParse(input);
+  if (!parsed.success)
+    return refuse(
+      parsed.error.issues.map((issue) => {
+        const field = fieldName(issue.path);
+        const variable = variableOf(issue.path[0]);
+        if (issue.code === "unrecognized_keys")
+          return `unknown field ${issue.keys.map((key) => `"${key}"`).join(", ")}${issue.path.length > 0 ? ` in ${field}` : ""}`;
+        return `${field}${variable === undefined ? "" : ` (from ${variable})`}: ${issue.message}`;
+      }),
+    );
   const config = parsed.data;
-  const generatedAgents: string[] = [];
-  const agentTokens = { ...config.agentTokens };
+  const { tenants: listed, ...rest } = config;
+  const server = Object.fromEntries(
+    Object.entries(rest).filter(([name]) => !(ONE_TENANT_FIELDS as readonly string[]).includes(name)),
+  ) as Omit<z.output<typeof serverConfigSchema>, OneTenantField | "tenants">;
+  const named = (field: string) => {
+    const variable = variableOf(field);
+    return variable === undefined ? field : `${field} (${variable})`;
+  };
+  if (listed !== undefined) {
+    const mixed = ONE_TENANT_FIELDS.filter((field) => config[field] !== undefined);
+    if (mixed.length > 0)
+      refuse([
+        `tenants cannot be mixed with the one-tenant fields ${mixed.map(named).join(", ")}: move them into each entry of tenants (or remove tenants and serve one tenant)`,
+      ]);
+  }
+  const entries = (
+    listed ?? [
+      {
+        tenantFile: config.tenantFile,
+        widgetKey: config.widgetKey ?? DEMO_WIDGET_KEY,
+        allowedOrigins: config.allowedOrigins ?? [],
+        identitySecret: config.identitySecret,
+        adminToken: config.adminToken,
+        agentTokens: config.agentTokens ?? {},
+      },
+    ]
+  ).map((entry, index) => ({ ...entry, field: listed === undefined ? "" : `tenants[${index}]` }));
+  // The one-tenant fields keep their names (and their variables) in messages; entries are named by place.
+  const pathOf = (entry: { field: string }, field: string) => {
+    if (entry.field !== "") return `${entry.field}.${field}`;
+    const variable = Object.entries(ENVIRONMENT_VARIABLES).find(
+      ([, name]) => name === field.split(".")[0],
+    )?.[0];
+    return variable === undefined ? field : `${field} (${variable})`;
+  };
+  refuseDuplicates(entries, pathOf, refuse);
+
+  const agentsOf = (index: number) => (typeof agents === "function" ? agents(index) : agents);
   if (config.mode === "production") {
-    const missing = [
-      ...(config.adminToken === undefined ? ["adminToken (LUTIN_ADMIN_TOKEN)"] : []),
-      ...agents
-        .filter((agent) => agentTokens[agent] === undefined)
-        .map((agent) => `agentTokens.${agent} (LUTIN_AGENT_TOKENS)`),
-    ];
+    const missing = entries.flatMap((entry, index) => [
+      ...(entry.adminToken === undefined ? [pathOf(entry, "adminToken")] : []),
+      ...agentsOf(index)
+        .filter((agent) => entry.agentTokens[agent] === undefined)
+        .map((agent) => pathOf(entry, `agentTokens.${agent}`)),
+    ]);
     if (missing.length > 0)
       throw new LutinError("CONFIG_INVALID", `production mode needs ${missing.join(", ")}`, {
         hint: "set each token (16+ random characters); tokens are generated only in development",
         details: { problems: missing },
       });
   }
-  for (const agent of agents)
-    if (agentTokens[agent] === undefined) {
-      agentTokens[agent] = randomToken();
-      generatedAgents.push(agent);
-    }
   return {
-    ...config,
-    agentTokens,
-    adminToken: config.adminToken ?? randomToken(),
-    generated: { adminToken: config.adminToken === undefined, agentTokens: generatedAgents },
+    ...server,
+    tenants: entries.map((entry, index) => {
+      const agentTokens = { ...entry.agentTokens };
+      const generatedAgents: string[] = [];
+      for (const agent of agentsOf(index))
+        if (agentTokens[agent] === undefined) {
+          agentTokens[agent] = randomToken();
+          generatedAgents.push(agent);
+        }
+      return {
+        tenantFile: entry.tenantFile,
+        widgetKey: entry.widgetKey,
+        allowedOrigins: entry.allowedOrigins,
+        identitySecret: entry.identitySecret,
+        adminToken: entry.adminToken ?? randomToken(),
+        agentTokens,
+        generated: { adminToken: entry.adminToken === undefined, agentTokens: generatedAgents },
+        field: entry.field,
+      };
+    }),
   };
+}
+
+/**
+ * A widget key selects one tenant and a token names one tenant (and, for an agent, one agent): a value
+ * given twice would let one tenant's credential open another's data, so it is refused. Tokens are never
+ * quoted in the message (they are secrets); the places that share one are.
+ */
+function refuseDuplicates(
+  entries: ReadonlyArray<{
+    field: string;
+    widgetKey: string;
+    adminToken?: string | undefined;
+    agentTokens: Record<string, string>;
+  }>,
+  pathOf: (entry: { field: string }, field: string) => string,
+  refuse: (problems: string[]) => never,
+): void {
+  const problems: string[] = [];
+  const keys = new Map<string, string>();
+  const tokens = new Map<string, string>();
+  for (const entry of entries) {
+    const key = pathOf(entry, "widgetKey");
+    const earlier = keys.get(entry.widgetKey);
+    if (earlier !== undefined)
+      problems.push(
+        `${key}: the widget key "${entry.widgetKey}" is already ${earlier}'s; give each tenant its own widget key`,
+      );
+    else keys.set(entry.widgetKey, key);
+    const owned = [
+      ...(entry.adminToken === undefined ? [] : [[pathOf(entry, "adminToken"), entry.adminToken] as const]),
+      ...Object.entries(entry.agentTokens).map(
+        ([agent, value]) => [pathOf(entry, `agentTokens.${agent}`), value] as const,
+      ),
+    ];
+    for (const [place, value] of owned) {
+      const first = tokens.get(value);
+      if (first !== undefined)
+        problems.push(
+          `${place}: the same token as ${first}; a token must name exactly one tenant and one role (make a new one: openssl rand -hex 24)`,
+        );
+      else tokens.set(value, place);
+    }
+  }
+  if (problems.length > 0) refuse(problems);
+}
+
+function fieldName(path: readonly PropertyKey[]): string {
+  let name = "";
+  for (const part of path)
+    name += typeof part === "number" ? `[${part}]` : `${name === "" ? "" : "."}${String(part)}`;
+  return name || "config";
 }
 
 function randomToken(): string {

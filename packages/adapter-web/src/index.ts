@@ -4,12 +4,15 @@ export {
   ENVIRONMENT_VARIABLES,
   loadServerConfig,
   parseServerConfig,
+  type ServedTenantConfig,
   type ServerConfig,
   type ServerConfigInput,
+  servedTenantSchema,
   serverConfigSchema,
 } from "./config.js";
 export { filterHistory, type HistoryQuery, type HistoryRow, historyCsv, historyRowOf } from "./history.js";
 export { createRateLimiter, type RateLimiter } from "./rate-limiter.js";
+export { checkServedTenants, loadServedTenants } from "./served-tenants.js";
 export { type RunningLutinServer, type StartLutinServerOptions, startLutinServer } from "./start-server.js";
 export { type MaintenanceReport, type StoreMaintenance, startStoreMaintenance } from "./store-maintenance.js";
 export {
@@ -19,8 +22,15 @@ export {
   type TestChatResult,
   type WebAdapter,
   type WebAdapterOptions,
+  type WebAdapterTenant,
 } from "./web-adapter.js";
-export { createWebServer, PUBLIC_DIRECTORY, type WebServer, type WebServerOptions } from "./web-server.js";
+export {
+  createWebServer,
+  PUBLIC_DIRECTORY,
+  type WebServer,
+  type WebServerOptions,
+  type WebServerTenant,
+} from "./web-server.js";
 export {
   parseWidgetFrame,
   type WidgetClientMessage,

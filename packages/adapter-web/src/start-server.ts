@@ -4,13 +4,11 @@ import {
   type Clock,
   calendarOf,
   createLutinRuntime,
-  DEMO_TENANT_FILE,
   type LanguageCode,
   type LoadedTenant,
   type Logger,
   type LutinRuntime,
   listQuickReplies,
-  loadTenantFile,
   openFileEscalationStore,
   openFileThreadMemory,
   openLowdbStore,
@@ -20,7 +18,8 @@ import {
   systemClock,
 } from "@lutingenie/core";
 import type { Express } from "express";
-import type { ServerConfig } from "./config.js";
+import type { ServedTenantConfig, ServerConfig } from "./config.js";
+import { checkServedTenants, loadServedTenants } from "./served-tenants.js";
 import { type StoreMaintenance, startStoreMaintenance } from "./store-maintenance.js";
 import { loadVisitorSecret } from "./visitor-secret.js";
 import { createWebAdapter, type WebAdapter } from "./web-adapter.js";
@@ -28,7 +27,11 @@ import { createWebServer, type WebServer } from "./web-server.js";
 
 export interface StartLutinServerOptions {
   config: ServerConfig;
-  /** The tenant, already loaded (tests adjust business hours); default: config.tenantFile or the demo shop. */
+  /**
+   * The tenants, already loaded (tests adjust business hours), one per entry of `config.tenants`, in
+   * its order; default: each entry's tenant file (or the demo shop). `tenant`: the same for one tenant.
+   */
+  tenants?: readonly LoadedTenant[];
   tenant?: LoadedTenant;
   /**
    * The seam for Slack and Teams: adapters started beside the web one (same Assistant, same store and
@@ -61,6 +64,9 @@ export interface RunningLutinServer {
   /** The express app (also `web.app`); other adapters' routes go through `mountRoutes`, before the catch-all 404. */
   app: Express;
   web: WebServer;
+  /** Every tenant the web channel serves, in the config's order. */
+  tenants: readonly LoadedTenant[];
+  /** The first of them (the only one on a one-tenant server). */
   tenant: LoadedTenant;
   /** The inactivity sweep and archiving, run at start and every `archiveIntervalMinutes`; `run()` runs it now. */
   maintenance: StoreMaintenance;
@@ -76,7 +82,9 @@ export interface RunningLutinServer {
 export async function startLutinServer(options: StartLutinServerOptions): Promise<RunningLutinServer> {
   const { config } = options;
   const logger = options.logger ?? silentLogger;
-  const tenant = options.tenant ?? (await loadTenantFile(config.tenantFile ?? DEMO_TENANT_FILE));
+  const tenants =
+    options.tenants ?? (options.tenant === undefined ? await loadServedTenants(config) : [options.tenant]);
+  checkServedTenants(config, tenants);
   const store = await openLowdbStore({
     dataDir: config.dataDir,
     ...(options.clock ? { clock: options.clock } : {}),
@@ -101,22 +109,28 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
     closers.push(() => escalationStore.close());
     const runtime = await createLutinRuntime({
       store,
-      tenants: [tenant],
+      tenants,
       memory,
       escalationStore,
       logger,
       ...(options.clock ? { clock: options.clock } : {}),
     });
-    const tenantId = tenant.settings.id;
+    // Each tenant with the entry of the config it came from (same order, checked above).
+    const served = tenants.map((tenant, index) => ({
+      tenant,
+      entry: config.tenants[index] as ServedTenantConfig,
+    }));
     const adapter = createWebAdapter({
-      tenant: tenantId,
+      tenants: served.map(({ tenant, entry }) => ({
+        id: tenant.settings.id,
+        agentTokens: entry.agentTokens,
+        ...(entry.identitySecret === undefined ? {} : { identitySecret: entry.identitySecret }),
+      })),
       maxMessageLength: config.limits.maxMessageLength,
       visitorMessagesPerMinute: config.limits.visitorMessagesPerMinute,
       ipMessagesPerMinute: config.limits.ipMessagesPerMinute,
       ipOpenSockets: config.limits.ipOpenSockets,
-      agentTokens: config.agentTokens,
       visitorSecret: config.visitorSecret ?? (await loadVisitorSecret(config.dataDir)),
-      ...(config.identitySecret === undefined ? {} : { identitySecret: config.identitySecret }),
       directory: runtime.escalation,
       logger,
       ...(options.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: options.receiptTimeoutMs }),
@@ -126,19 +140,21 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
     });
     const web = createWebServer({
       adapter,
-      tenant: tenantId,
-      widgetKey: config.widgetKey,
-      allowedOrigins: config.allowedOrigins,
+      tenants: served.map(({ tenant, entry }) => ({
+        id: tenant.settings.id,
+        widgetKey: entry.widgetKey,
+        allowedOrigins: entry.allowedOrigins,
+        adminToken: entry.adminToken,
+        // An unknown language falls back to the knowledge base's default one (listQuickReplies).
+        quickReplies: (language: string) => listQuickReplies(tenant.knowledgeBase, language as LanguageCode),
+      })),
       ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
       trustProxy: config.trustProxy,
       requestTimeoutMs: config.limits.requestTimeoutMs,
       logger,
       runtime,
-      adminToken: config.adminToken,
       ipConnectionsPerMinute: config.limits.ipConnectionsPerMinute,
       maxMessageLength: config.limits.maxMessageLength,
-      // An unknown language falls back to the knowledge base's default one (listQuickReplies).
-      quickReplies: (language) => listQuickReplies(tenant.knowledgeBase, language as LanguageCode),
       ...(options.mountRoutes === undefined ? {} : { mountRoutes: options.mountRoutes }),
       lastAudit: () => readLastAudit(config.dataDir),
     });
@@ -158,7 +174,11 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
       intervalMs: options.maintenanceIntervalMs ?? config.archiveIntervalMinutes * 60_000,
     });
     closers.push(() => maintenance.stop());
-    logger.info("lutin serve listening", { url, dataDir: config.dataDir, tenant: tenantId });
+    logger.info("lutin serve listening", {
+      url,
+      dataDir: config.dataDir,
+      tenants: tenants.map((tenant) => tenant.settings.id),
+    });
     let stopping: Promise<void> | null = null;
     return {
       url,
@@ -168,7 +188,8 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
       adapter,
       app: web.app,
       web,
-      tenant,
+      tenants,
+      tenant: tenants[0] as LoadedTenant,
       maintenance,
       stop() {
         stopping ??= closeAll();

@@ -32,9 +32,20 @@ export interface AgentDirectory {
   agentsOf(tenant: string): Promise<Array<Agent & { isOnline: boolean }>>;
 }
 
+/** One tenant the web channel serves: its agents' console tokens and its identity secret. */
+export interface WebAdapterTenant {
+  id: string;
+  /** Agent console tokens: agent id → token. A token signs in as this tenant's agent only. */
+  agentTokens?: Record<string, string>;
+  /** The tenant's secret for signed customer identities (data-user-id / data-user-hash); off when unset. */
+  identitySecret?: string;
+}
+
 export interface WebAdapterOptions {
-  /** The tenant the widget key names (one tenant per server for now). */
-  tenant: string;
+  /** Every tenant served (the widget key chose one per socket, the console's token chooses one per agent). */
+  tenants?: readonly WebAdapterTenant[];
+  /** One tenant served, with `agentTokens` and `identitySecret` below: the short form of `tenants`. */
+  tenant?: string;
   /** Default "web". */
   channel?: string;
   maxMessageLength?: number;
@@ -50,14 +61,14 @@ export interface WebAdapterOptions {
   reconnectGraceMs?: number;
   /** How long a customer's message waits for its reply before the widget shows "typing…". Default 300 ms. */
   typingDelayMs?: number;
-  /** Agent console tokens: agent id → token. */
+  /** The one tenant's agent console tokens (with `tenant`). */
   agentTokens?: Record<string, string>;
   /**
    * Signs the visitor tokens the widget keeps (visitor-identity.ts). Default: random for this process, so
    * visitors cannot resume after a restart; `lutin serve` keeps one in the data directory.
    */
   visitorSecret?: string | Buffer;
-  /** The tenant's secret for signed customer identities (data-user-id / data-user-hash); off when unset. */
+  /** The one tenant's identity secret (with `tenant`). */
   identitySecret?: string;
   /**
    * A socket that sends nothing for this long is closed (the widget pings every 25 s, the console beats
@@ -85,12 +96,19 @@ export interface TestChatResult {
 }
 
 export interface WebAdapter extends ChannelAdapter {
-  /** A widget socket whose upgrade the server accepted (tenant key and origin checked). */
-  acceptWidget(socket: WebSocket, client: { ip: string }): void;
-  /** An agent console socket (same-origin checked); it must send `auth` first. */
-  acceptAgent(socket: WebSocket, client: { ip: string }): void;
-  /** The dashboard's test chat and previews (C9): answered, never counted. The caller checked the admin token. */
+  /** A widget socket whose upgrade the server accepted: `tenant` is the one its widget key names (origin checked). */
+  acceptWidget(socket: WebSocket, client: { ip: string; tenant: string }): void;
+  /**
+   * An agent console socket; it must send `auth` first. `originAllowed` says whether the page that opened
+   * it may drive a console of that tenant (checked once the token named the tenant); absent: any page.
+   */
+  acceptAgent(socket: WebSocket, client: { ip: string; originAllowed?: (tenant: string) => boolean }): void;
+  /**
+   * The dashboard's test chat and previews (C9): answered, never counted. The caller checked the admin
+   * token, which named `tenant`; each tenant's sessions are its own threads.
+   */
   testChat(input: {
+    tenant: string;
     session: string;
     id: string;
     text: string;
@@ -107,7 +125,16 @@ const READINGS_KEPT = 10_000;
 
 export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   const channel = options.channel ?? "web";
-  const tenant = options.tenant;
+  const served = servedTenantsOf(options);
+  const servedIds = new Set(served.map((tenant) => tenant.id));
+  if (served.length > 1 && options.directory === undefined)
+    throw new LutinError(
+      "ADAPTER_CONFIG_INVALID",
+      "a web adapter serving several tenants needs a directory",
+      {
+        hint: "pass directory: runtime.escalation, so an agent's actions are checked against their own tenant",
+      },
+    );
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const maxMessageLength = options.maxMessageLength ?? 2_000;
@@ -120,9 +147,9 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   const openByIp = new Map<string, number>();
   const identities = createVisitorIdentities({
     secret: options.visitorSecret ?? randomBytes(32),
-    identitySecretOf: (asked) => (asked === tenant ? options.identitySecret : undefined),
+    identitySecretOf: (asked) => served.find((tenant) => tenant.id === asked)?.identitySecret,
   });
-  /** Agents whose last console went away, by agent: the timer that reports them offline. */
+  /** Agents whose last console went away, by (tenant, agent): the timer that reports them offline. */
   const goingOffline = new Map<string, NodeJS.Timeout>();
   const visitorLimiter = createRateLimiter({
     limit: options.visitorMessagesPerMinute ?? 30,
@@ -130,18 +157,25 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     clock,
   });
   const ipLimiter = createRateLimiter({ limit: options.ipMessagesPerMinute ?? 300, windowMs: 60_000, clock });
-  const tokenDigests = Object.entries(options.agentTokens ?? {}).map(([agent, token]) => ({
-    agent,
-    digest: sha256(token),
-  }));
+  const tokenDigests = served.flatMap((tenant) =>
+    Object.entries(tenant.agentTokens ?? {}).map(([agent, token]) => ({
+      session: { tenant: tenant.id, agent },
+      digest: sha256(token),
+    })),
+  );
+  if (new Set(tokenDigests.map((entry) => entry.digest.toString("hex"))).size !== tokenDigests.length)
+    throw new LutinError("ADAPTER_CONFIG_INVALID", "two agents have the same console token", {
+      hint: "a token must name exactly one tenant and one agent: give each agent its own",
+    });
 
   let core: CoreHandle | null = null;
-  /** Open widget sockets by visitor (= thread). */
+  /** Open widget sockets by (tenant, visitor): the visitor is the thread, and threads are per tenant. */
   const widgets = new Map<string, Set<WebSocket>>();
-  /** Replies waiting for the widget's receipt, by thread and reply key. */
+  /** Replies waiting for the widget's receipt, by tenant, thread and reply key. */
   const receipts = new Map<string, (ok: boolean) => void>();
-  /** Open console sockets by agent id. */
-  const agents = new Map<string, Set<WebSocket>>();
+  /** Open console sockets by (tenant, agent): agent ids are a tenant's own (two tenants may both have "ana"). */
+  const agents = new Map<string, { session: AgentSession; sockets: Set<WebSocket> }>();
+  /** Test chat replies by (tenant, thread). */
   const testReplies = new Map<string, OutboundMessage>();
   const readings = new Map<string, ConversationReading>();
   const allSockets = new Set<WebSocket>();
@@ -218,9 +252,16 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
 
   // ── the widget ────────────────────────────────────────────────────────────
 
-  const acceptWidget = (socket: WebSocket, client: { ip: string }) => {
+  const acceptWidget = (socket: WebSocket, client: { ip: string; tenant: string }) => {
     const keepAlive = guardSocket(socket, "widget");
+    const tenant = client.tenant;
+    if (!servedIds.has(tenant)) {
+      logger.warn("websocket refused", { entry: "widget", code: "TENANT_UNKNOWN" });
+      return socket.close(1008, "this tenant is not served here");
+    }
     let visitor: string | null = null;
+    /** The visitor's entry in `widgets` (tenant and visitor). */
+    let session = "";
     const held = openByIp.get(client.ip) ?? 0;
     if (held >= ipOpenSockets) {
       logger.warn("websocket refused", { entry: "widget", code: "TOO_MANY_OPEN_SOCKETS" });
@@ -244,13 +285,13 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       if (left > 0) openByIp.set(client.ip, left);
       else openByIp.delete(client.ip);
       if (visitor === null) return;
-      const open = widgets.get(visitor);
+      const open = widgets.get(session);
       open?.delete(socket);
       if (open?.size === 0) {
-        widgets.delete(visitor);
+        widgets.delete(session);
         // Nobody is left to show this visitor's pending replies: they are undelivered now (C7), so the
         // thread's turn ends at once instead of waiting out the receipt time.
-        for (const [key, settle] of receipts) if (key.startsWith(`${visitor}\u0000`)) settle(false);
+        for (const [key, settle] of receipts) if (key.startsWith(`${session}\u0000`)) settle(false);
       }
     });
     socket.on("message", (data: RawData, isBinary: boolean) => {
@@ -278,9 +319,10 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         // Not an error for the client (it gets a visitor of its own), but worth a line: a forged or stale token.
         if (decision.refusedToken) logger.warn("widget visitor token refused", { entry: "widget" });
         visitor = decision.identity.visitor;
-        const open = widgets.get(visitor) ?? new Set<WebSocket>();
+        session = sessionKey(tenant, visitor);
+        const open = widgets.get(session) ?? new Set<WebSocket>();
         open.add(socket);
-        widgets.set(visitor, open);
+        widgets.set(session, open);
         return widgetFrame(socket, {
           type: "welcome",
           visitor,
@@ -290,7 +332,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         });
       }
       if (message.type === "receipt") {
-        if (visitor !== null) receipts.get(receiptKey(visitor, message.key))?.(message.ok);
+        if (visitor !== null) receipts.get(receiptKey(session, message.key))?.(message.ok);
         return;
       }
       if (visitor === null)
@@ -312,12 +354,12 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
           "Too many messages from your network; wait a moment.",
           ipLimiter.retryAfterMs(client.ip),
         );
-      if (!visitorLimiter.take(visitor))
+      if (!visitorLimiter.take(session))
         return refuse(
           message.id,
           "RATE_LIMITED",
           "You are sending messages too fast; wait a moment.",
-          visitorLimiter.retryAfterMs(visitor),
+          visitorLimiter.retryAfterMs(session),
         );
       const thread = visitor;
       const isMessage = message.type === "message";
@@ -353,9 +395,8 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   };
 
   const deliverToWidget = (message: OutboundMessage): Promise<DeliveryResult> => {
-    const open = [...(widgets.get(message.thread) ?? [])].filter(
-      (socket) => socket.readyState === socket.OPEN,
-    );
+    const session = sessionKey(message.tenant, message.thread);
+    const open = [...(widgets.get(session) ?? [])].filter((socket) => socket.readyState === socket.OPEN);
     if (open.length === 0)
       return Promise.resolve({
         ok: false,
@@ -363,7 +404,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         retryable: true,
         detail: "the visitor's widget is not connected (the reply is sent again when it resends the message)",
       });
-    const key = receiptKey(message.thread, message.key);
+    const key = receiptKey(session, message.key);
     return new Promise<DeliveryResult>((resolve) => {
       const settle = (result: DeliveryResult) => {
         clearTimeout(timer);
@@ -407,16 +448,16 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
 
   // ── the agent console ───────────────────────────────────────────────────────
 
-  const agentOf = (token: string): string | undefined => {
+  const agentOf = (token: string): AgentSession | undefined => {
     const digest = sha256(token);
-    let found: string | undefined;
+    let found: AgentSession | undefined;
     // Every candidate is compared, so the time taken does not tell which prefix matched.
     for (const candidate of tokenDigests)
-      if (timingSafeEqual(candidate.digest, digest)) found = candidate.agent;
+      if (timingSafeEqual(candidate.digest, digest)) found = candidate.session;
     return found;
   };
 
-  const snapshotFor = async (agent: string) => {
+  const snapshotFor = async ({ tenant, agent }: AgentSession) => {
     const directory = options.directory;
     if (directory === undefined) return { type: "snapshot", agent, handoffs: [], followUps: [], agents: [] };
     const since = clock.now() - 24 * 60 * 60 * 1000;
@@ -442,23 +483,54 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     };
   };
 
-  const pushSnapshots = () => {
-    for (const [agent, sockets] of agents)
-      snapshotFor(agent)
-        .then((snapshot) => {
-          for (const socket of sockets) sendFrame(socket, snapshot);
-        })
-        .catch((error: unknown) => logger.warn("agent snapshot failed", errorFields(error)));
+  /** Each signed-in console of `tenant` gets its fresh snapshot (its own tenant's only). */
+  const pushSnapshots = (tenant: string) => {
+    for (const { session, sockets } of agents.values())
+      if (session.tenant === tenant)
+        snapshotFor(session)
+          .then((snapshot) => {
+            for (const socket of sockets) sendFrame(socket, snapshot);
+          })
+          .catch((error: unknown) => logger.warn("agent snapshot failed", errorFields(error)));
   };
 
-  const reportPresence = (agent: string, isOnline: boolean) =>
+  const reportPresence = ({ tenant, agent }: AgentSession, isOnline: boolean) =>
     core?.desk
       ?.reportPresence(tenant, agent, { isOnline, via: channel })
       .catch((error: unknown) => logger.warn("presence not recorded", { agent, ...errorFields(error) }));
 
-  const runCommand = async (agent: string, command: AgentClientMessage): Promise<DeskResult | null> => {
+  /**
+   * Core's desk knows handoffs and tasks by id only, and agent ids are each tenant's own: before an
+   * action, the id must be one of the agent's tenant's. Another tenant's id gets the answer an unknown
+   * id gets, so a console cannot learn that it exists.
+   */
+  const ownsHandoff = async (tenant: string, id: string) =>
+    options.directory === undefined ||
+    (await options.directory.listHandoffs(tenant)).some((request) => request.id === id);
+  const ownsFollowUp = async (tenant: string, id: string) =>
+    options.directory === undefined ||
+    (await options.directory.listFollowUps(tenant)).some((task) => task.id === id);
+
+  const runCommand = async (
+    { tenant, agent }: AgentSession,
+    command: AgentClientMessage,
+  ): Promise<DeskResult | null> => {
     const desk = core?.desk;
     if (desk === undefined) return { ok: false, problem: "Escalation is not running on this server" };
+    switch (command.type) {
+      case "accept":
+      case "decline":
+      case "end":
+      case "reply":
+        if (!(await ownsHandoff(tenant, command.handoff))) return { ok: false, problem: UNKNOWN_HANDOFF };
+        break;
+      case "assign":
+      case "done":
+        if (!(await ownsFollowUp(tenant, command.followUp))) return { ok: false, problem: UNKNOWN_FOLLOW_UP };
+        break;
+      default:
+        break;
+    }
     switch (command.type) {
       case "active":
         await desk.setActive(tenant, agent, command.isActive);
@@ -487,27 +559,31 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
    * what they were offered or holding. A page that went away (1001: a reload, a closed tab) or a
    * connection that dropped (1006) gets a grace period to come back.
    */
-  const detachAgent = (socket: WebSocket, leaving: string, code: number) => {
-    const open = agents.get(leaving);
-    open?.delete(socket);
-    if (open === undefined || open.size > 0) return;
-    agents.delete(leaving);
+  const detachAgent = (socket: WebSocket, leaving: AgentSession, code: number) => {
+    const key = sessionKey(leaving.tenant, leaving.agent);
+    const open = agents.get(key);
+    open?.sockets.delete(socket);
+    if (open === undefined || open.sockets.size > 0) return;
+    agents.delete(key);
     if (code !== WENT_AWAY && code !== DROPPED) return void reportPresence(leaving, false);
     goingOffline.set(
-      leaving,
+      key,
       setTimeout(() => {
-        goingOffline.delete(leaving);
-        if (!agents.has(leaving)) void reportPresence(leaving, false);
+        goingOffline.delete(key);
+        if (!agents.has(key)) void reportPresence(leaving, false);
       }, reconnectGraceMs),
     );
   };
 
-  const acceptAgent = (socket: WebSocket, _client: { ip: string }) => {
+  const acceptAgent = (
+    socket: WebSocket,
+    client: { ip: string; originAllowed?: (tenant: string) => boolean },
+  ) => {
     const keepAlive = guardSocket(socket, "agent");
-    let agent: string | null = null;
+    let signedIn: AgentSession | null = null;
     // A console that does not sign in within 10 s is dropped.
     const signIn = setTimeout(() => {
-      if (agent === null) socket.close(4401, "sign in with { type: 'auth', token }");
+      if (signedIn === null) socket.close(4401, "sign in with { type: 'auth', token }");
     }, SIGN_IN_DEADLINE_MS);
     const refuse = (code: string, problem: string) => {
       sendFrame(socket, { type: "error", problem });
@@ -515,7 +591,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     };
     socket.on("close", (code: number) => {
       clearTimeout(signIn);
-      if (agent !== null) detachAgent(socket, agent, code);
+      if (signedIn !== null) detachAgent(socket, signedIn, code);
     });
     socket.on("message", (data: RawData, isBinary: boolean) => {
       // Frames that arrive while the server closes this socket (a refused sign-in) are not worked on.
@@ -541,34 +617,42 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
           refuse("AGENT_TOKEN_UNKNOWN", "unknown agent token");
           return socket.close(4401, "unknown agent token");
         }
+        if (client.originAllowed !== undefined && !client.originAllowed(found.tenant)) {
+          refuse(
+            "ORIGIN_NOT_ALLOWED",
+            "this page may not open your tenant's console: use the server's own address or one of your tenant's allowedOrigins",
+          );
+          return socket.close(4403, "origin not allowed");
+        }
+        const key = sessionKey(found.tenant, found.agent);
         // Signing in as someone else on the same connection signs the first agent out of it.
-        if (agent !== null && agent !== found) detachAgent(socket, agent, 1000);
-        agent = found;
-        clearTimeout(goingOffline.get(agent));
-        goingOffline.delete(agent);
-        const open = agents.get(agent) ?? new Set<WebSocket>();
-        open.add(socket);
-        agents.set(agent, open);
-        const signedIn = agent;
-        void Promise.resolve(reportPresence(signedIn, true))
+        if (signedIn !== null && sessionKey(signedIn.tenant, signedIn.agent) !== key)
+          detachAgent(socket, signedIn, 1000);
+        signedIn = found;
+        clearTimeout(goingOffline.get(key));
+        goingOffline.delete(key);
+        const open = agents.get(key) ?? { session: found, sockets: new Set<WebSocket>() };
+        open.sockets.add(socket);
+        agents.set(key, open);
+        void Promise.resolve(reportPresence(found, true))
           .then(async () => {
-            sendFrame(socket, { type: "welcome", agent: signedIn });
-            sendFrame(socket, await snapshotFor(signedIn));
+            sendFrame(socket, { type: "welcome", agent: found.agent });
+            sendFrame(socket, await snapshotFor(found));
           })
           .catch((error: unknown) => logger.warn("agent snapshot failed", errorFields(error)));
         return;
       }
-      if (agent === null) return refuse("SIGN_IN_REQUIRED", "sign in first");
-      const signedIn = agent;
-      if (command.type === "heartbeat") return void reportPresence(signedIn, true);
+      if (signedIn === null) return refuse("SIGN_IN_REQUIRED", "sign in first");
+      const session = signedIn;
+      if (command.type === "heartbeat") return void reportPresence(session, true);
       if (command.type === "snapshot")
-        return void snapshotFor(signedIn)
+        return void snapshotFor(session)
           .then((snapshot) => sendFrame(socket, snapshot))
           .catch((error: unknown) => logger.warn("agent snapshot failed", errorFields(error)));
-      runCommand(signedIn, command)
+      runCommand(session, command)
         .then((result) => {
           sendFrame(socket, { type: "result", requestId: command.requestId, ...(result ?? { ok: true }) });
-          pushSnapshots();
+          pushSnapshots(session.tenant);
         })
         .catch((error: unknown) => {
           logger.error("agent command failed", { command: command.type, ...errorFields(error) });
@@ -582,14 +666,18 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     });
   };
 
+  /** Sends a post to its tenant's consoles only: `audience` (agent ids of that tenant), or all of them. */
   const postToAgents = (post: AgentChannelPost, audience: readonly string[]): number => {
     let sent = 0;
-    for (const agent of audience.length > 0 ? audience : [...agents.keys()])
-      for (const socket of agents.get(agent) ?? []) {
+    for (const { session, sockets } of agents.values()) {
+      if (session.tenant !== post.tenant) continue;
+      if (audience.length > 0 && !audience.includes(session.agent)) continue;
+      for (const socket of sockets) {
         if (socket.readyState !== socket.OPEN) continue;
         sendFrame(socket, { type: "post", post });
         sent += 1;
       }
+    }
     return sent;
   };
 
@@ -610,14 +698,14 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     },
     async send(message) {
       if (message.thread.startsWith(TEST_THREAD_PREFIX)) {
-        testReplies.set(message.thread, message);
+        testReplies.set(sessionKey(message.tenant, message.thread), message);
         return { ok: true, deliveredAt: clock.now() };
       }
       return deliverToWidget(message);
     },
     agents: {
       async post(post) {
-        if (post.tenant !== tenant)
+        if (!servedIds.has(post.tenant))
           return {
             ok: false,
             reason: "rejected",
@@ -625,7 +713,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
             detail: `tenant ${post.tenant} is not served here`,
           };
         const sent = postToAgents(post, post.agents);
-        pushSnapshots();
+        pushSnapshots(post.tenant);
         return sent > 0
           ? { ok: true, deliveredAt: clock.now() }
           : { ok: false, reason: "unreachable", retryable: true, detail: "no agent console is connected" };
@@ -636,18 +724,23 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       // the post is only the live notification.
       async postFollowUp(post) {
         postToAgents(post, []);
-        pushSnapshots();
+        pushSnapshots(post.tenant);
         return { ok: true, deliveredAt: clock.now() };
       },
     },
     acceptWidget,
     acceptAgent,
     async testChat(input) {
+      if (!servedIds.has(input.tenant))
+        throw new LutinError("TENANT_UNKNOWN", `tenant ${input.tenant} is not served by this web channel`, {
+          hint: "sign in to the dashboard with that tenant's admin token on the server that serves it",
+        });
       const thread = `${TEST_THREAD_PREFIX}${input.origin}-${input.session}`;
-      testReplies.delete(thread);
+      const replyKey = sessionKey(input.tenant, thread);
+      testReplies.delete(replyKey);
       const outcome = await receive({
         key: input.id,
-        tenant,
+        tenant: input.tenant,
         channel,
         thread,
         kind: "message",
@@ -656,8 +749,8 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         text: input.text,
         at: clock.now(),
       });
-      const reply = testReplies.get(thread);
-      testReplies.delete(thread);
+      const reply = testReplies.get(replyKey);
+      testReplies.delete(replyKey);
       return {
         status: outcome.status,
         reply: reply?.text ?? null,
@@ -675,7 +768,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     readingOf: (conversationId) => readings.get(conversationId),
     connections: () => ({
       widgets: [...widgets.values()].reduce((sum, set) => sum + set.size, 0),
-      agents: [...agents.values()].reduce((sum, set) => sum + set.size, 0),
+      agents: [...agents.values()].reduce((sum, entry) => sum + entry.sockets.size, 0),
     }),
   };
 }
@@ -689,8 +782,58 @@ const SIGN_IN_DEADLINE_MS = 10_000;
 const WENT_AWAY = 1001;
 const DROPPED = 1006;
 
-function receiptKey(thread: string, key: string): string {
-  return `${thread}\u0000${key}`;
+/** An agent signed in on a console: agent ids are their tenant's own. */
+interface AgentSession {
+  tenant: string;
+  agent: string;
+}
+
+/** What core's desk answers for an id it does not know: another tenant's id gets the same. */
+const UNKNOWN_HANDOFF = "unknown handoff";
+const UNKNOWN_FOLLOW_UP = "unknown follow-up task";
+
+/** One string per (tenant, visitor or agent or thread): the parts hold no NUL (ids are printable). */
+function sessionKey(tenant: string, id: string): string {
+  return `${tenant}\u0000${id}`;
+}
+
+/** A reply's receipt slot: the widget session (tenant and thread), then the reply key. */
+function receiptKey(session: string, key: string): string {
+  return `${session}\u0000${key}`;
+}
+
+/** The tenants of the options, long form or short; refuses both, neither, or one tenant twice. */
+function servedTenantsOf(options: WebAdapterOptions): WebAdapterTenant[] {
+  const short =
+    options.tenant !== undefined || options.agentTokens !== undefined || options.identitySecret !== undefined;
+  if (options.tenants !== undefined && short)
+    throw new LutinError(
+      "ADAPTER_CONFIG_INVALID",
+      "the web adapter got both tenants and tenant/agentTokens/identitySecret",
+      {
+        hint: "list every tenant in tenants (each with its agentTokens and identitySecret), or serve one with tenant",
+      },
+    );
+  const tenants =
+    options.tenants ??
+    (options.tenant === undefined
+      ? []
+      : [
+          {
+            id: options.tenant,
+            ...(options.agentTokens === undefined ? {} : { agentTokens: options.agentTokens }),
+            ...(options.identitySecret === undefined ? {} : { identitySecret: options.identitySecret }),
+          },
+        ]);
+  if (tenants.length === 0)
+    throw new LutinError("ADAPTER_CONFIG_INVALID", "the web adapter serves no tenant", {
+      hint: "pass tenants: [{ id, agentTokens }] (or tenant for one)",
+    });
+  if (new Set(tenants.map((tenant) => tenant.id)).size !== tenants.length)
+    throw new LutinError("ADAPTER_CONFIG_INVALID", "the web adapter got the same tenant twice", {
+      hint: "list each tenant once",
+    });
+  return [...tenants];
 }
 
 function sha256(text: string): Buffer {

@@ -466,7 +466,7 @@ describe("server config", () => {
   it("names the field, the variable and the fix", () => {
     expect(() => parseServerConfig({ port: "eighty" })).toThrow(/port: /);
     expect(() => parseServerConfig({ allowedOrigins: ["https://shop.example/path"] })).toThrow(
-      /allowedOrigins.0: must be an origin/,
+      /allowedOrigins\[0\]: must be an origin/,
     );
     expect(() => parseServerConfig({ mode: "production" }, ["ana"])).toThrow(
       /adminToken \(LUTIN_ADMIN_TOKEN\), agentTokens.ana/,
@@ -481,7 +481,7 @@ describe("server config", () => {
 
   it("generates development tokens for agents that have none", () => {
     const config = parseServerConfig({ agentTokens: { ana: "a-token-long-enough-1234" } }, ["ana", "bruno"]);
-    expect(config.generated).toEqual({ adminToken: true, agentTokens: ["bruno"] });
-    expect(config.agentTokens.bruno).toMatch(/^[\w-]{20,}$/);
+    expect(config.tenants[0]?.generated).toEqual({ adminToken: true, agentTokens: ["bruno"] });
+    expect(config.tenants[0]?.agentTokens.bruno).toMatch(/^[\w-]{20,}$/);
   });
 });

@@ -5,7 +5,14 @@ import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { errorFields, type LastAudit, type Logger, type LutinRuntime, silentLogger } from "@lutingenie/core";
+import {
+  errorFields,
+  type LastAudit,
+  type Logger,
+  LutinError,
+  type LutinRuntime,
+  silentLogger,
+} from "@lutingenie/core";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { WebSocketServer } from "ws";
 import { createAdminRouter, createTestChatRouter } from "./admin-api.js";
@@ -16,16 +23,30 @@ import type { WebAdapter } from "./web-adapter.js";
 
 export const PUBLIC_DIRECTORY = fileURLToPath(new URL("../public/", import.meta.url));
 
-export interface WebServerOptions {
-  adapter: WebAdapter;
-  /** The tenant the widget key opens. */
-  tenant: string;
+/** One tenant as the HTTP side sees it: the key that selects it, its pages, its admin token. */
+export interface WebServerTenant {
+  id: string;
+  /** The widget key that opens this tenant (public: it is written in the tenant's pages). */
   widgetKey: string;
   /**
-   * Pages allowed to embed the widget and to open the console, besides the server's own origins (its
-   * listening address and `publicUrl`). The Host header is never trusted for this: a page on any host
-   * name can make a browser send its own Host (DNS rebinding).
+   * Pages allowed to embed this tenant's widget and to open its agents' console, besides the server's own
+   * origins (its listening address and `publicUrl`). The Host header is never trusted for this: a page
+   * on any host name can make a browser send its own Host (DNS rebinding).
    */
+  allowedOrigins?: readonly string[];
+  /** The dashboard's token for this tenant: the admin API reads and changes this tenant only. */
+  adminToken?: string;
+  /** The suggested questions the widget shows before the first message (the knowledge base's Quick Replies). */
+  quickReplies?: (language: string) => ReadonlyArray<{ label: string }>;
+}
+
+export interface WebServerOptions {
+  adapter: WebAdapter;
+  /** Every tenant served; or one, with the short form `tenant`, `widgetKey`, `allowedOrigins`, `adminToken`, `quickReplies`. */
+  tenants?: readonly WebServerTenant[];
+  /** The one tenant the widget key opens (short form). */
+  tenant?: string;
+  widgetKey?: string;
   allowedOrigins?: readonly string[];
   /** The address people use to reach the server (https://support.shop.example behind a proxy). */
   publicUrl?: string;
@@ -39,6 +60,7 @@ export interface WebServerOptions {
   logger?: Logger;
   /** Without a runtime (the adapter conformance suite) the admin API is not mounted. */
   runtime?: LutinRuntime;
+  /** The one tenant's admin token (short form). */
   adminToken?: string;
   ipConnectionsPerMinute?: number;
   maxMessageLength?: number;
@@ -50,7 +72,7 @@ export interface WebServerOptions {
   mountRoutes?: (app: express.Express) => void;
   /** The last `lutin audit` of the data this server serves, for the dashboard (GET /api/admin/audit). */
   lastAudit?: () => Promise<LastAudit | { damaged: true } | null>;
-  /** The suggested questions the widget shows before the first message (the knowledge base's Quick Replies). */
+  /** The one tenant's quick replies (short form). */
   quickReplies?: (language: string) => ReadonlyArray<{ label: string }>;
 }
 
@@ -72,7 +94,14 @@ export function createWebServer(options: WebServerOptions): WebServer {
   app.set("trust proxy", options.trustProxy ?? false);
   const trustsProxy = app.get("trust proxy fn") as (address: string, hop: number) => boolean;
   const require = createRequire(import.meta.url);
-  const adminDigest = options.adminToken === undefined ? null : sha256(options.adminToken);
+  const tenants = webTenantsOf(options);
+  const byWidgetKey = new Map(tenants.map((tenant) => [tenant.widgetKey, tenant]));
+  const byId = new Map(tenants.map((tenant) => [tenant.id, tenant]));
+  const adminDigests = tenants.flatMap((tenant) =>
+    tenant.adminToken === undefined ? [] : [{ tenant: tenant.id, digest: sha256(tenant.adminToken) }],
+  );
+  /** Pages allowed for any tenant: enough to open the console, whose token then names the tenant. */
+  const anyTenantOrigins = new Set(tenants.flatMap((tenant) => tenant.allowedOrigins ?? []));
   const connectionLimiter = createRateLimiter({
     limit: options.ipConnectionsPerMinute ?? 120,
     windowMs: 60_000,
@@ -82,14 +111,20 @@ export function createWebServer(options: WebServerOptions): WebServer {
   const ownOrigins = new Set<string>(
     options.publicUrl === undefined ? [] : [new URL(options.publicUrl).origin],
   );
-  const isAllowedOrigin = (origin: string | undefined): boolean => {
+  /** A tenant's widget and console may run on the server's own pages and on that tenant's allowed origins. */
+  const isAllowedOrigin = (tenant: WebServerTenant | undefined, origin: string | undefined): boolean => {
     if (origin === undefined) return false;
-    return ownOrigins.has(origin) || (options.allowedOrigins ?? []).includes(origin);
+    return ownOrigins.has(origin) || (tenant?.allowedOrigins ?? []).includes(origin);
   };
-  const authorizeAdmin = (request: Request) => {
+  /** The tenant the admin token names (undefined: none). Every tenant's digest is compared, whichever matches. */
+  const authorizeAdmin = (request: Request): string | undefined => {
     const header = request.get("authorization") ?? "";
-    if (adminDigest === null || !header.startsWith("Bearer ")) return false;
-    return timingSafeEqual(sha256(header.slice("Bearer ".length)), adminDigest);
+    if (!header.startsWith("Bearer ")) return undefined;
+    const digest = sha256(header.slice("Bearer ".length));
+    let found: string | undefined;
+    for (const candidate of adminDigests)
+      if (timingSafeEqual(candidate.digest, digest)) found = candidate.tenant;
+    return found;
   };
 
   // Hand-set security headers instead of helmet: the list is short and each one is chosen for these pages.
@@ -121,27 +156,28 @@ export function createWebServer(options: WebServerOptions): WebServer {
   // Widget settings, for the tenant key's allowed origins only (CORS answered by hand, one origin at a time).
   app.get("/api/widget/config", (request, response) => {
     const origin = request.get("origin");
-    if (request.query.key !== options.widgetKey)
+    const tenant = typeof request.query.key === "string" ? byWidgetKey.get(request.query.key) : undefined;
+    if (tenant === undefined)
       return sendProblem(
         response,
         401,
         "WIDGET_KEY_UNKNOWN",
         "unknown data-tenant-key: copy the snippet from the dashboard",
       );
-    if (origin !== undefined && !isAllowedOrigin(origin))
+    if (origin !== undefined && !isAllowedOrigin(tenant, origin))
       return sendProblem(
         response,
         403,
         "ORIGIN_NOT_ALLOWED",
-        `origin ${origin} is not allowed: add it to allowedOrigins`,
+        `origin ${origin} is not allowed: add it to this tenant's allowedOrigins`,
       );
     if (origin !== undefined) response.set({ "Access-Control-Allow-Origin": origin, Vary: "Origin" });
     const language = typeof request.query.lang === "string" ? request.query.lang.slice(0, 2) : "en";
     response.json({
-      tenant: options.tenant,
+      tenant: tenant.id,
       maxMessageLength: options.maxMessageLength ?? 2_000,
       quickReplies: /^[a-z]{2}$/.test(language)
-        ? (options.quickReplies?.(language) ?? []).map((reply) => ({ label: reply.label }))
+        ? (tenant.quickReplies?.(language) ?? []).map((reply) => ({ label: reply.label }))
         : [],
     });
   });
@@ -174,7 +210,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
     response.json({ ok: true, ...options.adapter.connections() }),
   );
 
-  if (options.adminToken !== undefined)
+  if (adminDigests.length > 0)
     app.use("/api/admin", createTestChatRouter({ adapter: options.adapter, authorize: authorizeAdmin }));
   if (options.runtime !== undefined)
     app.use(
@@ -182,7 +218,6 @@ export function createWebServer(options: WebServerOptions): WebServer {
       createAdminRouter({
         runtime: options.runtime,
         adapter: options.adapter,
-        tenant: options.tenant,
         authorize: authorizeAdmin,
         ...(options.lastAudit === undefined ? {} : { lastAudit: options.lastAudit }),
       }),
@@ -237,18 +272,25 @@ export function createWebServer(options: WebServerOptions): WebServer {
     const origin = request.headers.origin;
     if (!connectionLimiter.take(ip)) return refuse(socket, 429, "Too Many Requests");
     if (url.pathname === "/ws/widget") {
-      if (url.searchParams.get("key") !== options.widgetKey) return refuse(socket, 401, "Unauthorized");
-      if (!isAllowedOrigin(origin)) return refuse(socket, 403, "Forbidden");
+      // The key selects the tenant; its origins (and the server's own) may embed that tenant's widget only.
+      const tenant = byWidgetKey.get(url.searchParams.get("key") ?? "");
+      if (tenant === undefined) return refuse(socket, 401, "Unauthorized");
+      if (!isAllowedOrigin(tenant, origin)) return refuse(socket, 403, "Forbidden");
       return sockets.handleUpgrade(request, socket, head, (client) =>
-        options.adapter.acceptWidget(client, { ip }),
+        options.adapter.acceptWidget(client, { ip, tenant: tenant.id }),
       );
     }
     if (url.pathname === "/ws/agent") {
       // The console runs on this server's own pages (or an allowed origin): another page must not drive an
-      // agent's session, even one that has the token.
-      if (origin !== undefined && !isAllowedOrigin(origin)) return refuse(socket, 403, "Forbidden");
+      // agent's session, even one that has the token. The token names the tenant only later (auth), so
+      // here any tenant's origin passes, and the adapter checks the agent's own tenant's at sign-in.
+      if (origin !== undefined && !ownOrigins.has(origin) && !anyTenantOrigins.has(origin))
+        return refuse(socket, 403, "Forbidden");
       return sockets.handleUpgrade(request, socket, head, (client) =>
-        options.adapter.acceptAgent(client, { ip }),
+        options.adapter.acceptAgent(client, {
+          ip,
+          originAllowed: (tenant) => origin === undefined || isAllowedOrigin(byId.get(tenant), origin),
+        }),
       );
     }
     refuse(socket, 404, "Not Found");
@@ -278,6 +320,47 @@ export function createWebServer(options: WebServerOptions): WebServer {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The tenants of the options, long form or short; refuses both, neither, a tenant or a widget key given twice. */
+function webTenantsOf(options: WebServerOptions): readonly WebServerTenant[] {
+  const short = options.tenant !== undefined || options.widgetKey !== undefined;
+  const shortOnly = [options.adminToken, options.allowedOrigins, options.quickReplies];
+  if (options.tenants !== undefined && (short || shortOnly.some((value) => value !== undefined)))
+    throw new LutinError(
+      "ADAPTER_CONFIG_INVALID",
+      "the web server got both tenants and tenant/widgetKey/allowedOrigins/adminToken/quickReplies",
+      { hint: "list every tenant in tenants, or serve one with tenant and widgetKey" },
+    );
+  if (options.tenants === undefined && (options.tenant === undefined || options.widgetKey === undefined))
+    throw new LutinError("ADAPTER_CONFIG_INVALID", "the web server serves no tenant", {
+      hint: "pass tenants: [{ id, widgetKey, adminToken }] (or tenant and widgetKey for one)",
+    });
+  const tenants = options.tenants ?? [
+    {
+      id: options.tenant as string,
+      widgetKey: options.widgetKey as string,
+      ...(options.allowedOrigins === undefined ? {} : { allowedOrigins: options.allowedOrigins }),
+      ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
+      ...(options.quickReplies === undefined ? {} : { quickReplies: options.quickReplies }),
+    },
+  ];
+  if (new Set(tenants.map((tenant) => tenant.widgetKey)).size !== tenants.length)
+    throw new LutinError("ADAPTER_CONFIG_INVALID", "two tenants have the same widget key", {
+      hint: "a widget key selects one tenant: give each its own",
+    });
+  const adminTokens = tenants.flatMap((tenant) =>
+    tenant.adminToken === undefined ? [] : [tenant.adminToken],
+  );
+  if (new Set(adminTokens).size !== adminTokens.length)
+    throw new LutinError("ADAPTER_CONFIG_INVALID", "two tenants have the same admin token", {
+      hint: "an admin token names one tenant: give each its own",
+    });
+  if (new Set(tenants.map((tenant) => tenant.id)).size !== tenants.length)
+    throw new LutinError("ADAPTER_CONFIG_INVALID", "the web server got the same tenant twice", {
+      hint: "list each tenant once",
+    });
+  return tenants;
 }
 
 function sha256(text: string): Buffer {

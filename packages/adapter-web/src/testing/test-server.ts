@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEMO_TENANT_FILE, type Logger, loadTenantFile } from "@lutingenie/core";
+import { DEMO_TENANT_FILE, type LoadedTenant, type Logger, loadTenantFile } from "@lutingenie/core";
 import { parseServerConfig, type ServerConfigInput } from "../config.js";
 import { type RunningLutinServer, type StartLutinServerOptions, startLutinServer } from "../start-server.js";
 
@@ -9,9 +9,9 @@ export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789";
 export const TEST_AGENT_TOKENS = { ana: "test-token-for-ana-0123456", bruno: "test-token-for-bruno-012345" };
 
 /**
- * The real server on 127.0.0.1 (ephemeral port) with the demo tenant in a fresh data directory.
- * Business hours are removed (agents are available at any hour), so handoff tests do not depend on
- * the day the tests run.
+ * The real server on 127.0.0.1 (ephemeral port) with the demo tenant in a fresh data directory; with
+ * `overrides.tenants`, every tenant listed (each entry's tenant file, its own tokens). Business hours
+ * are removed (agents are available at any hour), so handoff tests do not depend on the day the tests run.
  */
 export async function startTestServer(
   overrides: ServerConfigInput = {},
@@ -28,21 +28,31 @@ export async function startTestServer(
   } = {},
 ): Promise<RunningLutinServer & { dataDir: string; cleanup(): Promise<void> }> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "lutin-web-")));
-  const tenant = await loadTenantFile(DEMO_TENANT_FILE);
-  tenant.settings.businessHours = undefined;
+  const files =
+    overrides.tenants === undefined
+      ? [DEMO_TENANT_FILE]
+      : overrides.tenants.map((entry) => entry.tenantFile ?? DEMO_TENANT_FILE);
+  const tenants: LoadedTenant[] = [];
+  for (const file of files) {
+    const tenant = await loadTenantFile(file);
+    tenant.settings.businessHours = undefined;
+    tenants.push(tenant);
+  }
   const config = parseServerConfig(
     {
       port: 0,
       dataDir,
-      adminToken: TEST_ADMIN_TOKEN,
-      agentTokens: TEST_AGENT_TOKENS,
+      // A list of tenants carries its own tokens (the one-tenant fields beside it are refused).
+      ...(overrides.tenants === undefined
+        ? { adminToken: TEST_ADMIN_TOKEN, agentTokens: TEST_AGENT_TOKENS }
+        : {}),
       ...overrides,
     },
-    tenant.agents.map((agent) => agent.id),
+    (index) => tenants[index]?.agents.map((agent) => agent.id) ?? [],
   );
   const server = await startLutinServer({
     config,
-    tenant,
+    tenants,
     receiptTimeoutMs: options.receiptTimeoutMs ?? 3_000,
     ...(options.reconnectGraceMs === undefined ? {} : { reconnectGraceMs: options.reconnectGraceMs }),
     ...(options.typingDelayMs === undefined ? {} : { typingDelayMs: options.typingDelayMs }),

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -11,7 +11,8 @@ import {
   slashCommand,
 } from "@lutingenie/adapter-slack/testing";
 import type { RunningLutinServer } from "@lutingenie/adapter-web";
-import { silentLogger } from "@lutingenie/core";
+import { writeBikeShopTenant } from "@lutingenie/adapter-web/testing";
+import { DEMO_TENANT_FILE, silentLogger } from "@lutingenie/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { serve } from "./serve.js";
 
@@ -238,5 +239,61 @@ describe("lutin serve", () => {
         logger: silentLogger,
       }),
     ).rejects.toThrow(/SLACK_TENANT is "another-shop".*demo-shop/);
+  });
+
+  it("serves every tenant of a tenants list on one port, printing each tenant's generated tokens with its name", async () => {
+    const parent = await mkdtemp(join(tmpdir(), "lutin-serve-tenants-"));
+    directories.push(parent);
+    const bike = await writeBikeShopTenant(parent);
+    const configFile = join(parent, "lutin.config.json");
+    await writeFile(
+      configFile,
+      JSON.stringify({
+        dataDir: join(parent, "data"),
+        tenants: [
+          { tenantFile: DEMO_TENANT_FILE, widgetKey: "demo-shop-widget" },
+          { tenantFile: bike, widgetKey: "bike-shop-widget" },
+        ],
+      }),
+    );
+    const output = new PassThrough();
+    let printed = "";
+    output.on("data", (chunk: Buffer) => {
+      printed += chunk.toString("utf8");
+    });
+    let stop = () => {};
+    const until = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    let running: RunningLutinServer | undefined;
+    const served = serve({
+      output,
+      configFile,
+      environment: { PORT: "0" },
+      until,
+      logger: silentLogger,
+      onStarted: (server) => {
+        running = server;
+      },
+    });
+    await expect.poll(() => running !== undefined, { timeout: 30_000 }).toBe(true);
+    const server = running as RunningLutinServer;
+    expect(printed).toContain("LutinGénie is serving Lutin & Co, Vélo Lutin");
+    const tokenOf = (label: string) => new RegExp(`${label} \\(dev, generated\\): (\\S+)`).exec(printed)?.[1];
+    const adminA = tokenOf("admin token of demo-shop");
+    const adminB = tokenOf("admin token of bike-shop");
+    expect(tokenOf("agent token for ana of demo-shop")).toMatch(/\S{20,}/);
+    expect(tokenOf("agent token for carla of bike-shop")).toMatch(/\S{20,}/);
+    expect(adminA).not.toBe(adminB);
+    const tenantOf = async (token: string | undefined) => {
+      const usage = await fetch(`${server.url}/api/admin/usage`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return ((await usage.json()) as { tenant: { id: string } }).tenant.id;
+    };
+    expect(await tenantOf(adminA)).toBe("demo-shop");
+    expect(await tenantOf(adminB)).toBe("bike-shop");
+    stop();
+    await served;
   });
 });

@@ -1,18 +1,14 @@
 import type { Writable } from "node:stream";
+import { DEFAULT_SLACK_TENANT } from "@lutingenie/adapter-slack";
 import {
   DEMO_WIDGET_KEY,
+  loadServedTenants,
   loadServerConfig,
   type RunningLutinServer,
   type StartLutinServerOptions,
   startLutinServer,
 } from "@lutingenie/adapter-web";
-import {
-  type ChannelAdapter,
-  createJsonLinesLogger,
-  DEMO_TENANT_FILE,
-  type Logger,
-  loadTenantFile,
-} from "@lutingenie/core";
+import { type ChannelAdapter, createJsonLinesLogger, type LoadedTenant, type Logger } from "@lutingenie/core";
 import { slackChannelForServer } from "./slack-channel.js";
 
 export interface ServeOptions {
@@ -43,13 +39,17 @@ export async function serve(options: ServeOptions): Promise<void> {
     ...(options.configFile === undefined ? {} : { file: options.configFile }),
     environment,
   });
-  const tenant = await loadTenantFile(preliminary.tenantFile ?? DEMO_TENANT_FILE);
-  // Loaded again with the tenant's agents, so development tokens are generated for each of them.
+  const tenants = await loadServedTenants(preliminary);
+  // Loaded again with each tenant's agents, so development tokens are generated for each of them.
   const config = await loadServerConfig({
     ...(options.configFile === undefined ? {} : { file: options.configFile }),
     environment,
-    agents: tenant.agents.map((agent) => agent.id),
+    agents: (index) => tenants[index]?.agents.map((agent) => agent.id) ?? [],
   });
+  // Slack serves its own tenant as before: the one SLACK_TENANT names when this server serves it.
+  const slackTenant = environment.SLACK_TENANT ?? DEFAULT_SLACK_TENANT;
+  const tenant =
+    tenants.find((candidate) => candidate.settings.id === slackTenant) ?? (tenants[0] as LoadedTenant);
   const logger = options.logger ?? createJsonLinesLogger();
   const slack = slackChannelForServer({
     environment,
@@ -61,7 +61,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const extraAdapters = [...(options.extraAdapters ?? []), ...(slack === null ? [] : [slack.adapter])];
   const server = await startLutinServer({
     config,
-    tenant,
+    tenants,
     logger,
     extraAdapters,
     mountRoutes: (app) => {
@@ -71,7 +71,9 @@ export async function serve(options: ServeOptions): Promise<void> {
   });
   await slack?.attach(server.runtime);
   const out = (line: string) => options.output.write(`${line}\n`);
-  out(`LutinGénie is serving ${tenant.settings.name ?? tenant.settings.id} (data in ${config.dataDir})`);
+  out(
+    `LutinGénie is serving ${tenants.map((served) => served.settings.name ?? served.settings.id).join(", ")} (data in ${config.dataDir})`,
+  );
   out(`  widget demo    ${server.urls.widgetDemo}`);
   out(`  agent console  ${server.urls.agentConsole}`);
   out(`  dashboard      ${server.urls.dashboard}`);
@@ -81,14 +83,18 @@ export async function serve(options: ServeOptions): Promise<void> {
         ? "  slack          Socket Mode (one workspace)"
         : `  slack          ${server.url}/slack/events (${slack.adapter.workspaceMode === "multi" ? `install: ${server.url}/slack/install` : "one workspace"})`,
     );
-  if (config.widgetKey === DEMO_WIDGET_KEY)
-    out(
-      `  embed: <script src="${server.url}/widget.js" data-tenant-key="${config.widgetKey}" async></script>`,
-    );
-  // Development only: generated tokens are printed so the operator can sign in; production requires set ones.
-  if (config.generated.adminToken) out(`  admin token (dev, generated): ${config.adminToken}`);
-  for (const agent of config.generated.agentTokens)
-    out(`  agent token for ${agent} (dev, generated): ${config.agentTokens[agent]}`);
+  config.tenants.forEach((entry, index) => {
+    // With several tenants, each line says whose it is (a token opens that tenant only).
+    const whose = config.tenants.length > 1 ? ` of ${tenants[index]?.settings.id}` : "";
+    if (entry.widgetKey === DEMO_WIDGET_KEY)
+      out(
+        `  embed${whose}: <script src="${server.url}/widget.js" data-tenant-key="${entry.widgetKey}" async></script>`,
+      );
+    // Development only: generated tokens are printed so the operator can sign in; production requires set ones.
+    if (entry.generated.adminToken) out(`  admin token${whose} (dev, generated): ${entry.adminToken}`);
+    for (const agent of entry.generated.agentTokens)
+      out(`  agent token for ${agent}${whose} (dev, generated): ${entry.agentTokens[agent]}`);
+  });
   options.onStarted?.(server);
 
   await (options.until ??
