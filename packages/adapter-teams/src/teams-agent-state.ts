@@ -1,5 +1,10 @@
 import { join } from "node:path";
-import { createMemoryJsonCollection, type JsonCollection, openJsonCollection } from "@lutingenie/core";
+import {
+  createMemoryJsonCollection,
+  type DeliveryReceipt,
+  type JsonCollection,
+  openJsonCollection,
+} from "@lutingenie/core";
 import type { FollowUpStep } from "./agent-cards.js";
 
 /** The readers' file and its journal hold what customers wrote: the server's user only. */
@@ -38,6 +43,14 @@ export interface PostedCard {
   fields: Record<string, string>;
   /** A follow-up task's steps, with who and when (the card shows them). */
   history: FollowUpStep[];
+  /** The card as last drawn: what an agent's Action.Execute gets back as its own refreshed view. */
+  drawn?: Record<string, unknown>;
+}
+
+/** Where the bot reaches a tenant's Teams: the service URL and Teams tenant id of its latest activity. */
+export interface TenantService {
+  serviceUrl: string;
+  teamsTenantId?: string;
 }
 
 /** What an agent last said in personal chat (`available`, `away`), and the name Teams gave. */
@@ -64,17 +77,28 @@ export interface TeamsAgentState {
   declare(declaration: PresenceDeclaration): Promise<void>;
   personalChat(tenant: string, agent: string): Promise<StoredReference | undefined>;
   rememberPersonalChat(tenant: string, agent: string, reference: StoredReference): Promise<void>;
+  service(tenant: string): Promise<TenantService | undefined>;
+  rememberService(tenant: string, service: TenantService): Promise<void>;
+  /** A post already made under core's key (a repeated post shows once, across a restart too). */
+  receipt(tenant: string, key: string): Promise<DeliveryReceipt | undefined>;
+  rememberReceipt(tenant: string, key: string, receipt: DeliveryReceipt): Promise<void>;
   close(): Promise<void>;
 }
 
 type StateRecord =
   | ({ record: "card"; drawnAt: number } & PostedCard)
   | ({ record: "presence"; declaredAt: number } & PresenceDeclaration)
-  | { record: "personal"; tenant: string; agent: string; reference: StoredReference };
+  | { record: "personal"; tenant: string; agent: string; reference: StoredReference }
+  | ({ record: "service"; tenant: string } & TenantService)
+  | { record: "receipt"; at: number; receipt: DeliveryReceipt };
 
 const cardKey = (tenant: string, ref: string) => `card:${tenant}\u0000${ref}`;
 const presenceKey = (tenant: string, agent: string) => `presence:${tenant}\u0000${agent}`;
 const personalKey = (tenant: string, agent: string) => `personal:${tenant}\u0000${agent}`;
+const serviceKey = (tenant: string) => `service:${tenant}`;
+const receiptKey = (tenant: string, key: string) => `receipt:${tenant}\u0000${key}`;
+/** Core repeats a post within a retry's minutes; a day is plenty and keeps the file small. */
+export const RECEIPT_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /**
  * A reply in a channel thread arrives in conversation `19:…@thread.tacv2;messageid=<root>`; the card was
@@ -98,7 +122,11 @@ export async function openFileTeamsAgentState(options: {
     fileMode: AGENT_STATE_FILE_MODE,
     now,
     expiresAt: (record) =>
-      record.record === "card" ? record.drawnAt + TASK_RETENTION_MS : Number.POSITIVE_INFINITY,
+      record.record === "card"
+        ? record.drawnAt + TASK_RETENTION_MS
+        : record.record === "receipt"
+          ? record.at + RECEIPT_RETENTION_MS
+          : Number.POSITIVE_INFINITY,
     corruptHint: `restore ${file} from a backup, or move it aside: open handoffs and tasks are then posted again as new cards and agents say available again`,
   });
   return stateOver(collection, now);
@@ -157,6 +185,32 @@ function stateOver(collection: JsonCollection<StateRecord>, now: () => number): 
     },
     async rememberPersonalChat(tenant, agent, reference) {
       await collection.set(personalKey(tenant, agent), { record: "personal", tenant, agent, reference });
+    },
+    async service(tenant) {
+      const record = collection.get(serviceKey(tenant));
+      if (record?.record !== "service") return undefined;
+      return {
+        serviceUrl: record.serviceUrl,
+        ...(record.teamsTenantId === undefined ? {} : { teamsTenantId: record.teamsTenantId }),
+      };
+    },
+    async rememberService(tenant, service) {
+      const known = collection.get(serviceKey(tenant));
+      // Written only when it changes: every activity carries it, the file must not grow with traffic.
+      if (
+        known?.record === "service" &&
+        known.serviceUrl === service.serviceUrl &&
+        known.teamsTenantId === service.teamsTenantId
+      )
+        return;
+      await collection.set(serviceKey(tenant), { record: "service", tenant, ...service });
+    },
+    async receipt(tenant, key) {
+      const record = collection.get(receiptKey(tenant, key));
+      return record?.record === "receipt" ? record.receipt : undefined;
+    },
+    async rememberReceipt(tenant, key, receipt) {
+      await collection.set(receiptKey(tenant, key), { record: "receipt", at: now(), receipt });
     },
     close: () => collection.close(),
   };
