@@ -33,6 +33,8 @@ interface ConnectorClient {
   conversations: {
     createConversation(parameters: Record<string, unknown>): Promise<{ id?: string; activityId?: string }>;
     getConversationMember(conversationId: string, memberId: string): Promise<unknown>;
+    sendToConversation(conversationId: string, activity: Activity): Promise<{ id?: string }>;
+    replyToActivity(conversationId: string, activityId: string, activity: Activity): Promise<{ id?: string }>;
   };
 }
 
@@ -99,7 +101,22 @@ export function createAgentConnector(options: { adapter: CloudAdapter; appId: st
     },
 
     async send(stored, activity) {
-      return within(referenceOf(stored), async (context) => (await context.sendActivity(activity))?.id);
+      return within(referenceOf(stored), async (context, client) => {
+        const outgoing = {
+          ...activity,
+          channelId: "msteams",
+          serviceUrl: stored.serviceUrl,
+          from: context.activity.recipient,
+          conversation: context.activity.conversation,
+        } as Activity;
+        // A reply to the card itself (POST …/activities/{card id}) when it is a card's chain: the proactive
+        // turn's own activity id is made up by botbuilder, and a reply to it would name nothing real.
+        const sent =
+          stored.activityId === undefined
+            ? await client.conversations.sendToConversation(stored.conversationId, outgoing)
+            : await client.conversations.replyToActivity(stored.conversationId, stored.activityId, outgoing);
+        return sent.id;
+      });
     },
 
     async update(stored, activity) {
