@@ -66,6 +66,17 @@ export function createAgentActivities(options: AgentActivitiesOptions) {
     return connector.member(service, places.agentsChannel, user);
   };
 
+  /**
+   * Answers in the activity's conversation through the connector, not the turn: the work may run after
+   * the HTTP answer, when botbuilder has revoked the turn's context. A channel message is answered in its
+   * reply chain (its conversation id carries `;messageid=`).
+   */
+  const replyIn = async (activity: Partial<Activity>, reply: Partial<Activity>) => {
+    const reference = storedReferenceOf(activity);
+    if (reference === undefined) return;
+    await connector.send(reference, reply);
+  };
+
   /** Tells one agent something no one else should read: their personal chat with the bot. */
   const tellPrivately = async (
     tenant: string,
@@ -111,14 +122,14 @@ export function createAgentActivities(options: AgentActivitiesOptions) {
      */
     async onCardAction(
       tenant: string,
-      context: TurnContext,
+      activity: Partial<Activity>,
       data: unknown,
       via: "execute" | "submit",
     ): Promise<AgentInvokeResponse | undefined> {
       const action = agentActionOf(data);
-      const agent = context.activity.from?.id;
+      const agent = activity.from?.id;
       if (action === null || agent === undefined) return undefined;
-      await learn(tenant, context.activity);
+      await learn(tenant, activity);
       const result = await act(tenant, agent, action);
       if (via === "execute") {
         if (!result.ok)
@@ -140,9 +151,9 @@ export function createAgentActivities(options: AgentActivitiesOptions) {
         };
       }
       if (!result.ok) {
-        const name = context.activity.from?.name ?? "";
+        const name = activity.from?.name ?? "";
         await tellPrivately(tenant, agent, refusalText(result.problem), async () => {
-          await context.sendActivity({
+          await replyIn(activity, {
             type: "message",
             text: `<at>${escapeHtml(name)}</at> ${escapeHtml(refusalText(result.problem))}`,
             entities: [
@@ -159,8 +170,7 @@ export function createAgentActivities(options: AgentActivitiesOptions) {
      * hold the handoff); anything else in the agents' or follow-up channel is the team's own talk. Returns
      * whether the message was the agents' (true), so it is never taken for a customer's.
      */
-    async onChannelMessage(tenant: string, context: TurnContext): Promise<boolean> {
-      const activity = context.activity;
+    async onChannelMessage(tenant: string, activity: Partial<Activity>): Promise<boolean> {
       const conversationId = activity.conversation?.id ?? "";
       const places = options.places(tenant);
       const channelId = (activity.channelData as { channel?: { id?: unknown } } | undefined)?.channel?.id;
@@ -179,12 +189,14 @@ export function createAgentActivities(options: AgentActivitiesOptions) {
       const desk = options.desk();
       if (desk === undefined) return true;
       await keeper.touched(tenant, agent);
-      const text = plainTextOf(TurnContext.removeRecipientMention(activity) ?? activity.text ?? "");
+      const text = plainTextOf(
+        TurnContext.removeRecipientMention(activity as Activity) ?? activity.text ?? "",
+      );
       if (text === "") return true;
       const result = await desk.reply(card.ref, agent, text, `teams-agent:${activity.id}`);
       if (!result.ok)
         await tellPrivately(tenant, agent, `Not sent to the customer: ${result.problem}`, async () => {
-          await context.sendActivity({
+          await replyIn(activity, {
             type: "message",
             text: `Not sent to the customer: ${result.problem}`,
           });
@@ -196,8 +208,7 @@ export function createAgentActivities(options: AgentActivitiesOptions) {
      * A message in personal chat: a presence command is answered here and returns true; anything else
      * returns false (a customer's message, for the customer side).
      */
-    async onPersonalMessage(tenant: string, context: TurnContext): Promise<boolean> {
-      const activity = context.activity;
+    async onPersonalMessage(tenant: string, activity: Partial<Activity>): Promise<boolean> {
       const command = presenceCommandOf(activity.text);
       const user = activity.from?.id;
       if (command === null || user === undefined) return false;
@@ -215,10 +226,12 @@ export function createAgentActivities(options: AgentActivitiesOptions) {
           answer = made.ok ? answers.available : answers.refused(made.problem);
           break;
         }
-        case "away":
-          await keeper.away(tenant, user, name);
-          answer = answers.away;
+        case "away": {
+          // A customer may type "away" alone: core refuses to switch off someone who is no agent.
+          const made = await keeper.away(tenant, user, name);
+          answer = made.ok ? answers.away : answers.notAnAgent;
           break;
+        }
         case "status": {
           const declared = keeper.declared(tenant, user);
           answer =
@@ -230,7 +243,7 @@ export function createAgentActivities(options: AgentActivitiesOptions) {
           break;
         }
       }
-      await context.sendActivity({ type: "message", text: answer, textFormat: "markdown" });
+      await replyIn(activity, { type: "message", text: answer, textFormat: "markdown" });
       return true;
     },
 

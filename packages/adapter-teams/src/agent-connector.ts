@@ -38,8 +38,26 @@ interface ConnectorClient {
   };
 }
 
-export function createAgentConnector(options: { adapter: CloudAdapter; appId: string }): AgentConnector {
+/**
+ * How each call is run: the Teams adapter's delivery policy (bounded back-off on 429/412 honouring
+ * Retry-After, no blind replay of an ambiguous create) when it lends one; it throws an error carrying
+ * `statusCode` when the call failed for good.
+ */
+export type ConnectorPolicy = <T>(
+  operation: string,
+  idempotent: boolean,
+  work: () => Promise<T>,
+) => Promise<T>;
+
+const direct: ConnectorPolicy = (_operation, _idempotent, work) => work();
+
+export function createAgentConnector(options: {
+  adapter: CloudAdapter;
+  appId: string;
+  policy?: ConnectorPolicy;
+}): AgentConnector {
   const { adapter, appId } = options;
+  const policy = options.policy ?? direct;
 
   /** Runs `work` with the connector client of a proactive turn in `reference`'s conversation. */
   const within = async <T>(
@@ -78,55 +96,66 @@ export function createAgentConnector(options: { adapter: CloudAdapter; appId: st
         botId: appId,
         ...(target.teamsTenantId === undefined ? {} : { teamsTenantId: target.teamsTenantId }),
       });
-      return within(reference, async (_context, client) => {
-        const created = await client.conversations.createConversation({
-          isGroup: true,
-          bot: { id: appId, name: "" },
-          members: [],
-          channelData: {
-            channel: { id: target.channelId },
-            ...(target.teamsTenantId === undefined ? {} : { tenant: { id: target.teamsTenantId } }),
-          },
-          ...(target.teamsTenantId === undefined ? {} : { tenantId: target.teamsTenantId }),
-          activity: activity as Activity,
-        });
-        if (typeof created.id !== "string" || created.id === "")
-          throw new Error("the connector created a conversation without an id");
-        // Teams answers the channel conversation `19:…;messageid=<id>` and the card's own id.
-        const activityId = created.activityId ?? /;messageid=(\d+)/.exec(created.id)?.[1];
-        if (activityId === undefined)
-          throw new Error("the connector created a conversation without an activity id");
-        return { conversationId: created.id, activityId };
-      });
+      return policy("createConversation", false, () =>
+        within(reference, async (_context, client) => {
+          const created = await client.conversations.createConversation({
+            isGroup: true,
+            bot: { id: appId, name: "" },
+            members: [],
+            channelData: {
+              channel: { id: target.channelId },
+              ...(target.teamsTenantId === undefined ? {} : { tenant: { id: target.teamsTenantId } }),
+            },
+            ...(target.teamsTenantId === undefined ? {} : { tenantId: target.teamsTenantId }),
+            activity: activity as Activity,
+          });
+          if (typeof created.id !== "string" || created.id === "")
+            throw new Error("the connector created a conversation without an id");
+          // Teams answers the channel conversation `19:…;messageid=<id>` and the card's own id.
+          const activityId = created.activityId ?? /;messageid=(\d+)/.exec(created.id)?.[1];
+          if (activityId === undefined)
+            throw new Error("the connector created a conversation without an activity id");
+          return { conversationId: created.id, activityId };
+        }),
+      );
     },
 
     async send(stored, activity) {
-      return within(referenceOf(stored), async (context, client) => {
-        const outgoing = {
-          ...activity,
-          channelId: "msteams",
-          serviceUrl: stored.serviceUrl,
-          from: context.activity.recipient,
-          conversation: context.activity.conversation,
-        } as Activity;
-        // A reply to the card itself (POST …/activities/{card id}) when it is a card's chain: the proactive
-        // turn's own activity id is made up by botbuilder, and a reply to it would name nothing real.
-        const sent =
-          stored.activityId === undefined
-            ? await client.conversations.sendToConversation(stored.conversationId, outgoing)
-            : await client.conversations.replyToActivity(stored.conversationId, stored.activityId, outgoing);
-        return sent.id;
-      });
+      return policy(stored.activityId === undefined ? "sendToConversation" : "replyToActivity", false, () =>
+        within(referenceOf(stored), async (context, client) => {
+          const outgoing = {
+            ...activity,
+            channelId: "msteams",
+            serviceUrl: stored.serviceUrl,
+            from: context.activity.recipient,
+            conversation: context.activity.conversation,
+          } as Activity;
+          // A reply to the card itself (POST …/activities/{card id}) when it is a card's chain: the proactive
+          // turn's own activity id is made up by botbuilder, and a reply to it would name nothing real.
+          const sent =
+            stored.activityId === undefined
+              ? await client.conversations.sendToConversation(stored.conversationId, outgoing)
+              : await client.conversations.replyToActivity(
+                  stored.conversationId,
+                  stored.activityId,
+                  outgoing,
+                );
+          return sent.id;
+        }),
+      );
     },
 
     async update(stored, activity) {
-      await within(referenceOf(stored), async (context) => {
-        await context.updateActivity({
-          ...activity,
-          id: stored.activityId,
-          conversation: context.activity.conversation,
-        });
-      });
+      // A PUT of the whole card: replaying it is harmless, so it may be retried after a time-out.
+      await policy("updateActivity", true, () =>
+        within(referenceOf(stored), async (context) => {
+          await context.updateActivity({
+            ...activity,
+            id: stored.activityId,
+            conversation: context.activity.conversation,
+          });
+        }),
+      );
     },
 
     async member(serviceUrl, conversationId, userId) {

@@ -62,8 +62,11 @@ const ANSWERS = {
     away: "You are away: no new handoff request will be offered to you. Handoffs you hold go back to the queue.",
     statusAvailable: "You are available.",
     statusAway: "You are away.",
-    statusNone: "You have not set yourself available yet: say **available**.",
+    statusNone:
+      "You have not set yourself available yet: say **available** (agents only; to ask me something, write your question in a sentence).",
     refused: (problem: string) => `You cannot be made available: ${problem}.`,
+    notAnAgent:
+      "**available**, **away** and **status** are for the support team's agents. To ask me something, write your question in a sentence.",
   },
   fr: {
     available:
@@ -71,8 +74,11 @@ const ANSWERS = {
     away: "Vous êtes absent : aucune nouvelle demande ne vous sera proposée. Les conversations que vous teniez retournent dans la file.",
     statusAvailable: "Vous êtes disponible.",
     statusAway: "Vous êtes absent.",
-    statusNone: "Vous ne vous êtes pas encore déclaré disponible : dites **disponible**.",
+    statusNone:
+      "Vous ne vous êtes pas encore déclaré disponible : dites **disponible** (agents seulement ; pour me poser une question, écrivez-la en une phrase).",
     refused: (problem: string) => `Impossible de vous rendre disponible : ${problem}.`,
+    notAnAgent:
+      "**disponible**, **absent** et **statut** sont réservés aux agents du support. Pour me poser une question, écrivez-la en une phrase.",
   },
 } as const;
 

@@ -44,15 +44,17 @@ export class PresenceKeeper {
   }
 
   /** Inactive (no new handoffs) and offline, and no longer refreshed. */
-  async away(tenant: string, agent: string, name: string): Promise<void> {
+  async away(tenant: string, agent: string, name: string): Promise<DeskResult> {
+    const desk = this.#options.desk();
+    if (desk === undefined) return { ok: false, problem: "LutinGénie is starting: try again in a moment" };
+    // Refused for someone who is no agent: nothing is kept for them.
+    const made = await desk.setActive(tenant, agent, false);
+    if (!made.ok) return made;
     this.#available.delete(keyOf(tenant, agent));
     this.#away.add(keyOf(tenant, agent));
     await this.#options.state().declare({ tenant, agent, available: false, name });
-    const desk = this.#options.desk();
-    if (desk === undefined) return;
-    // Someone who is no agent saying away changes nothing in core; its refusal is not theirs to read.
-    await desk.setActive(tenant, agent, false);
     await desk.reportPresence(tenant, agent, { isOnline: false, via: VIA });
+    return { ok: true };
   }
 
   async touched(tenant: string, agent: string): Promise<void> {
