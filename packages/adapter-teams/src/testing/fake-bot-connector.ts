@@ -32,13 +32,16 @@ export interface ConnectorCall {
 
 /** A scripted answer for the next call of an operation, instead of success. */
 export interface ScriptedConnectorAnswer {
-  status: 429 | 412 | 413 | 500 | 502 | 503 | 504 | 404 | 403 | 400 | 401;
+  /** The status to answer; none: the call succeeds, after `delayMs`. */
+  status?: 429 | 412 | 413 | 500 | 502 | 503 | 504 | 404 | 403 | 400 | 401;
   retryAfterSeconds?: number;
   /**
    * The ambiguous failure: the fake does the work (the activity is posted and visible) and then answers
    * this status, as a gateway that lost the service's answer would.
    */
   afterCommit?: boolean;
+  /** For posts (send, reply): the activity type it applies to; default "message" (a typing indicator passes). */
+  activityType?: string;
   /** Waits this long before answering (a slow connector; with afterCommit, a time-out after the post). */
   delayMs?: number;
 }
@@ -111,7 +114,11 @@ export class FakeBotConnector {
     return `${this.#url}${TOKEN_PATH}`;
   }
 
-  /** Makes the next calls of `operation` answer so, in order; later calls succeed again. */
+  /**
+   * Makes the next calls of `operation` answer so, in order; later calls succeed again. Scripts of
+   * sendToConversation also apply to replyToActivity (both post a new message; botbuilder's proactive
+   * sends are replies).
+   */
   script(operation: ConnectorOperation, ...answers: ScriptedConnectorAnswer[]): void {
     this.#scripts.set(operation, [...(this.#scripts.get(operation) ?? []), ...answers]);
   }
@@ -182,20 +189,42 @@ export class FakeBotConnector {
       return answer(413, { error: { code: "MessageSizeTooBig", message: "Message size too large" } });
     call.body = parseObject(raw);
 
-    const scripted = this.#scripts.get(route.operation)?.shift();
+    const scripted = this.#scriptFor(route.operation, call.body);
     if (scripted?.delayMs !== undefined)
       await new Promise((resolve) => setTimeout(resolve, scripted.delayMs));
-    if (scripted !== undefined && scripted.afterCommit !== true) {
+    const failing = scripted?.status === undefined ? undefined : { ...scripted, status: scripted.status };
+    if (failing !== undefined && failing.afterCommit !== true) {
       return answer(
-        scripted.status,
-        { error: { code: codeOf(scripted.status), message: "scripted by the test" } },
-        scripted.retryAfterSeconds === undefined ? {} : { "retry-after": String(scripted.retryAfterSeconds) },
+        failing.status,
+        { error: { code: codeOf(failing.status), message: "scripted by the test" } },
+        failing.retryAfterSeconds === undefined ? {} : { "retry-after": String(failing.retryAfterSeconds) },
       );
     }
     const result = this.#perform(route, call.body ?? {});
-    if (scripted !== undefined)
-      return answer(scripted.status, { error: { code: codeOf(scripted.status), message: "lost answer" } });
+    if (failing !== undefined)
+      return answer(failing.status, { error: { code: codeOf(failing.status), message: "lost answer" } });
     return answer(result.status, result.body);
+  }
+
+  /** The next scripted answer that applies to this call, taken off its queue. */
+  #scriptFor(
+    operation: ConnectorOperation,
+    body: Record<string, unknown> | null,
+  ): ScriptedConnectorAnswer | undefined {
+    const posting = operation === "sendToConversation" || operation === "replyToActivity";
+    // A reply posts a new message as sendToConversation does: its scripts apply to both.
+    const queues = [
+      this.#scripts.get(operation),
+      operation === "replyToActivity" ? this.#scripts.get("sendToConversation") : undefined,
+    ];
+    for (const queue of queues) {
+      if (queue === undefined) continue;
+      const index = queue.findIndex(
+        (answer) => !posting || (answer.activityType ?? "message") === body?.type,
+      );
+      if (index !== -1) return queue.splice(index, 1)[0];
+    }
+    return undefined;
   }
 
   #token(form: string, answer: (status: number, body?: unknown) => void): void {

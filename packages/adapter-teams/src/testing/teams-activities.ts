@@ -163,3 +163,29 @@ export function cardSubmit(
     value: data,
   };
 }
+
+/** An Adaptive Card the bot posted: its content, its buttons as [title, data]; null without one. */
+export function adaptiveCardOf(activity: Record<string, unknown> | undefined): {
+  content: Record<string, unknown>;
+  buttons: Array<{ title: string; type: string; data: unknown }>;
+} | null {
+  const attachments = Array.isArray(activity?.attachments) ? (activity.attachments as unknown[]) : [];
+  for (const attachment of attachments) {
+    const { contentType, content } = (attachment ?? {}) as { contentType?: unknown; content?: unknown };
+    if (
+      contentType !== "application/vnd.microsoft.card.adaptive" ||
+      typeof content !== "object" ||
+      content === null
+    )
+      continue;
+    const actions = (content as { actions?: unknown }).actions;
+    return {
+      content: content as Record<string, unknown>,
+      buttons: (Array.isArray(actions) ? actions : []).map((action) => {
+        const { title, type, data } = action as { title?: unknown; type?: unknown; data?: unknown };
+        return { title: String(title), type: String(type), data };
+      }),
+    };
+  }
+  return null;
+}
