@@ -79,9 +79,9 @@ const text = z.string().trim().min(1).optional();
 
 const settingsSchema = z.object({
   appId: z
-    .string({ error: "is missing (Azure Bot → Configuration → Microsoft App ID), MICROSOFT_APP_ID" })
+    .string({ error: "is missing (Azure Bot → Configuration → Microsoft App ID)" })
     .trim()
-    .min(1, "must not be empty: an empty app id turns authentication off (MICROSOFT_APP_ID)"),
+    .min(1, "must not be empty: an empty app id turns authentication off"),
   appPassword: text,
   appType: z
     .string()

@@ -19,6 +19,7 @@ export {
   TEAMS_CHANNEL,
   type TeamsAdapter,
 } from "./teams-adapter.js";
+export { TEAMS_ENVIRONMENT_VARIABLES, teamsChannelFromEnvironment } from "./teams-environment.js";
 export {
   createMemoryTeamsState,
   openFileTeamsState,
