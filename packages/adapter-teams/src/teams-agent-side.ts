@@ -8,9 +8,10 @@ import {
   LutinError,
   systemClock,
 } from "@lutingenie/core";
-import type { CloudAdapter } from "botbuilder";
+import type { Activity } from "botbuilder";
 import { z } from "zod";
 import { type AgentActivities, createAgentActivities } from "./agent-activities.js";
+import { agentActionOf } from "./agent-cards.js";
 import { type AgentConnector, createAgentConnector } from "./agent-connector.js";
 import {
   createAgentEnrollment,
@@ -18,7 +19,9 @@ import {
   enrollmentRuleFromEnvironment,
   type TeamsAgentDirectory,
 } from "./agent-enrollment.js";
+import type { TeamsAgentHost, TeamsAgentSide } from "./agent-side.js";
 import { createAgentPosting, type TeamsAgentPlaces } from "./agents-channel.js";
+import { presenceCommandOf } from "./presence-commands.js";
 import { PresenceKeeper } from "./presence-keeper.js";
 import {
   createMemoryTeamsAgentState,
@@ -93,49 +96,46 @@ export function teamsAgentSettingsFromEnvironment(
 }
 
 export interface TeamsAgentSideOptions {
-  adapter: CloudAdapter;
-  appId: string;
-  /** The tenant this Teams app serves. */
-  tenant: string;
   settings: TeamsAgentSettings;
-  /** Core's desk, once the adapter has been started (CoreHandle.desk). */
-  desk: () => AgentDesk | undefined;
   /** Where enrolled agents are added (runtime.escalation). Without it, only the tenant file's agents. */
   directory?: TeamsAgentDirectory;
   /** The data directory: the state then survives a restart (teams-agent-state.json, 0600). */
   dataDir?: string;
   /** A state store of one's own (tests, a shared store); wins over dataDir. */
   state?: TeamsAgentState;
-  /** A connector of one's own (tests of the side alone); default: botbuilder's through `adapter`. */
-  connector?: AgentConnector;
+  /**
+   * Core's desk before any activity has brought one (runtime.escalation): the presence refresh after a
+   * restart needs it at start. Without it, the desk of the latest activity is used.
+   */
+  desk?: () => AgentDesk | undefined;
   clock?: Clock;
-  logger: Logger;
   presenceRefreshMs?: number;
 }
 
-/** What the Teams adapter routes to the agents' side, and what it gives core. */
-export interface TeamsAgentSide {
+/** The agents' side, plugged into the Teams adapter (`agentSide`), plus what tests drive. */
+export interface TeamsAgentSideHandle extends TeamsAgentSide {
   readonly agents: AgentChannel;
   readonly followUps: FollowUpChannel;
-  readonly activities: AgentActivities;
-  /** Opens the state (the file), restores presence and starts its refresh. */
-  start(): Promise<void>;
-  stop(): Promise<void>;
   /** What the refresh timer does (tests drive it with a manual clock). */
   refreshPresence(): Promise<void>;
 }
 
 /**
  * The agents' side of Teams: handoff cards in the agents' channel, follow-up cards in the follow-up
- * channel, agents' buttons and replies, and presence in personal chat.
+ * channel, agents' buttons and replies, and presence in personal chat. It claims (`handles`) every
+ * activity of the agents' and follow-up channels, every agent card action, and presence commands in
+ * personal chat; the rest is the customer side's.
  */
-export function createTeamsAgentSide(options: TeamsAgentSideOptions): TeamsAgentSide {
+export function createTeamsAgentSide(options: TeamsAgentSideOptions): TeamsAgentSideHandle {
   const clock = options.clock ?? systemClock;
-  const logger = options.logger;
+  const { settings } = options;
+  let host: TeamsAgentHost | undefined;
   let state: TeamsAgentState | undefined = options.state;
   let ownsState = false;
-  const stateNow = (): TeamsAgentState => {
-    if (state === undefined)
+  let latestDesk: AgentDesk | undefined;
+  const desk = () => options.desk?.() ?? latestDesk;
+  const started = (): TeamsAgentHost => {
+    if (host === undefined)
       throw new LutinError(
         "ADAPTER_CONFIG_INVALID",
         "the Teams agents' side was used before it was started",
@@ -143,23 +143,39 @@ export function createTeamsAgentSide(options: TeamsAgentSideOptions): TeamsAgent
           hint: "start the Teams adapter before posting to its agents' channel",
         },
       );
-    return state;
+    return host;
+  };
+  const stateNow = (): TeamsAgentState => {
+    started();
+    return state as TeamsAgentState;
+  };
+  const logger: Logger = {
+    info: (message, fields) => host?.logger.info(message, fields),
+    warn: (message, fields) => host?.logger.warn(message, fields),
+    error: (message, fields) => host?.logger.error(message, fields),
   };
   const places = (tenant: string): TeamsAgentPlaces | undefined =>
-    tenant === options.tenant ? { tenant, ...options.settings.places } : undefined;
-  const connector =
-    options.connector ?? createAgentConnector({ adapter: options.adapter, appId: options.appId });
+    host !== undefined && tenant === host.tenant ? { tenant, ...settings.places } : undefined;
+  let botConnector: AgentConnector | undefined;
+  // Built at start: the CloudAdapter and the delivery policy are the Teams adapter's.
+  const connector: AgentConnector = {
+    createInChannel: (target, activity) => (botConnector as AgentConnector).createInChannel(target, activity),
+    send: (reference, activity) => (botConnector as AgentConnector).send(reference, activity),
+    update: (reference, activity) => (botConnector as AgentConnector).update(reference, activity),
+    member: (serviceUrl, conversation, user) =>
+      (botConnector as AgentConnector).member(serviceUrl, conversation, user),
+  };
   const keeper = new PresenceKeeper({
-    desk: options.desk,
+    desk,
     state: stateNow,
     ...(options.presenceRefreshMs === undefined ? {} : { refreshMs: options.presenceRefreshMs }),
     onError: (error) => logger.warn("teams presence refresh failed", errorFields(error)),
   });
-  let activities: AgentActivities;
+  let activities: AgentActivities | undefined;
   const enrollment = createAgentEnrollment({
-    rule: options.settings.enrollment,
+    rule: settings.enrollment,
     directory: options.directory,
-    teamMember: (tenant, user) => activities.teamMember(tenant, user),
+    teamMember: (tenant, user) => (activities as AgentActivities).teamMember(tenant, user),
     logger,
   });
   activities = createAgentActivities({
@@ -168,16 +184,92 @@ export function createTeamsAgentSide(options: TeamsAgentSideOptions): TeamsAgent
     state: stateNow,
     keeper,
     enrollment,
-    desk: options.desk,
+    desk,
     logger,
   });
   const posting = createAgentPosting({ places, connector, state: stateNow, now: () => clock.now() });
+  const agentPlaces = [settings.places.agentsChannel, settings.places.followUpChannel].filter(
+    (place): place is string => place !== undefined,
+  );
+
+  const inAgentPlace = (activity: Partial<Activity>): boolean => {
+    const root = (activity.conversation?.id ?? "").split(";")[0];
+    const channel = (activity.channelData as { channel?: { id?: unknown } } | undefined)?.channel?.id;
+    return agentPlaces.some((place) => place === root || place === channel);
+  };
+  const executeData = (activity: Partial<Activity>): unknown =>
+    (activity.value as { action?: { data?: unknown } } | undefined)?.action?.data;
+  const isExecute = (activity: Partial<Activity>) =>
+    activity.type === "invoke" && activity.name === "adaptiveCard/action";
 
   return {
     agents: posting.agents,
     followUps: posting.followUps,
-    activities,
-    async start() {
+
+    handles(activity) {
+      try {
+        if (isExecute(activity)) return agentActionOf(executeData(activity)) !== null;
+        if (
+          activity.type === "message" &&
+          activity.value !== undefined &&
+          agentActionOf(activity.value) !== null
+        )
+          return true;
+        if (inAgentPlace(activity)) return activity.type === "message";
+        return (
+          activity.type === "message" &&
+          activity.conversation?.conversationType === "personal" &&
+          presenceCommandOf(activity.text) !== null
+        );
+      } catch {
+        return false;
+      }
+    },
+
+    async onActivity(context, turnDesk) {
+      if (turnDesk !== undefined) latestDesk = turnDesk;
+      const tenant = started().tenant;
+      const sides = activities as AgentActivities;
+      // A copy: the work below may outlive the turn, whose context botbuilder revokes at its end.
+      const activity = structuredClone(context.activity) as Partial<Activity>;
+      if (isExecute(activity)) {
+        // The clicker waits for this answer (the card redrawn for them, or why not): inside the turn.
+        const response = await sides.onCardAction(tenant, activity, executeData(activity), "execute");
+        await context.sendActivity({
+          type: "invokeResponse",
+          value: response ?? {
+            status: 200,
+            body: { statusCode: 200, type: "application/vnd.microsoft.activity.message", value: "" },
+          },
+        });
+        return;
+      }
+      const work =
+        activity.value !== undefined && agentActionOf(activity.value) !== null
+          ? sides.onCardAction(tenant, activity, activity.value, "submit")
+          : activity.conversation?.conversationType === "personal"
+            ? sides.onPersonalMessage(tenant, activity)
+            : sides.onChannelMessage(tenant, activity);
+      started().track(
+        Promise.resolve(work).catch((error: unknown) =>
+          logger.warn("teams agent activity failed", errorFields(error)),
+        ),
+      );
+    },
+
+    async start(given) {
+      host = given;
+      botConnector = createAgentConnector({
+        adapter: given.cloudAdapter,
+        appId: given.appId,
+        policy: async (operation, idempotent, run) => {
+          const result = await given.call(operation, idempotent, run);
+          if (result.ok) return result.value;
+          throw Object.assign(new Error(result.detail), {
+            ...(result.status === null ? {} : { statusCode: result.status }),
+          });
+        },
+      });
       if (state === undefined) {
         state =
           options.dataDir === undefined
@@ -192,11 +284,28 @@ export function createTeamsAgentSide(options: TeamsAgentSideOptions): TeamsAgent
         .catch((error: unknown) => logger.warn("teams presence refresh failed", errorFields(error)));
       keeper.start();
     },
+
     async stop() {
       keeper.stop();
       if (ownsState && state !== undefined) await state.close();
       if (ownsState) state = undefined;
     },
+
     refreshPresence: () => keeper.refresh(),
   };
+}
+
+/**
+ * The agents' side from the environment (TEAMS_AGENTS_CHANNEL, TEAMS_FOLLOW_UP_CHANNEL,
+ * TEAMS_AGENT_ENROLLMENT, TEAMS_AGENT_ALLOW_LIST, TEAMS_SERVICE_URL), for `lutin serve`: undefined when
+ * neither channel is set (Teams then serves customers only). Wrong values throw, naming the variable.
+ */
+export function teamsAgentSideFromEnvironment(
+  environment: Readonly<Record<string, string | undefined>>,
+  options: Omit<TeamsAgentSideOptions, "settings">,
+): TeamsAgentSideHandle | undefined {
+  const settings = teamsAgentSettingsFromEnvironment(environment);
+  if (settings.places.agentsChannel === undefined && settings.places.followUpChannel === undefined)
+    return undefined;
+  return createTeamsAgentSide({ ...options, settings });
 }
