@@ -11,6 +11,7 @@ import { lowdbBenchmark } from "./lowdb.bench.js";
 import { pipelineBenchmark } from "./pipeline.bench.js";
 import { type BenchSection, mergeResults } from "./results-file.js";
 import { slackBenchmark } from "./slack.bench.js";
+import { teamsBenchmark } from "./teams.bench.js";
 import { webBenchmark } from "./web.bench.js";
 import { worstInputBenchmark } from "./worst-input.bench.js";
 
@@ -26,6 +27,7 @@ const benchmarks: Record<string, () => Promise<string[]>> = {
   language: () => languageBenchmark(),
   emotion: () => emotionBenchmark(),
   slack: () => slackBenchmark(),
+  teams: () => teamsBenchmark(),
   web: () => webBenchmark(),
   "worst-input": () => worstInputBenchmark(),
   audit: () => auditBenchmark(),
