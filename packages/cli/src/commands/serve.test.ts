@@ -263,6 +263,25 @@ describe("lutin serve", () => {
     }
   });
 
+  it("refuses a TEAMS_TENANT this server does not serve, naming the fix", async () => {
+    const parent = await mkdtemp(join(tmpdir(), "lutin-serve-teams-tenant-"));
+    directories.push(parent);
+    await expect(
+      serve({
+        output: new PassThrough(),
+        environment: {
+          PORT: "0",
+          LUTIN_DATA_DIR: join(parent, "data"),
+          MICROSOFT_APP_ID: "00000000-0000-0000-0000-000000000001",
+          MICROSOFT_APP_PASSWORD: "serve-test-app-password",
+          TEAMS_TENANT: "another-shop",
+        },
+        until: Promise.resolve(),
+        logger: silentLogger,
+      }),
+    ).rejects.toThrow(/TEAMS_TENANT is "another-shop".*demo-shop/);
+  });
+
   it("Slack OAuth on the served port: the installer is the workspace's agent, /slack/events takes POST only, secrets files are 0600", async () => {
     const parent = await mkdtemp(join(tmpdir(), "lutin-serve-oauth-"));
     directories.push(parent);
