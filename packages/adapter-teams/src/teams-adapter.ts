@@ -119,7 +119,12 @@ export function createTeamsAdapter(
   let url = "";
   let state: TeamsStateStore = config.state ?? createMemoryTeamsState(() => clock.now());
   let ownsState = false;
+  // Keys already told they are too long (Teams re-sends): bounded, the oldest forgotten first.
   const toldTooLong = new Set<string>();
+  const rememberTold = (key: string) => {
+    toldTooLong.add(key);
+    if (toldTooLong.size > 10_000) toldTooLong.delete(toldTooLong.values().next().value as string);
+  };
 
   const track = (work: Promise<unknown>) => {
     const settled = work.then(
@@ -183,7 +188,7 @@ export function createTeamsAdapter(
     if (length !== null) {
       // Not handed to core: no conversation opens (C1), nothing to count (C7) or cancel (C8).
       if (toldTooLong.has(key)) return;
-      toldTooLong.add(key);
+      rememberTold(key);
       logger.info("teams message over the length limit; not handed to the assistant", {
         key,
         thread: message.thread,

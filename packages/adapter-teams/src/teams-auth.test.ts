@@ -41,6 +41,21 @@ describe("Teams inbound authentication (botbuilder's JWT validation against a lo
     const refusals = lines.filter((line) => line.message === "teams request refused");
     expect(refusals).toHaveLength(cases.length);
     expect(JSON.stringify(lines)).not.toMatch(/eyJ|hello/);
+    // The precise problems a token's form and time window show, before botbuilder's own checks.
+    const problems = refusals.map((line) => (line.fields as { problem: string }).problem);
+    expect(problems).toEqual([
+      "unsigned",
+      "unsigned",
+      "token_malformed",
+      "bad_token",
+      "bad_token",
+      "token_expired",
+      "bad_token",
+      "bad_token",
+      "token_malformed",
+      "token_algorithm",
+      "bad_token",
+    ]);
     // A good token still works afterwards, with the same app id.
     expect((await world.send(activity())).status).toBe(200);
     expect(world.connector.texts("a:chat-auth")).toHaveLength(1);

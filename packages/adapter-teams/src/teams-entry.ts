@@ -1,6 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from "node:http";
 import type { Logger } from "@lutingenie/core";
 import { judgeActivity, type ReceivedActivity } from "./activity-verdict.js";
+import { tokenProblem } from "./token-precheck.js";
 
 /** What the entry hands on once an activity passed the front door. */
 export interface TeamsTarget {
@@ -17,6 +18,8 @@ export interface TeamsEntryOptions {
   /** The adapter's turn runner once started; null before and after: 503. */
   target(): TeamsTarget | null;
   logger: Logger;
+  /** Wall clock in ms (the token's time window); default Date.now. */
+  now?: () => number;
 }
 
 /**
@@ -28,6 +31,7 @@ export interface TeamsEntryOptions {
  * the body or the token; a failure of ours is one error line with the error's kind.
  */
 export function createTeamsEntry(options: TeamsEntryOptions): RequestListener {
+  const now = options.now ?? Date.now;
   return (request, response) => {
     const method = (request.method ?? "").toUpperCase();
     const pathname = pathnameOf(request.url);
@@ -99,6 +103,10 @@ export function createTeamsEntry(options: TeamsEntryOptions): RequestListener {
         const verdict = judgeActivity(request.headers, body);
         if (verdict.kind === "refuse")
           return refuse(verdict.status, verdict.problem, verdict.error, verdict.fix);
+        const authorization = request.headers.authorization as string;
+        const malformed = tokenProblem(authorization, now());
+        if (malformed !== null)
+          return refuse(401, malformed.problem, "the token is not valid for this bot", malformed.fix);
         let authenticated: unknown;
         try {
           authenticated = await target.authenticate(

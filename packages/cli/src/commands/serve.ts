@@ -14,6 +14,7 @@ import {
   loadTenantFile,
 } from "@lutingenie/core";
 import { slackChannelForServer } from "./slack-channel.js";
+import { type TeamsNetworkOverrides, teamsChannelForServer } from "./teams-channel.js";
 
 export interface ServeOptions {
   configFile?: string;
@@ -29,6 +30,8 @@ export interface ServeOptions {
   until?: Promise<unknown>;
   /** Slack Web API base URL when SLACK_* variables are set (tests point it at a local fake). */
   slackApiUrl?: string;
+  /** Where Microsoft would be when MICROSOFT_APP_* variables are set (tests: a local issuer and connector). */
+  teamsNetwork?: TeamsNetworkOverrides;
   /** Called once the server listens (tests). */
   onStarted?: (server: RunningLutinServer) => void;
 }
@@ -58,7 +61,18 @@ export async function serve(options: ServeOptions): Promise<void> {
     logger,
     ...(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }),
   });
-  const extraAdapters = [...(options.extraAdapters ?? []), ...(slack === null ? [] : [slack.adapter])];
+  const teams = teamsChannelForServer({
+    environment,
+    dataDir: config.dataDir,
+    tenant,
+    logger,
+    ...(options.teamsNetwork === undefined ? {} : { network: options.teamsNetwork }),
+  });
+  const extraAdapters = [
+    ...(options.extraAdapters ?? []),
+    ...(slack === null ? [] : [slack.adapter]),
+    ...(teams === null ? [] : [teams.adapter]),
+  ];
   const server = await startLutinServer({
     config,
     tenant,
@@ -66,6 +80,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     extraAdapters,
     mountRoutes: (app) => {
       slack?.mountRoutes(app);
+      teams?.mountRoutes(app);
       options.mountRoutes?.(app);
     },
   });
@@ -81,6 +96,7 @@ export async function serve(options: ServeOptions): Promise<void> {
         ? "  slack          Socket Mode (one workspace)"
         : `  slack          ${server.url}/slack/events (${slack.adapter.workspaceMode === "multi" ? `install: ${server.url}/slack/install` : "one workspace"})`,
     );
+  if (teams !== null) out(`  teams          ${server.url}${teams.adapter.path} (app ${teams.adapter.appId})`);
   if (config.widgetKey === DEMO_WIDGET_KEY)
     out(
       `  embed: <script src="${server.url}/widget.js" data-tenant-key="${config.widgetKey}" async></script>`,
