@@ -12,6 +12,7 @@ import { pipelineBenchmark } from "./pipeline.bench.js";
 import { postgresBenchmark } from "./postgres.bench.js";
 import { type BenchSection, mergeResults } from "./results-file.js";
 import { slackBenchmark } from "./slack.bench.js";
+import { teamsBenchmark } from "./teams.bench.js";
 import { webBenchmark } from "./web.bench.js";
 import { worstInputBenchmark } from "./worst-input.bench.js";
 
@@ -27,6 +28,7 @@ const benchmarks: Record<string, () => Promise<string[]>> = {
   language: () => languageBenchmark(),
   emotion: () => emotionBenchmark(),
   slack: () => slackBenchmark(),
+  teams: () => teamsBenchmark(),
   web: () => webBenchmark(),
   "worst-input": () => worstInputBenchmark(),
   audit: () => auditBenchmark(),

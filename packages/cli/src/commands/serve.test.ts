@@ -10,6 +10,7 @@ import {
   postSignedToSlackEndpoint,
   slashCommand,
 } from "@lutingenie/adapter-slack/testing";
+import { personalMessage, startTeamsNetwork } from "@lutingenie/adapter-teams/testing";
 import type { RunningLutinServer } from "@lutingenie/adapter-web";
 import { writeBikeShopTenant } from "@lutingenie/adapter-web/testing";
 import { DEMO_TENANT_FILE, silentLogger } from "@lutingenie/core";
@@ -145,6 +146,141 @@ describe("lutin serve", () => {
       await served;
       await slack.close();
     }
+  });
+
+  it("serves Teams at /api/messages beside the web channel and Slack on the same port (auth ON), counted with channel teams", async () => {
+    const parent = await mkdtemp(join(tmpdir(), "lutin-serve-teams-"));
+    directories.push(parent);
+    const network = await startTeamsNetwork();
+    const slack = await FakeSlack.start({ botToken: "xoxb-serve-test" });
+    const output = new PassThrough();
+    let printed = "";
+    output.on("data", (chunk: Buffer) => {
+      printed += chunk.toString("utf8");
+    });
+    let stop = () => {};
+    const until = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    let running: RunningLutinServer | undefined;
+    const config = network.adapterConfig();
+    const served = serve({
+      output,
+      environment: {
+        PORT: "0",
+        LUTIN_DATA_DIR: join(parent, "data"),
+        SLACK_BOT_TOKEN: "xoxb-serve-test",
+        SLACK_SIGNING_SECRET: "serve-test-signing-secret",
+        MICROSOFT_APP_ID: config.appId,
+        MICROSOFT_APP_PASSWORD: "serve-test-app-password",
+      },
+      slackApiUrl: slack.url,
+      teamsNetwork: {
+        credentialsFactory: network.credentials,
+        openIdMetadataUrl: network.issuer.metadataUrl,
+        tokenIssuer: network.issuer.issuer,
+      },
+      until,
+      logger: silentLogger,
+      onStarted: (server) => {
+        running = server;
+      },
+    });
+    try {
+      await expect.poll(() => running !== undefined, { timeout: 30_000 }).toBe(true);
+      const server = running as RunningLutinServer;
+      expect(printed).toContain(`teams          ${server.url}/api/messages`);
+      const endpoint = `${server.url}/api/messages`;
+      const activity = personalMessage(network.parties, "a:serve-chat", "Where is my order?");
+      expect((await network.post(endpoint, activity, { authorization: null })).status).toBe(401);
+      expect((await network.post(endpoint, activity, { options: { forged: true } })).status).toBe(401);
+      expect((await network.post(endpoint, activity)).status).toBe(200);
+      await expect.poll(() => network.connector.texts("a:serve-chat").length, { timeout: 15_000 }).toBe(1);
+      expect(network.connector.texts("a:serve-chat")[0]).toMatch(/order number/);
+      // Slack still answers on the same port.
+      const slackBody = JSON.stringify(
+        eventCallback(directMessage("D0SERVE", "1700000000.000100", "Where is my order?"), {
+          eventId: "Ev0TEAMS1",
+        }),
+      );
+      expect(
+        (
+          await postSignedToSlackEndpoint(
+            `${server.url}/slack/events`,
+            "serve-test-signing-secret",
+            slackBody,
+          )
+        ).status,
+      ).toBe(200);
+
+      const adminToken = /admin token \(dev, generated\): (\S+)/.exec(printed)?.[1];
+      const history = async (channel: string) => {
+        const response = await fetch(`${server.url}/api/admin/history?channel=${channel}`, {
+          headers: { authorization: `Bearer ${adminToken}` },
+        });
+        return (await response.json()) as { rows: Array<{ channel: string; counted: boolean }> };
+      };
+      await expect
+        .poll(async () => (await history("teams")).rows, { timeout: 15_000 })
+        .toEqual([expect.objectContaining({ channel: "teams", counted: true })]);
+      await expect.poll(async () => (await history("slack")).rows.length, { timeout: 15_000 }).toBe(1);
+    } finally {
+      stop();
+      await served;
+      await slack.close();
+      await network.close();
+    }
+  });
+
+  it("does not serve /api/messages without the MICROSOFT_APP_* variables (404)", async () => {
+    const parent = await mkdtemp(join(tmpdir(), "lutin-serve-no-teams-"));
+    directories.push(parent);
+    let stop = () => {};
+    const until = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    let running: RunningLutinServer | undefined;
+    const served = serve({
+      output: new PassThrough(),
+      environment: { PORT: "0", LUTIN_DATA_DIR: join(parent, "data") },
+      until,
+      logger: silentLogger,
+      onStarted: (server) => {
+        running = server;
+      },
+    });
+    try {
+      await expect.poll(() => running !== undefined, { timeout: 30_000 }).toBe(true);
+      const server = running as RunningLutinServer;
+      const response = await fetch(`${server.url}/api/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ type: "message", channelId: "msteams" }),
+      });
+      expect(response.status).toBe(404);
+    } finally {
+      stop();
+      await served;
+    }
+  });
+
+  it("refuses a TEAMS_TENANT this server does not serve, naming the fix", async () => {
+    const parent = await mkdtemp(join(tmpdir(), "lutin-serve-teams-tenant-"));
+    directories.push(parent);
+    await expect(
+      serve({
+        output: new PassThrough(),
+        environment: {
+          PORT: "0",
+          LUTIN_DATA_DIR: join(parent, "data"),
+          MICROSOFT_APP_ID: "00000000-0000-0000-0000-000000000001",
+          MICROSOFT_APP_PASSWORD: "serve-test-app-password",
+          TEAMS_TENANT: "another-shop",
+        },
+        until: Promise.resolve(),
+        logger: silentLogger,
+      }),
+    ).rejects.toThrow(/TEAMS_TENANT is "another-shop".*demo-shop/);
   });
 
   it("Slack OAuth on the served port: the installer is the workspace's agent, /slack/events takes POST only, secrets files are 0600", async () => {

@@ -10,6 +10,7 @@ import {
 } from "@lutingenie/adapter-web";
 import { type ChannelAdapter, createJsonLinesLogger, type LoadedTenant, type Logger } from "@lutingenie/core";
 import { slackChannelForServer } from "./slack-channel.js";
+import { type TeamsNetworkOverrides, teamsChannelForServer } from "./teams-channel.js";
 
 export interface ServeOptions {
   configFile?: string;
@@ -25,6 +26,8 @@ export interface ServeOptions {
   until?: Promise<unknown>;
   /** Slack Web API base URL when SLACK_* variables are set (tests point it at a local fake). */
   slackApiUrl?: string;
+  /** Where Microsoft would be when MICROSOFT_APP_* variables are set (tests: a local issuer and connector). */
+  teamsNetwork?: TeamsNetworkOverrides;
   /** Called once the server listens (tests). */
   onStarted?: (server: RunningLutinServer) => void;
 }
@@ -58,7 +61,18 @@ export async function serve(options: ServeOptions): Promise<void> {
     logger,
     ...(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }),
   });
-  const extraAdapters = [...(options.extraAdapters ?? []), ...(slack === null ? [] : [slack.adapter])];
+  const teams = teamsChannelForServer({
+    environment,
+    dataDir: config.dataDir,
+    tenants,
+    logger,
+    ...(options.teamsNetwork === undefined ? {} : { network: options.teamsNetwork }),
+  });
+  const extraAdapters = [
+    ...(options.extraAdapters ?? []),
+    ...(slack === null ? [] : [slack.adapter]),
+    ...(teams === null ? [] : [teams.adapter]),
+  ];
   const server = await startLutinServer({
     config,
     tenants,
@@ -66,10 +80,12 @@ export async function serve(options: ServeOptions): Promise<void> {
     extraAdapters,
     mountRoutes: (app) => {
       slack?.mountRoutes(app);
+      teams?.mountRoutes(app);
       options.mountRoutes?.(app);
     },
   });
   await slack?.attach(server.runtime);
+  teams?.attach(server.runtime);
   const out = (line: string) => options.output.write(`${line}\n`);
   out(
     `LutinGénie is serving ${tenants.map((served) => served.settings.name ?? served.settings.id).join(", ")} (data in ${config.dataDir})`,
@@ -82,6 +98,10 @@ export async function serve(options: ServeOptions): Promise<void> {
       slack.adapter.mode === "socket"
         ? "  slack          Socket Mode (one workspace)"
         : `  slack          ${server.url}/slack/events (${slack.adapter.workspaceMode === "multi" ? `install: ${server.url}/slack/install` : "one workspace"})`,
+    );
+  if (teams !== null)
+    out(
+      `  teams          ${server.url}${teams.adapter.path} (app ${teams.adapter.appId}${teams.hasAgentSide ? ", agents' side on" : ""})`,
     );
   config.tenants.forEach((entry, index) => {
     // With several tenants, each line says whose it is (a token opens that tenant only).

@@ -623,6 +623,8 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
         contact: task.contact,
         language: task.language,
         status: task.status,
+        customer: task.thread,
+        lastMessages: lastMessagesField(task.transcript),
       },
     };
     let posted = false;
@@ -711,6 +713,8 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
             emotion: request.emotion,
             reason: request.reason,
             customerChannel: request.channel,
+            customer: request.thread,
+            lastMessages: lastMessagesField(request.lastMessages),
             status: request.status,
             ...(request.acceptedBy === null ? {} : { acceptedBy: request.acceptedBy }),
           },
@@ -795,6 +799,21 @@ function summaryOf(transcript: readonly WindowMessage[]): string {
     .map((message) => message.text.trim());
   const summary = asked.slice(-3).join(" / ");
   return summary.length > 280 ? `${summary.slice(0, 279)}…` : summary;
+}
+
+/**
+ * The conversation's last messages for an agent's card, one a line ("customer: …"): channels that render
+ * rich posts (Teams cards) show them; bounded so a long transcript never swells a post.
+ */
+function lastMessagesField(messages: readonly WindowMessage[]): string {
+  return messages
+    .filter((message) => message.from !== "system")
+    .slice(-5)
+    .map((message) => {
+      const text = message.text.replace(/\s+/g, " ").trim();
+      return `${message.from}: ${text.length > 300 ? `${text.slice(0, 299)}…` : text}`;
+    })
+    .join("\n");
 }
 
 function handoffText(request: HandoffRequest): string {
