@@ -264,6 +264,75 @@ describe("lutin serve", () => {
     }
   });
 
+  it("plugs the Teams agents' side in when its channels are set: a customer's request for a human becomes a card in a Teams channel", async () => {
+    const parent = await mkdtemp(join(tmpdir(), "lutin-serve-teams-agents-"));
+    directories.push(parent);
+    const network = await startTeamsNetwork();
+    const channels = {
+      agents: "19:serve-agents@thread.tacv2",
+      followUps: "19:serve-follow-ups@thread.tacv2",
+    };
+    const output = new PassThrough();
+    let printed = "";
+    output.on("data", (chunk: Buffer) => {
+      printed += chunk.toString("utf8");
+    });
+    let stop = () => {};
+    const until = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    let running: RunningLutinServer | undefined;
+    const served = serve({
+      output,
+      environment: {
+        PORT: "0",
+        LUTIN_DATA_DIR: join(parent, "data"),
+        MICROSOFT_APP_ID: network.adapterConfig().appId,
+        MICROSOFT_APP_PASSWORD: "serve-test-app-password",
+        TEAMS_AGENTS_CHANNEL: channels.agents,
+        TEAMS_FOLLOW_UP_CHANNEL: channels.followUps,
+        TEAMS_SERVICE_URL: network.connector.serviceUrl,
+        TEAMS_AGENT_ENROLLMENT: "tenant-file",
+      },
+      teamsNetwork: {
+        credentialsFactory: network.credentials,
+        openIdMetadataUrl: network.issuer.metadataUrl,
+        tokenIssuer: network.issuer.issuer,
+      },
+      until,
+      logger: silentLogger,
+      onStarted: (server) => {
+        running = server;
+      },
+    });
+    try {
+      await expect.poll(() => running !== undefined, { timeout: 30_000 }).toBe(true);
+      const server = running as RunningLutinServer;
+      expect(printed).toContain("agents' side on");
+      const endpoint = `${server.url}/api/messages`;
+      const ask = personalMessage(network.parties, "a:serve-human", "I want to talk to a human please");
+      expect((await network.post(endpoint, ask)).status).toBe(200);
+      // Whether an agent is online or not (a handoff or a follow-up task), it lands in one of the two channels.
+      await expect
+        .poll(
+          () =>
+            network.connector.callsOf("createConversation").filter((call) => {
+              const data = call.body?.channelData as { channel?: { id?: string } } | undefined;
+              return (
+                call.status < 300 &&
+                (data?.channel?.id === channels.agents || data?.channel?.id === channels.followUps)
+              );
+            }).length,
+          { timeout: 15_000 },
+        )
+        .toBe(1);
+    } finally {
+      stop();
+      await served;
+      await network.close();
+    }
+  });
+
   it("refuses a TEAMS_TENANT this server does not serve, naming the fix", async () => {
     const parent = await mkdtemp(join(tmpdir(), "lutin-serve-teams-tenant-"));
     directories.push(parent);
