@@ -51,6 +51,12 @@ export interface TeamsAdapterConfig {
   maxMessageLength?: number;
   /** Largest outbound activity, in bytes of JSON; a longer answer is split into several messages. Default 80,000. */
   maxActivityBytes?: number;
+  /**
+   * The typing indicator is posted only when the answer is not ready this long after the message
+   * (personal and group chats). Default 400 ms: a quick answer needs none, and each indicator is a
+   * connector call counted against the app's rate limits. 0: at once.
+   */
+  typingDelayMs?: number;
   /** Attempts after a 429/412 (or an idempotent call's 502/504) before giving up. Default 3. */
   rateLimitRetries?: number;
   /** A longer Retry-After (seconds) is not waited for: the delivery fails as retryable. Default 30. */
@@ -123,6 +129,7 @@ const settingsSchema = z.object({
     .min(1, LENGTH_PROBLEM)
     .max(MAX_TEXT_LENGTH, LENGTH_PROBLEM)
     .default(DEFAULT_MAX_MESSAGE_LENGTH),
+  typingDelayMs: z.number().int().min(0).max(10_000).default(400),
   maxActivityBytes: z
     .number()
     .int()
@@ -220,6 +227,7 @@ export function parseTeamsConfig(
     maxMessageLength:
       config.maxMessageLength ?? wholeNumber(fromEnvironment(undefined, "TEAMS_MAX_MESSAGE_LENGTH")),
     maxActivityBytes: config.maxActivityBytes,
+    typingDelayMs: config.typingDelayMs,
     rateLimitRetries: config.rateLimitRetries,
     maxRetryAfterSeconds: config.maxRetryAfterSeconds,
     requestTimeoutMs: config.requestTimeoutMs,

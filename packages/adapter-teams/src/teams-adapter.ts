@@ -202,25 +202,35 @@ export function createTeamsAdapter(
         logger.warn("teams length notice not posted", { thread: message.thread, reason: told.reason });
       return;
     }
-    // Typing shows in personal and group chats only; a refused one is not worth a retry.
-    if (message.kind !== "channel")
+    // Typing shows in personal and group chats only, and only for an answer that is slow to come (a
+    // connector call per message otherwise); a refused one is not worth a retry.
+    const showTyping = () =>
       track(
         callConnector({ ...policy, rateLimitRetries: 0 }, "typing", true, () =>
           postTo(reference, { type: "typing" }),
         ),
       );
-    await hand({
-      key,
-      tenant: settings.tenant,
-      channel: TEAMS_CHANNEL,
-      thread: message.thread,
-      kind: "message",
-      from: "customer",
-      origin: "live",
-      at: message.at ?? receivedAt,
-      receivedAt,
-      text: message.text,
-    });
+    let typingTimer: NodeJS.Timeout | undefined;
+    if (message.kind !== "channel") {
+      if (settings.typingDelayMs === 0) showTyping();
+      else typingTimer = setTimeout(showTyping, settings.typingDelayMs);
+    }
+    try {
+      await hand({
+        key,
+        tenant: settings.tenant,
+        channel: TEAMS_CHANNEL,
+        thread: message.thread,
+        kind: "message",
+        from: "customer",
+        origin: "live",
+        at: message.at ?? receivedAt,
+        receivedAt,
+        text: message.text,
+      });
+    } finally {
+      clearTimeout(typingTimer);
+    }
   };
 
   /** A customer card button: the event for core, and the card redrawn without its buttons. */

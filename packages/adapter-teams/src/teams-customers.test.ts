@@ -20,7 +20,7 @@ const ago = (milliseconds: number) => new Date(Date.now() - milliseconds).toISOS
 
 describe("Teams customers, authentication ON (local issuer, fake Bot Connector)", () => {
   it("answers a personal chat once, with typing first and the answer card, and counts it on the receipt (C7)", async () => {
-    const world = await start();
+    const world = await start({ adapter: { typingDelayMs: 0 } });
     const response = await world.send(personalMessage(world.parties, "a:chat-chloe", "Where is my order?"));
     expect(response.status).toBe(200);
     const texts = world.connector.texts("a:chat-chloe");
@@ -62,8 +62,16 @@ describe("Teams customers, authentication ON (local issuer, fake Bot Connector)"
     expect(await world.usage()).toEqual({ ai: 1, human: 0 });
   });
 
-  it("answers an @mention in a group chat (typing shown), ignores the group's other messages", async () => {
+  it("posts no typing indicator for an answer quicker than typingDelayMs (default 400 ms): one connector call per message", async () => {
     const world = await start();
+    await world.send(personalMessage(world.parties, "a:chat-quick", "Where is my order?"));
+    expect(world.connector.texts("a:chat-quick")).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // past the delay: the timer was cancelled
+    expect(world.connector.typing("a:chat-quick")).toBe(0);
+  });
+
+  it("answers an @mention in a group chat (typing shown), ignores the group's other messages", async () => {
+    const world = await start({ adapter: { typingDelayMs: 0 } });
     await world.send(groupMention(world.parties, GROUP, "Where is my order?"));
     expect(world.connector.texts(GROUP)).toHaveLength(1);
     expect(world.connector.typing(GROUP)).toBe(1);
