@@ -47,6 +47,11 @@ export interface ResponderReply {
    * so it never counts (C9) — a customer who only got notices before a handoff counts 0 AI (C10).
    */
   notice?: boolean;
+  /**
+   * The responder had no answer: this is its "I don't know". Escalation then offers a person (or, without
+   * Escalation, the tenant's contact details) rather than leave the customer with a request to rephrase.
+   */
+  unanswered?: boolean;
   /** Buttons to offer with the reply (Quick Replies). */
   actions?: Array<{ label: string; value: string }>;
 }

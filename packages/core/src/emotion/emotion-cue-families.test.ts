@@ -39,8 +39,8 @@ describe.each([
   });
 });
 describe("rules@2 mechanisms", () => {
-  it("reports its version as rules@2", () => {
-    expect(detector.version).toBe("rules@2");
+  it("reports its version as rules@3", () => {
+    expect(detector.version).toBe("rules@3");
   });
 
   it("does not read mood words inside scare quotes, and reads the quotes as sarcasm next to praise", () => {

@@ -321,7 +321,7 @@ export function createRulesEmotionDetector(options: RulesEmotionDetectorOptions 
   const rules = compiledRules();
   return {
     name: allOn ? "lutingenie-emotion-rules" : `lutingenie-emotion-rules(${[...families].join("+")})`,
-    version: "rules@2",
+    version: "rules@3",
     read(text, language) {
       const { emotion, score, cues } = readEmotion(text, languagesFor(language), families, rules);
       return { emotion, score, cues };

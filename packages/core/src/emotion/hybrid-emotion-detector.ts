@@ -31,9 +31,10 @@ export const HYBRID_POLICY: CombinationPolicy = {
 /**
  * Cues with which the rules decide "no mood" on purpose: "c'est tout, merci" is a sign-off, not
  * gratitude (Emotion celebrates news, not a bare thank-you). The writers of the training sets label
- * every thanks as happy, so the model cannot learn that product decision: the rules keep it.
+ * every thanks as happy, so the model cannot learn that product decision: the rules keep it. Likewise
+ * "ce n'est pas grave" waves a problem away: a negation and a problem word the model reads as a complaint.
  */
-const DELIBERATE_NEUTRAL_CUES = ["phrase:sign-off"];
+const DELIBERATE_NEUTRAL_CUES = ["phrase:sign-off", "phrase:reassurance"];
 
 /** The model reads Latin-script text only: its training sets hold nothing else. */
 const LATIN_LETTERS = /[a-z].*[a-z].*[a-z]/is;
@@ -88,7 +89,8 @@ export interface HybridEmotionDetectorOptions {
 }
 
 /**
- * hybrid@3: the rules@2 reading plus a linear model over hashed words, character n-grams and the rules'
+ * hybrid@4 (hybrid@3 with rules@3 and a model retrained with dev-3, issue 17): the rules' reading plus
+ * a linear model over hashed words, character n-grams and the rules'
  * own cues, combined by {@link HYBRID_POLICY}. Same contract as the rules; its cues are the rules' cues
  * plus `model:<mood>` when the model overruled them.
  */
@@ -99,7 +101,7 @@ export function createHybridEmotionDetector(options: HybridEmotionDetectorOption
   const scorer = createStreamingScorer(model);
   return {
     name: "lutingenie-emotion-hybrid",
-    version: "hybrid@3",
+    version: "hybrid@4",
     read(whole, language) {
       // The part the rules read too (analyzed-text.ts): the model's features come from the same text.
       const text = analyzedText(whole);

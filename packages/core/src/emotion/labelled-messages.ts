@@ -27,6 +27,16 @@ export const EMOTION_DATA_SETS = {
    * once, after hybrid@3 was final; never trained or tuned on (see data/README.md).
    */
   blindTwo: new URL("./data/emotion-blind-2.jsonl", import.meta.url),
+  /**
+   * 320 messages by a seventh writer who saw no code and no other set (issue 17): a tuning set, read and
+   * tuned on for the complaint idioms, and trained on (see data/README.md).
+   */
+  devThree: new URL("./data/emotion-dev-3.jsonl", import.meta.url),
+  /**
+   * Issue 17's measuring set: 320 messages by an eighth writer, blind to the code and every other set.
+   * Never read, never trained or tuned on; scored once, in aggregate, after the changes were final.
+   */
+  blindThree: new URL("./data/emotion-blind-3.jsonl", import.meta.url),
   /** Written by the rules' author for emotion-cue-families.test.ts, alongside rules@2. */
   cueFamilies: new URL("./data/emotion-cue-families.jsonl", import.meta.url),
   /** Three training sets by three more writers, blind to the rules and to each other (see data/README.md). */

@@ -511,7 +511,7 @@ export const EXPRESSIONS: Record<LexiconLanguage, ReadonlyArray<readonly [Expres
     ["angry", "pissed off|so mad|really mad"],
     [
       "praise",
-      "you (?:guys )?(?:are|re) the best|the best service|(?:very|so|that s|how) kind|well done|good job|spot on|what a relief|phew|hats off",
+      "you (?:guys )?(?:are|re) the best|the best service|best (?:purchase|buy) (?:of|this|ever)|(?:very|so|that s|how) kind|well done|good job|spot on|what a relief|phew|hats off",
     ],
     ["urgent", "right now|right away|as soon as possible|time sensitive|straight away"],
     [
@@ -530,7 +530,10 @@ export const EXPRESSIONS: Record<LexiconLanguage, ReadonlyArray<readonly [Expres
       "pas (?:du tout )?ce que j (?:attendais|avais commande)|c est du vol|(?:a|sert a) quoi (?:ca |cela )?sert|tres mal|c est nul",
     ],
     ["angry", "hors de moi"],
-    ["praise", "au top|trop bien|(?:vous etes|c est) (?:les |le )?meilleur|ouf|quel soulagement"],
+    [
+      "praise",
+      "au top|trop bien|(?:meilleur|mon meilleur) achat|une tuerie|(?:vous etes|c est) (?:les |le )?meilleur|ouf|quel soulagement",
+    ],
     [
       "urgent",
       "au plus vite|des que possible|le plus (?:vite|rapidement) possible|tout de suite|sans tarder|vite svp",
@@ -549,7 +552,10 @@ export const EXPRESSIONS: Record<LexiconLanguage, ReadonlyArray<readonly [Expres
       "frustrated",
       "tomadura de pelo|no es lo que (?:esperaba|pedi)|(?:es|esto es) un robo|muy mal|para que sirve",
     ],
-    ["praise", "que bien|de diez|los mejores|las mejores|mil gracias|menos mal"],
+    [
+      "praise",
+      "que bien|de diez|es una pasada|(?:la )?mejor compra|los mejores|las mejores|mil gracias|menos mal",
+    ],
     ["urgent", "ahora mismo|ya mismo|lo antes posible|cuanto antes|lo mas pronto posible"],
     [
       "confused",
@@ -565,7 +571,10 @@ export const EXPRESSIONS: Record<LexiconLanguage, ReadonlyArray<readonly [Expres
       "frustrated",
       "nicht (?:das|was) (?:\\w+ )?(?:ich )?erwartet|(?:ist|das ist) (?:\\w+ ){0,2}diebstahl|sehr schlecht|wozu (?:gibt es|habt ihr|brauche)",
     ],
-    ["praise", "die besten|(?:sehr )?gut gemacht|hut ab|gott sei dank|zum gluck"],
+    [
+      "praise",
+      "die besten|(?:ist|sind) (?:\\w+ )?der hammer|beste[rn]? kauf|(?:sehr )?gut gemacht|hut ab|gott sei dank|zum gluck",
+    ],
     ["urgent", "so schnell wie moglich|so bald wie moglich|auf der stelle|umgehend"],
     [
       "confused",

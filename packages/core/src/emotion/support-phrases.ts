@@ -26,11 +26,28 @@ const DURATION_UNITS =
 
 export const SUPPORT_PHRASES: readonly SupportPhrase[] = [
   {
+    // Idioms of complaint as native speakers say them ("c'est inadmissible", "j'en ai marre", "es el
+    // colmo", "das ist eine Frechheit", "this is a joke"): a verdict on the service, not a word that a
+    // context can soften. Weighted 2, the evidence from which the hybrid keeps the rules' verdict
+    // (HYBRID_POLICY.trustRulesFrom): the model had read "Bonjour, …, c'est inadmissible !" as neutral,
+    // outvoted by the greeting. A negation just before cancels them ("ce n'est pas grave" never matches:
+    // only the affirmative forms are listed, and the bare words carry a negative lookbehind).
+    id: "complaint-idiom",
+    emotion: "frustrated",
+    weight: 2,
+    patterns: {
+      en: "(?:this|that|it|which|you|your \\w+) (?:is|s|are|re) (?:(?:just|simply|absolutely|totally|completely|really|frankly|honestly|getting|becoming|now|beyond|such) )?(?:a joke|a disgrace|an? (?:absolute |total |complete )?(?:joke|disgrace|farce|scandal|shambles|outrage|nightmare|scam|rip off)|disgraceful|outrageous|unacceptable|shameful|ridiculous|appalling|pathetic|absurd|beyond a joke|taking the piss)|(?:what|such) a (?:joke|disgrace|farce|shambles|rip off)|(?<!not )(?:absolutely |completely |totally |simply |just )?(?:unacceptable|disgraceful|outrageous|appalling)|(?:second|third|fourth|fifth|umpteenth|\\d+(?:nd|rd|th)) time (?:that )?(?:i |i m |im |i ve |ive |i have |we |we re |we ve )?(?:\\w+ )?(?:ask|asking|asked|write|writing|written|contact|contacting|contacted|call|calling|called|email|emailing|emailed|chase|chasing|chased|explain|explaining|explained|report|reporting|reported|have to|had to)|(?:i ve|ive|i have) had (?:it|enough)|sick and tired|sick to death|enough is enough|last straw|are you (?:kidding|joking|serious)|(?:you ve|youve|you have) got to be kidding|is this (?:some kind of )?a joke|not good enough|how (?:hard|difficult) (?:can it be|is it)|fed up|(?:means?|meant|count|counts) (?:absolutely |clearly |obviously )?nothing to you|wasting my time|what more do you (?:need|want)|(?:great|perfect|brilliant|wonderful|fantastic) just (?:great|perfect|brilliant|wonderful|fantastic)",
+      fr: "c est (?:vraiment |tout simplement |juste |completement |absolument |franchement |quand meme |encore )?(?:inadmissible|inacceptable|honteux|scandaleux|lamentable|pitoyable|intolerable|insupportable|ridicule|n importe quoi|du grand n importe quoi|une honte|la honte|un scandale|une blague|une plaisanterie|une arnaque|du vol|du foutage de gueule|abuse|un comble|le comble|pas serieux|indigne|honteux)|(?<!pas )(?<!ni )(?:inadmissible|inacceptable|scandaleux|honteux|intolerable)|(?:quelle|c est la|une vraie) honte|(?:en ai|en a|y en a) (?:vraiment |franchement |plus que |assez )?(?:marre|ras le bol|plein le dos|par dessus la tete)|ras le bol|(?:je n en peux|j en peux|n en peux) plus|trop c est trop|(?:ca|cela) (?:suffit|commence a (?:bien )?faire)|(?:vous vous|on se|vous) moque[zr]? (?:de moi|du monde|des clients|de nous)|foutage de gueule|on marche sur la tete|(?:perdre|perds|perdu) (?:encore )?(?:mon|du|notre) temps|ne (?:compte|comptent|vaut|valent) rien pour vous|merci (?:du|pour le) cadeau|fois que (?:je|j) (?:vous )?(?:demande|redemande|ecris|reecris|relance|appelle|rappelle|contacte|pose|signale|reclame|envoie|explique)",
+      es: "(?<!no )(?<!nunca )es (?:una |un )?(?:verguenza|vergonzoso|inaceptable|inadmisible|intolerable|indignante|tomadura de pelo|escandalo|estafa|robo|el colmo|lamentable|inaudito|una pesadilla|una burla|una falta de respeto|una chapuza)|(?<!no )es una broma|(?:esto|esto ya|eso) es (?:(?:ya|realmente|simplemente|sencillamente) )?(?:el colmo|una verguenza|una broma|un chiste|un desastre|una locura|de chiste|de risa)|(?<!no )(?<!no es )(?<!no era )(?<!ni )(?:inaceptable|inadmisible|intolerable|indignante|vergonzoso)|que verguenza|(?:que|vaya) (?:tomadura de pelo|cachondeo|chapuza|burla)|(?:estoy|estamos|me tienen|me teneis|ya estoy) (?:muy |ya |bastante |totalmente )?(?:hart[oa]s?|hasta las narices|hasta el gorro|hasta la coronilla|quemad[oa])|ya esta bien de|basta ya|no hay derecho|(?:me|nos) (?:estan|estais|estas) tomando el pelo|(?:tomais|toman) el pelo|(?:segunda|tercera|cuarta|quinta|enesima) vez que (?:\\w+ )?(?:pregunto|escribo|llamo|reclamo|contacto|solicito|explico|repito|pregunte|escribi|llame|reclame|os lo digo|se lo digo)|no puede ser que|(?:hacer(?:me|nos)?|estoy|estais|estan) (?:\\w+ )?perd(?:er|iendo) el tiempo|no (?:significa|vale|importa|cuenta) nada para (?:ustedes|vosotros|usted)",
+      de: "(?:das ist|ist das|so eine|was fur eine|eine absolute|eine echte|einfach eine|echt eine) (?:(?:doch|ja|echt|wirklich|einfach|eine|absolut|ne) )?(?:frechheit|unverschamtheit|zumutung|sauerei|schweinerei|katastrophe|farce|schande|unding|witz|skandal)|(?<!nicht )(?<!kein )(?:unverschamt\\w*|frechheit|skandalos|inakzeptabel|unzumutbar)|(?:das ist|ist) (?:doch |ja |echt |wirklich )?(?:nicht akzeptabel|nicht zu fassen|nicht hinnehmbar|lacherlich|das letzte)|(?:habe|hab|ich hab) (?:echt |wirklich |langsam |jetzt )?(?:die )?(?:nase|schnauze) (?:gestrichen |echt |so )?voll|(?:jetzt |mir )?reicht s|es reicht|jetzt reichts|kann (?:doch |ja )?nicht wahr sein|das kann doch nicht sein|(?:bin es|bins) (?:so |echt |wirklich )?leid|(?:zweite|dritte|vierte|funfte|zigste)n? mal (?:dass |das )?ich (?:\\w+ ){0,3}(?:nachfrage|frage|schreibe|anrufe|melde|nachhake|anfrage|reklamiere)|zum (?:zweiten|dritten|vierten|funften|zigsten|\\d+) mal (?:\\w+ ){0,3}(?:nachfrage|frage|schreibe|anrufe|melde|nachhake|anfrage|reklamiere)|geht s noch|was soll (?:das|der mist|der quatsch)|(?:meine|unsere) zeit (?:\\w+ )?(?:verschwend\\w*|verplemper\\w*)|(?:bedeutet|bedeuten|zahlt|zahlen) (?:euch|ihnen|dir) (?:wohl |offenbar |anscheinend )?(?:gar )?nichts",
+    },
+  },
+  {
     id: "repeated-contact",
     emotion: "frustrated",
     weight: 1.2,
     patterns: {
-      en: "(?:second|third|fourth|fifth|\\d+(?:nd|rd|th)?) (?:time|email|mail|message|call|request|ticket|attempt)|(?:two|three|four|five|several|many|multiple|\\d+) times|(?:already|again) (?:asked|written|wrote|called|contacted|explained|told)|(?:writing|write|contacting|asking) (?:you )?again|asked (?:you )?(?:\\w+ )?times|(?:explain|repeat|tell you) (?:\\w+ ){0,3}(?:again|all over)|repeat myself",
+      en: "(?:second|third|fourth|fifth|\\d+(?:nd|rd|th)?) (?:time|email|mail|message|call|request|ticket|attempt)|(?:two|three|four|five|several|many|multiple|\\d+) times|(?:already|again) (?:asked|written|wrote|called|contacted|explained|told)|(?:twice|two times|three times) already|already (?:twice|two times|three times)|(?:writing|write|contacting|asking) (?:you )?again|asked (?:you )?(?:\\w+ )?times|(?:explain|repeat|tell you) (?:\\w+ ){0,3}(?:again|all over)|repeat myself",
       fr: "(?:deuxieme|troisieme|quatrieme|\\d+e(?:me)?) (?:fois|mail|message|appel|relance|demande)|(?<!en )(?:deux|trois|quatre|cinq|plusieurs|\\d+) fois|vous ai deja|je relance|me permets de relancer|reviens vers vous|je reecris|(?:re)?expliquer (?:\\w+ ){0,2}(?:encore|a nouveau|de nouveau)|encore (?:tout )?(?:re)?expliquer|me repeter",
       es: "(?:segunda|tercera|cuarta|quinta) (?:vez|llamada|solicitud)|(?:segundo|tercer|cuarto|quinto) (?:correo|mensaje|email|mail|intento)|(?<!en )(?:dos|tres|cuatro|cinco|varias|\\d+) veces|(?:os|les|te) he (?:escrito|dicho|llamado)|vuelvo a escribir|escribo de nuevo|otra vez lo mismo|(?:volver a )?explicar(?:lo)? (?:\\w+ ){0,2}(?:otra vez|de nuevo)|volver a explicar|repetirme",
       de: "(?:zweite|dritte|vierte|funfte|\\d+)[nrs]? (?:mal|mail|e mail|nachricht|anfrage|anruf)|zweimal|dreimal|viermal|mehrmals|(?:schreibe|melde mich) (?:\\w+ )?(?:erneut|nochmal|wieder)|(?:nochmal|schon wieder|erneut|wieder) (?:\\w+ ){0,3}erklaren|wiederholen",
@@ -86,10 +103,10 @@ export const SUPPORT_PHRASES: readonly SupportPhrase[] = [
     emotion: "frustrated",
     weight: 1.5,
     patterns: {
-      en: "(?:file|make|lodge|submit|write) a (?:formal )?complaint|complain(?:ing)? (?:to|about)|report you|(?:my )?lawyer|sue you|take legal action|consumer (?:protection|rights)|chargeback|bad review|(?:one|1) star",
-      fr: "porter plainte|(?:deposer|faire) (?:une )?(?:plainte|reclamation)|avocat|repression des fraudes|(?:association de |)consommateurs|mauvais avis|signaler (?:a|aux)",
-      es: "(?:poner|presentar|hacer) (?:una )?(?:queja|reclamacion|denuncia)|denunci\\w+|abogado|hoja de reclamaciones|mala resena",
-      de: "beschwer\\w*|anwalt|verbraucherzentrale|anzeige erstatten|schlechte bewertung",
+      en: "(?:file|make|lodge|submit|write) a (?:formal )?complaint|complain(?:ing)? (?:to|about)|report you|(?:my )?lawyer|sue you|take legal action|consumer (?:protection|rights)|chargeback|bad review|(?:one|1) star|(?:on|all over) social media|(?:post|share|tell) (?:\\w+ ){0,3}(?:on|all over) (?:twitter|facebook|instagram|tiktok|social media|the internet)",
+      fr: "porter plainte|(?:deposer|faire) (?:une )?(?:plainte|reclamation)|avocat|repression des fraudes|(?:association de |)consommateurs|mauvais avis|signaler (?:a|aux)|(?:faire|fais|ferai|faisons) (?:une )?opposition|(?:sur|partout sur) les reseaux",
+      es: "(?:poner|presentar|hacer) (?:una )?(?:queja|reclamacion|denuncia)|denunci\\w+|abogado|hoja de reclamaciones|mala resena|(?:en|por) (?:las )?redes(?: sociales)?|(?:anular|devolver) el cargo",
+      de: "beschwer\\w*|anwalt|verbraucherzentrale|anzeige erstatten|schlechte bewertung|(?:in den )?sozialen medien|ruckbuchung|lastschrift (?:\\w+ )?zuruck",
       it: "reclamo|denuncia|avvocato",
       pt: "reclamacao|reclamar|procon|advogado|processar",
       nl: "klacht (?:indienen|in)|advocaat|consumentenbond",
@@ -185,9 +202,9 @@ export const SUPPORT_PHRASES: readonly SupportPhrase[] = [
     weight: 1.2,
     patterns: {
       en: "need (?:it|this|an answer|help|access|a reply) (?:today|now|by tomorrow|tonight|immediately)|by end of day|within the hour",
-      fr: "(?:besoin|il me faut) (?:\\w+ ){0,3}aujourd hui|c est presse|des maintenant",
-      es: "(?:necesito|necesitamos) (?:\\w+ ){0,3}(?:hoy|ya)|es para hoy",
-      de: "(?:brauche|brauchen) (?:\\w+ ){0,3}(?:heute|jetzt)|eilt",
+      fr: "(?:besoin|il me faut) (?:\\w+ ){0,3}aujourd hui|c est presse|des maintenant|dans l heure|en ce moment meme",
+      es: "(?:necesito|necesitamos) (?:\\w+ ){0,3}(?:hoy|ya)|es para hoy|en la proxima hora|en este mismo momento",
+      de: "(?:brauche|brauchen) (?:\\w+ ){0,3}(?:heute|jetzt)|eilt|in der nachsten stunde|gerade in diesem moment",
       it: "mi serve (?:\\w+ )?(?:oggi|subito)",
       pt: "preciso (?:\\w+ ){0,3}(?:hoje|agora)",
       nl: "(?:nodig|heb) (?:\\w+ ){0,3}vandaag|graag meteen",
@@ -198,10 +215,10 @@ export const SUPPORT_PHRASES: readonly SupportPhrase[] = [
     emotion: "confused",
     weight: 1.2,
     patterns: {
-      en: "(?:dont|do not|didnt|cant|can not|cannot) (?:quite |really )?(?:understand|get it|figure|follow|see how)|not sure (?:i |what |how )?(?:understand|understood|what)|what (?:do you|does (?:that|this|it)) mean|what is (?:that|this) supposed to mean",
-      fr: "(?:ne )?(?:comprends|comprend|compris|saisis) (?:pas|rien)|pas compris|sur de (?:comprendre|bien comprendre)|(?:ca|cela) veut dire quoi|(?:que|qu est ce que) (?:ca |cela )?veut dire",
+      en: "(?:dont|do not|didnt|cant|can not|cannot) (?:quite |really )?(?:understand|get it|figure|follow|see how)|not sure (?:i |what |how )?(?:understand|understood|what)|not sure (?:if|whether|where|why|which)|what (?:do you|does (?:that|this|it)) mean|what is (?:that|this) supposed to mean",
+      fr: "(?:ne )?(?:comprends|comprend|compris|saisis) (?:pas|rien)|pas compris|sur de (?:comprendre|bien comprendre)|(?:ne )?sais (?:plus|pas) (?:lequel|laquelle|lesquels|quel|quelle|quoi faire|si|comment)|(?:ca|cela) veut dire quoi|(?:que|qu est ce que) (?:ca |cela )?veut dire",
       es: "no (?:lo )?(?:entiendo|entendi|comprendo|capto)|no se (?:que|como|donde|si)|(?:que|qu) significa|segur[oa] de entender|que quiere decir",
-      de: "(?:verstehe?|verstehen|kapiere?|check) (?:\\w+ ){0,2}nicht|nicht verstanden|keine ahnung|was (?:bedeutet|heisst)|nicht sicher ob ich|weiss nicht (?:wie|was|wo)",
+      de: "(?:verstehe?|verstehen|kapiere?|check) (?:\\w+ ){0,2}nicht|nicht verstanden|keine ahnung|was (?:bedeutet|heisst)|nicht sicher ob ich|weiss nicht (?:wie|was|wo|ob)",
       it: "non (?:ho )?capi(?:sco|to)|cosa significa",
       pt: "nao (?:entendo|entendi|compreendo)|o que significa",
       nl: "(?:snap|begrijp) (?:het |er )?(?:niet|niks)|wat betekent",
@@ -212,10 +229,10 @@ export const SUPPORT_PHRASES: readonly SupportPhrase[] = [
     emotion: "confused",
     weight: 0.6,
     patterns: {
-      en: "cant find|cannot find|can not find|where is the (?:button|setting|option)",
-      fr: "(?:ne )?trouve pas|ne trouve rien|ou (?:se trouve|est) le bouton",
-      es: "no (?:lo |la )?encuentro",
-      de: "finde (?:es |das |ihn |sie )?nicht",
+      en: "cant find|cannot find|can not find|where is the (?:button|setting|option)|(?:cant|cannot|can not) see (?:it|them|that|this) anywhere|nowhere to be (?:found|seen)",
+      fr: "(?:ne )?trouve pas|ne trouve rien|ou (?:se trouve|est) le bouton|(?:le |la |les )?vois nulle part",
+      es: "no (?:lo |la )?encuentro|no (?:lo |la )?veo por ningun (?:lado|sitio)",
+      de: "finde (?:es |das |ihn |sie )?nicht|(?:sehe?|seh) (?:es |das |ihn |sie |die )?nirgend(?:s|wo)",
       it: "non (?:lo |la )?trovo",
       pt: "nao (?:o |a )?encontro",
       nl: "kan (?:het )?niet vinden",
@@ -386,7 +403,7 @@ export const SUPPORT_PHRASES: readonly SupportPhrase[] = [
     emotion: "confused",
     weight: 0.6,
     patterns: {
-      en: "where (?:do|can|would|should) i (?:find|get|see|look for)",
+      en: "where (?:do|can|would|should) i (?:even |actually )?(?:find|get|see|look for)",
       fr: "je (?:le |la |les )?trouve ou|ou (?:est ce que )?je (?:le |la |les )?trouve|ou (?:le |la |les )?trouver",
       es: "donde (?:lo |la |los |las )?(?:busco|encuentro|veo|encontrar|buscar)",
       de: "wo finde ich|wo (?:kann|soll) ich (?:\\w+ ){0,2}finden",
@@ -452,6 +469,23 @@ export const SUPPORT_PHRASES: readonly SupportPhrase[] = [
       it: "ora funziona|funziona di nuovo",
       pt: "agora funciona|ja funciona",
       nl: "werkt (?:nu )?weer|werkt nu",
+    },
+  },
+  {
+    // "Ce n'est pas grave", "no worries": a customer who waves a problem away. Weight 0: it adds no mood,
+    // but with it the hybrid keeps the rules' "no mood" (DELIBERATE_NEUTRAL_CUES), since the model took
+    // the negation and the problem word of "it's not a big deal" for a complaint.
+    id: "reassurance",
+    emotion: "happy",
+    weight: 0,
+    patterns: {
+      en: "no worries|(?:not a|no) big deal|never mind|no rush|no hurry|nothing serious",
+      fr: "(?:ce n est|c est|ce n etait|c etait) pas (?:bien |si )?grave|pas de (?:souci|soucis|probleme|panique)|aucun souci|rien de grave|(?:ce n est|c est) pas la peine",
+      es: "no pasa nada|no (?:es|era) (?:nada )?grave|no hay (?:problema|prisa)|sin problema",
+      de: "(?:nicht|halb so) schlimm|kein problem|keine sorge|kein stress|keine eile",
+      it: "non (?:e|fa) niente|nessun problema",
+      pt: "nao (?:tem|ha) problema|sem problema",
+      nl: "geen probleem|geen zorgen",
     },
   },
   {

@@ -4,7 +4,7 @@ import type { TurnContext } from "../assistant/turn-context.js";
 import { isOpenAt, nextOpening } from "../escalation/business-hours.js";
 import type { EscalationService } from "../escalation/escalation-service.js";
 import type { EscalationReason } from "../escalation/handoff.js";
-import { asksForHuman, foldForMatching } from "../escalation/human-request.js";
+import { acceptsHumanOffer, asksForHuman, foldForMatching } from "../escalation/human-request.js";
 import { formatBusinessHours } from "../i18n/business-hours.js";
 import type { WeeklyHours } from "../i18n/weekly-hours.js";
 import { analyzedText } from "../util/analyzed-text.js";
@@ -25,6 +25,8 @@ const MAX_FOLDED_KEYWORDS = 10_000;
 interface EscalationState {
   conversationId?: string;
   lowConfidenceInRow?: number;
+  /** The last reply offered a person: a bare "yes" now asks for one. */
+  offeredHuman?: boolean;
 }
 
 /**
@@ -32,6 +34,10 @@ interface EscalationState {
  * row, or a tenant rule matched → the EscalationService checks who is available and either hands off
  * live or creates a follow-up task. Without Escalation (`whenDisabled`), a customer asking for a person
  * gets the tenant's contact details and business hours instead.
+ *
+ * When the responder has no answer (`unanswered`: the knowledge base withholds a hit below its calibrated
+ * confidence, issue 17), the customer is told so and offered a person ("or shall I pass you to a
+ * person?"; a "yes" then hands over); without Escalation, the "I don't know" carries the contact details.
  */
 export function escalation(options: EscalationOptions): Enchantment {
   const frustrationThreshold = options.frustrationThreshold ?? 2;
@@ -76,7 +82,9 @@ export function escalation(options: EscalationOptions): Enchantment {
         state.conversationId = context.conversation?.id;
         state.lowConfidenceInRow = 0;
       }
-      const reason = reasonBefore(context);
+      const accepted = state.offeredHuman === true && acceptsHumanOffer(context.text);
+      state.offeredHuman = false;
+      const reason = accepted ? "asked_for_human" : reasonBefore(context);
       if (reason !== null) {
         state.lowConfidenceInRow = 0;
         return handOver(context, reason);
@@ -88,10 +96,20 @@ export function escalation(options: EscalationOptions): Enchantment {
       if (state.lowConfidenceInRow >= lowConfidenceThreshold) {
         state.lowConfidenceInRow = 0;
         await handOver(context, "low_confidence");
+      } else if (reply.unanswered === true) {
+        context.reply = { ...reply, text: context.t("assistant.dontKnowWithHuman") };
+        state.offeredHuman = true;
       }
     },
     async whenDisabled(context, next) {
-      if (!asksForHuman(context.text)) return next();
+      if (!asksForHuman(context.text)) {
+        await next();
+        const reply = context.reply;
+        // No person to offer: the contact details are the way to one.
+        if (reply?.unanswered === true && hasContact(context))
+          context.reply = { ...reply, text: `${reply.text} ${contactText(context, options)}` };
+        return;
+      }
       context.reply = {
         text: contactText(context, options),
         confidence: 1,
@@ -101,6 +119,11 @@ export function escalation(options: EscalationOptions): Enchantment {
       };
     },
   });
+}
+
+function hasContact(context: TurnContext): boolean {
+  const { email, phone, url } = context.tenant.contact;
+  return email !== undefined || phone !== undefined || url !== undefined;
 }
 
 function contactText(context: TurnContext, options: EscalationOptions): string {

@@ -167,3 +167,16 @@ export function asksForHuman(text: string): boolean {
   }
   return false;
 }
+
+/**
+ * A short "yes" to the assistant's offer of a person ("oui", "sí, por favor", "ja bitte"): after that
+ * offer it is a request for a human. Only the whole message counts: "yes but where is my order" is not.
+ */
+const ACCEPTS_OFFER =
+  /^(?:yes|yeah|yep|ok|okay|sure|please|yes please|ok please|oui|ouais|oui merci|oui svp|oui s'il vous plait|d'accord|volontiers|si|si por favor|vale|claro|por favor|ja|ja bitte|ja gerne|gerne|bitte|sim|si grazie|certo|graag|tak|evet|はい|好的|是|نعم)[\s.!]*$/u;
+
+export function acceptsHumanOffer(text: string): boolean {
+  // A "yes" is a few characters: a long message is never one.
+  if (text.length > 40) return false;
+  return ACCEPTS_OFFER.test(foldForMatching(text.trim()));
+}

@@ -68,7 +68,7 @@ describe("the wired runtime on the demo tenant", () => {
   it("celebrates good news before an answer, but not a bare thank-you or a polite question (Emotion)", async () => {
     const news = await demo();
     const newsOutcome = await news.say(
-      "I love the headphones, they arrived early! I'd like to know your return policy for the old pair",
+      "I love the headphones, they arrived early! Now how do I return an item for the old pair",
     );
     expect(newsOutcome.reading?.emotion).toBe("happy");
     expect(newsOutcome.reply?.text).toMatch(/^That's great to hear! You have 30 days/);
@@ -183,5 +183,43 @@ describe("adding a tenant while running", () => {
     expect((await runtime.escalation.agentsOf("T0NEWTEAM")).map((agent) => agent.id).sort()).toEqual(
       template.agents.map((agent) => agent.id).sort(),
     );
+  });
+});
+
+describe("issue 17, finding 3: no confident wrong topic, a person offered instead", () => {
+  const complaint = "Ça fait trois fois que je demande, j'en ai marre !!!";
+
+  it("a frustrated message that matches no entry well gets an apology and the offer of a person, not payment methods", async () => {
+    const { runtime, say } = await demo();
+    const outcome = await say(complaint);
+    expect(outcome.reading?.emotion).toBe("frustrated");
+    expect(outcome.reply?.text).not.toMatch(/paiement|PayPal|carte/i);
+    expect(outcome.reply?.text).toBe(
+      `${runtime.messages.t("fr", "tone.frustrated")} ${runtime.messages.t("fr", "assistant.dontKnowWithHuman")}`,
+    );
+  });
+
+  it("a 'oui' to that offer hands the customer over", async () => {
+    const { runtime, say } = await demo();
+    await runtime.escalation.reportPresence("demo-shop", "ana", { isOnline: true, via: "web" });
+    await say("Vendez-vous des vélos ?");
+    const yes = await say("oui");
+    expect(yes.reply?.source).toBe("escalation:handoff");
+    const [request] = await runtime.escalation.listHandoffs("demo-shop");
+    expect(request).toMatchObject({ reason: "asked_for_human" });
+  });
+
+  it("a 'oui' that answers nothing offered stays an ordinary message", async () => {
+    const { say } = await demo();
+    await say("Quels sont vos horaires d'ouverture ?");
+    const yes = await say("oui");
+    expect(yes.reply?.source).not.toMatch(/^escalation:/);
+  });
+
+  it("without Escalation the 'I don't know' carries the tenant's contact details", async () => {
+    const { runtime, say } = await demo(["emotion", "polyglot", "memory"]);
+    const outcome = await say("Vendez-vous des vélos ?");
+    expect(outcome.reply?.text.startsWith(runtime.messages.t("fr", "assistant.dontKnow"))).toBe(true);
+    expect(outcome.reply?.text).toMatch(/support@lutin-and-co\.example/);
   });
 });

@@ -125,7 +125,7 @@ describe("knowledge base responder: the order-status flow", () => {
   });
 
   it("starts from a search hit on the flow's triggers, not only from an exact trigger", async () => {
-    const reply = await responder().respond(request("has my parcel been shipped? my order", "en"));
+    const reply = await responder().respond(request("what is the status of my order", "en"));
     expect(reply.source).toBe("knowledge-base:flow:order-status");
     expect(reply.state).toMatchObject({ awaiting: "orderNumber" });
   });
