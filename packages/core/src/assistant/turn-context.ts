@@ -58,4 +58,10 @@ export interface TurnContext {
 export interface TurnSignals {
   /** Consecutive customer messages of this conversation read as frustrated, this one included. */
   frustratedInRow: number;
+  /**
+   * The most pressing mood of the conversation's last few customer messages (Emotion sets it): what an
+   * agent must know on a handoff, even when the message that asked for a person reads neutral
+   * ("j'en ai marre !!!", then "je veux parler à un humain").
+   */
+  recentMood?: Emotion;
 }

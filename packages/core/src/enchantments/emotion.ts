@@ -11,6 +11,17 @@ export interface EmotionOptions {
 interface EmotionState {
   conversationId?: string;
   frustratedInRow?: number;
+  /** The conversation's last RECENT_MESSAGES readings, oldest first. */
+  recent?: Emotion[];
+}
+
+/** How many of the conversation's latest customer messages a handoff's mood looks at. */
+const RECENT_MESSAGES = 5;
+/** Which mood an agent most needs to know of, first. */
+const MOOD_URGENCY: readonly Emotion[] = ["frustrated", "urgent", "confused", "happy", "neutral"];
+
+function mostPressing(moods: readonly Emotion[]): Emotion {
+  return MOOD_URGENCY.find((mood) => moods.includes(mood)) ?? "neutral";
 }
 
 /**
@@ -34,9 +45,12 @@ export function emotion(options: EmotionOptions): Enchantment {
       if (state.conversationId !== conversationId) {
         state.conversationId = conversationId;
         state.frustratedInRow = 0;
+        state.recent = [];
       }
       state.frustratedInRow = reading.emotion === "frustrated" ? (state.frustratedInRow ?? 0) + 1 : 0;
       context.signals.frustratedInRow = state.frustratedInRow;
+      state.recent = [...(state.recent ?? []), reading.emotion].slice(-RECENT_MESSAGES);
+      context.signals.recentMood = mostPressing(state.recent);
 
       await next();
 

@@ -99,6 +99,16 @@ describe("the wired runtime on the demo tenant", () => {
     });
   });
 
+  it("gives the handoff the conversation's recent mood: frustration, then a neutral request for a person, reads frustrated (issue 17)", async () => {
+    const { runtime, say } = await demo();
+    await runtime.escalation.reportPresence("demo-shop", "ana", { isOnline: true, via: "web" });
+    expect((await say("Ça fait trois fois que je demande, j'en ai marre !!!")).reply?.language).toBe("fr");
+    // This one alone reads neutral (analyze: no cue).
+    await say("Puis-je parler à une personne ?");
+    const [request] = await runtime.escalation.listHandoffs("demo-shop");
+    expect(request).toMatchObject({ emotion: "frustrated" });
+  });
+
   it("translates the product's notices: a Spanish customer asking for a person out of hours gets a follow-up notice in Spanish", async () => {
     const { runtime, say, clock } = await demo();
     clock.set(Date.UTC(2026, 0, 11, 9, 0)); // a Sunday: closed
