@@ -12,6 +12,7 @@ import {
   ledgerEntryExists,
   type Pack,
   type ProcessedKey,
+  type SaveConversationsOptions,
   type Store,
   storeClosed,
   type Tenant,
@@ -417,9 +418,16 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       });
     },
 
-    saveConversations(conversations: ConversationRecord[]): Promise<void> {
+    saveConversations(
+      conversations: ConversationRecord[],
+      options: SaveConversationsOptions = {},
+    ): Promise<void> {
       return run("saveConversations", "write", async () => {
         if (conversations.length === 0) return;
+        const expected = options.expected;
+        const version =
+          expected === undefined ? undefined : await expectedVersion(identityText(expected.key), expected);
+        if (version === "changed") throw threadChanged(expected?.key ?? "");
         await transaction(
           pool,
           async (client) => {
@@ -427,6 +435,15 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
             const threadKeys = [...new Set(conversations.map((c) => identityText(c.threadKey)))].sort();
             for (const threadKey of threadKeys)
               await client.query(LOCK_THREAD, [threadKey, THREAD_LOCK_SEED]);
+            if (expected !== undefined && version?.check === true) {
+              // C12: under the thread's lock, the thread must still be the one the sweep settled.
+              const current = await client.query<{ version: string }>(
+                "SELECT version FROM lutin_threads WHERE key = $1",
+                [identityText(expected.key)],
+              );
+              if (current.rows[0] === undefined || Number(current.rows[0].version) !== version.version)
+                throw threadChanged(expected.key);
+            }
             await upsertConversations(client, conversations);
           },
           { retries },
