@@ -331,6 +331,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
   const store: PostgresStore = {
     kind: POSTGRES_STORE_KIND,
+    sharedAcrossProcesses: true,
     pool,
     migration,
 

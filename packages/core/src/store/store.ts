@@ -94,6 +94,12 @@ export interface LedgerTotals {
  */
 export interface Store {
   readonly kind: string;
+  /**
+   * Several processes write this store at once (PostgreSQL). What one process caches of it (the usage of a
+   * period, for Q5) then misses the others' writes and must be read again where it decides something.
+   * Absent or false: this process is the only writer (memory, lowdb under its directory lock).
+   */
+  readonly sharedAcrossProcesses?: boolean;
 
   /** C11: whether this key was committed in this very (tenant, channel, thread); any other scope is another key. */
   isProcessed(processed: Readonly<ProcessedKey>): Promise<boolean>;

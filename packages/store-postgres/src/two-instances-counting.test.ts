@@ -1,7 +1,7 @@
-import { ConversationCounter, parseInboundEvent, type Store } from "@lutingenie/core";
+import { ConversationCounter, ledgerAlerts, parseInboundEvent, type Store } from "@lutingenie/core";
 import { makeTenant } from "@lutingenie/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { billing } from "./across-processes.test-support.js";
+import { billing, utcMonth } from "./across-processes.test-support.js";
 import { createPostgresStore, type PostgresStore } from "./postgres-store.js";
 import { createTestDatabase, type TestDatabase } from "./testing/index.js";
 
@@ -9,15 +9,17 @@ const T0 = Date.parse("2026-03-10T09:00:00.000Z");
 const MINUTE = 60_000;
 
 let database: TestDatabase;
+const databases: TestDatabase[] = [];
 const stores: PostgresStore[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
+  databases.push(database);
 });
 
 afterAll(async () => {
   for (const store of stores.splice(0)) await store.close();
-  await database.drop();
+  for (const each of databases.splice(0)) await each.drop();
 });
 
 const event = (key: string, minutes: number, fields: Record<string, unknown>) =>
@@ -67,5 +69,61 @@ describe("the inactivity sweep on one instance while another commits to the same
     ]);
     const ledger = await serving.listLedger({ tenant: "acme" });
     expect(ledger.reduce((sum, row) => sum + row.delta, 0)).toBe(1);
+  });
+});
+
+describe("quota alerts with two instances counting one tenant's conversations", () => {
+  it("Q5, C13: a threshold fires when the period's usage (both instances' counts) reaches it, as ledgerAlerts says", async () => {
+    const alertDatabase = await createTestDatabase();
+    databases.push(alertDatabase);
+    const first = await createPostgresStore({ connectionString: alertDatabase.url, poolSize: 2 });
+    const second = await createPostgresStore({ connectionString: alertDatabase.url, poolSize: 2 });
+    stores.push(first, second);
+    await first.putTenant(makeTenant({ id: "acme" }));
+    const tenBilling = {
+      forTenant: () => ({ ...utcMonth, allowanceAt: () => 10, alertThresholds: [80, 90, 100] }),
+    };
+    const counters = [first, second].map((store) => new ConversationCounter({ store, billing: tenBilling }));
+    const crossed: number[] = [];
+    for (const counter of counters)
+      counter.events.on("quota-threshold-crossed", ({ alert }) => void crossed.push(alert.threshold));
+    // Ten conversations, each counted by its answer (C7), taken in turn by one instance then the other.
+    for (let index = 0; index < 10; index++) {
+      const counter = counters[index % 2] as ConversationCounter;
+      const thread = `visitor-${index}`;
+      const at = T0 + index * MINUTE;
+      const fields = { tenant: "acme", channel: "web", thread };
+      await counter.ingestEvent(
+        parseInboundEvent({
+          ...fields,
+          key: `${thread}-q`,
+          at,
+          from: "customer",
+          text: "Where is my order?",
+        }),
+      );
+      await counter.ingestEvent(
+        parseInboundEvent({ ...fields, key: `${thread}-a`, at: at + 1, from: "assistant", text: "It left." }),
+      );
+    }
+    const period = "2026-03-01";
+    const wanted = ledgerAlerts({
+      tenant: "acme",
+      period,
+      ledger: await first.listLedger({ tenant: "acme", period }),
+      allowanceAt: () => 10,
+      thresholds: [80, 90, 100],
+    });
+    // The 8th, 9th and 10th counts (at 80 %, 90 % and 100 % of 10), each once, whichever instance booked it.
+    expect(wanted.map((alert) => [alert.threshold, alert.at])).toEqual([
+      [80, T0 + 7 * MINUTE + 1],
+      [90, T0 + 8 * MINUTE + 1],
+      [100, T0 + 9 * MINUTE + 1],
+    ]);
+    const stored = await second.listAlerts("acme", period);
+    expect(stored.map((alert) => [alert.threshold, alert.at, alert.state ?? "fired"])).toEqual(
+      wanted.map((alert) => [alert.threshold, alert.at, "fired"]),
+    );
+    expect(crossed.sort()).toEqual([100, 80, 90].sort());
   });
 });
