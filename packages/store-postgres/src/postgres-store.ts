@@ -62,6 +62,12 @@ export interface PostgresStore extends Store {
   readThread(threadKey: string): Promise<Readonly<ThreadRecord> | undefined>;
   /** False when the thread was written since `append.previous` was read (checked under the thread's lock). */
   appendToThread(append: ThreadAppend): Promise<boolean>;
+  /**
+   * C11's memory has an end, as on lowdb (processedKeyRetentionDays, 7 days by default): forgets the keys of
+   * events processed before `before` (ms). Platforms retry for minutes, not days, so an older key only
+   * grows the table. Returns how many were forgotten.
+   */
+  pruneProcessedKeys(before: number): Promise<number>;
   /** The pool the store runs on (its own, or the one given). */
   readonly pool: pg.Pool;
   /** What the open did to the schema. */
@@ -449,6 +455,13 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
           },
           { retries },
         );
+      });
+    },
+
+    pruneProcessedKeys(before: number): Promise<number> {
+      return run("pruneProcessedKeys", "write", async () => {
+        const result = await pool.query("DELETE FROM lutin_processed_keys WHERE at < $1", [before]);
+        return result.rowCount ?? 0;
       });
     },
 
