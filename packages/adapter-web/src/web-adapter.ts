@@ -720,7 +720,9 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       const session = signedIn;
       if (command.type === "heartbeat") return void reportPresence(session, true);
       if (command.type === "typing") {
-        // Best effort, no result: a stop always goes through, a start at most once a second.
+        // Best effort, no result: a stop always goes through (and lets the next start through at once),
+        // a start at most once a second.
+        if (!command.on) typingForwardedAt.delete(socket);
         if (!command.on || mayForwardTyping(socket))
           agentTyping(session, command.handoff, command.on).catch((error: unknown) =>
             logger.warn("agent typing not forwarded", errorFields(error)),
