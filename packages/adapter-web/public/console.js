@@ -553,7 +553,9 @@
     // A request offered before this page opened is not new: only later ones ring.
     for (const card of cards.filter(isWaiting)) if (!firstSnapshot) announce(card.id);
     if (firstSnapshot) for (const card of cards) announced.add(card.id);
-    firstSnapshot = false;
+    // After a reload, the list opens on the tab of the conversation the page had open.
+    const reopened = firstSnapshot && openId !== null ? cards.find((card) => card.id === openId) : undefined;
+    if (reopened) tab = Object.keys(TABS).find((name) => TABS[name](reopened)) || tab;
     if (openId === null || (detail === null && !cardOf(openId))) {
       const mine = cards.find(isMine);
       if (mine) {
@@ -561,6 +563,7 @@
         openId = mine.id;
       }
     }
+    firstSnapshot = false;
     renderList();
     renderTasks();
     // The open conversation changed elsewhere (a note, a status, messages): read it again.

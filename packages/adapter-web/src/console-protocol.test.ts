@@ -100,6 +100,35 @@ describe("the agent console's protocol", () => {
     expect(cards.some((card) => card.messages !== undefined || card.history !== undefined)).toBe(false);
   });
 
+  it("a closed chat, its notes and its moods are still there after a restart (the escalation files)", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "lutin-console-restart-"));
+    defer(() => rm(dataDir, { recursive: true, force: true }));
+    const first = await start({}, { dataDir });
+    const ana = await AgentTestClient.signIn(first.url, TEST_AGENT_TOKENS.ana);
+    const customer = await WidgetTestClient.connect({ url: first.url, key: KEY });
+    const handoff = await handedOff(customer, ana);
+    const relayed = ana.next(isPost("customer_message"));
+    await customer.message("m-1", "C'est inadmissible, j'en ai marre !!!");
+    await relayed;
+    await ana.command({ type: "reply", handoff, id: "a-1", text: "Je m'en occupe." });
+    await ana.command({ type: "note", handoff, id: "n-1", text: "Rappeler demain" });
+    await ana.command({ type: "end", handoff, how: "resolved" });
+    await customer.close();
+    await ana.close();
+    await first.cleanup();
+
+    const second = await start({}, { dataDir });
+    const again = await agent(second, TEST_AGENT_TOKENS.ana);
+    const detail = await open(again, handoff);
+    expect(detail.conversation).toMatchObject({ status: "ended", endReason: "resolved" });
+    expect(detail.conversation.messages.map((message) => message.text)).toEqual([
+      "C'est inadmissible, j'en ai marre !!!",
+      "Je m'en occupe.",
+    ]);
+    expect(detail.conversation.notes.map((note) => note.text)).toEqual(["Rappeler demain"]);
+    expect(detail.customer.emotionTrend.at(-1)).toBe("frustrated");
+  });
+
   it("search finds conversations by customer text (accents and case ignored), by id and by language", async () => {
     const server = await start();
     const ana = await agent(server, TEST_AGENT_TOKENS.ana);
