@@ -482,7 +482,7 @@
         actions.append(done);
       }
       const priority = element("td");
-      priority.append(element("span", { class: `badge ${task.priority}` }, task.priority));
+      priority.append(element("span", { class: `badge ${task.priority}` }, word("priority", task.priority)));
       const status = word("task", task.status);
       row.append(
         priority,

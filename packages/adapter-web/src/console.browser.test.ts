@@ -164,6 +164,8 @@ describe.skipIf(skipBrowserTests)("the agent console in a real browser (Chromium
       expect(await ana.locator("html").getAttribute("lang")).toBe("fr");
       expect(await ana.getByRole("tab", { name: /En attente/ }).count()).toBe(1);
       expect(await ana.locator("#conversations").textContent()).toContain("Aucune demande en attente.");
+      // Muted: the request still counts in the title, without a sound.
+      await ana.getByLabel("Son à chaque nouvelle demande").uncheck();
 
       await openWidget(customer, server.url);
       await customer
@@ -175,6 +177,8 @@ describe.skipIf(skipBrowserTests)("the agent console in a real browser (Chromium
       await expect
         .poll(() => ana.title(), WAIT)
         .toBe("(1) Nouvelle demande — LutinGénie — console des agents");
+      await ana.waitForSelector('body[data-alerts="1"]');
+      expect(await ana.locator("body").getAttribute("data-sounds")).toBeNull();
       await ana.locator("#conversations").getByRole("button", { name: "Accepter" }).click();
       await ana.waitForSelector("#notice >> text=La conversation est à vous.");
 

@@ -720,10 +720,10 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       const session = signedIn;
       if (command.type === "heartbeat") return void reportPresence(session, true);
       if (command.type === "typing") {
-        // Best effort, no result: a stop always goes through (and lets the next start through at once),
-        // a start at most once a second.
-        if (!command.on) typingForwardedAt.delete(socket);
-        if (!command.on || mayForwardTyping(socket))
+        // Best effort, no result: a start at most once a second; a stop only after a start (and it lets
+        // the next start through at once), so neither can be sent faster than that.
+        const forward = command.on ? mayForwardTyping(socket) : typingForwardedAt.delete(socket);
+        if (forward)
           agentTyping(session, command.handoff, command.on).catch((error: unknown) =>
             logger.warn("agent typing not forwarded", errorFields(error)),
           );
