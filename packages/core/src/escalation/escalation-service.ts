@@ -388,7 +388,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     if (current === undefined) return { ok: false, problem: "unknown handoff" };
     const target = await this.#agent(current.tenant, to);
     if (target === undefined) return { ok: false, problem: `${to} is not an agent of this tenant` };
-    if (to === agent) return { ok: false, problem: "you already hold this conversation" };
+    if (to === agent) return { ok: false, problem: "pick another agent than yourself" };
     const now = this.#clock.now();
     if (
       !target.isActive ||
