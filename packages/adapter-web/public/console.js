@@ -94,7 +94,7 @@
   const command = (payload) =>
     new Promise((resolve) => {
       if (!socket || socket.readyState !== WebSocket.OPEN)
-        return resolve({ ok: false, problem: t("disconnected") });
+        return resolve({ ok: false, offline: true, problem: t("disconnected") });
       sequence += 1;
       const requestId = `c${sequence}`;
       pending.set(requestId, resolve);
@@ -199,8 +199,13 @@
     renderList();
     const result = await command({ type: "open", handoff: id });
     if (openId !== id) return;
+    if (!result.ok && result.offline) return;
     if (!result.ok) {
+      // Gone (past the 30 days kept) or never this tenant's: forget it, so snapshots do not ask again.
       notice(t("notDone", result.problem));
+      openId = null;
+      sessionStorage.removeItem(OPEN_KEY);
+      renderConversation();
       return;
     }
     detail = result;
@@ -625,7 +630,8 @@
       $("connection").textContent = t("disconnected");
       $("active").disabled = true;
       document.body.setAttribute("data-online", "false");
-      for (const resolve of pending.values()) resolve({ ok: false, problem: t("disconnected") });
+      for (const resolve of pending.values())
+        resolve({ ok: false, offline: true, problem: t("disconnected") });
       pending.clear();
       if (event.code === 4401) {
         sessionStorage.removeItem(TOKEN_KEY);
