@@ -229,6 +229,12 @@
   const logLine = (entry) => {
     const line = element("li", { class: `from-${entry.from}` });
     line.append(timeOf(entry.at), " ", element("span", {}, t("said", who(entry), entry.text)));
+    // The mood read in a customer's message, when it is not neutral: the agent sees where it turned.
+    if (entry.emotion && entry.emotion !== "neutral")
+      line.append(
+        " ",
+        element("span", { class: `badge mood-${entry.emotion}` }, word("emotion", entry.emotion)),
+      );
     return line;
   };
 

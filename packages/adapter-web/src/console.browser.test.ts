@@ -191,8 +191,12 @@ describe.skipIf(skipBrowserTests)("the agent console in a real browser (Chromium
       await ana.waitForSelector("[data-chat] li >> text=/Vous.: Bonjour, je regarde votre commande/");
       await ana.getByLabel("Répondre au client").pressSequentially("Un instant");
       await customer.waitForSelector(".lutin-typing >> text=Ana écrit…");
-      await customer.getByLabel("Votre message").pressSequentially("Merci");
+      await customer
+        .getByLabel("Votre message")
+        .pressSequentially("Ça fait trois fois que je demande, j'en ai marre !!!");
       await ana.waitForSelector("#customer-typing >> text=Le client écrit…");
+      await customer.getByRole("button", { name: "Envoyer", exact: true }).click();
+      await ana.waitForSelector("[data-chat] li >> text=/Client.: Ça fait trois fois/");
 
       await ana.getByLabel("Écrire une note interne").fill("Client déjà relancé hier");
       await ana.getByRole("button", { name: "Ajouter la note" }).click();
@@ -204,8 +208,11 @@ describe.skipIf(skipBrowserTests)("the agent console in a real browser (Chromium
       await ana.locator("#conversations .conversation-open").first().click();
       await ana.waitForSelector("[data-chat] li >> text=/Vous.: Bonjour, je regarde votre commande/");
       expect(await ana.locator("#customer-facts").textContent()).toMatch(/Canalweb.*Languefr/);
-      // The mood trend names the customer's frustration.
+      // The mood trend names the customer's frustration, and so does the message it was read in.
       expect(await ana.locator("#customer-facts .trend").textContent()).toContain("agacé");
+      expect(
+        await ana.locator("[data-chat] li", { hasText: "trois fois" }).locator(".badge").textContent(),
+      ).toBe("agacé");
 
       // The switch: the same page in English.
       await ana.getByLabel("Langue").selectOption("en");
