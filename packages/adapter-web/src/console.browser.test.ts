@@ -152,15 +152,15 @@ describe.skipIf(skipBrowserTests)("the agent console in a real browser (Chromium
     }
   });
 
-  it("French: labels from the browser's language, the flow in French, a switch back to English", async () => {
+  it("French: labels from the browser's language, the flow in French (search, note, transfer, closed chat), a switch back to English", async () => {
     const server = await startTestServer();
     try {
       const { context: anaContext, page: ana } = await newPage("fr-FR");
+      const { context: brunoContext, page: bruno } = await newPage("fr-FR");
       const { context: customerContext, page: customer } = await newPage("fr-FR");
-      await signIn(ana, server.url, TEST_AGENT_TOKENS.ana, {
-        token: "Jeton d'agent",
-        signIn: "Se connecter",
-      });
+      const french = { token: "Jeton d'agent", signIn: "Se connecter" };
+      await signIn(ana, server.url, TEST_AGENT_TOKENS.ana, french);
+      await signIn(bruno, server.url, TEST_AGENT_TOKENS.bruno, french);
       expect(await ana.locator("html").getAttribute("lang")).toBe("fr");
       expect(await ana.getByRole("tab", { name: /En attente/ }).count()).toBe(1);
       expect(await ana.locator("#conversations").textContent()).toContain("Aucune demande en attente.");
@@ -201,8 +201,22 @@ describe.skipIf(skipBrowserTests)("the agent console in a real browser (Chromium
       await ana.getByLabel("Écrire une note interne").fill("Client déjà relancé hier");
       await ana.getByRole("button", { name: "Ajouter la note" }).click();
       await ana.waitForSelector("#notes li >> text=/Vous.: Client déjà relancé hier/");
-      await ana.getByRole("button", { name: "Fermer", exact: true }).click();
-      await ana.waitForSelector("#conversation-badges >> text=fermée");
+
+      // Bruno finds it by the customer's words (accents ignored) and reads Ana's note.
+      await bruno.getByLabel("Chercher une conversation").fill("ca fait trois FOIS");
+      await bruno.waitForSelector("#conversations >> text=1 conversation trouvée");
+      await bruno.locator("#conversations .conversation-open").first().click();
+      await bruno.waitForSelector("#notes li >> text=/Ana.: Client déjà relancé hier/");
+      expect(await bruno.locator("#conversation-badges").textContent()).toContain("Suivie par Ana");
+      // Ana transfers it to Bruno, who is told; Bruno closes it.
+      await ana.getByLabel("Transférer à").selectOption({ label: "Bruno" });
+      await ana.getByRole("button", { name: "Transférer", exact: true }).click();
+      await ana.waitForSelector("#notice >> text=Transférée à Bruno.");
+      await bruno.waitForSelector("#notice >> text=Une conversation vous a été transférée.");
+      await bruno.waitForSelector("#holder-actions:not([hidden])");
+      await bruno.getByRole("button", { name: "Fermer", exact: true }).click();
+      await bruno.waitForSelector("#conversation-badges >> text=fermée");
+      await customer.waitForSelector(".lutin-system >> text=/Bruno/");
       // Closed, still readable: its messages and the customer's panel, in French.
       await ana.getByRole("tab", { name: /Fermées aujourd'hui/ }).click();
       await ana.locator("#conversations .conversation-open").first().click();
@@ -220,7 +234,7 @@ describe.skipIf(skipBrowserTests)("the agent console in a real browser (Chromium
       expect(await ana.locator("html").getAttribute("lang")).toBe("en");
       await ana.waitForSelector("[data-chat] li >> text=You: Bonjour, je regarde votre commande.");
       expect(await ana.getByRole("tab", { name: /Closed today/ }).count()).toBe(1);
-      await Promise.all([anaContext.close(), customerContext.close()]);
+      await Promise.all([anaContext.close(), brunoContext.close(), customerContext.close()]);
     } finally {
       await server.cleanup();
     }
