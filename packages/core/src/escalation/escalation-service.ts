@@ -14,7 +14,15 @@ import { analyzedText } from "../util/analyzed-text.js";
 import { KeyedQueue } from "../util/keyed-queue.js";
 import { type Agent, availableAgents, DEFAULT_PRESENCE_TTL_MS, isOnline, type Presence } from "./agents.js";
 import type { EscalationStore } from "./escalation-store.js";
-import type { CustomerFollowUp } from "./follow-up.js";
+import {
+  type CustomerFollowUp,
+  customerContactOf,
+  type FollowUpAnswer,
+  type FollowUpContactInput,
+  type FollowUpDesk,
+  type FollowUpResult,
+  followUpContactSchema,
+} from "./follow-up.js";
 import {
   applyHandoffEvent,
   type EscalationReason,
@@ -22,6 +30,7 @@ import {
   type HandoffRequest,
 } from "./handoff.js";
 import { followUpLabels, topicOf } from "./labels.js";
+import type { OutboundSender } from "./outbound-sender.js";
 import { followUpPriority } from "./priority.js";
 
 export interface EscalationServiceOptions {
@@ -39,6 +48,8 @@ export interface EscalationServiceOptions {
   presenceTtlMs?: number;
   /** How often `start()` checks deadlines and presence. Default 1 s. */
   tickIntervalMs?: number;
+  /** Carries agents' e-mail answers to follow-up tasks (SMTP in lutin serve); absent: e-mail answers are refused. */
+  outboundSender?: OutboundSender;
 }
 
 /** What the escalation enchantment gets back: the notice for the customer, and the hold on the thread. */
@@ -58,7 +69,7 @@ const HOLDER_PREFIX = "handoff:";
  * Every change to a handoff goes through its own queue, so two agents accepting at once are applied one
  * after the other and exactly one wins (the atomic claim).
  */
-export class EscalationService implements TakeoverRouter, AgentDesk {
+export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDesk {
   readonly #options: EscalationServiceOptions;
   readonly #store: EscalationStore;
   readonly #clock: Clock;
@@ -69,6 +80,11 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
   readonly #queue = new KeyedQueue();
   #assistant: Assistant | null = null;
   #timer: NodeJS.Timeout | null = null;
+  /**
+   * Threads with thread answers waiting for their customer, by thread key → task ids: a widget's hello
+   * checks here instead of reading every task. Loaded from the store on first use.
+   */
+  #waitingThreads: Promise<Map<string, Set<string>>> | null = null;
 
   constructor(options: EscalationServiceOptions) {
     this.#options = options;
@@ -246,7 +262,11 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       now,
     });
     return {
-      reply: notice("followUp.created", "escalation:follow-up"),
+      // Channels that do not know how to reach the customer (the web widget) ask for a contact now.
+      reply: {
+        ...notice("followUp.created", "escalation:follow-up"),
+        contactRequest: { followUp: followUp.id },
+      },
       holder: null,
       handoff: null,
       followUp,
@@ -400,6 +420,212 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     });
   }
 
+  // ── follow-up tasks: the customer's contact, agents' answers (FollowUpDesk) ─────────────────
+
+  async giveContact(
+    customer: { tenant: string; channel: string; thread: string },
+    followUpId: string,
+    contact: FollowUpContactInput,
+  ): Promise<FollowUpResult> {
+    const parsed = followUpContactSchema.safeParse(contact);
+    if (!parsed.success)
+      return { ok: false, problem: parsed.error.issues.map((issue) => issue.message).join("; ") };
+    return this.#queue.run(followUpId, async () => {
+      const task = await this.#store.getFollowUp(followUpId);
+      // Another thread's task is answered as an unknown one: a visitor cannot learn it exists, nor write it.
+      if (
+        task === undefined ||
+        task.tenant !== customer.tenant ||
+        task.channel !== customer.channel ||
+        task.thread !== customer.thread
+      )
+        return { ok: false, problem: UNKNOWN_FOLLOW_UP };
+      if (task.status === "done")
+        return { ok: false, problem: "this request is already closed: write in the chat to open a new one" };
+      const now = this.#clock.now();
+      task.customerContact = {
+        email: parsed.data.email,
+        name: parsed.data.name === undefined || parsed.data.name === "" ? null : parsed.data.name,
+        givenAt: now,
+      };
+      task.updatedAt = now;
+      await this.#store.putFollowUp(task);
+      await this.#postToFollowUpChannels(task);
+      return { ok: true };
+    });
+  }
+
+  /**
+   * An agent answers a task: by e-mail through the outbound sender, or in the customer's thread (kept
+   * and delivered when the customer comes back). A repeated key is the same answer: sent once. Answering
+   * an open task assigns it to the agent who answered.
+   */
+  async answerFollowUp(
+    followUpId: string,
+    agent: string,
+    answer: { via: "email" | "thread"; key: string; text: string; subject?: string },
+  ): Promise<FollowUpResult> {
+    const text = answer.text.trim();
+    if (text === "") return { ok: false, problem: "the answer is empty: write something to the customer" };
+    if (text.length > MAX_ANSWER_LENGTH)
+      return { ok: false, problem: `the answer is longer than ${MAX_ANSWER_LENGTH} characters` };
+    const subject = answer.subject?.trim() ?? "";
+    if (answer.via === "email" && (subject.length > MAX_SUBJECT_LENGTH || /[\r\n]/.test(subject)))
+      return {
+        ok: false,
+        problem: `the subject must be one line of at most ${MAX_SUBJECT_LENGTH} characters`,
+      };
+    return this.#queue.run(followUpId, async () => {
+      const task = await this.#store.getFollowUp(followUpId);
+      if (task === undefined) return { ok: false, problem: UNKNOWN_FOLLOW_UP };
+      const answers = task.answers ?? [];
+      const earlier = answers.find((candidate) => candidate.key === answer.key);
+      if (earlier !== undefined) return { ok: true, status: earlier.status };
+      if (task.status === "done") return { ok: false, problem: "already done" };
+      const now = this.#clock.now();
+      const tenant = await this.#options.tenants(task.tenant);
+      const agentName = (await this.#agent(task.tenant, agent))?.name ?? agent;
+      let recorded: FollowUpAnswer;
+      if (answer.via === "email") {
+        const contact = customerContactOf(task);
+        if (contact === null)
+          return {
+            ok: false,
+            problem: "the customer left no e-mail address: answer in the chat thread instead",
+          };
+        const sender = this.#options.outboundSender;
+        if (sender === undefined)
+          return {
+            ok: false,
+            problem:
+              "no e-mail sender is configured on this server (lutin serve: set LUTIN_SMTP_HOST and LUTIN_SMTP_FROM)",
+          };
+        const sent = await sender
+          .send({
+            tenant: task.tenant,
+            to: { address: contact.email, name: contact.name },
+            subject: subject === "" ? `${tenant.name ?? tenant.id}: ${task.summary.slice(0, 80)}` : subject,
+            text: emailBody(text, agentName, tenant.name ?? tenant.id, task),
+            reference: `${task.id}.${digest(answer.key)}`,
+          })
+          .catch((error: unknown) => ({
+            ok: false as const,
+            retryable: true,
+            detail: String(errorFields(error).reason),
+          }));
+        if (!sent.ok) {
+          // The detail only: never the address or the text (customer data stays out of logs).
+          this.#logger.warn("follow-up e-mail not sent", {
+            task: task.id,
+            sender: sender.kind,
+            detail: sent.detail,
+          });
+          return { ok: false, problem: `not sent: ${sent.detail}` };
+        }
+        recorded = {
+          key: answer.key,
+          via: "email",
+          by: agent,
+          at: now,
+          text,
+          subject: subject === "" ? null : subject,
+          to: contact.email,
+          status: "sent",
+          deliveredAt: sent.sentAt,
+        };
+      } else {
+        recorded = {
+          key: answer.key,
+          via: "thread",
+          by: agent,
+          at: now,
+          text,
+          subject: null,
+          to: null,
+          status: "pending",
+          deliveredAt: null,
+        };
+      }
+      task.answers = [...answers, recorded];
+      if (task.status === "open") {
+        task.status = "assigned";
+        task.assignee = agent;
+        task.history.push({ at: now, status: "assigned", by: agent });
+      }
+      task.updatedAt = now;
+      // Stored before the thread delivery: an answer the customer is not there for is kept, never lost.
+      await this.#store.putFollowUp(task);
+      if (recorded.via === "thread") {
+        if (await this.#deliverThreadAnswer(task, recorded)) await this.#store.putFollowUp(task);
+        else await this.#markWaiting(task.threadKey, task.id);
+      }
+      await this.#postToFollowUpChannels(task);
+      return { ok: true, status: recorded.status };
+    });
+  }
+
+  /** The customer's channel is back (a widget's hello): thread answers kept for them are delivered now. */
+  async customerReturned(customer: { tenant: string; channel: string; thread: string }): Promise<void> {
+    const threadKey = threadKeyOf(customer);
+    const waiting = await this.#waiting();
+    const ids = waiting.get(threadKey);
+    if (ids === undefined) return;
+    for (const id of [...ids]) {
+      await this.#queue.run(id, async () => {
+        const task = await this.#store.getFollowUp(id);
+        let delivered = false;
+        for (const answer of task?.answers ?? [])
+          if (
+            answer.status === "pending" &&
+            task !== undefined &&
+            (await this.#deliverThreadAnswer(task, answer))
+          )
+            delivered = true;
+        if (task !== undefined && delivered) {
+          task.updatedAt = this.#clock.now();
+          await this.#store.putFollowUp(task);
+          await this.#postToFollowUpChannels(task);
+        }
+        if (task === undefined || !(task.answers ?? []).some((answer) => answer.status === "pending"))
+          ids.delete(id);
+      });
+    }
+    if (ids.size === 0) waiting.delete(threadKey);
+  }
+
+  /** Sends one thread answer as the agent's message; marks it delivered on the channel's receipt. */
+  async #deliverThreadAnswer(task: CustomerFollowUp, answer: FollowUpAnswer): Promise<boolean> {
+    const result = await this.#assistantOrThrow().sendToThread({
+      tenant: task.tenant,
+      channel: task.channel,
+      thread: task.thread,
+      key: answer.key,
+      text: answer.text,
+      from: "agent",
+      language: task.language,
+    });
+    if (!result.ok) return false;
+    answer.status = "delivered";
+    answer.deliveredAt = result.deliveredAt;
+    return true;
+  }
+
+  #waiting(): Promise<Map<string, Set<string>>> {
+    this.#waitingThreads ??= this.#store.listFollowUps().then((tasks) => {
+      const waiting = new Map<string, Set<string>>();
+      for (const task of tasks)
+        if ((task.answers ?? []).some((answer) => answer.status === "pending"))
+          waiting.set(task.threadKey, (waiting.get(task.threadKey) ?? new Set()).add(task.id));
+      return waiting;
+    });
+    return this.#waitingThreads;
+  }
+
+  async #markWaiting(threadKey: string, id: string): Promise<void> {
+    const waiting = await this.#waiting();
+    waiting.set(threadKey, (waiting.get(threadKey) ?? new Set()).add(id));
+  }
+
   listFollowUps(tenant: string): Promise<CustomerFollowUp[]> {
     return this.#store.listFollowUps(tenant);
   }
@@ -501,7 +727,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
   /** A handoff nobody took: the customer is told, a task is created, and the assistant answers again. */
   async #toFollowUp(request: HandoffRequest): Promise<void> {
     const now = this.#clock.now();
-    await this.#createFollowUp({
+    const task = await this.#createFollowUp({
       id: `followup_${digest(request.threadKey, request.id)}`,
       tenant: request.tenant,
       channel: request.channel,
@@ -538,6 +764,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       "handoff.noAgentAccepted",
       {},
       "followUp.created",
+      task.id,
     );
     await assistant.release(request.threadKey);
   }
@@ -577,6 +804,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       conversationId: input.conversationId,
       handoffId: input.handoffId,
       contact: `${input.channel}:${input.thread}`,
+      customerContact: null,
       transcript: input.transcript,
       summary: summaryOf(input.transcript),
       topic: topicOf(input.topic, texts),
@@ -599,6 +827,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       updatedAt: input.now,
       postedAt: null,
       history: [{ at: input.now, status: "open", by: null }],
+      answers: [],
     };
     // Stored first (durably), posted second: a crash in between leaves it in the outbox, never lost.
     await this.#store.putFollowUp(task);
@@ -655,7 +884,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
   ): Promise<DeskResult> {
     return this.#queue.run(id, async () => {
       const task = await this.#store.getFollowUp(id);
-      if (task === undefined) return { ok: false, problem: "unknown follow-up task" };
+      if (task === undefined) return { ok: false, problem: UNKNOWN_FOLLOW_UP };
       const problem = change(task);
       if (problem !== null) return { ok: false, problem };
       task.updatedAt = this.#clock.now();
@@ -676,7 +905,11 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
           ref: task.id,
           agents: [],
           text: `${task.status}${task.assignee === null ? "" : ` · ${task.assignee}`}`,
-          fields: { status: task.status, assignee: task.assignee ?? "" },
+          fields: {
+            status: task.status,
+            assignee: task.assignee ?? "",
+            contact: customerContactOf(task)?.email ?? task.contact,
+          },
         })
         .catch(() => undefined);
     }
@@ -738,6 +971,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     message: "handoff.agentJoined" | "handoff.agentLeft" | "handoff.connecting" | "handoff.noAgentAccepted",
     values: Record<string, string>,
     then?: "followUp.created",
+    contactFor?: string,
   ): Promise<void> {
     const messages = this.#options.messages;
     const text = [
@@ -752,6 +986,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       text,
       from: "system",
       language: request.language,
+      ...(contactFor === undefined ? {} : { contactRequest: { followUp: contactFor } }),
     });
     if (!result.ok)
       this.#logger.warn("customer notice not delivered", { handoff: request.id, detail: result.detail });
@@ -782,6 +1017,20 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     if (this.#assistant === null) throw new Error("EscalationService.attach(assistant) was not called");
     return this.#assistant;
   }
+}
+
+const UNKNOWN_FOLLOW_UP = "unknown follow-up task";
+/** An e-mail answer's body and a thread answer's text; a chat message is bounded by its channel too. */
+const MAX_ANSWER_LENGTH = 10_000;
+const MAX_SUBJECT_LENGTH = 200;
+
+/** The agent's text, their signature, then the customer's own words quoted (what the answer is about). */
+function emailBody(text: string, agent: string, tenant: string, task: CustomerFollowUp): string {
+  const asked = task.transcript
+    .filter((message) => message.from === "customer")
+    .slice(-3)
+    .map((message) => `> ${message.text.replace(/\s+/g, " ").trim().slice(0, 500)}`);
+  return [text, "", `-- `, `${agent}, ${tenant}`, ...(asked.length > 0 ? ["", ...asked] : [])].join("\n");
 }
 
 function presenceKey(tenant: string, agent: string): string {
