@@ -7,7 +7,7 @@ import { DEMO_TENANT_FILE, loadTenantFile } from "../runtime/tenant-file.js";
 import { createMemoryStore } from "../store/memory-store.js";
 import type { OutboundEmail, OutboundSender } from "./outbound-sender.js";
 
-// A Monday at 10:00 in Paris; the demo shop's hours are emptied below, so its desk is closed (issue 17).
+// A Monday at 10:00 in Paris; the demo shop's hours are closed every day below (issue 17).
 const MONDAY_10_PARIS = Date.UTC(2026, 0, 12, 9, 0);
 
 /** The customer's channel: a visitor who can leave (`connected = false`) and come back. */
@@ -43,7 +43,8 @@ class RecordingSender implements OutboundSender {
 async function closedDesk() {
   const clock = new ManualClock(MONDAY_10_PARIS);
   const tenant = await loadTenantFile(DEMO_TENANT_FILE);
-  tenant.settings.businessHours = {};
+  // Every day listed, none open (an empty object would mean "no hours": always open).
+  tenant.settings.businessHours = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
   const lines: string[] = [];
   const record = (level: string) => (message: string, fields?: Record<string, unknown>) =>
     void lines.push(JSON.stringify({ level, message, ...fields }));
