@@ -164,34 +164,6 @@
     log.scrollTop = log.scrollHeight;
   };
 
-  const renderTasks = (tasks) => {
-    const body = $("tasks");
-    body.replaceChildren();
-    for (const task of tasks) {
-      const row = element("tr", { "data-task": task.id });
-      const actions = element("td");
-      if (task.status !== "done") {
-        if (task.assignee !== me) {
-          const assign = element("button", { type: "button" }, "Assign to me");
-          assign.addEventListener("click", () => command({ type: "assign", followUp: task.id }));
-          actions.append(assign, " ");
-        }
-        const done = element("button", { type: "button" }, "Done");
-        done.addEventListener("click", () => command({ type: "done", followUp: task.id }));
-        actions.append(done);
-      }
-      row.append(
-        element("td", {}, "").appendChild(element("span", { class: `badge ${task.priority}` }, task.priority))
-          .parentNode,
-        element("td", {}, task.labels.join(", ")),
-        element("td", {}, task.summary),
-        element("td", {}, task.assignee ? `${task.status} · ${nameOf(task.assignee)}` : task.status),
-        actions,
-      );
-      body.append(row);
-    }
-  };
-
   const onSnapshot = (snapshot) => {
     people = snapshot.agents;
     const self = people.find((person) => person.id === me);
@@ -209,7 +181,8 @@
     for (const panel of document.querySelectorAll("[data-chat]"))
       if (!mine.some((handoff) => handoff.id === panel.getAttribute("data-chat"))) panel.remove();
     for (const handoff of mine) renderChat(handoff);
-    renderTasks(snapshot.followUps);
+    // Follow-up tasks are console-follow-ups.js's: it gets the snapshot and the way to send commands.
+    window.dispatchEvent(new CustomEvent("lutin:snapshot", { detail: { snapshot, me, command, nameOf } }));
   };
 
   const connect = () => {
