@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ChannelAdapter, DeliveryResult, OutboundMessage } from "../adapters/channel-adapter.js";
 import { ManualClock } from "../clock.js";
@@ -5,6 +8,7 @@ import type { Logger } from "../logging/logger.js";
 import { createLutinRuntime } from "../runtime/runtime.js";
 import { DEMO_TENANT_FILE, loadTenantFile } from "../runtime/tenant-file.js";
 import { createMemoryStore } from "../store/memory-store.js";
+import { type EscalationStore, openFileEscalationStore } from "./escalation-store.js";
 import type { OutboundEmail, OutboundSender } from "./outbound-sender.js";
 
 // A Monday at 10:00 in Paris; the demo shop's hours are closed every day below (issue 17).
@@ -25,6 +29,8 @@ class Visitor implements ChannelAdapter {
   readonly followUps = {
     postFollowUp: async (): Promise<DeliveryResult> => ({ ok: true, deliveredAt: Date.now() }),
   };
+  /** The agents' console on the same channel (the demo shop's agents work on the web). */
+  readonly agents = { post: async (): Promise<DeliveryResult> => ({ ok: true, deliveredAt: Date.now() }) };
 }
 
 /** Records the mails core composes (the SMTP sender itself is tested against a real SMTP server). */
@@ -40,11 +46,12 @@ class RecordingSender implements OutboundSender {
   }
 }
 
-async function closedDesk() {
+async function closedDesk(options: { open?: boolean; escalationStore?: EscalationStore } = {}) {
   const clock = new ManualClock(MONDAY_10_PARIS);
   const tenant = await loadTenantFile(DEMO_TENANT_FILE);
   // Every day listed, none open (an empty object would mean "no hours": always open).
-  tenant.settings.businessHours = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
+  tenant.settings.businessHours =
+    options.open === true ? undefined : { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
   const lines: string[] = [];
   const record = (level: string) => (message: string, fields?: Record<string, unknown>) =>
     void lines.push(JSON.stringify({ level, message, ...fields }));
@@ -56,6 +63,7 @@ async function closedDesk() {
     clock,
     logger,
     outboundSender: sender,
+    ...(options.escalationStore === undefined ? {} : { escalationStore: options.escalationStore }),
   });
   const visitor = new Visitor();
   const handle = runtime.assistant.connect(visitor);
@@ -227,5 +235,51 @@ describe("follow-up tasks that can be kept (issue 17, finding 2)", () => {
     // Delivered once: a second return sends nothing more.
     await desk.customerReturned(customer());
     expect(visitor.sent.filter((message) => message.text === "Your refund is on its way.")).toHaveLength(1);
+  });
+
+  it("a handoff nobody accepted in time becomes a task: that notice asks for a contact too", async () => {
+    const { runtime, visitor, say, clock } = await closedDesk({ open: true });
+    await runtime.escalation.reportPresence("demo-shop", "ana", { isOnline: true, via: "web" });
+    await say("I want to talk to a human");
+    expect(visitor.sent.at(-1)?.contactRequest).toBeUndefined();
+    expect(await runtime.escalation.listFollowUps("demo-shop")).toEqual([]);
+    clock.advance(3 * 60_000);
+    await runtime.escalation.reportPresence("demo-shop", "ana", { isOnline: true, via: "web" });
+    await runtime.escalation.tick();
+    const [task] = await runtime.escalation.listFollowUps("demo-shop");
+    expect(task?.handoffId).not.toBeNull();
+    const notice = visitor.sent.find((message) => message.contactRequest !== undefined);
+    expect(notice).toMatchObject({ author: "system", contactRequest: { followUp: task?.id } });
+  });
+
+  it("a kept thread answer survives a restart (the file store) and is delivered when the visitor is back", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "lutin-follow-ups-"));
+    try {
+      const firstStore = await openFileEscalationStore({ dataDir });
+      const first = await closedDesk({ escalationStore: firstStore });
+      await first.say("I want to talk to a human");
+      const [task] = await first.runtime.escalation.listFollowUps("demo-shop");
+      first.visitor.connected = false;
+      const kept = await first.desk.answerFollowUp(task?.id ?? "", "ana", {
+        via: "thread",
+        key: "agent:ana:r1",
+        text: "We found your parcel.",
+      });
+      expect(kept).toEqual({ ok: true, status: "pending" });
+      await first.runtime.escalation.stop();
+      await first.runtime.assistant.stop();
+      await firstStore.close();
+
+      const secondStore = await openFileEscalationStore({ dataDir });
+      const second = await closedDesk({ escalationStore: secondStore });
+      await second.desk.customerReturned(second.customer());
+      expect(second.visitor.sent.map((message) => message.text)).toEqual(["We found your parcel."]);
+      const [after] = await second.runtime.escalation.listFollowUps("demo-shop");
+      expect(after?.answers?.[0]).toMatchObject({ status: "delivered" });
+      await second.runtime.assistant.stop();
+      await secondStore.close();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
