@@ -17,12 +17,10 @@ import type { EscalationStore } from "./escalation-store.js";
 import {
   type CustomerFollowUp,
   customerContactOf,
-  type FollowUpAnswer,
-  type FollowUpContactInput,
   type FollowUpDesk,
   type FollowUpResult,
-  followUpContactSchema,
 } from "./follow-up.js";
+import { FollowUpDeskService } from "./follow-up-desk.js";
 import {
   applyHandoffEvent,
   type EscalationReason,
@@ -80,11 +78,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
   readonly #queue = new KeyedQueue();
   #assistant: Assistant | null = null;
   #timer: NodeJS.Timeout | null = null;
-  /**
-   * Threads with thread answers waiting for their customer, by thread key → task ids: a widget's hello
-   * checks here instead of reading every task. Loaded from the store on first use.
-   */
-  #waitingThreads: Promise<Map<string, Set<string>>> | null = null;
+  readonly #followUpDesk: FollowUpDeskService;
 
   constructor(options: EscalationServiceOptions) {
     this.#options = options;
@@ -93,6 +87,18 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
     this.#logger = options.logger ?? silentLogger;
     this.#acceptTimeoutMs = options.acceptTimeoutMs ?? 120_000;
     this.#presenceTtlMs = options.presenceTtlMs ?? DEFAULT_PRESENCE_TTL_MS;
+    this.#followUpDesk = new FollowUpDeskService({
+      store: this.#store,
+      // The same queue as assign and done: a task changes one step at a time.
+      queue: this.#queue,
+      clock: this.#clock,
+      logger: this.#logger,
+      tenants: options.tenants,
+      ...(options.outboundSender === undefined ? {} : { outboundSender: options.outboundSender }),
+      agentName: async (tenant, agent) => (await this.#agent(tenant, agent))?.name ?? agent,
+      sendToThread: (message) => this.#assistantOrThrow().sendToThread(message),
+      changed: (task) => this.#postToFollowUpChannels(task),
+    });
   }
 
   /** The assistant that delivers to customers and counts (they refer to each other; this closes the loop). */
@@ -420,210 +426,18 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
     });
   }
 
-  // ── follow-up tasks: the customer's contact, agents' answers (FollowUpDesk) ─────────────────
+  // ── follow-up tasks: the customer's contact, agents' answers (follow-up-desk.ts) ─────────────
 
-  async giveContact(
-    customer: { tenant: string; channel: string; thread: string },
-    followUpId: string,
-    contact: FollowUpContactInput,
-  ): Promise<FollowUpResult> {
-    const parsed = followUpContactSchema.safeParse(contact);
-    if (!parsed.success)
-      return { ok: false, problem: parsed.error.issues.map((issue) => issue.message).join("; ") };
-    return this.#queue.run(followUpId, async () => {
-      const task = await this.#store.getFollowUp(followUpId);
-      // Another thread's task is answered as an unknown one: a visitor cannot learn it exists, nor write it.
-      if (
-        task === undefined ||
-        task.tenant !== customer.tenant ||
-        task.channel !== customer.channel ||
-        task.thread !== customer.thread
-      )
-        return { ok: false, problem: UNKNOWN_FOLLOW_UP };
-      if (task.status === "done")
-        return { ok: false, problem: "this request is already closed: write in the chat to open a new one" };
-      const now = this.#clock.now();
-      task.customerContact = {
-        email: parsed.data.email,
-        name: parsed.data.name === undefined || parsed.data.name === "" ? null : parsed.data.name,
-        givenAt: now,
-      };
-      task.updatedAt = now;
-      await this.#store.putFollowUp(task);
-      await this.#postToFollowUpChannels(task);
-      return { ok: true };
-    });
+  giveContact(...args: Parameters<FollowUpDesk["giveContact"]>): Promise<FollowUpResult> {
+    return this.#followUpDesk.giveContact(...args);
   }
 
-  /**
-   * An agent answers a task: by e-mail through the outbound sender, or in the customer's thread (kept
-   * and delivered when the customer comes back). A repeated key is the same answer: sent once. Answering
-   * an open task assigns it to the agent who answered.
-   */
-  async answerFollowUp(
-    followUpId: string,
-    agent: string,
-    answer: { via: "email" | "thread"; key: string; text: string; subject?: string },
-  ): Promise<FollowUpResult> {
-    const text = answer.text.trim();
-    if (text === "") return { ok: false, problem: "the answer is empty: write something to the customer" };
-    if (text.length > MAX_ANSWER_LENGTH)
-      return { ok: false, problem: `the answer is longer than ${MAX_ANSWER_LENGTH} characters` };
-    const subject = answer.subject?.trim() ?? "";
-    if (answer.via === "email" && (subject.length > MAX_SUBJECT_LENGTH || /[\r\n]/.test(subject)))
-      return {
-        ok: false,
-        problem: `the subject must be one line of at most ${MAX_SUBJECT_LENGTH} characters`,
-      };
-    return this.#queue.run(followUpId, async () => {
-      const task = await this.#store.getFollowUp(followUpId);
-      if (task === undefined) return { ok: false, problem: UNKNOWN_FOLLOW_UP };
-      const answers = task.answers ?? [];
-      const earlier = answers.find((candidate) => candidate.key === answer.key);
-      if (earlier !== undefined) return { ok: true, status: earlier.status };
-      if (task.status === "done") return { ok: false, problem: "already done" };
-      const now = this.#clock.now();
-      const tenant = await this.#options.tenants(task.tenant);
-      const agentName = (await this.#agent(task.tenant, agent))?.name ?? agent;
-      let recorded: FollowUpAnswer;
-      if (answer.via === "email") {
-        const contact = customerContactOf(task);
-        if (contact === null)
-          return {
-            ok: false,
-            problem: "the customer left no e-mail address: answer in the chat thread instead",
-          };
-        const sender = this.#options.outboundSender;
-        if (sender === undefined)
-          return {
-            ok: false,
-            problem:
-              "no e-mail sender is configured on this server (lutin serve: set LUTIN_SMTP_HOST and LUTIN_SMTP_FROM)",
-          };
-        const sent = await sender
-          .send({
-            tenant: task.tenant,
-            to: { address: contact.email, name: contact.name },
-            subject: subject === "" ? `${tenant.name ?? tenant.id}: ${task.summary.slice(0, 80)}` : subject,
-            text: emailBody(text, agentName, tenant.name ?? tenant.id, task),
-            reference: `${task.id}.${digest(answer.key)}`,
-          })
-          .catch((error: unknown) => ({
-            ok: false as const,
-            retryable: true,
-            detail: String(errorFields(error).reason),
-          }));
-        if (!sent.ok) {
-          // The detail only: never the address or the text (customer data stays out of logs).
-          this.#logger.warn("follow-up e-mail not sent", {
-            task: task.id,
-            sender: sender.kind,
-            detail: sent.detail,
-          });
-          return { ok: false, problem: `not sent: ${sent.detail}` };
-        }
-        recorded = {
-          key: answer.key,
-          via: "email",
-          by: agent,
-          at: now,
-          text,
-          subject: subject === "" ? null : subject,
-          to: contact.email,
-          status: "sent",
-          deliveredAt: sent.sentAt,
-        };
-      } else {
-        recorded = {
-          key: answer.key,
-          via: "thread",
-          by: agent,
-          at: now,
-          text,
-          subject: null,
-          to: null,
-          status: "pending",
-          deliveredAt: null,
-        };
-      }
-      task.answers = [...answers, recorded];
-      if (task.status === "open") {
-        task.status = "assigned";
-        task.assignee = agent;
-        task.history.push({ at: now, status: "assigned", by: agent });
-      }
-      task.updatedAt = now;
-      // Stored before the thread delivery: an answer the customer is not there for is kept, never lost.
-      await this.#store.putFollowUp(task);
-      if (recorded.via === "thread") {
-        if (await this.#deliverThreadAnswer(task, recorded)) await this.#store.putFollowUp(task);
-        else await this.#markWaiting(task.threadKey, task.id);
-      }
-      await this.#postToFollowUpChannels(task);
-      return { ok: true, status: recorded.status };
-    });
+  answerFollowUp(...args: Parameters<FollowUpDesk["answerFollowUp"]>): Promise<FollowUpResult> {
+    return this.#followUpDesk.answerFollowUp(...args);
   }
 
-  /** The customer's channel is back (a widget's hello): thread answers kept for them are delivered now. */
-  async customerReturned(customer: { tenant: string; channel: string; thread: string }): Promise<void> {
-    const threadKey = threadKeyOf(customer);
-    const waiting = await this.#waiting();
-    const ids = waiting.get(threadKey);
-    if (ids === undefined) return;
-    for (const id of [...ids]) {
-      await this.#queue.run(id, async () => {
-        const task = await this.#store.getFollowUp(id);
-        let delivered = false;
-        for (const answer of task?.answers ?? [])
-          if (
-            answer.status === "pending" &&
-            task !== undefined &&
-            (await this.#deliverThreadAnswer(task, answer))
-          )
-            delivered = true;
-        if (task !== undefined && delivered) {
-          task.updatedAt = this.#clock.now();
-          await this.#store.putFollowUp(task);
-          await this.#postToFollowUpChannels(task);
-        }
-        if (task === undefined || !(task.answers ?? []).some((answer) => answer.status === "pending"))
-          ids.delete(id);
-      });
-    }
-    if (ids.size === 0) waiting.delete(threadKey);
-  }
-
-  /** Sends one thread answer as the agent's message; marks it delivered on the channel's receipt. */
-  async #deliverThreadAnswer(task: CustomerFollowUp, answer: FollowUpAnswer): Promise<boolean> {
-    const result = await this.#assistantOrThrow().sendToThread({
-      tenant: task.tenant,
-      channel: task.channel,
-      thread: task.thread,
-      key: answer.key,
-      text: answer.text,
-      from: "agent",
-      language: task.language,
-    });
-    if (!result.ok) return false;
-    answer.status = "delivered";
-    answer.deliveredAt = result.deliveredAt;
-    return true;
-  }
-
-  #waiting(): Promise<Map<string, Set<string>>> {
-    this.#waitingThreads ??= this.#store.listFollowUps().then((tasks) => {
-      const waiting = new Map<string, Set<string>>();
-      for (const task of tasks)
-        if ((task.answers ?? []).some((answer) => answer.status === "pending"))
-          waiting.set(task.threadKey, (waiting.get(task.threadKey) ?? new Set()).add(task.id));
-      return waiting;
-    });
-    return this.#waitingThreads;
-  }
-
-  async #markWaiting(threadKey: string, id: string): Promise<void> {
-    const waiting = await this.#waiting();
-    waiting.set(threadKey, (waiting.get(threadKey) ?? new Set()).add(id));
+  customerReturned(...args: Parameters<FollowUpDesk["customerReturned"]>): Promise<void> {
+    return this.#followUpDesk.customerReturned(...args);
   }
 
   listFollowUps(tenant: string): Promise<CustomerFollowUp[]> {
@@ -1020,18 +834,6 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
 }
 
 const UNKNOWN_FOLLOW_UP = "unknown follow-up task";
-/** An e-mail answer's body and a thread answer's text; a chat message is bounded by its channel too. */
-const MAX_ANSWER_LENGTH = 10_000;
-const MAX_SUBJECT_LENGTH = 200;
-
-/** The agent's text, their signature, then the customer's own words quoted (what the answer is about). */
-function emailBody(text: string, agent: string, tenant: string, task: CustomerFollowUp): string {
-  const asked = task.transcript
-    .filter((message) => message.from === "customer")
-    .slice(-3)
-    .map((message) => `> ${message.text.replace(/\s+/g, " ").trim().slice(0, 500)}`);
-  return [text, "", `-- `, `${agent}, ${tenant}`, ...(asked.length > 0 ? ["", ...asked] : [])].join("\n");
-}
 
 function presenceKey(tenant: string, agent: string): string {
   return `${tenant}\u0000${agent}`;
