@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEMO_TENANT_FILE } from "@lutingenie/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSmtpSender, parseSmtpConfig } from "./smtp-sender.js";
 import { AgentTestClient } from "./testing/agent-test-client.js";
@@ -8,6 +12,7 @@ import {
   startTestServer,
   TEST_AGENT_TOKENS,
 } from "./testing/test-server.js";
+import { writeBikeShopTenant } from "./testing/test-tenant-file.js";
 import { type ServerFrame, WidgetTestClient } from "./testing/widget-test-client.js";
 
 /**
@@ -228,5 +233,66 @@ describe("follow-up tasks that can be kept, over the widget and console sockets"
     expect(unknown).toMatchObject({ ok: false, problem: "unknown follow-up task" });
     await agent.close();
     await customer.close();
+  });
+});
+
+describe("follow-up tasks across tenants (attacker tests)", () => {
+  it("another tenant's visitor cannot write a contact into a task, nor its agent answer, read or close one", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "lutin-follow-ups-tenants-"));
+    const tokens = {
+      demoAna: "agent-token-ana-of-demo-shop-0123",
+      bikeAna: "agent-token-ana-of-bike-shop-0123",
+    };
+    const server = await startTestServer(
+      {
+        tenants: [
+          {
+            tenantFile: DEMO_TENANT_FILE,
+            widgetKey: "demo-shop-widget",
+            agentTokens: { ana: tokens.demoAna },
+          },
+          {
+            tenantFile: await writeBikeShopTenant(directory),
+            widgetKey: "bike-shop-widget",
+            agentTokens: { ana: tokens.bikeAna },
+          },
+        ],
+      },
+      { businessHours: CLOSED_ALL_WEEK },
+    );
+    try {
+      const customer = await WidgetTestClient.connect({ url: server.url, key: "demo-shop-widget" });
+      const notice = customer.next((frame) => frame.type === "reply" && frame.contactRequest !== null);
+      await customer.message("x1", "I want to talk to a human");
+      const followUp = String(((await notice).contactRequest as { followUp: string }).followUp);
+
+      const intruder = await WidgetTestClient.connect({ url: server.url, key: "bike-shop-widget" });
+      const refused = intruder.next((frame) => frame.type === "error" && frame.id === "y1");
+      intruder.send({ type: "contact", id: "y1", followUp, email: "eve@attacker.example" });
+      expect(await refused).toMatchObject({ code: "CONTACT_REFUSED", message: "unknown follow-up task" });
+
+      const otherAna = await AgentTestClient.signIn(server.url, tokens.bikeAna);
+      for (const command of [
+        { type: "answer", followUp, via: "thread", id: "z1", text: "hello from another shop" },
+        { type: "assign", followUp },
+        { type: "done", followUp },
+      ])
+        expect(await otherAna.command(command)).toMatchObject({
+          ok: false,
+          problem: "unknown follow-up task",
+        });
+      const snapshot = otherAna.next((frame) => frame.type === "snapshot");
+      otherAna.socket.send(JSON.stringify({ type: "snapshot" }));
+      expect(((await snapshot).followUps as unknown[]).length).toBe(0);
+
+      const [task] = (await server.runtime.escalation.listFollowUps("demo-shop")).filter(
+        (entry) => entry.id === followUp,
+      );
+      expect(task).toMatchObject({ status: "open", customerContact: null, answers: [] });
+      await Promise.all([customer.close(), intruder.close(), otherAna.close()]);
+    } finally {
+      await server.cleanup();
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 });
