@@ -197,7 +197,11 @@ describe("follow-up tasks that can be kept, over the widget and console sockets"
       );
     await expect.poll(kept, { timeout: 10_000 }).toBeDefined();
     const reply = kept();
-    expect(reply).toMatchObject({ author: "agent", key: "agent:bruno:thread-1", contactRequest: null });
+    expect(reply).toMatchObject({
+      author: "agent",
+      key: "agent:bruno:follow-up:thread-1",
+      contactRequest: null,
+    });
     await expect
       .poll(async () => (await taskOf(followUp))?.answers?.[0]?.status, { timeout: 10_000 })
       .toBe("delivered");

@@ -558,7 +558,8 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       return { ok: false, problem: `the message is longer than ${maxMessageLength} characters` };
     return desk.answerFollowUp(command.followUp, agent, {
       via: command.via,
-      key: `agent:${agent}:${command.id}`,
+      // Its own key space beside the handoff replies' `agent:<agent>:<id>` (the console makes both ids).
+      key: `agent:${agent}:follow-up:${command.id}`,
       text: command.text,
       ...(command.subject === undefined ? {} : { subject: command.subject }),
     });
