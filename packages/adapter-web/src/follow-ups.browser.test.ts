@@ -1,4 +1,6 @@
 import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSmtpSender, parseSmtpConfig } from "./smtp-sender.js";
@@ -20,6 +22,9 @@ import {
 const CHROMIUM = process.env.LUTIN_CHROMIUM ?? "/usr/bin/chromium";
 const WAIT = { timeout: 30_000 } as const;
 const skipBrowserTests = !existsSync(CHROMIUM) && process.env.CI !== "true";
+/** LUTIN_SCREENSHOTS=1 also refreshes the follow-up pictures in docs/screenshots/. */
+const SCREENSHOTS = fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url));
+const saveScreenshots = process.env.LUTIN_SCREENSHOTS === "1";
 
 describe.skipIf(skipBrowserTests)("follow-up tasks in a real browser (Chromium)", () => {
   let browser: Browser;
@@ -44,6 +49,7 @@ describe.skipIf(skipBrowserTests)("follow-up tasks in a real browser (Chromium)"
         ),
       },
     );
+    if (saveScreenshots) await mkdir(SCREENSHOTS, { recursive: true });
   });
   afterAll(async () => {
     await browser?.close();
@@ -52,7 +58,7 @@ describe.skipIf(skipBrowserTests)("follow-up tasks in a real browser (Chromium)"
   });
 
   const newPage = async (locale: string) => {
-    const context = await browser.newContext({ locale });
+    const context = await browser.newContext({ locale, viewport: { width: 1100, height: 900 } });
     context.setDefaultTimeout(WAIT.timeout);
     return { context, page: await context.newPage() };
   };
@@ -108,6 +114,8 @@ describe.skipIf(skipBrowserTests)("follow-up tasks in a real browser (Chromium)"
       "Customer: I would like to talk to a human",
     );
     expect(await details.locator('.task-states [data-state="open"]').count()).toBe(1);
+    if (saveScreenshots)
+      await agent.screenshot({ path: `${SCREENSHOTS}console-follow-up.png`, fullPage: true });
 
     // Answer by e-mail: the local SMTP server receives it.
     const mailsBefore = smtp.mails.length;
@@ -152,6 +160,7 @@ describe.skipIf(skipBrowserTests)("follow-up tasks in a real browser (Chromium)"
     await customer.waitForSelector(
       "text=Veuillez saisir une adresse e-mail valide, par exemple nom@exemple.fr.",
     );
+    if (saveScreenshots) await customer.screenshot({ path: `${SCREENSHOTS}widget-follow-up-contact.png` });
     await form.getByLabel("Adresse e-mail").fill("chloe@exemple.fr");
     await form.getByLabel("Nom (facultatif)").fill("Chloé");
     await form.getByRole("button", { name: "Envoyer" }).click();
