@@ -462,6 +462,8 @@
   onContactAnswer = (frame) => {
     const request = state.contactRequest;
     if (!request || request.pending !== frame.id) return false;
+    // Not a refusal: the outbox sends it again (after the wait, or on the next connection).
+    if (frame.code === "RATE_LIMITED" || frame.code === "UNAVAILABLE") return false;
     const words = strings[request.language] || t;
     if (frame.type === "ack") {
       state.lastEmail = request.email;
