@@ -63,7 +63,6 @@
   let activeSynced = false;
   let people = [];
   let cards = [];
-  let tasks = [];
   let tab = "waiting";
   let results = null;
   let openId = sessionStorage.getItem(OPEN_KEY);
@@ -475,37 +474,6 @@
     if (result.ok) await openConversation(openId);
   });
 
-  // ── tasks (the follow-up list) ────────────────────────────────────────────
-  const renderTasks = () => {
-    const body = $("tasks");
-    body.replaceChildren();
-    for (const task of tasks) {
-      const row = element("tr", { "data-task": task.id });
-      const actions = element("td");
-      if (task.status !== "done") {
-        if (task.assignee !== me) {
-          const assign = element("button", { type: "button" }, t("assignToMe"));
-          assign.addEventListener("click", () => command({ type: "assign", followUp: task.id }));
-          actions.append(assign, " ");
-        }
-        const done = element("button", { type: "button" }, t("done"));
-        done.addEventListener("click", () => command({ type: "done", followUp: task.id }));
-        actions.append(done);
-      }
-      const priority = element("td");
-      priority.append(element("span", { class: `badge ${task.priority}` }, word("priority", task.priority)));
-      const status = word("task", task.status);
-      row.append(
-        priority,
-        element("td", {}, task.labels.join(", ")),
-        element("td", {}, task.summary),
-        element("td", {}, task.assignee ? `${status} · ${nameOf(task.assignee)}` : status),
-        actions,
-      );
-      body.append(row);
-    }
-  };
-
   // ── alerts: a sound and the title on a new request ────────────────────────
   let audio = null;
   const beep = () => {
@@ -549,10 +517,20 @@
   });
 
   // ── the server ────────────────────────────────────────────────────────────
+  let lastSnapshot = null;
+  // Follow-up tasks are console-follow-ups.js's: it gets the snapshot, the page's language and the way to send commands.
+  const shareSnapshot = () => {
+    if (lastSnapshot === null) return;
+    window.dispatchEvent(
+      new CustomEvent("lutin:snapshot", {
+        detail: { snapshot: lastSnapshot, me, command, nameOf, language },
+      }),
+    );
+  };
   const onSnapshot = (snapshot) => {
+    lastSnapshot = snapshot;
     people = snapshot.agents;
     cards = snapshot.handoffs;
-    tasks = snapshot.followUps;
     const self = people.find((person) => person.id === me);
     if (self) {
       $("agent-name").textContent = self.name;
@@ -576,7 +554,7 @@
     }
     firstSnapshot = false;
     renderList();
-    renderTasks();
+    shareSnapshot();
     // The open conversation changed elsewhere (a note, a status, messages): read it again.
     const card = openId === null ? undefined : cards.find((candidate) => candidate.id === openId);
     if (
@@ -746,7 +724,7 @@
       socket && socket.readyState === WebSocket.OPEN ? "connected" : "disconnected",
     );
     renderList();
-    renderTasks();
+    shareSnapshot();
     if (detail) renderConversation();
     emit("language", language);
   });

@@ -9,6 +9,7 @@ import {
   type Logger,
   type LutinRuntime,
   listQuickReplies,
+  type OutboundSender,
   openFileEscalationStore,
   openFileThreadMemory,
   openLowdbStore,
@@ -53,6 +54,8 @@ export interface StartLutinServerOptions {
   typingDelayMs?: number;
   /** Time between store maintenance runs; default: config.archiveIntervalMinutes (tests shorten it). */
   maintenanceIntervalMs?: number;
+  /** Carries agents' e-mail answers to follow-up tasks (lutin serve: createSmtpSender from LUTIN_SMTP_*). */
+  outboundSender?: OutboundSender;
 }
 
 export interface RunningLutinServer {
@@ -114,7 +117,10 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
       escalationStore,
       logger,
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.outboundSender === undefined ? {} : { outboundSender: options.outboundSender }),
     });
+    const sender = options.outboundSender;
+    if (sender?.close !== undefined) closers.push(() => sender.close?.() ?? Promise.resolve());
     // Each tenant with the entry of the config it came from (same order, checked above).
     const served = tenants.map((tenant, index) => ({
       tenant,

@@ -24,7 +24,12 @@ import { detailOf, listFor, search } from "./console-view.js";
 import { createRateLimiter } from "./rate-limiter.js";
 import { TypingIndicator } from "./typing-indicator.js";
 import { createVisitorIdentities } from "./visitor-identity.js";
-import { parseWidgetFrame, type WidgetErrorCode, type WidgetServerMessage } from "./widget-protocol.js";
+import {
+  parseWidgetFrame,
+  type WidgetClientMessage,
+  type WidgetErrorCode,
+  type WidgetServerMessage,
+} from "./widget-protocol.js";
 
 /** What the console lists besides live posts: core's EscalationService answers these (runtime.escalation). */
 export interface AgentDirectory {
@@ -326,13 +331,18 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         const open = widgets.get(session) ?? new Set<WebSocket>();
         open.add(socket);
         widgets.set(session, open);
-        return widgetFrame(socket, {
+        widgetFrame(socket, {
           type: "welcome",
           visitor,
           token: decision.identity.token,
           resumed: decision.resumed,
           maxMessageLength,
         });
+        // Agents' answers kept for this visitor (follow-up tasks) go out now that they are back.
+        core?.followUpDesk
+          ?.customerReturned({ tenant, channel, thread: visitor })
+          .catch((error: unknown) => logger.warn("kept answers not delivered", errorFields(error)));
+        return;
       }
       if (message.type === "receipt") {
         if (visitor !== null) receipts.get(receiptKey(session, message.key))?.(message.ok);
@@ -373,6 +383,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
           visitorLimiter.retryAfterMs(session),
         );
       const thread = visitor;
+      if (message.type === "contact") return giveContact(socket, refuse, { tenant, thread }, message);
       const isMessage = message.type === "message";
       if (isMessage) typing.turnStarted();
       receive({
@@ -403,6 +414,30 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
           );
         });
     });
+  };
+
+  /** A visitor's contact for their follow-up task: core checks the task is this visitor's own. */
+  const giveContact = (
+    socket: WebSocket,
+    refuse: (id: string | null, code: WidgetErrorCode, message: string) => void,
+    customer: { tenant: string; thread: string },
+    message: Extract<WidgetClientMessage, { type: "contact" }>,
+  ) => {
+    const desk = core?.followUpDesk;
+    if (desk === undefined)
+      return refuse(message.id, "CONTACT_REFUSED", "follow-up tasks are not kept on this server");
+    const contact = { email: message.email, ...(message.name === undefined ? {} : { name: message.name }) };
+    desk
+      .giveContact({ ...customer, channel }, message.followUp, contact)
+      .then((result) =>
+        result.ok
+          ? widgetFrame(socket, { type: "ack", id: message.id, status: "contact_saved" })
+          : refuse(message.id, "CONTACT_REFUSED", result.problem),
+      )
+      .catch((error: unknown) => {
+        logger.error("contact not saved", { tenant: customer.tenant, ...errorFields(error) });
+        widgetError(socket, message.id, "UNAVAILABLE", "The contact could not be saved; try again.");
+      });
   };
 
   const deliverToWidget = (message: OutboundMessage): Promise<DeliveryResult> => {
@@ -449,6 +484,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         author: message.author ?? authorOf(message.key),
         inReplyTo: message.inReplyTo ?? null,
         actions: [...(message.actions ?? [])],
+        contactRequest: message.contactRequest ?? null,
       };
       for (const socket of open) {
         widgetFrame(socket, frame);
@@ -518,6 +554,24 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     options.directory === undefined ||
     (await options.directory.listFollowUps(tenant)).some((task) => task.id === id);
 
+  const answerFollowUp = async (
+    agent: string,
+    command: Extract<AgentClientMessage, { type: "answer" }>,
+  ): Promise<DeskResult & { status?: string }> => {
+    const desk = core?.followUpDesk;
+    if (desk === undefined) return { ok: false, problem: "Escalation is not running on this server" };
+    // A thread answer is a chat message: the widget's own limit applies.
+    if (command.via === "thread" && command.text.length > maxMessageLength)
+      return { ok: false, problem: `the message is longer than ${maxMessageLength} characters` };
+    return desk.answerFollowUp(command.followUp, agent, {
+      via: command.via,
+      // Its own key space beside the handoff replies' `agent:<agent>:<id>` (the console makes both ids).
+      key: `agent:${agent}:follow-up:${command.id}`,
+      text: command.text,
+      ...(command.subject === undefined ? {} : { subject: command.subject }),
+    });
+  };
+
   const runCommand = async (
     { tenant, agent }: AgentSession,
     command: AgentClientMessage,
@@ -536,6 +590,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         break;
       case "assign":
       case "done":
+      case "answer":
         if (!(await ownsFollowUp(tenant, command.followUp))) return { ok: false, problem: UNKNOWN_FOLLOW_UP };
         break;
       default:
@@ -589,6 +644,8 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
             .map((reply) => ({ label: reply.label.slice(0, 500) })),
         };
       }
+      case "answer":
+        return answerFollowUp(agent, command);
       default:
         return null;
     }

@@ -1,3 +1,4 @@
+import { followUpContactSchema } from "@lutingenie/core";
 import { z } from "zod";
 
 /**
@@ -57,6 +58,20 @@ export const widgetClientMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ping") }).strict(),
   /** The customer is typing: shown to the agent who holds the chat, if any (no answer, no rate limit). */
   z.object({ type: z.literal("typing") }).strict(),
+  /**
+   * The contact a visitor gives for the follow-up task a reply's `contactRequest` named (issue 17): an
+   * e-mail and an optional name, checked here and by core, which refuses another visitor's task.
+   */
+  z
+    .object({
+      type: z.literal("contact"),
+      id: clientId,
+      followUp: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,100}$/, "followUp must be the task id of the reply's contactRequest"),
+      ...followUpContactSchema.shape,
+    })
+    .strict(),
 ]);
 export type WidgetClientMessage = z.output<typeof widgetClientMessageSchema>;
 
@@ -82,6 +97,8 @@ export type WidgetServerMessage =
       author: "assistant" | "agent" | "system";
       inReplyTo: string | null;
       actions: { kind: string; label: string; value: string }[];
+      /** A follow-up task was created: the widget asks for a contact and sends it as a `contact` frame. */
+      contactRequest: { followUp: string } | null;
     }
   | { type: "ack"; id: string; status: string }
   | { type: "error"; id: string | null; code: WidgetErrorCode; message: string; retryAfterMs?: number }
@@ -95,6 +112,7 @@ export type WidgetErrorCode =
   | "HELLO_REPEATED"
   | "IDENTITY_INVALID"
   | "IDENTITY_NOT_CONFIGURED"
+  | "CONTACT_REFUSED"
   | "UNAVAILABLE"
   | "INTERNAL";
 

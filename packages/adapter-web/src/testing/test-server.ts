@@ -5,13 +5,17 @@ import { DEMO_TENANT_FILE, type LoadedTenant, type Logger, loadTenantFile } from
 import { parseServerConfig, type ServerConfigInput } from "../config.js";
 import { type RunningLutinServer, type StartLutinServerOptions, startLutinServer } from "../start-server.js";
 
+/** Business hours with every day listed and none open (no hours at all, or `{}`, is always open). */
+export const CLOSED_ALL_WEEK = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
+
 export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789";
 export const TEST_AGENT_TOKENS = { ana: "test-token-for-ana-0123456", bruno: "test-token-for-bruno-012345" };
 
 /**
  * The real server on 127.0.0.1 (ephemeral port) with the demo tenant in a fresh data directory; with
  * `overrides.tenants`, every tenant listed (each entry's tenant file, its own tokens). Business hours
- * are removed (agents are available at any hour), so handoff tests do not depend on the day the tests run.
+ * are removed (agents are available at any hour), so handoff tests do not depend on the day the tests run;
+ * `options.businessHours` sets them instead (CLOSED_ALL_WEEK: the desk is always closed).
  */
 export async function startTestServer(
   overrides: ServerConfigInput = {},
@@ -25,6 +29,9 @@ export async function startTestServer(
     dataDir?: string;
     extraAdapters?: StartLutinServerOptions["extraAdapters"];
     mountRoutes?: StartLutinServerOptions["mountRoutes"];
+    outboundSender?: StartLutinServerOptions["outboundSender"];
+    /** Every tenant's business hours (CLOSED_ALL_WEEK: always closed); default none (always open). */
+    businessHours?: LoadedTenant["settings"]["businessHours"];
   } = {},
 ): Promise<RunningLutinServer & { dataDir: string; cleanup(): Promise<void> }> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "lutin-web-")));
@@ -35,7 +42,7 @@ export async function startTestServer(
   const tenants: LoadedTenant[] = [];
   for (const file of files) {
     const tenant = await loadTenantFile(file);
-    tenant.settings.businessHours = undefined;
+    tenant.settings.businessHours = options.businessHours;
     tenants.push(tenant);
   }
   const config = parseServerConfig(
@@ -63,6 +70,7 @@ export async function startTestServer(
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.extraAdapters === undefined ? {} : { extraAdapters: options.extraAdapters }),
     ...(options.mountRoutes === undefined ? {} : { mountRoutes: options.mountRoutes }),
+    ...(options.outboundSender === undefined ? {} : { outboundSender: options.outboundSender }),
   });
   return {
     ...server,

@@ -1,5 +1,7 @@
 import type { LanguageCode } from "../assistant/language.js";
+import type { ContactRequest } from "../assistant/responder.js";
 import type { TurnOutcome } from "../assistant/turn-outcome.js";
+import type { FollowUpDesk } from "../escalation/follow-up.js";
 import type { InboundEventInput } from "../events/inbound-event.js";
 
 /**
@@ -33,6 +35,8 @@ export interface CoreHandle {
   receive(event: InboundEventInput): Promise<TurnOutcome>;
   /** Present when Escalation runs: what agents do from this channel. */
   readonly desk?: AgentDesk;
+  /** Present when Escalation runs: customers' contacts for their tasks, answers kept for their return. */
+  readonly followUpDesk?: FollowUpDesk;
 }
 
 export interface OutboundMessage {
@@ -54,6 +58,12 @@ export interface OutboundMessage {
    * goodbye; never counted, C9). Channels may show them differently. Absent from adapters' older callers.
    */
   author?: "assistant" | "agent" | "system";
+  /**
+   * A follow-up task was created for this customer: a channel that cannot reach them otherwise (the web
+   * widget's anonymous visitor) asks for a contact and gives it to `CoreHandle.followUpDesk`; channels
+   * that know who the customer is (Slack, Teams) ignore it.
+   */
+  contactRequest?: ContactRequest;
 }
 
 export interface OutboundAction {

@@ -15,7 +15,13 @@ import { analyzedText } from "../util/analyzed-text.js";
 import { KeyedQueue } from "../util/keyed-queue.js";
 import { type Agent, availableAgents, DEFAULT_PRESENCE_TTL_MS, isOnline, type Presence } from "./agents.js";
 import type { EscalationStore } from "./escalation-store.js";
-import type { CustomerFollowUp } from "./follow-up.js";
+import {
+  type CustomerFollowUp,
+  customerContactOf,
+  type FollowUpDesk,
+  type FollowUpResult,
+} from "./follow-up.js";
+import { FollowUpDeskService } from "./follow-up-desk.js";
 import {
   applyHandoffEvent,
   type EscalationReason,
@@ -24,6 +30,7 @@ import {
 } from "./handoff.js";
 import { withMessage, withNote } from "./handoff-record.js";
 import { followUpLabels, topicOf } from "./labels.js";
+import type { OutboundSender } from "./outbound-sender.js";
 import { followUpPriority } from "./priority.js";
 
 export interface EscalationServiceOptions {
@@ -43,6 +50,8 @@ export interface EscalationServiceOptions {
   tickIntervalMs?: number;
   /** Reads the mood of each customer message of a handoff, for the console's emotion trend. */
   emotion?: EmotionDetector;
+  /** Carries agents' e-mail answers to follow-up tasks (SMTP in lutin serve); absent: e-mail answers are refused. */
+  outboundSender?: OutboundSender;
 }
 
 /** What the escalation enchantment gets back: the notice for the customer, and the hold on the thread. */
@@ -62,7 +71,7 @@ const HOLDER_PREFIX = "handoff:";
  * Every change to a handoff goes through its own queue, so two agents accepting at once are applied one
  * after the other and exactly one wins (the atomic claim).
  */
-export class EscalationService implements TakeoverRouter, AgentDesk {
+export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDesk {
   readonly #options: EscalationServiceOptions;
   readonly #store: EscalationStore;
   readonly #clock: Clock;
@@ -73,6 +82,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
   readonly #queue = new KeyedQueue();
   #assistant: Assistant | null = null;
   #timer: NodeJS.Timeout | null = null;
+  readonly #followUpDesk: FollowUpDeskService;
 
   constructor(options: EscalationServiceOptions) {
     this.#options = options;
@@ -81,6 +91,18 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     this.#logger = options.logger ?? silentLogger;
     this.#acceptTimeoutMs = options.acceptTimeoutMs ?? 120_000;
     this.#presenceTtlMs = options.presenceTtlMs ?? DEFAULT_PRESENCE_TTL_MS;
+    this.#followUpDesk = new FollowUpDeskService({
+      store: this.#store,
+      // The same queue as assign and done: a task changes one step at a time.
+      queue: this.#queue,
+      clock: this.#clock,
+      logger: this.#logger,
+      tenants: options.tenants,
+      ...(options.outboundSender === undefined ? {} : { outboundSender: options.outboundSender }),
+      agentName: async (tenant, agent) => (await this.#agent(tenant, agent))?.name ?? agent,
+      sendToThread: (message) => this.#assistantOrThrow().sendToThread(message),
+      changed: (task) => this.#postToFollowUpChannels(task),
+    });
   }
 
   /** The assistant that delivers to customers and counts (they refer to each other; this closes the loop). */
@@ -250,7 +272,11 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       now,
     });
     return {
-      reply: notice("followUp.created", "escalation:follow-up"),
+      // Channels that do not know how to reach the customer (the web widget) ask for a contact now.
+      reply: {
+        ...notice("followUp.created", "escalation:follow-up"),
+        contactRequest: { followUp: followUp.id },
+      },
       holder: null,
       handoff: null,
       followUp,
@@ -464,6 +490,20 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     });
   }
 
+  // ── follow-up tasks: the customer's contact, agents' answers (follow-up-desk.ts) ─────────────
+
+  giveContact(...args: Parameters<FollowUpDesk["giveContact"]>): Promise<FollowUpResult> {
+    return this.#followUpDesk.giveContact(...args);
+  }
+
+  answerFollowUp(...args: Parameters<FollowUpDesk["answerFollowUp"]>): Promise<FollowUpResult> {
+    return this.#followUpDesk.answerFollowUp(...args);
+  }
+
+  customerReturned(...args: Parameters<FollowUpDesk["customerReturned"]>): Promise<void> {
+    return this.#followUpDesk.customerReturned(...args);
+  }
+
   listFollowUps(tenant: string): Promise<CustomerFollowUp[]> {
     return this.#store.listFollowUps(tenant);
   }
@@ -579,7 +619,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
   /** A handoff nobody took: the customer is told, a task is created, and the assistant answers again. */
   async #toFollowUp(request: HandoffRequest): Promise<void> {
     const now = this.#clock.now();
-    await this.#createFollowUp({
+    const task = await this.#createFollowUp({
       id: `followup_${digest(request.threadKey, request.id)}`,
       tenant: request.tenant,
       channel: request.channel,
@@ -616,6 +656,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       "handoff.noAgentAccepted",
       {},
       "followUp.created",
+      task.id,
     );
     await assistant.release(request.threadKey);
   }
@@ -655,6 +696,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       conversationId: input.conversationId,
       handoffId: input.handoffId,
       contact: `${input.channel}:${input.thread}`,
+      customerContact: null,
       transcript: input.transcript,
       summary: summaryOf(input.transcript),
       topic: topicOf(input.topic, texts),
@@ -677,6 +719,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       updatedAt: input.now,
       postedAt: null,
       history: [{ at: input.now, status: "open", by: null }],
+      answers: [],
     };
     // Stored first (durably), posted second: a crash in between leaves it in the outbox, never lost.
     await this.#store.putFollowUp(task);
@@ -733,7 +776,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
   ): Promise<DeskResult> {
     return this.#queue.run(id, async () => {
       const task = await this.#store.getFollowUp(id);
-      if (task === undefined) return { ok: false, problem: "unknown follow-up task" };
+      if (task === undefined) return { ok: false, problem: UNKNOWN_FOLLOW_UP };
       const problem = change(task);
       if (problem !== null) return { ok: false, problem };
       task.updatedAt = this.#clock.now();
@@ -754,7 +797,11 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
           ref: task.id,
           agents: [],
           text: `${task.status}${task.assignee === null ? "" : ` · ${task.assignee}`}`,
-          fields: { status: task.status, assignee: task.assignee ?? "" },
+          fields: {
+            status: task.status,
+            assignee: task.assignee ?? "",
+            contact: customerContactOf(task)?.email ?? task.contact,
+          },
         })
         .catch(() => undefined);
     }
@@ -816,6 +863,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     message: "handoff.agentJoined" | "handoff.agentLeft" | "handoff.connecting" | "handoff.noAgentAccepted",
     values: Record<string, string>,
     then?: "followUp.created",
+    contactFor?: string,
   ): Promise<void> {
     const messages = this.#options.messages;
     const text = [
@@ -830,6 +878,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       text,
       from: "system",
       language: request.language,
+      ...(contactFor === undefined ? {} : { contactRequest: { followUp: contactFor } }),
     });
     if (!result.ok)
       this.#logger.warn("customer notice not delivered", { handoff: request.id, detail: result.detail });
@@ -861,6 +910,8 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     return this.#assistant;
   }
 }
+
+const UNKNOWN_FOLLOW_UP = "unknown follow-up task";
 
 function presenceKey(tenant: string, agent: string): string {
   return `${tenant}\u0000${agent}`;
