@@ -13,7 +13,14 @@ export {
 export { filterHistory, type HistoryQuery, type HistoryRow, historyCsv, historyRowOf } from "./history.js";
 export { createRateLimiter, type RateLimiter } from "./rate-limiter.js";
 export { checkServedTenants, loadServedTenants } from "./served-tenants.js";
-export { type RunningLutinServer, type StartLutinServerOptions, startLutinServer } from "./start-server.js";
+export {
+  type OpenServerStores,
+  openEmbeddedStores,
+  type RunningLutinServer,
+  type ServerStores,
+  type StartLutinServerOptions,
+  startLutinServer,
+} from "./start-server.js";
 export { type MaintenanceReport, type StoreMaintenance, startStoreMaintenance } from "./store-maintenance.js";
 export {
   type AgentDirectory,

@@ -14,3 +14,11 @@ export {
   type PostgresStore,
   type PostgresStoreOptions,
 } from "./postgres-store.js";
+export { createPostgresThreadMemory, type PostgresThreadMemoryOptions } from "./postgres-thread-memory.js";
+export { sharedSecret, VISITOR_SECRET_NAME } from "./shared-secret.js";
+export {
+  createThreadTurns,
+  type ThreadTurns,
+  type ThreadTurnsOptions,
+  withTurnsAcrossInstances,
+} from "./thread-turns.js";
