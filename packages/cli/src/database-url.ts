@@ -6,21 +6,26 @@ export const DATABASE_URL_VARIABLE = "LUTIN_DATABASE_URL";
 
 const EXAMPLE = "postgres://lutin:password@127.0.0.1:5432/lutin";
 
+/** What is wrong with a URL that parsed, or null: each check needs the one before it. */
+function urlProblem(value: string): string | null {
+  if (!URL.canParse(value)) return "is not a URL";
+  const url = new URL(value);
+  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:")
+    return "does not start with postgres:// (or postgresql://)";
+  if (url.hostname === "") return "names no host";
+  if (!/^\/[^/]+$/.test(url.pathname)) return "names no database (the path after the host)";
+  return null;
+}
+
 const databaseUrlSchema = z
   .string()
   .trim()
   .min(1, "is empty")
   .max(2_048, "is longer than 2,048 characters")
-  .refine((value) => URL.canParse(value), "is not a URL")
-  .refine(
-    (value) => ["postgres:", "postgresql:"].includes(new URL(value).protocol),
-    "does not start with postgres:// (or postgresql://)",
-  )
-  .refine((value) => new URL(value).hostname !== "", "names no host")
-  .refine(
-    (value) => /^\/[^/]+$/.test(new URL(value).pathname),
-    "names no database (the path after the host)",
-  );
+  .superRefine((value, context) => {
+    const problem = urlProblem(value);
+    if (problem !== null) context.addIssue({ code: "custom", message: problem });
+  });
 
 /** The URL without its password, for messages and the start line. */
 export function redactedDatabaseUrl(url: string): string {
