@@ -22,6 +22,7 @@ export {
   startLutinServer,
 } from "./start-server.js";
 export { type MaintenanceReport, type StoreMaintenance, startStoreMaintenance } from "./store-maintenance.js";
+export { VISITOR_SECRET_FILE } from "./visitor-secret.js";
 export {
   type AgentDirectory,
   type ConversationReading,

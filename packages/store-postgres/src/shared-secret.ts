@@ -25,3 +25,22 @@ export async function sharedSecret(pool: pg.Pool, name: string): Promise<string>
     throw new Error(`lutin_secrets holds no valid ${name} (64 hex characters expected)`);
   return value;
 }
+
+/**
+ * Keeps `value` as the shared secret `name` unless the database already has one (an install moved in:
+ * its visitors' tokens stay valid). Returns "adopted", "same" (already this value) or "kept" (another
+ * value was there first and stays: the install's visitors then start new chats).
+ */
+export async function adoptSecret(
+  pool: pg.Pool,
+  name: string,
+  value: string,
+): Promise<"adopted" | "same" | "kept"> {
+  if (!SECRET_PATTERN.test(value)) throw new Error(`a ${name} must be 64 hex characters`);
+  const inserted = await pool.query(
+    "INSERT INTO lutin_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+    [name, value],
+  );
+  if (inserted.rowCount === 1) return "adopted";
+  return (await sharedSecret(pool, name)) === value ? "same" : "kept";
+}

@@ -5,13 +5,13 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import type { RunningLutinServer } from "@lutingenie/adapter-web";
 import { WidgetTestClient } from "@lutingenie/adapter-web/testing";
 import { silentLogger } from "@lutingenie/core";
 import { createTestDatabase, type TestDatabase } from "@lutingenie/store-postgres/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serve } from "./serve.js";
+import { servedUsage, serveInProcess } from "./serve.test-support.js";
 
 /*
  * `lutin serve` with LUTIN_DATABASE_URL on a real PostgreSQL (the run's throwaway cluster): the widget
@@ -20,7 +20,6 @@ import { serve } from "./serve.js";
  */
 
 const CLI = join(import.meta.dirname, "../../bin/lutin.js");
-const ADMIN_TOKEN = "pg-serve-admin-token-0123456789abcdef";
 let database: TestDatabase;
 const directories: string[] = [];
 
@@ -39,51 +38,16 @@ async function dataDirectory(): Promise<string> {
   return directory;
 }
 
-/** One `lutin serve` in this process on the test database; stop() ends it as SIGTERM would. */
+/** One `lutin serve` in this process on the test database, with a data directory of its own. */
 async function startInstance(environment: NodeJS.ProcessEnv = {}) {
-  const output = new PassThrough();
-  let printed = "";
-  output.on("data", (chunk: Buffer) => {
-    printed += chunk.toString("utf8");
+  return serveInProcess({
+    LUTIN_DATA_DIR: await dataDirectory(),
+    LUTIN_DATABASE_URL: database.url,
+    ...environment,
   });
-  let stop: () => void = () => undefined;
-  const until = new Promise<void>((resolve) => {
-    stop = resolve;
-  });
-  let running: RunningLutinServer | undefined;
-  const served = serve({
-    output,
-    environment: {
-      PORT: "0",
-      LUTIN_HOST: "127.0.0.1",
-      LUTIN_DATA_DIR: await dataDirectory(),
-      LUTIN_ADMIN_TOKEN: ADMIN_TOKEN,
-      LUTIN_DATABASE_URL: database.url,
-      ...environment,
-    },
-    until,
-    logger: silentLogger,
-    onStarted: (server) => {
-      running = server;
-    },
-  });
-  served.catch(() => undefined);
-  await Promise.race([expect.poll(() => running !== undefined, { timeout: 30_000 }).toBe(true), served]);
-  return {
-    server: running as RunningLutinServer,
-    printed: () => printed,
-    async stop() {
-      stop();
-      await served;
-    },
-  };
 }
 
-async function usage(url: string): Promise<{ used: number }> {
-  const response = await fetch(`${url}/api/admin/usage`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-  expect(response.status).toBe(200);
-  return (await response.json()) as { used: number };
-}
+const usage = servedUsage;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -118,7 +82,9 @@ describe("lutin serve on PostgreSQL (LUTIN_DATABASE_URL)", () => {
   it("C7: answers a widget and counts the conversation in the database; says where the data is", async () => {
     const instance = await startInstance();
     try {
-      expect(instance.printed()).toMatch(/\(database 127\.0\.0\.1:\d+\/lutin_test_\w+ from LUTIN_DATABASE_URL, files in /);
+      expect(instance.printed()).toMatch(
+        /\(database 127\.0\.0\.1:\d+\/lutin_test_\w+ from LUTIN_DATABASE_URL, files in /,
+      );
       expect(instance.printed()).not.toContain(database.url);
       const widget = await WidgetTestClient.connect({ url: instance.server.url, key: "demo-shop-widget" });
       const ack = await widget.message("pg-m1", "Where is my order?");
@@ -204,7 +170,11 @@ describe("lutin serve on PostgreSQL (LUTIN_DATABASE_URL)", () => {
     });
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split("\n");
-    expect(lines[0]).toMatch(new RegExp(`^error: opening the store on PostgreSQL at 127\\.0\\.0\\.1:${port}/lutin failed: .*ECONNREFUSED`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^error: opening the store on PostgreSQL at 127\\.0\\.0\\.1:${port}/lutin failed: .*ECONNREFUSED`,
+      ),
+    );
     expect(lines[1]).toMatch(/^ {2}fix: check that the PostgreSQL server runs/);
     expect(lines).toHaveLength(2);
     expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -220,7 +190,9 @@ describe("lutin serve on PostgreSQL (LUTIN_DATABASE_URL)", () => {
       const client = new pg.Client({ connectionString: newer.url });
       await client.connect();
       try {
-        await client.query("INSERT INTO lutin_schema_migrations (version, name) VALUES (999, 'from the future')");
+        await client.query(
+          "INSERT INTO lutin_schema_migrations (version, name) VALUES (999, 'from the future')",
+        );
         const failure = await serve({
           output: new PassThrough(),
           environment: { PORT: "0", LUTIN_DATA_DIR: await dataDirectory(), LUTIN_DATABASE_URL: newer.url },
