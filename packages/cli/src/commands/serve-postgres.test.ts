@@ -1,12 +1,16 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { WidgetTestClient } from "@lutingenie/adapter-web/testing";
-import { silentLogger } from "@lutingenie/core";
+import {
+  BIKE_SHOP_HOURS_ANSWER,
+  WidgetTestClient,
+  writeBikeShopTenant,
+} from "@lutingenie/adapter-web/testing";
+import { DEMO_TENANT_FILE, silentLogger } from "@lutingenie/core";
 import { createTestDatabase, type TestDatabase } from "@lutingenie/store-postgres/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -134,6 +138,61 @@ describe("lutin serve on PostgreSQL (LUTIN_DATABASE_URL)", () => {
     } finally {
       await first.stop();
       await second.stop();
+    }
+  });
+
+  it("serves every tenant of the configuration from one database on two instances; each admin token sees its own tenant only", async () => {
+    const tenantsDatabase = await createTestDatabase();
+    const parent = await dataDirectory();
+    const configFile = join(parent, "lutin.config.json");
+    const admin = { demo: "demo-admin-token-0123456789abcdef", bike: "bike-admin-token-0123456789abcdef" };
+    await writeFile(
+      configFile,
+      JSON.stringify({
+        tenants: [
+          { tenantFile: DEMO_TENANT_FILE, widgetKey: "demo-shop-widget", adminToken: admin.demo },
+          {
+            tenantFile: await writeBikeShopTenant(parent),
+            widgetKey: "bike-shop-widget",
+            adminToken: admin.bike,
+          },
+        ],
+      }),
+    );
+    const environment = { LUTIN_DATABASE_URL: tenantsDatabase.url };
+    const first = await serveInProcess({ ...environment, LUTIN_DATA_DIR: await dataDirectory() }, configFile);
+    const second = await serveInProcess(
+      { ...environment, LUTIN_DATA_DIR: await dataDirectory() },
+      configFile,
+    );
+    const usageAs = async (url: string, token: string) =>
+      (await (
+        await fetch(`${url}/api/admin/usage`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as {
+        used: number;
+        tenant: { id: string };
+      };
+    try {
+      const bike = await WidgetTestClient.connect({ url: second.server.url, key: "bike-shop-widget" });
+      expect((await bike.message("bike-1", "What are your opening hours?")).status).toBe("answered");
+      expect(bike.replies[0]?.text).toContain(BIKE_SHOP_HOURS_ANSWER);
+      await bike.close();
+      const demo = await WidgetTestClient.connect({ url: first.server.url, key: "demo-shop-widget" });
+      expect((await demo.message("demo-1", "Where is my order?")).status).toBe("answered");
+      expect((await demo.message("demo-2", "#12345")).status).toBe("answered");
+      await demo.close();
+      for (const url of [first.server.url, second.server.url]) {
+        expect(await usageAs(url, admin.demo)).toMatchObject({ used: 1, tenant: { id: "demo-shop" } });
+        expect(await usageAs(url, admin.bike)).toMatchObject({ used: 1, tenant: { id: "bike-shop" } });
+        const history = await fetch(`${url}/api/admin/history`, {
+          headers: { authorization: `Bearer ${admin.bike}` },
+        });
+        expect(JSON.stringify(await history.json())).not.toContain("demo-shop");
+      }
+    } finally {
+      await first.stop();
+      await second.stop();
+      await tenantsDatabase.drop();
     }
   });
 

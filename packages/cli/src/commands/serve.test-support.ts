@@ -14,8 +14,14 @@ export interface ServedInProcess {
   stop(): Promise<void>;
 }
 
-/** `lutin serve` in this process on a free loopback port with `environment` (a data dir, a database URL...). */
-export async function serveInProcess(environment: NodeJS.ProcessEnv): Promise<ServedInProcess> {
+/**
+ * `lutin serve` in this process on a free loopback port with `environment` (a data dir, a database URL...);
+ * with `configFile` its tokens come from that file only.
+ */
+export async function serveInProcess(
+  environment: NodeJS.ProcessEnv,
+  configFile?: string,
+): Promise<ServedInProcess> {
   const output = new PassThrough();
   let printed = "";
   output.on("data", (chunk: Buffer) => {
@@ -31,9 +37,10 @@ export async function serveInProcess(environment: NodeJS.ProcessEnv): Promise<Se
     environment: {
       PORT: "0",
       LUTIN_HOST: "127.0.0.1",
-      LUTIN_ADMIN_TOKEN: TEST_SERVE_ADMIN_TOKEN,
+      ...(configFile === undefined ? { LUTIN_ADMIN_TOKEN: TEST_SERVE_ADMIN_TOKEN } : {}),
       ...environment,
     },
+    ...(configFile === undefined ? {} : { configFile }),
     until,
     logger: silentLogger,
     onStarted: (server) => {
