@@ -12,6 +12,9 @@ import {
 import pg from "pg";
 import { databaseLocation } from "./database-url.js";
 
+/** lowdb's default processedKeyRetentionDays (7), the same on PostgreSQL. */
+const PROCESSED_KEY_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
 export interface PostgresServerStoresOptions {
   /** LUTIN_DATABASE_URL, checked (databaseUrlFrom). */
   url: string;
@@ -56,11 +59,12 @@ export function openPostgresServerStores(options: PostgresServerStoresOptions): 
         memory: createPostgresThreadMemory({ pool: store.pool, where, ...(clock ? { clock } : {}) }),
         escalationStore,
         visitorSecret: () => sharedSecret(store.pool, VISITOR_SECRET_NAME),
-        // The database keeps every period: nothing to move out of a hot file.
+        // The database keeps every period: nothing moves out of a hot file. C11's keys are forgotten after
+        // the same retention as on lowdb (platforms retry for minutes, not days).
         archiveSettled: async (now) => ({
           now,
           periods: [],
-          processedKeysPruned: 0,
+          processedKeysPruned: await store.pruneProcessedKeys(now - PROCESSED_KEY_RETENTION_MS),
           dormantThreads: 0,
           bytesBefore: 0,
           bytesAfter: 0,

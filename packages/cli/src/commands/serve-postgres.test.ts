@@ -104,6 +104,14 @@ describe("lutin serve on PostgreSQL (LUTIN_DATABASE_URL)", () => {
         expect(ledger.rows).toEqual([{ tenant: "demo-shop", mode: "ai", delta: 1 }]);
         const memory = await client.query("SELECT count(*)::int AS n FROM lutin_thread_memory");
         expect(memory.rows[0].n).toBe(1);
+        // C11's retention, as on lowdb: the maintenance run forgets keys older than 7 days, not recent ones.
+        await client.query(
+          "INSERT INTO lutin_processed_keys (tenant, channel, thread, key, at) VALUES ('demo-shop', 'web', 'old', 'k', 0)",
+        );
+        const report = await instance.server.maintenance.run();
+        expect(report?.archive.processedKeysPruned).toBe(1);
+        const keys = await client.query("SELECT thread FROM lutin_processed_keys WHERE key = 'pg-m1'");
+        expect(keys.rows).toHaveLength(1);
       } finally {
         await client.end();
       }
