@@ -93,6 +93,20 @@ describe("lutin migrate", () => {
     expect(await count(url, "lutin_schema_migrations")).toBe(3);
   });
 
+  it("a database that cannot be reached: STORE_UNAVAILABLE naming where, never the password", async () => {
+    const failure = await runMigrate("postgres://lutin:s3cret-pw@127.0.0.1:1/lutin").catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toMatchObject({
+      code: "STORE_UNAVAILABLE",
+      message: expect.stringMatching(
+        /^migrating the schema on PostgreSQL at 127\.0\.0\.1:1\/lutin failed: .*ECONNREFUSED/,
+      ),
+      hint: expect.stringContaining("check that the PostgreSQL server runs"),
+    });
+    expect((failure as { describe(): string }).describe()).not.toContain("s3cret-pw");
+  });
+
   it("needs LUTIN_DATABASE_URL, and says so with the fix", async () => {
     await expect(migrateCommand({ output: new PassThrough(), environment: {} })).rejects.toMatchObject({
       code: "CONFIG_INVALID",

@@ -198,7 +198,8 @@ export async function migrateCommand(options: MigrateOptions): Promise<MigrateRe
         client.release();
       }
     } catch (error) {
-      throw storeFailure("migrating the schema", "write", where, error);
+      // Each step is its own transaction: a failed one left the schema at the version before it.
+      throw storeFailure("migrating the schema", "read", where, error);
     }
     out(
       schema.applied.length === 0
@@ -223,7 +224,12 @@ export async function migrateCommand(options: MigrateOptions): Promise<MigrateRe
       }
       after = await periodTotals(await readPostgresContents(pool), now);
     } catch (error) {
-      throw storeFailure("copying the data directory", "write", where, error);
+      if (LutinError.isInstance(error)) throw error;
+      const cause = storeFailure(`copying ${dataDir}`, "read", where, error);
+      throw new LutinError("STORE_WRITE_FAILED", cause.message, {
+        hint: `${cause.hint ?? ""}; nothing was copied (the copy is one transaction): run the same command again once fixed`,
+        cause: error,
+      });
     }
     const differences = differencesOf(before, after);
     for (const line of totalsTable(`Before: ${dataDir}`, before)) out(line);
