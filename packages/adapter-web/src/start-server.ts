@@ -9,6 +9,7 @@ import {
   type Logger,
   type LutinRuntime,
   listQuickReplies,
+  openFileConversationLog,
   openFileEscalationStore,
   openFileThreadMemory,
   openLowdbStore,
@@ -107,10 +108,17 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
     });
     const escalationStore = await openFileEscalationStore({ dataDir: config.dataDir });
     closers.push(() => escalationStore.close());
+    // Closed after the assistant stops (closers run last first): a turn under way still writes to it.
+    const conversationLog = await openFileConversationLog({
+      dataDir: config.dataDir,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    closers.push(() => conversationLog.close());
     const runtime = await createLutinRuntime({
       store,
       tenants,
       memory,
+      conversationLog,
       escalationStore,
       logger,
       ...(options.clock ? { clock: options.clock } : {}),

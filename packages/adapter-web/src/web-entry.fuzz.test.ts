@@ -324,6 +324,8 @@ describe("web entries under random input", () => {
       "/api/admin/usage",
       "/api/admin/history",
       "/api/admin/history.csv",
+      "/api/admin/periods",
+      "/api/admin/conversations/conv_x",
       "/api/widget/config",
       "/api/health",
       "/vendor/__proto__",

@@ -7,6 +7,7 @@ import type {
   OutboundMessage,
 } from "../adapters/channel-adapter.js";
 import { type Clock, systemClock } from "../clock.js";
+import type { ConversationLog, ConversationLogEntry } from "../conversation-log/index.js";
 import type { ConversationRecord } from "../counting/conversation.js";
 import type { ConversationCounter } from "../counting/counter.js";
 import { LutinError } from "../errors.js";
@@ -53,6 +54,8 @@ export interface AssistantOptions {
   /** The assistant settings of a tenant; unknown tenants get the defaults (English, no contact). */
   tenants?: (tenant: string) => AssistantTenant | undefined | Promise<AssistantTenant | undefined>;
   memory?: ThreadMemory;
+  /** Where each conversation's messages and readings are kept for the dashboard; absent: not kept. */
+  conversationLog?: ConversationLog;
   clock?: Clock;
   logger?: Logger;
   /**
@@ -178,7 +181,7 @@ export class Assistant {
       }
       if (!result.ok) return result;
       const at = this.#clock.now();
-      await this.#options.counter.ingestEvent({
+      const placed = await this.#options.counter.ingestEvent({
         key: message.key,
         tenant: message.tenant,
         channel: message.channel,
@@ -192,7 +195,13 @@ export class Assistant {
       });
       const memory = (await this.#memory.load(threadKey)) ?? emptyThreadMemory(at);
       memory.window.push({ from: message.from, text: message.text, at, key: message.key });
-      await this.#save(threadKey, memory, MAX_WINDOW_SIZE);
+      await Promise.all([
+        this.#save(threadKey, memory, MAX_WINDOW_SIZE),
+        this.#log(placed.conversation, {
+          tenant: message.tenant,
+          messages: [{ from: message.from, text: message.text, at }],
+        }),
+      ]);
       return result;
     });
   }
@@ -317,11 +326,16 @@ export class Assistant {
     if (!memory.window.some((message) => message.key === event.key))
       memory.window.push({ from: "customer", text: event.text ?? "", at: event.at, key: event.key });
 
+    // A resend of a message whose answer never got out is already in the log: only the answer is new (C11).
+    const heard = placed.status === "processed" ? [customerSaid(event)] : [];
     const holder = memory.handledBy;
     if (holder !== null && conversation !== null && holder.conversationId === conversation.id) {
       const routed = (await this.#options.takeovers?.route(holder.by, event, conversation)) ?? "held";
       if (routed === "held") {
-        await this.#save(threadKey, memory, MAX_WINDOW_SIZE);
+        await Promise.all([
+          this.#save(threadKey, memory, MAX_WINDOW_SIZE),
+          this.#log(conversation, { tenant: event.tenant, messages: heard }),
+        ]);
         return outcome("silent", conversation);
       }
     }
@@ -372,8 +386,13 @@ export class Assistant {
       emotionScore: context.emotionReading?.score ?? 0,
     };
     const names = ran.map((enchantment) => enchantment.name);
+    const logged: ConversationLogEntry = {
+      tenant: event.tenant,
+      messages: heard,
+      reading: { language: reading.language, emotion: reading.emotion },
+    };
     if (context.reply === null) {
-      await this.#save(threadKey, memory, context.windowSize);
+      await Promise.all([this.#save(threadKey, memory, context.windowSize), this.#log(conversation, logged)]);
       return { status: "silent", conversation, reply: null, reading, enchantments: names };
     }
 
@@ -395,9 +414,14 @@ export class Assistant {
       const [booked] = await Promise.all([
         this.#bookReply(event, said, trustedTimestamp(event)),
         this.#save(threadKey, memory, context.windowSize),
+        this.#log(conversation, {
+          ...logged,
+          messages: [...heard, { from: said.from, text: said.text, at: said.at }],
+        }),
       ]);
       counted = booked.conversation ?? counted;
-    } else await this.#save(threadKey, memory, context.windowSize);
+    } else
+      await Promise.all([this.#save(threadKey, memory, context.windowSize), this.#log(conversation, logged)]);
     return {
       status: reply.delivered ? "answered" : "undelivered",
       conversation: counted,
@@ -405,6 +429,20 @@ export class Assistant {
       reading,
       enchantments: names,
     };
+  }
+
+  /**
+   * Keeps what was said for the dashboard's conversation view. A failure there is logged and the turn goes
+   * on: the customer's answer and its count (C7) matter more than the transcript shown to the admin.
+   */
+  async #log(conversation: ConversationRecord | null, entry: ConversationLogEntry): Promise<void> {
+    const log = this.#options.conversationLog;
+    if (log === undefined || conversation === null) return;
+    try {
+      await log.add(conversation.id, entry);
+    } catch (error) {
+      this.#logger.warn("conversation log not written", { tenant: entry.tenant, ...errorFields(error) });
+    }
   }
 
   #context(
@@ -690,3 +728,8 @@ export function replyKeyOf(inboundKey: string): string {
 }
 
 export { LOW_CONFIDENCE };
+
+/** The customer's message as the conversation log keeps it, at its trusted time (C14). */
+function customerSaid(event: InboundEvent): { from: "customer"; text: string; at: number } {
+  return { from: "customer", text: event.text ?? "", at: trustedTimestamp(event) };
+}

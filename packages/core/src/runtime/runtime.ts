@@ -8,6 +8,7 @@ import type { AssistantTenant } from "../assistant/tenant-profile.js";
 import { createInMemoryThreadMemory, type ThreadMemory } from "../assistant/thread-memory.js";
 import { createBillingDirectory } from "../billing-directory.js";
 import { type Clock, systemClock } from "../clock.js";
+import { type ConversationLog, createMemoryConversationLog } from "../conversation-log/index.js";
 import { ConversationCounter } from "../counting/counter.js";
 import { createEmotionDetector } from "../emotion/index.js";
 import { emotion } from "../enchantments/emotion.js";
@@ -34,6 +35,8 @@ export interface LutinRuntimeOptions {
   clock?: Clock;
   logger?: Logger;
   memory?: ThreadMemory;
+  /** Each conversation's messages and readings for the dashboard; default: in memory (a restart forgets). */
+  conversationLog?: ConversationLog;
   escalationStore?: EscalationStore;
   /** The same enchantments for every tenant (`lutin chat --enchantments`); default: by plan and add-ons. */
   enchantments?: readonly string[];
@@ -51,6 +54,8 @@ export interface LutinRuntime {
   escalation: EscalationService;
   counter: ConversationCounter;
   store: Store;
+  /** What the dashboard shows of a conversation: its messages, language and emotion. */
+  conversationLog: ConversationLog;
   catalog: PlanCatalog;
   /** The clock counting reads; the admin API reads usage at it too, so a test's manual clock is everyone's. */
   clock: Clock;
@@ -102,9 +107,11 @@ export async function createLutinRuntime(options: LutinRuntimeOptions): Promise<
     },
     ...(options.acceptTimeoutMs === undefined ? {} : { acceptTimeoutMs: options.acceptTimeoutMs }),
   });
+  const conversationLog = options.conversationLog ?? createMemoryConversationLog(clock);
   const assistant = new Assistant({
     counter,
     store,
+    conversationLog,
     clock,
     logger,
     messages,
@@ -157,6 +164,7 @@ export async function createLutinRuntime(options: LutinRuntimeOptions): Promise<
     escalation: service,
     counter,
     store,
+    conversationLog,
     catalog,
     clock,
     messages,

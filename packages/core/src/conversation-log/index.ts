@@ -1,0 +1,13 @@
+export {
+  CONVERSATION_LOG_FILE_NAME,
+  type ConversationLog,
+  type ConversationLogEntry,
+  type ConversationLogRecord,
+  conversationLogOn,
+  createMemoryConversationLog,
+  DEFAULT_LOG_RETENTION_MS,
+  LOGGED_TEXT_LENGTH,
+  type LoggedMessage,
+  MESSAGES_KEPT,
+  openFileConversationLog,
+} from "./conversation-log.js";
