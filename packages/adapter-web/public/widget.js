@@ -19,51 +19,9 @@
   const userId = script.getAttribute("data-user-id");
   const userHash = script.getAttribute("data-user-hash");
 
-  const strings = {
-    en: {
-      open: "Chat with us",
-      title: "Support",
-      minimize: "Minimize chat",
-      closeChat: "Close chat",
-      input: "Your message",
-      send: "Send",
-      solved: "That solved it",
-      human: "Talk to a human",
-      humanText: "I would like to talk to a human",
-      typing: "The assistant is typing…",
-      closed: "You closed this chat. Write again anytime to start a new one.",
-      offline: "Reconnecting…",
-      tooLong: "Your message is too long.",
-      log: "Conversation",
-      you: "You",
-      assistant: "Assistant",
-      agent: "Agent",
-      notice: "Notice",
-      suggestions: "Suggested questions",
-    },
-    fr: {
-      open: "Discuter avec nous",
-      title: "Assistance",
-      minimize: "Réduire la discussion",
-      closeChat: "Fermer la discussion",
-      input: "Votre message",
-      send: "Envoyer",
-      solved: "C'est résolu",
-      human: "Parler à un humain",
-      humanText: "Je voudrais parler à un humain",
-      typing: "L'assistant écrit…",
-      closed: "Vous avez fermé cette discussion. Écrivez-nous quand vous voulez pour en ouvrir une nouvelle.",
-      offline: "Reconnexion…",
-      tooLong: "Votre message est trop long.",
-      log: "Conversation",
-      you: "Vous",
-      assistant: "Assistant",
-      agent: "Conseiller",
-      notice: "Information",
-      suggestions: "Questions suggérées",
-    },
-  };
-  const language = (script.getAttribute("data-lang") || navigator.language || "en").slice(0, 2);
+  // widget-labels.js, sent ahead of this script in /widget.js: one table per language of Polyglot.
+  const strings = window.__lutinWidgetLabels || {};
+  const language = (script.getAttribute("data-lang") || navigator.language || "en").slice(0, 2).toLowerCase();
   const t = strings[language] || strings.en;
 
   // ── state ────────────────────────────────────────────────────────────────
@@ -95,7 +53,7 @@
       seq: 0,
       transcript: [],
       outbox: [],
-      direction: "ltr",
+      direction: language === "ar" ? "rtl" : "ltr",
     };
   };
   const state = load();
@@ -177,7 +135,13 @@
     state.direction = direction === "rtl" ? "rtl" : "ltr";
     panel.setAttribute("dir", state.direction);
   };
-  const authorLabel = { customer: t.you, assistant: t.assistant, agent: t.agent, system: t.notice };
+  const authorLabel = {
+    customer: t.you,
+    assistant: t.assistant,
+    greeting: t.assistant,
+    agent: t.agent,
+    system: t.notice,
+  };
   const render = (entry) => {
     const item = element("li", {
       class: `lutin-message lutin-${entry.author}`,
@@ -198,6 +162,11 @@
   };
   for (const entry of state.transcript) render(entry);
   applyDirection(state.direction);
+  // "That solved it" once pressed (or the chat closed) has nothing left to solve: hidden until the next message.
+  const showSolved = () => {
+    solvedButton.hidden = state.resolved === true;
+  };
+  showSolved();
 
   const setOpen = (open) => {
     panel.hidden = !open;
@@ -314,6 +283,8 @@
       return;
     }
     const id = nextId();
+    state.resolved = false;
+    showSolved();
     onSent();
     append({ key: id, author: "customer", text: trimmed, direction: "auto" });
     enqueue({ type: "message", id, text: trimmed });
@@ -333,10 +304,16 @@
   solvedButton.addEventListener("click", () => {
     // Core answers with its goodbye notice, in the customer's language: no local text here.
     enqueue({ type: "resolve", id: nextId() });
+    state.resolved = true;
+    save();
+    showSolved();
+    input.focus();
   });
   humanButton.addEventListener("click", () => sendText(t.humanText));
   closeButton.addEventListener("click", () => {
     enqueue({ type: "close", id: nextId() });
+    state.resolved = true;
+    showSolved();
     append({ key: `closed-${state.seq}`, author: "system", text: t.closed });
   });
 
@@ -362,6 +339,12 @@
     showQuickReplies(list);
   };
   onSent = () => showQuickReplies([]);
+  // The tenant's greeting in the visitor's language (tenant file `greeting`), else the widget's own; shown
+  // once, before the first message, and never sent: it is not a reply and counts nothing.
+  const greet = (text) => {
+    if (state.transcript.length > 0) return;
+    append({ key: "greeting", author: "greeting", text: text || t.greeting, direction: "auto" });
+  };
   if (state.quickReplies) showQuickReplies(state.quickReplies);
   else if (state.transcript.length === 0)
     fetch(
@@ -377,8 +360,9 @@
               value: reply.label,
             })),
           );
+        greet(config && config.greeting);
       })
-      .catch(() => undefined);
+      .catch(() => greet(null));
 
   window.__lutinWidget = {
     get visitor() {

@@ -155,6 +155,7 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
         adminToken: entry.adminToken,
         // An unknown language falls back to the knowledge base's default one (listQuickReplies).
         quickReplies: (language: string) => listQuickReplies(tenant.knowledgeBase, language as LanguageCode),
+        greeting: (language: string) => tenant.greeting?.[language] ?? null,
       })),
       ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
       trustProxy: config.trustProxy,
