@@ -426,6 +426,8 @@ describe.skipIf(skipBrowserTests)("in a real browser (Chromium)", () => {
     // Billing from the page: a pack (Q6), an upgrade that applies at once (Q7), an enchantment switched off.
     await page.getByLabel("Pack size").selectOption("500");
     await page.getByRole("button", { name: "Add a pack" }).click();
+    // Issue 17: bought only from the dialog that shows its price.
+    await page.getByRole("button", { name: "Buy for 17.50 €" }).click();
     await page.waitForSelector("#packs >> text=500");
     await page.waitForSelector(
       '#last-audit[data-state="agree"] >> text=/ledger and events agree \\(1 period/',
