@@ -175,6 +175,10 @@
         trail_ended_resolved: "Ended: resolved",
         why_ai: "first assistant reply delivered (C7)",
         why_human: "agent's first message delivered (C10)",
+        enchantment_memory: "Memory",
+        enchantment_emotion: "Emotion",
+        enchantment_escalation: "Escalation",
+        enchantment_polyglot: "Polyglot",
       },
     },
     fr: {
@@ -348,6 +352,10 @@
         trail_ended_resolved: "Terminée : résolue",
         why_ai: "première réponse de l'assistant délivrée (C7)",
         why_human: "premier message du conseiller délivré (C10)",
+        enchantment_memory: "Mémoire",
+        enchantment_emotion: "Émotion",
+        enchantment_escalation: "Escalade",
+        enchantment_polyglot: "Polyglotte",
       },
     },
   };
@@ -511,7 +519,7 @@
         const label = element(
           "label",
           { for: id },
-          `${item.name} (${item.included ? t("included") : t("addOn", { price: (item.monthlyPriceCents / 100).toFixed(2) })})`,
+          `${t(`enchantment_${item.name}`, { defaultValue: item.name })} (${item.included ? t("included") : t("addOn", { price: (item.monthlyPriceCents / 100).toFixed(2) })})`,
         );
         const wrapper = element("span");
         wrapper.append(input, " ", label);

@@ -360,7 +360,7 @@
               value: reply.label,
             })),
           );
-        greet(config && config.greeting);
+        greet(config ? config.greeting : null);
       })
       .catch(() => greet(null));
 

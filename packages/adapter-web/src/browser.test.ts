@@ -435,7 +435,7 @@ describe.skipIf(skipBrowserTests)("in a real browser (Chromium)", () => {
     await page.getByLabel("Change plan").selectOption("enterprise");
     await page.getByRole("button", { name: "Apply" }).click();
     await page.waitForSelector("#plan >> text=Enterprise");
-    await page.getByLabel(/^emotion/).uncheck();
+    await page.getByLabel(/^Emotion/).uncheck();
     await expect
       .poll(
         async () =>

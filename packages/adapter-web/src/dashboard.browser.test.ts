@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { ManualClock } from "@lutingenie/core";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +15,9 @@ import { WidgetTestClient } from "./testing/widget-test-client.js";
 const CHROMIUM = process.env.LUTIN_CHROMIUM ?? "/usr/bin/chromium";
 const WAIT = { timeout: 30_000 } as const;
 const skipBrowserTests = !existsSync(CHROMIUM) && process.env.CI !== "true";
+/** LUTIN_SCREENSHOTS=1 also refreshes the conversation view's pictures in docs/screenshots/. */
+const SCREENSHOTS = fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url));
+const saveScreenshots = process.env.LUTIN_SCREENSHOTS === "1";
 
 describe.skipIf(skipBrowserTests)("dashboard and widget of issue 17 in a real browser (Chromium)", () => {
   let browser: Browser;
@@ -110,6 +114,10 @@ describe.skipIf(skipBrowserTests)("dashboard and widget of issue 17 in a real br
       expect(
         await dialog.locator('#conversation-messages li[data-from="assistant"] .text').textContent(),
       ).toMatch(/Monday to Friday/);
+      if (saveScreenshots)
+        await page.screenshot({
+          path: `${SCREENSHOTS}dashboard-conversation${language === "fr" ? "-fr" : ""}.png`,
+        });
       await dialog.getByRole("button", { name: said.close }).click();
       await page.locator("#conversation-dialog").waitFor({ state: "hidden" });
     });
