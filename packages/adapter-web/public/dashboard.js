@@ -699,7 +699,14 @@
 
   // A conversation's messages and counting trail (rule ids of COUNTING.md beside each step).
   const openConversation = async (id) => {
-    const detail = await api(`/conversations/${encodeURIComponent(id)}`);
+    let detail;
+    try {
+      detail = await api(`/conversations/${encodeURIComponent(id)}`);
+    } catch (error) {
+      // The API's message names the problem (e.g. an id no longer in this tenant's history).
+      $("page").textContent = error.message;
+      return;
+    }
     $("conversation-title").textContent = t("conversationTitle", { id: detail.id });
     $("conversation-dialog").dataset.conversation = detail.id;
     $("conversation-summary").textContent = t("conversationSummary", {
@@ -923,8 +930,15 @@
       $("billing-status").textContent = t("packCancelled");
       return;
     }
-    const bought = await api("/packs", { size: offer.size, confirm: true });
-    $("billing-status").textContent = t("packAdded", { size: bought.size, price: euros(bought.priceCents) });
+    try {
+      const bought = await api("/packs", { size: offer.size, confirm: true });
+      $("billing-status").textContent = t("packAdded", {
+        size: bought.size,
+        price: euros(bought.priceCents),
+      });
+    } catch (error) {
+      $("billing-status").textContent = error.message;
+    }
     await refresh();
   });
   $("plan-form").addEventListener("submit", async (event) => {

@@ -5,8 +5,9 @@ import { DEMO_TENANT_FILE, ManualClock } from "@lutingenie/core";
 import { describe, expect, it } from "vitest";
 import type { ConversationDetail } from "./conversation-detail.js";
 import type { HistoryRow } from "./history.js";
+import { AgentTestClient } from "./testing/agent-test-client.js";
 import { type TestServer, testServersPerTest } from "./testing/per-test.js";
-import { adminCall } from "./testing/test-server.js";
+import { adminCall, TEST_AGENT_TOKENS } from "./testing/test-server.js";
 import { writeBikeShopTenant } from "./testing/test-tenant-file.js";
 import { WidgetTestClient } from "./testing/widget-test-client.js";
 
@@ -65,6 +66,41 @@ describe("the dashboard's conversation view, prices, packs and periods (issue 17
     const counted = detail.body.trail[1];
     expect(counted?.at).toBe(row.countedAt);
     expect(counted?.detail).toMatchObject({ plan: "professional", period: row.period });
+  });
+
+  it("a handoff: the human conversation shows the customer's and the agent's messages with its AI half (C10)", async () => {
+    const server = await start();
+    const ana = await AgentTestClient.signIn(server.url, TEST_AGENT_TOKENS.ana);
+    defer(() => ana.close());
+    const customer = await WidgetTestClient.connect({ url: server.url, key: DEMO.key });
+    defer(() => customer.close());
+    const offered = ana.next(
+      (frame) => frame.type === "post" && (frame.post as { kind: string }).kind === "handoff_requested",
+    );
+    await customer.message("h-1", "I want to talk to a human");
+    const handoff = ((await offered).post as { ref: string }).ref;
+    expect(await ana.command({ type: "accept", handoff })).toMatchObject({ ok: true });
+    const agentLine = customer.next((frame) => frame.type === "reply" && frame.author === "agent");
+    await ana.command({ type: "reply", handoff, id: "a-1", text: "Hello, Ana here. How can I help?" });
+    await agentLine;
+    await customer.message("h-2", "My parcel is late");
+
+    const rows = (await adminCall<History>(server.url, "/history")).body.rows;
+    const human = rows.find((row) => row.mode === "human") as HistoryRow;
+    const detail = await adminCall<ConversationDetail>(server.url, `/conversations/${human.id}`);
+    expect(detail.body.trail[0]).toMatchObject({
+      event: "opened_handoff",
+      rules: ["C10"],
+      detail: { linkedConversationId: human.linkedConversationId },
+    });
+    expect(detail.body.trail.find((step) => step.event === "counted_human")?.rules).toEqual(["C10", "Q2"]);
+    const said = detail.body.messages.map((message) => [message.from, message.text]);
+    expect(said).toContainEqual(["customer", "I want to talk to a human"]);
+    expect(said).toContainEqual(["agent", "Hello, Ana here. How can I help?"]);
+    expect(said).toContainEqual(["customer", "My parcel is late"]);
+    // Oldest first, across the AI half and the human one.
+    const times = detail.body.messages.map((message) => message.at);
+    expect(times).toEqual([...times].sort((left, right) => left - right));
   });
 
   it("a tenant's admin token never reads another tenant's conversation: the same 404 as an unknown id", async () => {
