@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEMO_TENANT_FILE, ManualClock } from "@lutingenie/core";
@@ -250,6 +250,16 @@ describe("the dashboard's conversation view, prices, packs and periods (issue 17
       });
     }
     expect((await adminCall(server.url, "/usage?period=october")).status).toBe(400);
+
+    // Once October is archived (closed 10 days ago, past archiveAfterDays), it reads back the same.
+    await server.maintenance.run();
+    await expect(
+      readFile(join(server.dataDir, "archive", tenant, "2026-10-10.json"), "utf8"),
+    ).resolves.toMatch(/lutingenie-archive/);
+    const archived = await adminCall<{ used: number }>(server.url, "/usage?period=2026-10-10");
+    expect(archived.body.used).toBe(1);
+    const rows = await adminCall<History>(server.url, "/history?period=2026-10-10");
+    expect(rows.body.rows.map((row) => row.counted)).toEqual([true]);
   });
 
   it("language and emotion of a history row, and its messages, survive a restart of the server", async () => {
