@@ -393,7 +393,11 @@
     drawn[part] = json;
     return true;
   };
-  const euros = (cents) => (cents / 100).toFixed(2);
+  // Amounts in the page's language: 17.50 in English, 17,50 in French.
+  const euros = (cents) =>
+    new Intl.NumberFormat(i18n.language, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(
+      cents / 100,
+    );
   const session = Math.random().toString(36).slice(2, 12);
 
   const api = async (path, body) => {
@@ -519,7 +523,7 @@
         const label = element(
           "label",
           { for: id },
-          `${t(`enchantment_${item.name}`, { defaultValue: item.name })} (${item.included ? t("included") : t("addOn", { price: (item.monthlyPriceCents / 100).toFixed(2) })})`,
+          `${t(`enchantment_${item.name}`, { defaultValue: item.name })} (${item.included ? t("included") : t("addOn", { price: euros(item.monthlyPriceCents) })})`,
         );
         const wrapper = element("span");
         wrapper.append(input, " ", label);
@@ -826,7 +830,7 @@
     $("invoice-heading").textContent = t("invoiceHeading", {
       tenant: usage ? usage.tenant.name : invoice.tenant,
       plan: invoice.plan.name,
-      price: (invoice.plan.monthlyPriceCents / 100).toFixed(2),
+      price: euros(invoice.plan.monthlyPriceCents),
       start: day(invoice.period.start),
       end: day(invoice.period.end - 1),
     });
@@ -835,7 +839,7 @@
       line.amountCents === null
         ? t("amountNotPriced")
         : line.count === 0
-          ? "0.00 €"
+          ? `${euros(0)} €`
           : t("amountEach", {
               count: line.count,
               unit: euros(line.unitPriceCents),
