@@ -244,6 +244,12 @@
         typing.hidden = true;
         if (frame.author === "assistant") onReplyActions(frame.actions);
         if (frame.direction) applyDirection(frame.direction);
+        // The goodbye of a resolution ("thanks, that solved it" typed, C4): nothing left to solve.
+        if (frame.resolved === true) {
+          state.resolved = true;
+          save();
+          showSolved();
+        }
         append({ key: frame.key, author: frame.author, text: frame.text, direction: frame.direction });
         // The receipt is what the server counts on (C7): sent once the reply is on screen.
         socket.send(JSON.stringify({ type: "receipt", key: frame.key, ok: true }));

@@ -273,7 +273,7 @@ describe.skipIf(skipBrowserTests)("dashboard and widget of issue 17 in a real br
     expect(await page.locator(".lutin-solved").isVisible()).toBe(true);
   });
 
-  it("widget in English: the tenant's English greeting", async () => {
+  it("widget in English: the tenant's English greeting; a resolution in words hides 'That solved it'", async () => {
     const server = await start();
     const page = await newPage({ locale: "en-US" });
     await page.goto(`${server.url}/demo`);
@@ -281,5 +281,15 @@ describe.skipIf(skipBrowserTests)("dashboard and widget of issue 17 in a real br
     expect(await page.locator(".lutin-greeting .lutin-text").textContent()).toBe(
       "Hello, I'm the Lutin & Co assistant! Ask me about your order, delivery or returns.",
     );
+    // A resolution typed in words (C4) hides the button too: the goodbye says the conversation is resolved.
+    await page.waitForSelector('.lutin-widget[data-connected="true"]');
+    await page.locator(".lutin-form textarea").fill("Where is my order 12345?");
+    await page.locator(".lutin-send").click();
+    await page.waitForSelector(".lutin-assistant");
+    expect(await page.locator(".lutin-solved").isVisible()).toBe(true);
+    await page.locator(".lutin-form textarea").fill("thanks, that solved it");
+    await page.locator(".lutin-send").click();
+    await page.waitForSelector(".lutin-system >> text=Glad I could help!");
+    expect(await page.locator(".lutin-solved").isHidden()).toBe(true);
   });
 });

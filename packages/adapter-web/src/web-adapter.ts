@@ -438,6 +438,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         author: message.author ?? authorOf(message.key),
         inReplyTo: message.inReplyTo ?? null,
         actions: [...(message.actions ?? [])],
+        ...(message.resolved === true ? { resolved: true as const } : {}),
       };
       for (const socket of open) {
         widgetFrame(socket, frame);

@@ -79,6 +79,8 @@ export type WidgetServerMessage =
       author: "assistant" | "agent" | "system";
       inReplyTo: string | null;
       actions: { kind: string; label: string; value: string }[];
+      /** The goodbye of a conversation the customer resolved (C4): the widget hides "That solved it". */
+      resolved?: true;
     }
   | { type: "ack"; id: string; status: string }
   | { type: "error"; id: string | null; code: WidgetErrorCode; message: string; retryAfterMs?: number }

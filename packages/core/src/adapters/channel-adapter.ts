@@ -54,6 +54,8 @@ export interface OutboundMessage {
    * goodbye; never counted, C9). Channels may show them differently. Absent from adapters' older callers.
    */
   author?: "assistant" | "agent" | "system";
+  /** Set on the goodbye of a conversation the customer just resolved (C4): a channel may hide its "resolved" button. */
+  resolved?: true;
 }
 
 export interface OutboundAction {

@@ -546,6 +546,7 @@ export class Assistant {
       direction: context.messages.dir(context.language),
       inReplyTo: event.key,
       author: answer.notice === true ? "system" : "assistant",
+      ...(answer.source === RESOLVED_SOURCE ? { resolved: true as const } : {}),
       ...(answer.actions !== undefined && answer.actions.length > 0
         ? { actions: answer.actions.map((action) => ({ kind: "quick_reply" as const, ...action })) }
         : {}),
@@ -607,6 +608,7 @@ export class Assistant {
         direction: this.#options.messages.dir(language),
         inReplyTo: event.key,
         author: "system",
+        resolved: true,
       })
       .catch(
         (): DeliveryResult => ({
@@ -705,8 +707,11 @@ export class Assistant {
   }
 }
 
+/** The source of the goodbye a resolution gets (C4). */
+const RESOLVED_SOURCE = "assistant:resolved";
+
 function resolvedNotice(text: string): ResponderReply {
-  return { text, confidence: 1, source: "assistant:resolved", notice: true, toned: true };
+  return { text, confidence: 1, source: RESOLVED_SOURCE, notice: true, toned: true };
 }
 
 /**
