@@ -174,6 +174,7 @@
         trail_ended_closed: "Ended: closed",
         trail_ended_resolved: "Ended: resolved",
         why_ai: "first assistant reply delivered (C7)",
+        labelled: "{{label}}:",
         why_human: "agent's first message delivered (C10)",
         enchantment_memory: "Memory",
         enchantment_emotion: "Emotion",
@@ -351,6 +352,7 @@
         trail_ended_closed: "Terminée : fermée",
         trail_ended_resolved: "Terminée : résolue",
         why_ai: "première réponse de l'assistant délivrée (C7)",
+        labelled: "{{label}}\u00a0:",
         why_human: "premier message du conseiller délivré (C10)",
         enchantment_memory: "Mémoire",
         enchantment_emotion: "Émotion",
@@ -376,6 +378,9 @@
     $("language").value = i18n.language;
     for (const node of document.querySelectorAll("[data-i18n]"))
       node.textContent = t(node.getAttribute("data-i18n"));
+    // A label before its value: French puts a (no-break) space before the colon.
+    for (const node of document.querySelectorAll("[data-i18n-label]"))
+      node.textContent = t("labelled", { label: t(node.getAttribute("data-i18n-label")) });
   };
 
   const tokenKey = "lutin-admin-token";
@@ -551,7 +556,20 @@
           { label: t("aiSeries"), stroke: "#5b3cc4", width: 2 },
           { label: t("humanSeries"), stroke: "#2e8b57", width: 2 },
         ],
-        axes: [{}, { label: "" }],
+        // The day axis in the page's language and the tenant's time zone (uPlot's own ticks are US-style).
+        axes: [
+          {
+            values: (_self, ticks) =>
+              ticks.map((seconds) =>
+                new Date(seconds * 1000).toLocaleDateString(i18n.language, {
+                  day: "numeric",
+                  month: "short",
+                  ...zone(),
+                }),
+              ),
+          },
+          { label: "" },
+        ],
         scales: { y: { range: (_self, _min, max) => [0, Math.max(5, max)] } },
       },
       data,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
+  type ConversationRecord,
   computeInvoice,
   computeUsage,
   ENCHANTMENTS,
@@ -86,9 +87,20 @@ export function createAdminRouter(options: {
 
   router.use(requireAdmin(options.authorize));
 
-  /** Language and emotion of a history row: the conversation log's (kept across restarts), else the adapter's. */
-  const readingOf = (conversationId: string) =>
-    runtime.conversationLog.get(conversationId) ?? adapter.readingOf(conversationId);
+  /**
+   * Language and emotion of a history row: the conversation log's (kept across restarts), else the
+   * adapter's. A human conversation reads its customer through its AI half (C10): the assistant stays
+   * quiet during a handoff, so only the AI half has a reading.
+   */
+  const readingOf = (conversation: ConversationRecord) => {
+    const own = runtime.conversationLog.get(conversation.id) ?? adapter.readingOf(conversation.id);
+    if (own?.language != null || own?.emotion != null || conversation.linkedConversationId === null)
+      return own;
+    return (
+      runtime.conversationLog.get(conversation.linkedConversationId) ??
+      adapter.readingOf(conversation.linkedConversationId)
+    );
+  };
 
   const billing = async (tenant: string) => {
     const record = await runtime.store.getTenant(tenant);
@@ -223,7 +235,7 @@ export function createAdminRouter(options: {
     const query = validate(historyQuerySchema, request.query, response);
     if (query === undefined) return;
     const rows = (await runtime.store.listConversations({ tenant })).map((conversation) =>
-      historyRowOf(conversation, readingOf(conversation.id)),
+      historyRowOf(conversation, readingOf(conversation)),
     );
     response.json(filterHistory(rows, query));
   });
@@ -256,6 +268,7 @@ export function createAdminRouter(options: {
         conversation,
         linked: linked?.tenant === tenant ? linked : undefined,
         logOf: (conversationId) => runtime.conversationLog.get(conversationId),
+        reading: readingOf(conversation),
       }),
     );
   });
@@ -265,7 +278,7 @@ export function createAdminRouter(options: {
     const query = validate(historyQuerySchema, { ...request.query, page: 1, pageSize: 500 }, response);
     if (query === undefined) return;
     const rows = (await runtime.store.listConversations({ tenant })).map((conversation) =>
-      historyRowOf(conversation, readingOf(conversation.id)),
+      historyRowOf(conversation, readingOf(conversation)),
     );
     const all = filterHistory(rows, { ...query, pageSize: Number.MAX_SAFE_INTEGER });
     response.type("text/csv").attachment(`lutingenie-history-${tenant}.csv`).send(historyCsv(all.rows));

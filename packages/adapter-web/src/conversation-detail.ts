@@ -5,7 +5,7 @@ import {
   type LoggedMessage,
 } from "@lutingenie/core";
 import { z } from "zod";
-import { type HistoryRow, historyRowOf } from "./history.js";
+import { type HistoryReading, type HistoryRow, historyRowOf } from "./history.js";
 
 /** Conversation ids are core's (`conv_…`, `human_…`); anything longer or stranger is refused before a lookup. */
 export const conversationIdSchema = z
@@ -126,6 +126,8 @@ export function conversationDetailOf(input: {
   conversation: ConversationRecord;
   linked: ConversationRecord | undefined;
   logOf: (conversationId: string) => ConversationLogRecord | undefined;
+  /** Its language and emotion as the history row shows them. */
+  reading: HistoryReading | undefined;
 }): ConversationDetail {
   const { conversation, linked } = input;
   const own = input.logOf(conversation.id);
@@ -139,7 +141,7 @@ export function conversationDetailOf(input: {
   ].sort((left, right) => left.at - right.at);
   const view = conversationView(conversation);
   return {
-    ...historyRowOf(conversation, own),
+    ...historyRowOf(conversation, input.reading),
     ...view,
     reopenedAt: conversation.reopenedAt.map((at) => new Date(at).toISOString()),
     mergedInto: conversation.mergedInto,

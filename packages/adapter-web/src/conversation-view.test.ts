@@ -94,6 +94,9 @@ describe("the dashboard's conversation view, prices, packs and periods (issue 17
       detail: { linkedConversationId: human.linkedConversationId },
     });
     expect(detail.body.trail.find((step) => step.event === "counted_human")?.rules).toEqual(["C10", "Q2"]);
+    // The assistant is quiet during a handoff: the human row shows its customer as its AI half read them.
+    expect(human).toMatchObject({ language: "en", emotion: expect.any(String) });
+    expect(detail.body).toMatchObject({ language: "en" });
     const said = detail.body.messages.map((message) => [message.from, message.text]);
     expect(said).toContainEqual(["customer", "I want to talk to a human"]);
     expect(said).toContainEqual(["agent", "Hello, Ana here. How can I help?"]);

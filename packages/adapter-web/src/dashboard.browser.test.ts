@@ -203,6 +203,8 @@ describe.skipIf(skipBrowserTests)("dashboard and widget of issue 17 in a real br
     const page = await signIn(server, "fr");
     expect(await page.locator("#used").textContent()).toMatch(/^2 \/ /);
     expect(await page.locator("#past-period").isHidden()).toBe(true);
+    // French typography: a space before the colon of a label.
+    expect(await page.locator('[data-i18n-label="plan"]').textContent()).toBe("Forfait\u00a0:");
     expect(await page.locator("#period-picker option").count()).toBe(periods.length);
     expect(await page.locator("#period-picker option:checked").textContent()).toMatch(/\(en cours\)$/);
     await page.locator("#period-picker").selectOption(past?.label ?? "");
