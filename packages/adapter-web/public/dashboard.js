@@ -124,6 +124,7 @@
         origin_preview: "preview",
         details: "Details",
         open: "Open",
+        openConversation: "Open the conversation of {{at}}",
         planPrice: "Plan price",
         overagePrice: "Overage (past the allowance and packs)",
         humanOveragePrice: "Human conversations past the plan",
@@ -300,6 +301,7 @@
         origin_preview: "aperçu",
         details: "Détails",
         open: "Ouvrir",
+        openConversation: "Ouvrir la conversation du {{at}}",
         planPrice: "Prix du forfait",
         overagePrice: "Dépassement (au-delà du forfait et des packs)",
         humanOveragePrice: "Conversations humaines au-delà du forfait",
@@ -645,7 +647,12 @@
         const details = element("td");
         const open = element(
           "button",
-          { type: "button", class: "open-conversation", "data-conversation": row.id },
+          {
+            type: "button",
+            class: "open-conversation",
+            "data-conversation": row.id,
+            "aria-label": t("openConversation", { at: date(row.openedAt) }),
+          },
           t("open"),
         );
         open.addEventListener("click", () => openConversation(row.id));

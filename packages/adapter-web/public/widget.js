@@ -72,7 +72,12 @@
     if (text !== undefined) node.textContent = text;
     return node;
   };
-  const root = element("div", { class: "lutin-widget", "data-lutin": "root" });
+  // The labels' language, for screen readers (the site's page may be in another one).
+  const root = element("div", {
+    class: "lutin-widget",
+    "data-lutin": "root",
+    lang: strings[language] ? language : "en",
+  });
   const launcher = element(
     "button",
     { type: "button", class: "lutin-launcher", "aria-expanded": "false", "aria-controls": "lutin-panel" },

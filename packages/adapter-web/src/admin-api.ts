@@ -267,7 +267,11 @@ export function createAdminRouter(options: {
       conversationDetailOf({
         conversation,
         linked: linked?.tenant === tenant ? linked : undefined,
-        logOf: (conversationId) => runtime.conversationLog.get(conversationId),
+        // Ids are derived from tenant-scoped thread keys; the tenant check keeps it so if that ever changes.
+        logOf: (conversationId) => {
+          const logged = runtime.conversationLog.get(conversationId);
+          return logged?.tenant === tenant ? logged : undefined;
+        },
         reading: readingOf(conversation),
       }),
     );

@@ -228,6 +228,7 @@ describe.skipIf(skipBrowserTests)("dashboard and widget of issue 17 in a real br
       const page = await newPage({ locale: expected.locale });
       await page.goto(`${server.url}/demo`);
       await page.waitForSelector('.lutin-widget[data-connected="true"]');
+      expect(await page.locator(".lutin-widget").getAttribute("lang")).toBe(expected.locale.slice(0, 2));
       expect(await page.locator(".lutin-send").textContent()).toBe(expected.send);
       expect(await page.locator(".lutin-solved").textContent()).toBe(expected.solved);
       expect(await page.locator(".lutin-human").textContent()).toBe(expected.human);
