@@ -64,6 +64,18 @@ describe("conversation log: what the dashboard shows of a conversation (issue 17
     expect(record?.messages.at(-1)?.text.endsWith("…")).toBe(true);
   });
 
+  it("in memory, keeps a bounded number of conversations, the least recently written dropped first", async () => {
+    const log = createMemoryConversationLog(undefined, 3);
+    for (const id of ["conv_a", "conv_b", "conv_c"])
+      await log.add(id, { tenant: "shop", messages: [{ from: "customer", text: id, at: 1 }] });
+    await log.add("conv_a", { tenant: "shop", messages: [{ from: "assistant", text: "again", at: 2 }] });
+    await log.add("conv_d", { tenant: "shop", messages: [{ from: "customer", text: "d", at: 3 }] });
+    expect(log.get("conv_b")).toBeUndefined();
+    expect(log.get("conv_a")?.messages).toHaveLength(2);
+    expect(log.get("conv_c")).toBeDefined();
+    expect(log.get("conv_d")).toBeDefined();
+  });
+
   it("two adds at once to one conversation both land", async () => {
     const log = createMemoryConversationLog();
     await Promise.all([

@@ -1,11 +1,7 @@
 import { join } from "node:path";
 import { type Clock, DAY, systemClock } from "../clock.js";
-import {
-  createMemoryJsonCollection,
-  type JsonCollection,
-  openJsonCollection,
-  type RecordDelta,
-} from "../store/json-collection-file.js";
+import { type JsonCollection, openJsonCollection, type RecordDelta } from "../store/json-collection-file.js";
+import { copyJson } from "../util/json-copy.js";
 
 /**
  * What the dashboard shows when a conversation is opened, beyond its counting record (Q8): the messages
@@ -86,8 +82,39 @@ export function conversationLogOn(
   };
 }
 
-export function createMemoryConversationLog(clock?: Clock): ConversationLog {
-  return conversationLogOn(createMemoryJsonCollection<ConversationLogRecord>(), clock);
+/** The memory log keeps this many conversations, the least recently written dropped first (a restart forgets all). */
+export const MEMORY_LOG_CONVERSATIONS = 10_000;
+
+export function createMemoryConversationLog(
+  clock?: Clock,
+  capacity = MEMORY_LOG_CONVERSATIONS,
+): ConversationLog {
+  return conversationLogOn(boundedMemoryCollection(capacity), clock);
+}
+
+/**
+ * A process that never restarts (a host embedding the runtime without a data directory) must not grow
+ * without bound: the least recently written records go first. Records are copied in and out.
+ */
+function boundedMemoryCollection(capacity: number): JsonCollection<ConversationLogRecord> {
+  const records = new Map<string, ConversationLogRecord>();
+  return {
+    get: (key) => {
+      const record = records.get(key);
+      return record === undefined ? undefined : copyJson(record);
+    },
+    values: () => [...records.values()].map((record) => copyJson(record)),
+    set: async (key, value) => {
+      records.delete(key);
+      records.set(key, copyJson(value));
+      if (records.size > capacity) records.delete(records.keys().next().value as string);
+    },
+    delete: async (key) => void records.delete(key),
+    get size() {
+      return records.size;
+    },
+    close: async () => {},
+  };
 }
 
 /** The log in one durable JSON file (and its journal) beside lutin.json; the caller holds the directory's lock. */

@@ -8,6 +8,7 @@ export {
   DEFAULT_LOG_RETENTION_MS,
   LOGGED_TEXT_LENGTH,
   type LoggedMessage,
+  MEMORY_LOG_CONVERSATIONS,
   MESSAGES_KEPT,
   openFileConversationLog,
 } from "./conversation-log.js";
