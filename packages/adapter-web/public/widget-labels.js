@@ -4,6 +4,7 @@
  * key to every language below (widget-labels.test.ts fails while one lacks it). `humanText` is sent as the
  * customer's message by "Talk to a human": it must be a request core's Escalation recognises in that
  * language (the same test checks it). `greeting` is the default; a tenant file's `greeting` wins.
+ * In `agentTyping`, {agent} is the name of the agent who holds the chat.
  */
 window.__lutinWidgetLabels = {
   en: {
@@ -17,6 +18,7 @@ window.__lutinWidgetLabels = {
     human: "Talk to a human",
     humanText: "I would like to talk to a human",
     typing: "The assistant is typing…",
+    agentTyping: "{agent} is typing…",
     closed: "You closed this chat. Write again anytime to start a new one.",
     offline: "Reconnecting…",
     tooLong: "Your message is too long.",
@@ -39,6 +41,7 @@ window.__lutinWidgetLabels = {
     human: "Parler à un humain",
     humanText: "Je voudrais parler à un humain",
     typing: "L'assistant écrit…",
+    agentTyping: "{agent} écrit…",
     closed: "Vous avez fermé cette discussion. Écrivez-nous quand vous voulez pour en ouvrir une nouvelle.",
     offline: "Reconnexion…",
     tooLong: "Votre message est trop long.",
@@ -61,6 +64,7 @@ window.__lutinWidgetLabels = {
     human: "Hablar con una persona",
     humanText: "Quisiera hablar con una persona",
     typing: "El asistente está escribiendo…",
+    agentTyping: "{agent} está escribiendo…",
     closed: "Has cerrado este chat. Escríbenos cuando quieras para empezar uno nuevo.",
     offline: "Reconectando…",
     tooLong: "Tu mensaje es demasiado largo.",
@@ -83,6 +87,7 @@ window.__lutinWidgetLabels = {
     human: "Mit einem Menschen sprechen",
     humanText: "Ich möchte mit einem Menschen sprechen",
     typing: "Der Assistent schreibt…",
+    agentTyping: "{agent} schreibt…",
     closed: "Sie haben diesen Chat beendet. Schreiben Sie uns jederzeit, um einen neuen zu beginnen.",
     offline: "Verbindung wird wiederhergestellt…",
     tooLong: "Ihre Nachricht ist zu lang.",
@@ -105,6 +110,7 @@ window.__lutinWidgetLabels = {
     human: "Parla con un operatore",
     humanText: "Vorrei parlare con un operatore",
     typing: "L'assistente sta scrivendo…",
+    agentTyping: "{agent} sta scrivendo…",
     closed: "Hai chiuso questa chat. Scrivici quando vuoi per iniziarne una nuova.",
     offline: "Riconnessione in corso…",
     tooLong: "Il tuo messaggio è troppo lungo.",
@@ -127,6 +133,7 @@ window.__lutinWidgetLabels = {
     human: "Falar com um atendente",
     humanText: "Gostaria de falar com um atendente",
     typing: "O assistente está digitando…",
+    agentTyping: "{agent} está digitando…",
     closed: "Você encerrou este chat. Escreva quando quiser para começar um novo.",
     offline: "Reconectando…",
     tooLong: "Sua mensagem é longa demais.",
@@ -149,6 +156,7 @@ window.__lutinWidgetLabels = {
     human: "Met een medewerker praten",
     humanText: "Ik wil graag met een medewerker praten",
     typing: "De assistent is aan het typen…",
+    agentTyping: "{agent} is aan het typen…",
     closed: "Je hebt deze chat gesloten. Schrijf ons wanneer je wilt om een nieuwe te beginnen.",
     offline: "Opnieuw verbinden…",
     tooLong: "Je bericht is te lang.",
@@ -171,6 +179,7 @@ window.__lutinWidgetLabels = {
     human: "Porozmawiaj z konsultantem",
     humanText: "Proszę o rozmowę z konsultantem",
     typing: "Asystent pisze…",
+    agentTyping: "{agent} pisze…",
     closed: "Ten czat został zamknięty. Napisz do nas w dowolnej chwili, aby rozpocząć nowy.",
     offline: "Ponowne łączenie…",
     tooLong: "Twoja wiadomość jest za długa.",
@@ -193,6 +202,7 @@ window.__lutinWidgetLabels = {
     human: "Müşteri temsilcisiyle görüş",
     humanText: "Bir müşteri temsilcisiyle görüşmek istiyorum",
     typing: "Asistan yazıyor…",
+    agentTyping: "{agent} yazıyor…",
     closed: "Bu sohbeti kapattınız. Yeni bir sohbet başlatmak için istediğiniz zaman yazabilirsiniz.",
     offline: "Yeniden bağlanılıyor…",
     tooLong: "Mesajınız çok uzun.",
@@ -215,6 +225,7 @@ window.__lutinWidgetLabels = {
     human: "التحدث مع موظف",
     humanText: "أود التحدث مع موظف",
     typing: "المساعد يكتب…",
+    agentTyping: "{agent} يكتب…",
     closed: "لقد أغلقت هذه المحادثة. راسلنا في أي وقت لبدء محادثة جديدة.",
     offline: "جارٍ إعادة الاتصال…",
     tooLong: "رسالتك طويلة جدًا.",
@@ -237,6 +248,7 @@ window.__lutinWidgetLabels = {
     human: "担当者と話す",
     humanText: "担当者と話したいです",
     typing: "アシスタントが入力中…",
+    agentTyping: "{agent}が入力中…",
     closed: "このチャットを終了しました。新しいチャットはいつでも始められます。",
     offline: "再接続しています…",
     tooLong: "メッセージが長すぎます。",
@@ -259,6 +271,7 @@ window.__lutinWidgetLabels = {
     human: "转人工客服",
     humanText: "我想找人工客服",
     typing: "助手正在输入…",
+    agentTyping: "{agent}正在输入…",
     closed: "您已结束本次聊天。随时发送消息即可开始新的对话。",
     offline: "正在重新连接…",
     tooLong: "您的消息太长了。",

@@ -195,6 +195,26 @@
   let retryDelay = 500;
   let maxLength = 2000;
 
+  // The typing line: the assistant's, or the agent's who holds the chat (named; hidden after a quiet while).
+  let humanHere = false;
+  let typingTimer = null;
+  const showTyping = (frame) => {
+    clearTimeout(typingTimer);
+    typing.textContent = frame.agent ? t.agentTyping.replace("{agent}", frame.agent) : t.typing;
+    typing.hidden = !frame.on;
+    if (frame.agent) {
+      humanHere = true;
+      if (frame.on) typingTimer = setTimeout(() => (typing.hidden = true), 8000);
+    }
+  };
+  // Once a person answers, the customer's typing is shown to them (at most one frame every 2 s).
+  let typingSentAt = 0;
+  const customerTyped = () => {
+    if (!humanHere || Date.now() - typingSentAt < 2000) return;
+    typingSentAt = Date.now();
+    transmit({ type: "typing" });
+  };
+
   const transmit = (frame) => {
     if (socket && ready) socket.send(JSON.stringify(frame));
   };
@@ -244,9 +264,10 @@
         root.setAttribute("data-connected", "true");
         flushOutbox();
       } else if (frame.type === "typing") {
-        typing.hidden = !frame.on;
+        showTyping(frame);
       } else if (frame.type === "reply") {
         typing.hidden = true;
+        if (frame.author === "agent") humanHere = true;
         if (frame.author === "assistant") onReplyActions(frame.actions);
         if (frame.direction) applyDirection(frame.direction);
         // The goodbye of a resolution ("thanks, that solved it" typed, C4): nothing left to solve.
@@ -305,6 +326,9 @@
     sendText(input.value);
     input.value = "";
     input.focus();
+  });
+  input.addEventListener("input", () => {
+    if (input.value.trim().length > 0) customerTyped();
   });
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey) {

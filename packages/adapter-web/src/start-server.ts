@@ -133,6 +133,8 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
         id: tenant.settings.id,
         agentTokens: entry.agentTokens,
         ...(entry.identitySecret === undefined ? {} : { identitySecret: entry.identitySecret }),
+        // The console's canned replies: the same quick replies the widget suggests.
+        quickReplies: (language: string) => listQuickReplies(tenant.knowledgeBase, language as LanguageCode),
       })),
       maxMessageLength: config.limits.maxMessageLength,
       visitorMessagesPerMinute: config.limits.visitorMessagesPerMinute,

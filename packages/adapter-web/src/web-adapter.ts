@@ -20,6 +20,7 @@ import {
 } from "@lutingenie/core";
 import type { RawData, WebSocket } from "ws";
 import { type AgentClientMessage, agentClientMessageSchema } from "./agent-protocol.js";
+import { detailOf, listFor, search } from "./console-view.js";
 import { createRateLimiter } from "./rate-limiter.js";
 import { TypingIndicator } from "./typing-indicator.js";
 import { createVisitorIdentities } from "./visitor-identity.js";
@@ -39,6 +40,8 @@ export interface WebAdapterTenant {
   agentTokens?: Record<string, string>;
   /** The tenant's secret for signed customer identities (data-user-id / data-user-hash); off when unset. */
   identitySecret?: string;
+  /** The tenant's quick replies in a language: the console offers them as canned replies. */
+  quickReplies?: (language: string) => ReadonlyArray<{ label: string }>;
 }
 
 export interface WebAdapterOptions {
@@ -335,6 +338,14 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         if (visitor !== null) receipts.get(receiptKey(session, message.key))?.(message.ok);
         return;
       }
+      if (message.type === "typing") {
+        // Best effort and free (no rate limit taken): only an agent holding the chat sees it.
+        if (visitor !== null && mayForwardTyping(socket))
+          customerTyping(tenant, visitor).catch((error: unknown) =>
+            logger.warn("customer typing not forwarded", errorFields(error)),
+          );
+        return;
+      }
       if (visitor === null)
         return refuse(
           message.id,
@@ -461,7 +472,6 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   const snapshotFor = async ({ tenant, agent }: AgentSession) => {
     const directory = options.directory;
     if (directory === undefined) return { type: "snapshot", agent, handoffs: [], followUps: [], agents: [] };
-    const since = clock.now() - 24 * 60 * 60 * 1000;
     const [handoffs, followUps, people] = await Promise.all([
       directory.listHandoffs(tenant),
       directory.listFollowUps(tenant),
@@ -476,10 +486,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         isOnline: person.isOnline,
         isActive: person.isActive,
       })),
-      handoffs: handoffs
-        .filter((request) => request.createdAt >= since && request.offeredTo.includes(agent))
-        .sort((left, right) => right.createdAt - left.createdAt)
-        .slice(0, 50),
+      handoffs: listFor(handoffs, agent, clock.now()),
       followUps: followUps.sort((left, right) => right.createdAt - left.createdAt).slice(0, 100),
     };
   };
@@ -515,7 +522,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   const runCommand = async (
     { tenant, agent }: AgentSession,
     command: AgentClientMessage,
-  ): Promise<DeskResult | null> => {
+  ): Promise<(DeskResult & Record<string, unknown>) | null> => {
     const desk = core?.desk;
     if (desk === undefined) return { ok: false, problem: "Escalation is not running on this server" };
     switch (command.type) {
@@ -523,6 +530,9 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       case "decline":
       case "end":
       case "reply":
+      case "open":
+      case "note":
+      case "transfer":
         if (!(await ownsHandoff(tenant, command.handoff))) return { ok: false, problem: UNKNOWN_HANDOFF };
         break;
       case "assign":
@@ -550,9 +560,73 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         return desk.assignFollowUp(command.followUp, agent);
       case "done":
         return desk.completeFollowUp(command.followUp, agent);
+      case "note":
+        return desk.addNote?.(command.handoff, agent, command.text, command.id) ?? NOT_ON_THIS_SERVER;
+      case "transfer":
+        return desk.transfer?.(command.handoff, agent, command.to) ?? NOT_ON_THIS_SERVER;
+      case "open": {
+        const directory = options.directory;
+        if (directory === undefined) return NOT_ON_THIS_SERVER;
+        const [requests, followUps] = await Promise.all([
+          directory.listHandoffs(tenant),
+          directory.listFollowUps(tenant),
+        ]);
+        const request = requests.find((candidate) => candidate.id === command.handoff);
+        if (request === undefined) return { ok: false, problem: UNKNOWN_HANDOFF };
+        return { ok: true, ...detailOf(request, requests, followUps) };
+      }
+      case "search": {
+        const directory = options.directory;
+        if (directory === undefined) return NOT_ON_THIS_SERVER;
+        return { ok: true, conversations: search(await directory.listHandoffs(tenant), command.query) };
+      }
+      case "canned": {
+        const replies =
+          served.find((candidate) => candidate.id === tenant)?.quickReplies?.(command.language) ?? [];
+        return {
+          ok: true,
+          replies: replies
+            .slice(0, MAX_CANNED_REPLIES)
+            .map((reply) => ({ label: reply.label.slice(0, 500) })),
+        };
+      }
       default:
         return null;
     }
+  };
+
+  /** Typing frames one socket may have forwarded, at most one per this many ms (the others are dropped). */
+  const typingForwardedAt = new WeakMap<WebSocket, number>();
+  const mayForwardTyping = (socket: WebSocket) => {
+    const now = clock.now();
+    if (now - (typingForwardedAt.get(socket) ?? Number.NEGATIVE_INFINITY) < TYPING_FORWARD_INTERVAL_MS)
+      return false;
+    typingForwardedAt.set(socket, now);
+    return true;
+  };
+
+  /** The agent who holds a web conversation is typing: its widget shows "<name> is typing…". */
+  const agentTyping = async ({ tenant, agent }: AgentSession, handoff: string, on: boolean) => {
+    const directory = options.directory;
+    if (directory === undefined) return;
+    const request = (await directory.listHandoffs(tenant)).find((candidate) => candidate.id === handoff);
+    if (request?.status !== "accepted" || request.acceptedBy !== agent || request.channel !== channel) return;
+    const name = (await directory.agentsOf(tenant)).find((person) => person.id === agent)?.name ?? agent;
+    for (const socket of widgets.get(sessionKey(tenant, request.thread)) ?? [])
+      widgetFrame(socket, { type: "typing", on, agent: name });
+  };
+
+  /** The customer is typing in a conversation an agent holds: that agent's consoles show it. */
+  const customerTyping = async (tenant: string, thread: string) => {
+    const directory = options.directory;
+    if (directory === undefined) return;
+    const request = (await directory.listHandoffs(tenant)).find(
+      (candidate) =>
+        candidate.status === "accepted" && candidate.channel === channel && candidate.thread === thread,
+    );
+    if (request?.acceptedBy == null) return;
+    for (const socket of agents.get(sessionKey(tenant, request.acceptedBy))?.sockets ?? [])
+      sendFrame(socket, { type: "typing", handoff: request.id, on: true });
   };
 
   /**
@@ -646,6 +720,16 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       if (signedIn === null) return refuse("SIGN_IN_REQUIRED", "sign in first");
       const session = signedIn;
       if (command.type === "heartbeat") return void reportPresence(session, true);
+      if (command.type === "typing") {
+        // Best effort, no result: a start at most once a second; a stop only after a start (and it lets
+        // the next start through at once), so neither can be sent faster than that.
+        const forward = command.on ? mayForwardTyping(socket) : typingForwardedAt.delete(socket);
+        if (forward)
+          agentTyping(session, command.handoff, command.on).catch((error: unknown) =>
+            logger.warn("agent typing not forwarded", errorFields(error)),
+          );
+        return;
+      }
       if (command.type === "snapshot")
         return void snapshotFor(session)
           .then((snapshot) => sendFrame(socket, snapshot))
@@ -675,7 +759,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       if (audience.length > 0 && !audience.includes(session.agent)) continue;
       for (const socket of sockets) {
         if (socket.readyState !== socket.OPEN) continue;
-        sendFrame(socket, { type: "post", post });
+        sendFrame(socket, { type: "post", post, at: clock.now() });
         sent += 1;
       }
     }
@@ -773,6 +857,13 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     }),
   };
 }
+
+/** Canned replies one answer lists. */
+const MAX_CANNED_REPLIES = 20;
+/** A typing "on" is forwarded at most once per second per socket. */
+const TYPING_FORWARD_INTERVAL_MS = 1_000;
+/** What a server without the escalation store answers a console command it cannot serve. */
+const NOT_ON_THIS_SERVER = { ok: false as const, problem: "conversations are not kept on this server" };
 
 /** A socket that refuses this many frames is closed (1008): a client that keeps sending them is not a widget. */
 const MAX_REFUSALS_PER_SOCKET = 50;

@@ -108,6 +108,12 @@ const fieldsOf: Record<string, string[]> = {
   reply: ["requestId", "handoff", "id", "text"],
   assign: ["requestId", "followUp"],
   done: ["requestId", "followUp"],
+  open: ["requestId", "handoff"],
+  search: ["requestId", "query"],
+  note: ["requestId", "handoff", "id", "text"],
+  transfer: ["requestId", "handoff", "to"],
+  canned: ["requestId", "language"],
+  typing: ["handoff", "on"],
 };
 const frameOf = (types: readonly string[], fields: readonly string[]) =>
   fc.oneof(
@@ -139,6 +145,13 @@ const frameOf = (types: readonly string[], fields: readonly string[]) =>
           isActive: fc.boolean(),
           how: fc.constantFrom("closed", "resolved"),
           key: fc.stringMatching(/^reply:[a-z0-9-]{1,12}$/),
+          query: fc.oneof(
+            fc.constantFrom("", "order", "ORDER", "fr", "é"),
+            fc.string({ maxLength: 300 }).map((text) => `${MARKER}${text}`),
+          ),
+          to: fc.constantFrom("ana", "bruno", "nobody", "__proto__"),
+          language: fc.oneof(fc.constantFrom("en", "fr", "zz"), fc.string({ maxLength: 4 })),
+          on: fc.boolean(),
         })
         .map(({ type, ...fields }) => {
           const kept: Record<string, unknown> = { type };
@@ -208,7 +221,7 @@ describe("web entries under random input", () => {
       fc.asyncProperty(
         fc.nat({ max: 11 }),
         frameOf(
-          ["hello", "message", "resolve", "close", "receipt", "ping"],
+          ["hello", "message", "resolve", "close", "receipt", "ping", "typing"],
           ["id", "text", "visitor", "token", "customer", "key", "ok"],
         ),
         async (index, frame) => {
@@ -261,8 +274,38 @@ describe("web entries under random input", () => {
       fc.asyncProperty(
         fc.nat({ max: 7 }),
         frameOf(
-          ["auth", "heartbeat", "snapshot", "active", "accept", "decline", "end", "reply", "assign", "done"],
-          ["token", "requestId", "handoff", "followUp", "isActive", "how", "id", "text"],
+          [
+            "auth",
+            "heartbeat",
+            "snapshot",
+            "active",
+            "accept",
+            "decline",
+            "end",
+            "reply",
+            "assign",
+            "done",
+            "open",
+            "search",
+            "note",
+            "transfer",
+            "canned",
+            "typing",
+          ],
+          [
+            "token",
+            "requestId",
+            "handoff",
+            "followUp",
+            "isActive",
+            "how",
+            "id",
+            "text",
+            "query",
+            "to",
+            "language",
+            "on",
+          ],
         ),
         async (index, frame) => {
           const socket = await socketFor(index);
@@ -278,7 +321,7 @@ describe("web entries under random input", () => {
     expect(refusedLines("agent") - before).toBe(frames.filter((frame) => frame.type === "error").length);
     expect(frames.some((frame) => frame.type === "result")).toBe(true);
     for (const frame of frames)
-      expect(["welcome", "snapshot", "error", "result", "post"]).toContain(frame.type);
+      expect(["welcome", "snapshot", "error", "result", "post", "typing"]).toContain(frame.type);
     for (const frame of frames.filter((candidate) => candidate.type === "error"))
       expect(typeof frame.problem).toBe("string");
     for (const socket of sockets) socket?.socket.close();

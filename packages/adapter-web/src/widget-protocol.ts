@@ -55,6 +55,8 @@ export const widgetClientMessageSchema = z.discriminatedUnion("type", [
     .object({ type: z.literal("receipt"), key: z.string().min(1).max(600), ok: z.boolean().default(true) })
     .strict(),
   z.object({ type: z.literal("ping") }).strict(),
+  /** The customer is typing: shown to the agent who holds the chat, if any (no answer, no rate limit). */
+  z.object({ type: z.literal("typing") }).strict(),
 ]);
 export type WidgetClientMessage = z.output<typeof widgetClientMessageSchema>;
 
@@ -69,7 +71,8 @@ export type WidgetServerMessage =
       resumed: boolean;
       maxMessageLength: number;
     }
-  | { type: "typing"; on: boolean }
+  /** The assistant (no `agent`) or the named agent who holds the chat is typing. */
+  | { type: "typing"; on: boolean; agent?: string }
   | {
       type: "reply";
       key: string;

@@ -113,6 +113,8 @@ export type AgentChannelPostKind =
   | "handoff_withdrawn"
   | "customer_message"
   | "handoff_ended"
+  /** A handoff given to another agent: only the new holder gets it (channels that do not know it may refuse it). */
+  | "handoff_transferred"
   | "follow_up_created"
   | "follow_up_updated";
 
@@ -144,6 +146,10 @@ export interface AgentDesk {
   end(handoffId: string, agent: string, how: "closed" | "resolved"): Promise<DeskResult>;
   assignFollowUp(followUpId: string, agent: string): Promise<DeskResult>;
   completeFollowUp(followUpId: string, agent: string): Promise<DeskResult>;
+  /** An internal note on a handoff (agents only, never the customer); `id` makes a resend a no-op. */
+  addNote?(handoffId: string, agent: string, text: string, id: string): Promise<DeskResult>;
+  /** The holder gives the handoff to another online, active agent of the tenant; the customer is not told. */
+  transfer?(handoffId: string, agent: string, to: string): Promise<DeskResult>;
 }
 
 /** `ok: false` carries what to tell the agent ("taken by Bob", "no longer pending"). */

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { AgentChannelPost, AgentDesk, DeskResult } from "../adapters/channel-adapter.js";
 import type { Assistant, TakeoverRouter } from "../assistant/assistant.js";
+import type { EmotionDetector } from "../assistant/emotion.js";
 import type { ProductMessages } from "../assistant/product-messages.js";
 import type { ResponderReply, WindowMessage } from "../assistant/responder.js";
 import type { AssistantTenant } from "../assistant/tenant-profile.js";
@@ -21,6 +22,7 @@ import {
   type HandoffEvent,
   type HandoffRequest,
 } from "./handoff.js";
+import { withMessage, withNote } from "./handoff-record.js";
 import { followUpLabels, topicOf } from "./labels.js";
 import { followUpPriority } from "./priority.js";
 
@@ -39,6 +41,8 @@ export interface EscalationServiceOptions {
   presenceTtlMs?: number;
   /** How often `start()` checks deadlines and presence. Default 1 s. */
   tickIntervalMs?: number;
+  /** Reads the mood of each customer message of a handoff, for the console's emotion trend. */
+  emotion?: EmotionDetector;
 }
 
 /** What the escalation enchantment gets back: the notice for the customer, and the hold on the thread. */
@@ -268,13 +272,22 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       request.status === "accepted" && request.acceptedBy !== null
         ? [request.acceptedBy]
         : request.candidates;
-    await this.#postToAgents(
-      request,
-      "customer_message",
-      audience,
-      event.text ?? "",
-      `${request.id}:${event.key}`,
-    );
+    const text = event.text ?? "";
+    if (text.length > 0) {
+      const emotion = this.#options.emotion?.read(text, request.language).emotion;
+      // Not awaited: this runs inside the customer's turn, and an accept holding the handoff's queue waits
+      // for that turn (recordEvent); the queue applies it right after, in arrival order.
+      void this.#keep(request.id, (current) =>
+        withMessage(current, {
+          key: event.key,
+          at: event.at,
+          from: "customer",
+          text,
+          ...(emotion === undefined ? {} : { emotion }),
+        }),
+      );
+    }
+    await this.#postToAgents(request, "customer_message", audience, text, `${request.id}:${event.key}`);
     return "held";
   }
 
@@ -345,9 +358,60 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       from: "agent",
       language: request.language,
     });
-    return delivered.ok
-      ? { ok: true }
-      : { ok: false, problem: `not delivered to the customer: ${delivered.detail}` };
+    if (!delivered.ok) return { ok: false, problem: `not delivered to the customer: ${delivered.detail}` };
+    await this.#keep(handoffId, (current) =>
+      withMessage(current, { key, at: delivered.deliveredAt, from: "agent", agent, text }),
+    );
+    return { ok: true };
+  }
+
+  /** An internal note (never sent to the customer), kept with the handoff for the agents who see it. */
+  addNote(handoffId: string, agent: string, text: string, id: string): Promise<DeskResult> {
+    return this.#queue.run(handoffId, async () => {
+      const request = await this.#store.getHandoff(handoffId);
+      if (request === undefined) return { ok: false, problem: "unknown handoff" };
+      if ((await this.#agent(request.tenant, agent)) === undefined)
+        return { ok: false, problem: `${agent} is not an agent of this tenant` };
+      const outcome = withNote(request, { id: `${agent}:${id}`, at: this.#clock.now(), agent, text });
+      if (!outcome.ok) return outcome;
+      if (outcome.request !== request) await this.#store.putHandoff(outcome.request);
+      return { ok: true };
+    });
+  }
+
+  /**
+   * The holder gives the conversation to another agent of the tenant who is online, active and has room.
+   * The thread stays held (the customer is not interrupted); the new holder is told and gets its messages.
+   */
+  async transfer(handoffId: string, agent: string, to: string): Promise<DeskResult> {
+    const current = await this.#store.getHandoff(handoffId);
+    if (current === undefined) return { ok: false, problem: "unknown handoff" };
+    const target = await this.#agent(current.tenant, to);
+    if (target === undefined) return { ok: false, problem: `${to} is not an agent of this tenant` };
+    if (to === agent) return { ok: false, problem: "pick another agent than yourself" };
+    const now = this.#clock.now();
+    if (
+      !target.isActive ||
+      !isOnline(this.#presence.get(presenceKey(current.tenant, to)), now, this.#presenceTtlMs)
+    )
+      return { ok: false, problem: `${target.name} is not online and active: pick an agent who is` };
+    if (((await this.#load(current.tenant)).get(to) ?? 0) >= target.capacity)
+      return {
+        ok: false,
+        problem: `${target.name} already holds ${target.capacity} conversations, their most`,
+      };
+    return this.#apply(handoffId, { type: "transfer", agent, to, at: now }, async (request, result) => {
+      if (result !== "transferred") return { ok: false, problem: "you do not hold this conversation" };
+      const from = (await this.#agent(request.tenant, agent))?.name ?? agent;
+      await this.#postToAgents(
+        request,
+        "handoff_transferred",
+        [to],
+        `${from} transferred a conversation to you`,
+      );
+      await this.#postToAgents(request, "handoff_taken", request.offeredTo, `Taken by ${target.name}`);
+      return { ok: true };
+    });
   }
 
   end(handoffId: string, agent: string, how: "closed" | "resolved"): Promise<DeskResult> {
@@ -435,6 +499,20 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
   }
 
   // ── internals ──────────────────────────────────────────────────────────────
+
+  /** Changes what a handoff keeps (messages), in the handoff's queue so no state change is lost. */
+  #keep(handoffId: string, change: (request: HandoffRequest) => HandoffRequest): Promise<void> {
+    return this.#queue
+      .run(handoffId, async () => {
+        const current = await this.#store.getHandoff(handoffId);
+        if (current === undefined) return;
+        const changed = change(current);
+        if (changed !== current) await this.#store.putHandoff(changed);
+      })
+      .catch((error: unknown) =>
+        this.#logger.warn("handoff message not kept", { handoff: handoffId, ...errorFields(error) }),
+      );
+  }
 
   #apply(
     handoffId: string,

@@ -106,6 +106,7 @@ export async function createLutinRuntime(options: LutinRuntimeOptions): Promise<
       return tenant === undefined ? null : findPlan(catalog, planAt(tenant, at)).rank;
     },
     ...(options.acceptTimeoutMs === undefined ? {} : { acceptTimeoutMs: options.acceptTimeoutMs }),
+    emotion: emotionDetector,
   });
   const conversationLog = options.conversationLog ?? createMemoryConversationLog(clock);
   const assistant = new Assistant({
