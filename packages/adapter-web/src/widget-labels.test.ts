@@ -37,6 +37,18 @@ describe("the widget's labels (issue 17, finding 8)", () => {
     }
   });
 
+  it("keeps the placeholders of each label ({agent}) in every language", async () => {
+    const labels = await widgetLabels();
+    const placeholders = (text: unknown) => String(text).match(/\{[a-z]+\}/g) ?? [];
+    for (const [key, english] of Object.entries(labels.en as Record<string, unknown>))
+      for (const [language, table] of Object.entries(labels))
+        expect({ language, key, placeholders: placeholders(table[key]) }).toEqual({
+          language,
+          key,
+          placeholders: placeholders(english),
+        });
+  });
+
   it("is translated: no language but English shows the English buttons", async () => {
     const labels = await widgetLabels();
     const english = labels.en as Record<string, string>;
