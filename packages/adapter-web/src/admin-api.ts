@@ -93,11 +93,11 @@ export function createAdminRouter(options: {
    * quiet during a handoff, so only the AI half has a reading.
    */
   const readingOf = (conversation: ConversationRecord) => {
-    const own = runtime.conversationLog.get(conversation.id) ?? adapter.readingOf(conversation.id);
+    const own = runtime.conversationLog.reading(conversation.id) ?? adapter.readingOf(conversation.id);
     if (own?.language != null || own?.emotion != null || conversation.linkedConversationId === null)
       return own;
     return (
-      runtime.conversationLog.get(conversation.linkedConversationId) ??
+      runtime.conversationLog.reading(conversation.linkedConversationId) ??
       adapter.readingOf(conversation.linkedConversationId)
     );
   };

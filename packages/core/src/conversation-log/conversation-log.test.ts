@@ -42,6 +42,11 @@ describe("conversation log: what the dashboard shows of a conversation (issue 17
       updatedAt: 1_000,
     });
     expect(log.get("conv_other")).toBeUndefined();
+    // The history's cheap view: the reading alone, up to date after each add.
+    expect(log.reading("conv_a")).toEqual({ tenant: "shop", language: "fr", emotion: "frustrated" });
+    expect(log.reading("conv_other")).toBeUndefined();
+    await log.add("conv_other", { tenant: "shop", reading: { language: "de", emotion: "neutral" } });
+    expect(log.reading("conv_other")).toEqual({ tenant: "shop", language: "de", emotion: "neutral" });
   });
 
   it("is bounded: the latest MESSAGES_KEPT messages, each cut at LOGGED_TEXT_LENGTH, and says how many were dropped", async () => {
@@ -109,6 +114,7 @@ describe("conversation log: what the dashboard shows of a conversation (issue 17
     await first.close();
 
     const second = await openFileConversationLog({ dataDir: directory, clock });
+    expect(second.reading("conv_a")).toEqual({ tenant: "shop", language: "es", emotion: "neutral" });
     const record = second.get("conv_a");
     expect(record).toMatchObject({ tenant: "shop", language: "es", emotion: "neutral", dropped: 0 });
     expect(record?.messages).toHaveLength(21);

@@ -34,8 +34,19 @@ export interface ConversationLogEntry {
   reading?: { language: string | null; emotion: string | null };
 }
 
+export interface ConversationReadingRecord {
+  tenant: string;
+  language: string | null;
+  emotion: string | null;
+}
+
 export interface ConversationLog {
   get(conversationId: string): ConversationLogRecord | undefined;
+  /**
+   * Only the language and emotion, for history lists: no copy of the messages (a list reads every
+   * conversation of a tenant, and the dashboard polls it).
+   */
+  reading(conversationId: string): ConversationReadingRecord | undefined;
   /** Adds messages and the latest reading to a conversation; resolves once durable (file log). */
   add(conversationId: string, entry: ConversationLogEntry): Promise<void>;
   close(): Promise<void>;
@@ -50,12 +61,33 @@ export const CONVERSATION_LOG_FILE_NAME = "conversation-log.json";
 export const DEFAULT_LOG_RETENTION_MS = 400 * DAY;
 
 /** The log on a collection: the file one for `lutin serve`, the memory one for tests and `lutin chat`. */
+/** Readings kept at hand for history lists; past this, the least recently read or written are dropped. */
+const READINGS_CACHED = 50_000;
+
 export function conversationLogOn(
   records: JsonCollection<ConversationLogRecord>,
   clock: Clock = systemClock,
 ): ConversationLog {
+  const readings = new Map<string, ConversationReadingRecord | null>();
+  const remember = (conversationId: string, reading: ConversationReadingRecord | null) => {
+    readings.delete(conversationId);
+    readings.set(conversationId, reading);
+    if (readings.size > READINGS_CACHED) readings.delete(readings.keys().next().value as string);
+  };
   return {
     get: (conversationId) => records.get(conversationId),
+    reading(conversationId) {
+      let reading = readings.get(conversationId);
+      if (reading === undefined) {
+        const record = records.get(conversationId);
+        reading =
+          record === undefined
+            ? null
+            : { tenant: record.tenant, language: record.language, emotion: record.emotion };
+        remember(conversationId, reading);
+      }
+      return reading ?? undefined;
+    },
     add(conversationId, entry) {
       // get and set with no await between: two adds of one conversation never lose each other's messages.
       const previous = records.get(conversationId);
@@ -69,14 +101,16 @@ export function conversationLogOn(
       }));
       const all = [...(previous?.messages ?? []), ...added];
       const cut = Math.max(0, all.length - MESSAGES_KEPT);
-      return records.set(conversationId, {
+      const next: ConversationLogRecord = {
         tenant: previous?.tenant ?? entry.tenant,
         language: entry.reading?.language ?? previous?.language ?? null,
         emotion: entry.reading?.emotion ?? previous?.emotion ?? null,
         messages: all.slice(cut),
         dropped: (previous?.dropped ?? 0) + cut,
         updatedAt: clock.now(),
-      });
+      };
+      remember(conversationId, { tenant: next.tenant, language: next.language, emotion: next.emotion });
+      return records.set(conversationId, next);
     },
     close: () => records.close(),
   };

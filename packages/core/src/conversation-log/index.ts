@@ -3,6 +3,7 @@ export {
   type ConversationLog,
   type ConversationLogEntry,
   type ConversationLogRecord,
+  type ConversationReadingRecord,
   conversationLogOn,
   createMemoryConversationLog,
   DEFAULT_LOG_RETENTION_MS,
