@@ -12,6 +12,7 @@ import {
   type LutinRuntime,
   listQuickReplies,
   type OutboundSender,
+  openFileConversationLog,
   openFileEscalationStore,
   openFileThreadMemory,
   openLowdbStore,
@@ -168,10 +169,17 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
     for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
   };
   try {
+    // Closed after the assistant stops (closers run last first): a turn under way still writes to it.
+    const conversationLog = await openFileConversationLog({
+      dataDir: config.dataDir,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    closers.push(() => conversationLog.close());
     const runtime = await createLutinRuntime({
       store,
       tenants,
       memory,
+      conversationLog,
       escalationStore,
       logger,
       ...(options.clock ? { clock: options.clock } : {}),
@@ -213,6 +221,7 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
         adminToken: entry.adminToken,
         // An unknown language falls back to the knowledge base's default one (listQuickReplies).
         quickReplies: (language: string) => listQuickReplies(tenant.knowledgeBase, language as LanguageCode),
+        greeting: (language: string) => tenant.greeting?.[language] ?? null,
       })),
       ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
       trustProxy: config.trustProxy,
