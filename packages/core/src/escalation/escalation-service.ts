@@ -13,7 +13,7 @@ import { errorFields, type Logger, silentLogger } from "../logging/logger.js";
 import { analyzedText } from "../util/analyzed-text.js";
 import { KeyedQueue } from "../util/keyed-queue.js";
 import { type Agent, availableAgents, DEFAULT_PRESENCE_TTL_MS, isOnline, type Presence } from "./agents.js";
-import type { EscalationStore } from "./escalation-store.js";
+import { type EscalationStore, recordRevision } from "./escalation-store.js";
 import type { CustomerFollowUp } from "./follow-up.js";
 import {
   applyHandoffEvent,
@@ -65,7 +65,6 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
   readonly #logger: Logger;
   readonly #acceptTimeoutMs: number;
   readonly #presenceTtlMs: number;
-  readonly #presence = new Map<string, Presence>();
   readonly #queue = new KeyedQueue();
   #assistant: Assistant | null = null;
   #timer: NodeJS.Timeout | null = null;
@@ -107,9 +106,10 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
 
   async agentsOf(tenant: string): Promise<Array<Agent & { isOnline: boolean }>> {
     const now = this.#clock.now();
+    const presence = await this.#tenantPresence(tenant);
     return (await this.#store.listAgents(tenant)).map((agent) => ({
       ...agent,
-      isOnline: isOnline(this.#presence.get(presenceKey(tenant, agent.id)), now, this.#presenceTtlMs),
+      isOnline: isOnline(presence.get(agent.id), now, this.#presenceTtlMs),
     }));
   }
 
@@ -118,10 +118,10 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     agent: string,
     presence: { isOnline: boolean; via: string },
   ): Promise<void> {
-    const key = presenceKey(tenant, agent);
     const now = this.#clock.now();
-    const wasOnline = isOnline(this.#presence.get(key), now, this.#presenceTtlMs);
-    this.#presence.set(key, { ...presence, seenAt: now });
+    // Presence lives in the store, so every server sharing it sees the agent online.
+    const wasOnline = isOnline(await this.#store.getPresence(tenant, agent), now, this.#presenceTtlMs);
+    await this.#store.putPresence(tenant, agent, { ...presence, seenAt: now });
     if (wasOnline && !presence.isOnline) await this.#agentLeft(tenant, agent);
     if (!wasOnline && presence.isOnline) await this.#agentArrived(tenant, agent);
   }
@@ -135,9 +135,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       };
     await this.#store.putAgent({ ...agent, isActive });
     if (!isActive) await this.#agentLeft(tenant, agentId);
-    else if (
-      isOnline(this.#presence.get(presenceKey(tenant, agentId)), this.#clock.now(), this.#presenceTtlMs)
-    )
+    else if (isOnline(await this.#store.getPresence(tenant, agentId), this.#clock.now(), this.#presenceTtlMs))
       await this.#agentArrived(tenant, agentId);
     return { ok: true };
   }
@@ -152,7 +150,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     const load = await this.#load(tenant.id);
     const candidates = availableAgents({
       agents: await this.#store.listAgents(tenant.id),
-      presence: this.#tenantPresence(tenant.id),
+      presence: await this.#tenantPresence(tenant.id),
       load,
       now,
       presenceTtlMs: this.#presenceTtlMs,
@@ -412,10 +410,9 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
 
   /** Deadlines (no agent accepted in time → follow-up) and presence that stopped being refreshed. */
   async tick(now: number = this.#clock.now()): Promise<void> {
-    for (const [key, presence] of this.#presence) {
+    for (const { tenant, agent, presence } of await this.#store.listPresence()) {
       if (presence.isOnline && !isOnline(presence, now, this.#presenceTtlMs)) {
-        this.#presence.set(key, { ...presence, isOnline: false });
-        const [tenant, agent] = key.split("\u0000") as [string, string];
+        await this.#store.putPresence(tenant, agent, { ...presence, isOnline: false });
         await this.#agentLeft(tenant, agent);
       }
     }
@@ -445,13 +442,18 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     ) => Promise<DeskResult>,
   ): Promise<DeskResult> {
     return this.#queue.run(handoffId, async () => {
-      const current = await this.#store.getHandoff(handoffId);
-      if (current === undefined) return { ok: false, problem: "unknown handoff" };
-      const { request, result } = applyHandoffEvent(current, event, {
-        acceptTimeoutMs: this.#acceptTimeoutMs,
-      });
-      await this.#store.putHandoff(request);
-      return after(request, result);
+      // The queue orders this process's changes; replaceHandoff (compare and set on the revision) orders
+      // them across processes sharing the store: of two Accepts computed from one read, one lands, and the
+      // other is applied again to what landed ("already taken").
+      for (let attempt = 0; attempt < MAX_REPLACE_ATTEMPTS; attempt++) {
+        const current = await this.#store.getHandoff(handoffId);
+        if (current === undefined) return { ok: false, problem: "unknown handoff" };
+        const { request, result } = applyHandoffEvent(current, event, {
+          acceptTimeoutMs: this.#acceptTimeoutMs,
+        });
+        if (await this.#store.replaceHandoff(request, recordRevision(current))) return after(request, result);
+      }
+      return { ok: false, problem: BUSY };
     });
   }
 
@@ -654,15 +656,20 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     change: (task: CustomerFollowUp) => string | null,
   ): Promise<DeskResult> {
     return this.#queue.run(id, async () => {
-      const task = await this.#store.getFollowUp(id);
-      if (task === undefined) return { ok: false, problem: "unknown follow-up task" };
-      const problem = change(task);
-      if (problem !== null) return { ok: false, problem };
-      task.updatedAt = this.#clock.now();
-      task.history.push({ at: task.updatedAt, status: task.status, by: agent });
-      await this.#store.putFollowUp(task);
-      await this.#postToFollowUpChannels(task);
-      return { ok: true };
+      for (let attempt = 0; attempt < MAX_REPLACE_ATTEMPTS; attempt++) {
+        const task = await this.#store.getFollowUp(id);
+        if (task === undefined) return { ok: false, problem: "unknown follow-up task" };
+        const readRevision = recordRevision(task);
+        const problem = change(task);
+        if (problem !== null) return { ok: false, problem };
+        task.updatedAt = this.#clock.now();
+        task.history.push({ at: task.updatedAt, status: task.status, by: agent });
+        // Another process changed the task since it was read: read it again (compare and set, as #apply).
+        if (!(await this.#store.replaceFollowUp(task, readRevision))) continue;
+        await this.#postToFollowUpChannels(task);
+        return { ok: true };
+      }
+      return { ok: false, problem: BUSY };
     });
   }
 
@@ -765,13 +772,10 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     return load;
   }
 
-  #tenantPresence(tenant: string): Map<string, Presence> {
-    const presence = new Map<string, Presence>();
-    for (const [key, value] of this.#presence) {
-      const [owner, agent] = key.split("\u0000") as [string, string];
-      if (owner === tenant) presence.set(agent, value);
-    }
-    return presence;
+  async #tenantPresence(tenant: string): Promise<Map<string, Presence>> {
+    return new Map(
+      (await this.#store.listPresence(tenant)).map((entry) => [entry.agent, entry.presence] as const),
+    );
   }
 
   async #agent(tenant: string, id: string): Promise<Agent | undefined> {
@@ -784,9 +788,12 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
   }
 }
 
-function presenceKey(tenant: string, agent: string): string {
-  return `${tenant}\u0000${agent}`;
-}
+/**
+ * Compare-and-set attempts before giving up: each failed one means another process changed the record,
+ * so more than a few in a row is contention worth telling the agent about rather than spinning on.
+ */
+const MAX_REPLACE_ATTEMPTS = 8;
+const BUSY = "the request changed several times at once; try again";
 
 function digest(...parts: string[]): string {
   return createHash("sha256").update(parts.join("\u0000")).digest("base64url").slice(0, 20);

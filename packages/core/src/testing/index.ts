@@ -6,6 +6,14 @@ export {
   type PlatformMessage,
 } from "./adapter-conformance.js";
 export {
+  describeEscalationStoreConformance,
+  type EscalationStoreConformanceOptions,
+  type EscalationStoreUnderTest,
+  makeAgent,
+  makeFollowUp,
+  makeHandoff,
+} from "./escalation-store-conformance.js";
+export {
   chatCompletionBody,
   chatErrorBody,
   type FakeChatBehaviour,
