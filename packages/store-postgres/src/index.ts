@@ -9,6 +9,10 @@ export {
   SCHEMA_VERSION,
 } from "./migrations.js";
 export {
+  openPostgresEscalationStore,
+  type PostgresEscalationStoreOptions,
+} from "./postgres-escalation-store.js";
+export {
   createPostgresStore,
   POSTGRES_STORE_KIND,
   type PostgresStore,
