@@ -1,4 +1,6 @@
 /** @lutingenie/store-postgres: the Store contract on PostgreSQL (node-postgres). */
+
+export { DESK_FEED_CHANNEL } from "./desk-migrations.js";
 export { identityText } from "./identity-text.js";
 export {
   MIGRATIONS,
@@ -8,6 +10,11 @@ export {
   migrate,
   SCHEMA_VERSION,
 } from "./migrations.js";
+export {
+  openPostgresDeskFeed,
+  type PostgresDeskFeed,
+  type PostgresDeskFeedOptions,
+} from "./postgres-desk-feed.js";
 export {
   openPostgresEscalationStore,
   type PostgresEscalationStoreOptions,
