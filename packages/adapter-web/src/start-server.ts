@@ -4,6 +4,8 @@ import {
   type Clock,
   calendarOf,
   createLutinRuntime,
+  type DeskFeed,
+  type EscalationStore,
   type LanguageCode,
   type LoadedTenant,
   type Logger,
@@ -53,6 +55,13 @@ export interface StartLutinServerOptions {
   typingDelayMs?: number;
   /** Time between store maintenance runs; default: config.archiveIntervalMinutes (tests shorten it). */
   maintenanceIntervalMs?: number;
+  /**
+   * Agents, presence, handoffs and tasks somewhere other than the data directory's files (PostgreSQL, shared
+   * by several servers); the caller opened it and closes it after `stop()`.
+   */
+  escalationStore?: EscalationStore;
+  /** The feed between servers sharing `escalationStore`, for the web channel's relay (web-adapter.ts). */
+  deskFeed?: DeskFeed;
 }
 
 export interface RunningLutinServer {
@@ -105,8 +114,9 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
       dataDir: config.dataDir,
       ...(options.clock ? { clock: options.clock } : {}),
     });
-    const escalationStore = await openFileEscalationStore({ dataDir: config.dataDir });
-    closers.push(() => escalationStore.close());
+    const escalationStore =
+      options.escalationStore ?? (await openFileEscalationStore({ dataDir: config.dataDir }));
+    if (options.escalationStore === undefined) closers.push(() => escalationStore.close());
     const runtime = await createLutinRuntime({
       store,
       tenants,
@@ -132,6 +142,7 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
       ipOpenSockets: config.limits.ipOpenSockets,
       visitorSecret: config.visitorSecret ?? (await loadVisitorSecret(config.dataDir)),
       directory: runtime.escalation,
+      ...(options.deskFeed === undefined ? {} : { deskFeed: options.deskFeed }),
       logger,
       ...(options.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: options.receiptTimeoutMs }),
       ...(options.reconnectGraceMs === undefined ? {} : { reconnectGraceMs: options.reconnectGraceMs }),

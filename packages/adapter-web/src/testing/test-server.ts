@@ -25,6 +25,8 @@ export async function startTestServer(
     dataDir?: string;
     extraAdapters?: StartLutinServerOptions["extraAdapters"];
     mountRoutes?: StartLutinServerOptions["mountRoutes"];
+    escalationStore?: StartLutinServerOptions["escalationStore"];
+    deskFeed?: StartLutinServerOptions["deskFeed"];
   } = {},
 ): Promise<RunningLutinServer & { dataDir: string; cleanup(): Promise<void> }> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "lutin-web-")));
@@ -63,6 +65,8 @@ export async function startTestServer(
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.extraAdapters === undefined ? {} : { extraAdapters: options.extraAdapters }),
     ...(options.mountRoutes === undefined ? {} : { mountRoutes: options.mountRoutes }),
+    ...(options.escalationStore === undefined ? {} : { escalationStore: options.escalationStore }),
+    ...(options.deskFeed === undefined ? {} : { deskFeed: options.deskFeed }),
   });
   return {
     ...server,

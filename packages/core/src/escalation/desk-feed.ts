@@ -13,6 +13,8 @@ export type DeskFeedEvent =
   | { kind: "desk-changed"; channel: string; tenant: string }
   /** A message for a customer this server holds no connection of: the server that holds one delivers it. */
   | { kind: "customer-delivery"; channel: string; delivery: string; message: OutboundMessage }
+  /** "I hold this customer and am delivering": the asking server then waits for the receipt, not less. */
+  | { kind: "customer-holding"; channel: string; delivery: string }
   /** The delivering server's answer, for the one that asked: the receipt C7 counts on, or the failure. */
   | { kind: "customer-receipt"; channel: string; delivery: string; result: DeliveryResult };
 
