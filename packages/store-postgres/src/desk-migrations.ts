@@ -42,6 +42,8 @@ CREATE TABLE lutin_handoffs (
   record json NOT NULL
 );
 CREATE INDEX lutin_handoffs_by_tenant ON lutin_handoffs (tenant, created_at);
+-- The service's once-a-second check and its presence changes read only the live ones.
+CREATE INDEX lutin_handoffs_live ON lutin_handoffs (status, tenant) WHERE status IN ('pending', 'accepted');
 
 CREATE TABLE lutin_follow_ups (
   id text PRIMARY KEY,

@@ -187,19 +187,26 @@ export async function openPostgresEscalationStore(
           [...handoffColumns(request), readRevision],
         ),
       ),
-    listHandoffs: (tenant) =>
-      run("listing handoffs", "read", async () =>
-        (tenant === undefined
-          ? await rows<{ record: HandoffRequest }>(
-              "SELECT record FROM lutin_handoffs ORDER BY created_at, id",
-              [],
-            )
-          : await rows<{ record: HandoffRequest }>(
-              "SELECT record FROM lutin_handoffs WHERE tenant = $1 ORDER BY created_at, id",
-              [identityText(tenant)],
-            )
-        ).map((row) => row.record),
-      ),
+    listHandoffs: (tenant, statuses) =>
+      run("listing handoffs", "read", async () => {
+        const conditions: string[] = [];
+        const values: unknown[] = [];
+        if (tenant !== undefined) {
+          values.push(identityText(tenant));
+          conditions.push(`tenant = $${values.length}`);
+        }
+        if (statuses !== undefined) {
+          values.push([...statuses]);
+          conditions.push(`status = ANY($${values.length}::text[])`);
+        }
+        const filter = conditions.length === 0 ? "" : `WHERE ${conditions.join(" AND ")}`;
+        return (
+          await rows<{ record: HandoffRequest }>(
+            `SELECT record FROM lutin_handoffs ${filter} ORDER BY created_at, id`,
+            values,
+          )
+        ).map((row) => row.record);
+      }),
     getFollowUp: (id) =>
       run(
         "reading a follow-up task",

@@ -416,8 +416,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
         await this.#agentLeft(tenant, agent);
       }
     }
-    for (const request of await this.#store.listHandoffs()) {
-      if (request.status !== "pending") continue;
+    for (const request of await this.#store.listHandoffs(undefined, ["pending"])) {
       await this.#apply(request.id, { type: "tick", at: now }, async (updated, result) => {
         if (result === "follow_up") await this.#toFollowUp(updated);
         return { ok: true };
@@ -458,7 +457,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
   }
 
   async #agentLeft(tenant: string, agent: string): Promise<void> {
-    for (const request of await this.#store.listHandoffs(tenant)) {
+    for (const request of await this.#store.listHandoffs(tenant, ["pending", "accepted"])) {
       const involved =
         (request.status === "pending" && request.candidates.includes(agent)) ||
         (request.status === "accepted" && request.acceptedBy === agent);
@@ -486,8 +485,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
   async #agentArrived(tenant: string, agentId: string): Promise<void> {
     const agent = await this.#agent(tenant, agentId);
     if (agent === undefined || !agent.isActive) return;
-    for (const request of await this.#store.listHandoffs(tenant)) {
-      if (request.status !== "pending") continue;
+    for (const request of await this.#store.listHandoffs(tenant, ["pending"])) {
       await this.#apply(
         request.id,
         { type: "agent-available", agent: agentId, at: this.#clock.now() },
@@ -766,9 +764,8 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
 
   async #load(tenant: string): Promise<Map<string, number>> {
     const load = new Map<string, number>();
-    for (const request of await this.#store.listHandoffs(tenant))
-      if (request.status === "accepted" && request.acceptedBy !== null)
-        load.set(request.acceptedBy, (load.get(request.acceptedBy) ?? 0) + 1);
+    for (const request of await this.#store.listHandoffs(tenant, ["accepted"]))
+      if (request.acceptedBy !== null) load.set(request.acceptedBy, (load.get(request.acceptedBy) ?? 0) + 1);
     return load;
   }
 

@@ -3,7 +3,7 @@ import { openJsonCollection } from "../store/json-collection-file.js";
 import { copyJson } from "../util/json-copy.js";
 import type { Agent, Presence } from "./agents.js";
 import type { CustomerFollowUp } from "./follow-up.js";
-import type { HandoffRequest } from "./handoff.js";
+import type { HandoffRequest, HandoffStatus } from "./handoff.js";
 
 /**
  * What Escalation persists: agents and their presence, handoff requests and follow-up tasks. Every `put`
@@ -22,7 +22,11 @@ export interface EscalationStore {
    * was written; read it again and apply the event to what is stored.
    */
   replaceHandoff(request: HandoffRequest, readRevision: number): Promise<boolean>;
-  listHandoffs(tenant?: string): Promise<HandoffRequest[]>;
+  /**
+   * A tenant's handoffs (every tenant's when undefined); with `statuses`, only those in one of them: the
+   * service's once-a-second check reads the live ones, not the 30 days of history the consoles show.
+   */
+  listHandoffs(tenant?: string, statuses?: readonly HandoffStatus[]): Promise<HandoffRequest[]>;
   getFollowUp(id: string): Promise<CustomerFollowUp | undefined>;
   putFollowUp(task: CustomerFollowUp): Promise<void>;
   /** As replaceHandoff, for a follow-up task (two agents assigning it at once: one wins). */
@@ -52,6 +56,17 @@ export function recordRevision(record: { history: readonly unknown[] }): number 
 
 const agentKey = (agent: Pick<Agent, "tenant" | "id">) =>
   `${encodeURIComponent(agent.tenant)}/${encodeURIComponent(agent.id)}`;
+
+function handoffMatches(
+  request: HandoffRequest,
+  tenant: string | undefined,
+  statuses: readonly HandoffStatus[] | undefined,
+): boolean {
+  return (
+    (tenant === undefined || request.tenant === tenant) &&
+    (statuses === undefined || statuses.includes(request.status))
+  );
+}
 
 /**
  * Compare and set within one process: the check and the write happen with no await between them, so
@@ -101,8 +116,8 @@ export function createMemoryEscalationStore(): EscalationStore {
     putHandoff: async (request) => void handoffs.set(request.id, copy(request)),
     replaceHandoff: (request, readRevision) =>
       replaceIn(handoffs, request, readRevision, (next) => void handoffs.set(next.id, copy(next))),
-    listHandoffs: async (tenant) =>
-      [...handoffs.values()].filter((request) => tenant === undefined || request.tenant === tenant).map(copy),
+    listHandoffs: async (tenant, statuses) =>
+      [...handoffs.values()].filter((request) => handoffMatches(request, tenant, statuses)).map(copy),
     getFollowUp: async (id) => (followUps.has(id) ? copy(followUps.get(id)) : undefined),
     putFollowUp: async (task) => void followUps.set(task.id, copy(task)),
     replaceFollowUp: (task, readRevision) =>
@@ -162,8 +177,8 @@ export async function openFileEscalationStore(options: {
     putHandoff: (request) => handoffs.set(request.id, request),
     replaceHandoff: (request, readRevision) =>
       replaceIn(handoffs, request, readRevision, (next) => handoffs.set(next.id, next)),
-    listHandoffs: async (tenant) =>
-      handoffs.values().filter((request) => tenant === undefined || request.tenant === tenant),
+    listHandoffs: async (tenant, statuses) =>
+      handoffs.values().filter((request) => handoffMatches(request, tenant, statuses)),
     getFollowUp: async (id) => followUps.get(id),
     putFollowUp: (task) => followUps.set(task.id, task),
     replaceFollowUp: (task, readRevision) =>

@@ -157,6 +157,23 @@ export function describeEscalationStoreConformance(
       expect(await store.getHandoff(request.id)).toEqual(original);
     });
 
+    it("lists handoffs by status too (the live ones, for the once-a-second check)", async () => {
+      const pending = makeHandoff({ tenant: "acme", status: "pending" });
+      const accepted = makeHandoff({ tenant: "acme", status: "accepted", acceptedBy: "ana" });
+      const ended = makeHandoff({ tenant: "acme", status: "ended" });
+      const elsewhere = makeHandoff({ tenant: "globex", status: "pending" });
+      for (const request of [pending, accepted, ended, elsewhere]) await store.putHandoff(request);
+      expect(ids(await store.listHandoffs(undefined, ["pending"]))).toEqual(ids([pending, elsewhere]));
+      expect(ids(await store.listHandoffs("acme", ["pending", "accepted"]))).toEqual(
+        ids([pending, accepted]),
+      );
+      expect(await store.listHandoffs("acme", [])).toEqual([]);
+      // A replace that changes the status moves it between the lists.
+      const read = (await store.getHandoff(pending.id)) as HandoffRequest;
+      expect(await store.replaceHandoff(accept(read, "ana"), recordRevision(read))).toBe(true);
+      expect(ids(await store.listHandoffs("acme", ["accepted"]))).toEqual(ids([pending, accepted]));
+    });
+
     it("keeps any string as an id and any text in a record (NUL, lone surrogates, emoji)", async () => {
       const odd = "visitor\u0000\ud800 😀 \\0";
       const request = makeHandoff({ id: `handoff-${odd}`, thread: odd, summary: `a\u0000b ${odd}` });
