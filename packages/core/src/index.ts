@@ -56,6 +56,7 @@ export * from "./responders/llm/index.js";
 export * from "./runtime/index.js";
 export * from "./store/index.js";
 export * from "./store/json-collection-file.js";
+export * from "./store/state-collection.js";
 export * from "./transcript/transcript.js";
 export * from "./util/analyzed-text.js";
 export { jsonSyntaxProblem } from "./util/json-syntax-problem.js";

@@ -8,11 +8,11 @@ export const DESK_FEED_CHANNEL = "lutin_desk_feed";
 
 /**
  * The agents' side on PostgreSQL (issue 16): the escalation store's tables (agents, presence, handoffs,
- * follow-up tasks) and the desk feed, an append-only table read from a cursor.
+ * follow-up tasks), the desk feed (an append-only table read from a cursor) and the adapters' state.
  */
 export const DESK_MIGRATION: Migration = {
   version: 3,
-  name: "agents, presence, handoffs, follow-up tasks and the desk feed",
+  name: "agents, presence, handoffs, follow-up tasks, the desk feed and adapters' state",
   sql: `
 -- Identity columns hold identity-text.ts's encoding; records are the whole record's JSON text (json).
 CREATE TABLE lutin_agents (
@@ -63,6 +63,17 @@ CREATE TABLE lutin_desk_feed (
   event json NOT NULL
 );
 CREATE INDEX lutin_desk_feed_by_age ON lutin_desk_feed (published_at);
+
+-- Adapters' own state (core's StateCollections: Teams references and cards, Slack message links), one
+-- namespace per collection; expires_at NULL: never.
+CREATE TABLE lutin_adapter_state (
+  namespace text NOT NULL,
+  key text NOT NULL,
+  expires_at bigint,
+  value json NOT NULL,
+  PRIMARY KEY (namespace, key)
+);
+CREATE INDEX lutin_adapter_state_expiry ON lutin_adapter_state (expires_at) WHERE expires_at IS NOT NULL;
 
 -- Publications take turns on a transaction-level lock, so positions are committed in the order they are
 -- given out: a reader that has seen position N has seen every row below N, and its cursor skips nothing.

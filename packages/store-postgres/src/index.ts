@@ -20,6 +20,11 @@ export {
   type PostgresEscalationStoreOptions,
 } from "./postgres-escalation-store.js";
 export {
+  openPostgresStateCollections,
+  type PostgresStateCollections,
+  type PostgresStateCollectionsOptions,
+} from "./postgres-state-collections.js";
+export {
   createPostgresStore,
   POSTGRES_STORE_KIND,
   type PostgresStore,

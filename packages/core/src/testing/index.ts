@@ -28,6 +28,10 @@ export {
 } from "./fake-chat-completions-server.js";
 export { fuzzRuns } from "./fuzz-runs.js";
 export {
+  describeStateCollectionConformance,
+  type StateCollectionsUnderTest,
+} from "./state-collection-conformance.js";
+export {
   BUILDER_TIME,
   describeStoreConformance,
   expectLutinError,
