@@ -87,10 +87,15 @@ export function fileStateCollections(options: { dataDir: string; now?: () => num
   };
 }
 
+/** One collection in memory only, ready at once (tests, no data directory): a restart forgets it. */
+export function createMemoryStateCollection<T>(
+  spec: StateCollectionSpec<T>,
+  now: () => number = Date.now,
+): StateCollection<T> {
+  return overJsonCollection(createMemoryJsonCollection<T>(), spec, now);
+}
+
 /** Collections in memory only (tests, no data directory): a restart forgets them. */
 export function memoryStateCollections(now: () => number = Date.now): StateCollections {
-  return {
-    open: async <T>(spec: StateCollectionSpec<T>) =>
-      overJsonCollection(createMemoryJsonCollection<T>(), spec, now),
-  };
+  return { open: async <T>(spec: StateCollectionSpec<T>) => createMemoryStateCollection(spec, now) };
 }
