@@ -1,5 +1,6 @@
 import { openSlackState } from "@lutingenie/adapter-slack";
 import { openTeamsState, type TeamsStateStore } from "@lutingenie/adapter-teams";
+import { openTeamsAgentState } from "@lutingenie/adapter-teams/agents";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgresStateCollections, type PostgresStateCollections } from "./postgres-state-collections.js";
 import { createTestDatabase, type TestDatabase } from "./testing/index.js";
@@ -59,5 +60,33 @@ describe("the Slack and Teams adapters' state shared by two servers on PostgreSQ
       b.firstGreeting("contoso", "install-1"),
     ]);
     expect(greetings.filter(Boolean)).toHaveLength(1);
+  });
+
+  it("Teams agents' side: a card posted by one server is found by its reply chain on the other; declarations shared", async () => {
+    const [a, b] = [await openTeamsAgentState(await server()), await openTeamsAgentState(await server())];
+    const card = {
+      tenant: "contoso",
+      ref: "handoff_7",
+      kind: "handoff" as const,
+      reference: {
+        serviceUrl: "https://smba.example/emea/",
+        conversationId: "19:agents@thread.tacv2;messageid=1700000000007",
+        botId: "28:bot",
+        activityId: "1700000000007",
+      },
+      text: "New request",
+      fields: { priority: "high" },
+      history: [],
+    };
+    await a.rememberCard(card);
+    // Teams sends the agent's reply in the chain (same conversation id, any case) to B.
+    expect(await b.cardInChain("19:AGENTS@thread.tacv2;messageid=1700000000007")).toEqual(card);
+    await b.declare({ tenant: "contoso", agent: "29:ana", available: true, name: "Ana" });
+    expect(await a.declaration("contoso", "29:ana")).toEqual({
+      tenant: "contoso",
+      agent: "29:ana",
+      available: true,
+      name: "Ana",
+    });
   });
 });
