@@ -450,6 +450,8 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
         const { request, result } = applyHandoffEvent(current, event, {
           acceptTimeoutMs: this.#acceptTimeoutMs,
         });
+        // A tick that changed nothing is not written: every server ticks every pending handoff each second.
+        if (event.type === "tick" && result === "ignored") return after(current, result);
         if (await this.#store.replaceHandoff(request, recordRevision(current))) return after(request, result);
       }
       return { ok: false, problem: BUSY };
