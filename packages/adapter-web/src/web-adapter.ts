@@ -662,7 +662,8 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         .then((result) => {
           sendFrame(socket, { type: "result", requestId: command.requestId, ...(result ?? { ok: true }) });
           pushSnapshots(session.tenant);
-          relay?.deskChanged(session.tenant);
+          // A reply changes no list the consoles show: other servers need no refresh for it.
+          if (command.type !== "reply") relay?.deskChanged(session.tenant);
         })
         .catch((error: unknown) => {
           logger.error("agent command failed", { command: command.type, ...errorFields(error) });
