@@ -113,6 +113,27 @@ describe("the desk feed on PostgreSQL", () => {
     expect(seen).toEqual(["no-hint"]);
   });
 
+  it("rows that are not events are skipped (logged by position only) and the cursor moves past them", async () => {
+    const lines: string[] = [];
+    const logger = {
+      info: () => undefined,
+      warn: (message: string, fields?: Record<string, unknown>) =>
+        void lines.push(JSON.stringify({ message, ...fields })),
+      error: () => undefined,
+    };
+    const b = await open({ instance: "b", pollIntervalMs: 50, logger });
+    const seen = record(b);
+    for (const body of ['"a secret text"', "[1, 2]", '{"kind": 3, "channel": "web"}', "null"])
+      await sql("INSERT INTO lutin_desk_feed (origin, event) VALUES ('elsewhere', $1::json)", [body]);
+    await sql("INSERT INTO lutin_desk_feed (origin, event) VALUES ('elsewhere', $1::json)", [
+      JSON.stringify(changed("valid")),
+    ]);
+    await until(() => seen.length === 1, "the valid event");
+    expect(seen).toEqual(["valid"]);
+    expect(lines.filter((line) => line.includes("not an event"))).toHaveLength(4);
+    expect(lines.join("\n")).not.toContain("secret");
+  });
+
   it("publications racing from three servers reach a fourth all, once each, in position order", async () => {
     const publishers = [
       await open({ instance: "p1" }),
