@@ -178,7 +178,8 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     // The guide's key point: never offer a live connection when nobody can take it.
     if (candidates.length > 0) {
       const id = `handoff_${digest(threadKey, context.event.key)}`;
-      const request: HandoffRequest = (await this.#store.getHandoff(id)) ?? {
+      const existing = await this.#store.getHandoff(id);
+      const request: HandoffRequest = existing ?? {
         id,
         tenant: tenant.id,
         channel: context.event.channel,
@@ -205,7 +206,8 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
         endReason: null,
         history: [],
       };
-      await this.#store.putHandoff(request);
+      // A retried turn finds its handoff: never written back, it may have been accepted meanwhile (elsewhere).
+      if (existing === undefined) await this.#store.putHandoff(request);
       const posted = await this.#postToAgents(
         request,
         "handoff_requested",
