@@ -134,6 +134,26 @@ describe("the desk feed on PostgreSQL", () => {
     expect(lines.join("\n")).not.toContain("secret");
   });
 
+  it("reads that keep failing are reported once, then once more when they work again; nothing is lost", async () => {
+    const lines: string[] = [];
+    const logger = {
+      info: (message: string) => void lines.push(`info ${message}`),
+      warn: (message: string) => void lines.push(`warn ${message}`),
+      error: () => undefined,
+    };
+    const a = await open({ instance: "a" });
+    const b = await open({ instance: "b", pollIntervalMs: 20, logger });
+    const seen = record(b);
+    // The table is away for a while (as if the database refused every read): many ticks fail.
+    await sql("ALTER TABLE lutin_desk_feed RENAME TO lutin_desk_feed_away");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sql("ALTER TABLE lutin_desk_feed_away RENAME TO lutin_desk_feed");
+    await a.publish(changed("after-the-outage"));
+    await until(() => seen.length === 1, "the event after the outage");
+    expect(lines.filter((line) => line.startsWith("warn desk feed read failed"))).toHaveLength(1);
+    expect(lines.filter((line) => line === "info desk feed reads again")).toHaveLength(1);
+  });
+
   it("publications racing from three servers reach a fourth all, once each, in position order", async () => {
     const publishers = [
       await open({ instance: "p1" }),

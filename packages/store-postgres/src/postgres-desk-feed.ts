@@ -112,6 +112,8 @@ export async function openPostgresDeskFeed(options: PostgresDeskFeedOptions): Pr
   let reconnectDelay = config.reconnectDelayMs;
   let reading: Promise<void> | null = null;
   let readAgain = false;
+  /** Reads keep failing (the database is down): said once, not at every tick, and said again when it is over. */
+  let failing = false;
 
   const readPage = async (): Promise<number> => {
     const { rows } = await pool.query<{ position: string; origin: string; event: unknown }>(
@@ -146,8 +148,12 @@ export async function openPostgresDeskFeed(options: PostgresDeskFeedOptions): Pr
           readAgain = false;
           while ((await readPage()) === PAGE && !closed) {}
         } while (readAgain && !closed);
+        if (failing) logger.info("desk feed reads again", { position: cursor });
+        failing = false;
       } catch (error) {
-        logger.warn("desk feed read failed; the next hint or tick reads again", errorFields(error));
+        if (!failing)
+          logger.warn("desk feed read failed; every hint and tick reads again", errorFields(error));
+        failing = true;
       } finally {
         reading = null;
       }
