@@ -26,6 +26,7 @@ export {
 export {
   createMemorySlackState,
   openFileSlackState,
+  openSlackState,
   type PresenceDeclaration,
   type SlackStateStore,
   STATE_FILE_NAME,

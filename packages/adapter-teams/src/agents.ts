@@ -42,5 +42,6 @@ export {
   AGENT_STATE_FILE_NAME,
   createMemoryTeamsAgentState,
   openFileTeamsAgentState,
+  openTeamsAgentState,
   type TeamsAgentState,
 } from "./teams-agent-state.js";

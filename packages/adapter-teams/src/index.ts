@@ -23,6 +23,7 @@ export { TEAMS_ENVIRONMENT_VARIABLES, teamsChannelFromEnvironment } from "./team
 export {
   createMemoryTeamsState,
   openFileTeamsState,
+  openTeamsState,
   type PostedCard,
   STATE_FILE_NAME,
   type TeamsStateStore,

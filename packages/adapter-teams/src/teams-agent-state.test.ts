@@ -1,6 +1,7 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { openJsonCollection } from "@lutingenie/core";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   AGENT_STATE_FILE_NAME,
@@ -62,6 +63,23 @@ describe("Teams agent state: card links, presence and personal chats survive a r
     expect((await again.personalChat("acme", "29:ana"))?.conversationId).toBe("a:ana-personal");
     expect(await again.personalChat("acme", "29:bruno")).toBeUndefined();
     await again.close();
+  });
+
+  it("reads a file of an older version (cards without chain links): a reply in the chain still finds its card", async () => {
+    const directory = await dataDir();
+    // What the previous version wrote: the card under its key; the chain index was rebuilt in memory.
+    const older = await openJsonCollection<Record<string, unknown>>({
+      file: join(directory, AGENT_STATE_FILE_NAME),
+      directory,
+      format: "lutingenie-teams-agent-state",
+      fileMode: 0o600,
+    });
+    await older.set("card:acme\u0000handoff-1", { record: "card", drawnAt: Date.now(), ...CARD });
+    await older.close();
+    const state = await openFileTeamsAgentState({ dataDir: directory });
+    expect(await state.cardInChain("19:agents@thread.tacv2;messageid=1700000000001")).toEqual(CARD);
+    expect(await state.card("acme", "handoff-1")).toEqual(CARD);
+    await state.close();
   });
 
   it("forgets a card 30 days after it was last drawn, but never a presence declaration", async () => {

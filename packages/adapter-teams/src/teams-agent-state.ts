@@ -1,9 +1,10 @@
-import { join } from "node:path";
 import {
-  createMemoryJsonCollection,
+  createMemoryStateCollection,
   type DeliveryReceipt,
-  type JsonCollection,
-  openJsonCollection,
+  fileStateCollections,
+  type StateCollection,
+  type StateCollectionSpec,
+  type StateCollections,
 } from "@lutingenie/core";
 import type { FollowUpStep } from "./agent-cards.js";
 
@@ -64,8 +65,9 @@ export interface PresenceDeclaration {
 /**
  * What the Teams agents' side must remember across a restart: which card is which handoff or task (to
  * redraw it with a PUT, and to relay its reply chain), each agent's presence declaration and name, and each
- * agent's personal chat (to tell them what a card's click could not). Small and async so a shared store
- * could implement it; the adapter ships a memory one and a JSON collection file in the data directory.
+ * agent's personal chat (to tell them what a card's click could not). Kept in one of core's
+ * StateCollections: the JSON collection file of the data directory, memory, or a shared store
+ * (PostgreSQL: store-postgres's openPostgresStateCollections) for several servers.
  */
 export interface TeamsAgentState {
   card(tenant: string, ref: string): Promise<PostedCard | undefined>;
@@ -90,13 +92,16 @@ type StateRecord =
   | ({ record: "presence"; declaredAt: number } & PresenceDeclaration)
   | { record: "personal"; tenant: string; agent: string; reference: StoredReference }
   | ({ record: "service"; tenant: string } & TenantService)
-  | { record: "receipt"; at: number; receipt: DeliveryReceipt };
+  | { record: "receipt"; at: number; receipt: DeliveryReceipt }
+  /** Reply chain → card, so that a reply in the chain finds its card on any server (not an index in memory). */
+  | { record: "chain"; card: string; drawnAt: number };
 
 const cardKey = (tenant: string, ref: string) => `card:${tenant}\u0000${ref}`;
 const presenceKey = (tenant: string, agent: string) => `presence:${tenant}\u0000${agent}`;
 const personalKey = (tenant: string, agent: string) => `personal:${tenant}\u0000${agent}`;
 const serviceKey = (tenant: string) => `service:${tenant}`;
 const receiptKey = (tenant: string, key: string) => `receipt:${tenant}\u0000${key}`;
+const chainKey = (conversationId: string) => `chain:${chainOf(conversationId)}`;
 /** Core repeats a post within a retry's minutes; a day is plenty and keeps the file small. */
 export const RECEIPT_RETENTION_MS = 24 * 60 * 60 * 1000;
 
@@ -108,41 +113,58 @@ export function chainOf(conversationId: string): string {
   return conversationId.trim().toLowerCase();
 }
 
-/** The state in `teams-agent-state.json` of the data directory (and its journal), mode 0600. */
-export async function openFileTeamsAgentState(options: {
+/** The collection's file, format and expiry: `teams-agent-state.json` (and its journal), mode 0600. */
+const STATE_SPEC: StateCollectionSpec<StateRecord> = {
+  name: AGENT_STATE_FILE_NAME.replace(/\.json$/, ""),
+  format: "lutingenie-teams-agent-state",
+  fileMode: AGENT_STATE_FILE_MODE,
+  expiresAt: (record) =>
+    record.record === "card" || record.record === "chain"
+      ? record.drawnAt + TASK_RETENTION_MS
+      : record.record === "receipt"
+        ? record.at + RECEIPT_RETENTION_MS
+        : Number.POSITIVE_INFINITY,
+  corruptHint: `restore ${AGENT_STATE_FILE_NAME} from a backup, or move it aside: open handoffs and tasks are then posted again as new cards and agents say available again`,
+};
+
+/** The state in one of core's StateCollections (a shared one: every server finds every card's chain). */
+export async function openTeamsAgentState(
+  collections: StateCollections,
+  now: () => number = Date.now,
+): Promise<TeamsAgentState> {
+  const collection = await collections.open(STATE_SPEC);
+  await linkOlderCards(collection);
+  return stateOver(collection, now);
+}
+
+/** Files written before chains were kept hold cards only (their index was rebuilt in memory): link those once. */
+async function linkOlderCards(collection: StateCollection<StateRecord>): Promise<void> {
+  const records = await collection.values();
+  const linked = new Set(records.flatMap((record) => (record.record === "chain" ? [record.card] : [])));
+  for (const record of records)
+    if (record.record === "card" && !linked.has(cardKey(record.tenant, record.ref)))
+      await collection.set(chainKey(record.reference.conversationId), {
+        record: "chain",
+        card: cardKey(record.tenant, record.ref),
+        drawnAt: record.drawnAt,
+      });
+}
+
+/** The state in `teams-agent-state.json` of the data directory (files of older versions are read as they are). */
+export function openFileTeamsAgentState(options: {
   dataDir: string;
   now?: () => number;
 }): Promise<TeamsAgentState> {
   const now = options.now ?? Date.now;
-  const file = join(options.dataDir, AGENT_STATE_FILE_NAME);
-  const collection = await openJsonCollection<StateRecord>({
-    file,
-    directory: options.dataDir,
-    format: "lutingenie-teams-agent-state",
-    fileMode: AGENT_STATE_FILE_MODE,
-    now,
-    expiresAt: (record) =>
-      record.record === "card"
-        ? record.drawnAt + TASK_RETENTION_MS
-        : record.record === "receipt"
-          ? record.at + RECEIPT_RETENTION_MS
-          : Number.POSITIVE_INFINITY,
-    corruptHint: `restore ${file} from a backup, or move it aside: open handoffs and tasks are then posted again as new cards and agents say available again`,
-  });
-  return stateOver(collection, now);
+  return openTeamsAgentState(fileStateCollections({ dataDir: options.dataDir, now }), now);
 }
 
 /** State kept in memory only (tests, no data directory): a restart forgets it. */
 export function createMemoryTeamsAgentState(now: () => number = Date.now): TeamsAgentState {
-  return stateOver(createMemoryJsonCollection<StateRecord>(), now);
+  return stateOver(createMemoryStateCollection(STATE_SPEC, now), now);
 }
 
-function stateOver(collection: JsonCollection<StateRecord>, now: () => number): TeamsAgentState {
-  // Reply chain → card key, rebuilt at open: the collection is keyed by ref, replies arrive by conversation.
-  const byChain = new Map<string, string>();
-  for (const record of collection.values())
-    if (record.record === "card")
-      byChain.set(chainOf(record.reference.conversationId), cardKey(record.tenant, record.ref));
+function stateOver(collection: StateCollection<StateRecord>, now: () => number): TeamsAgentState {
   const cardOf = (record: StateRecord | undefined): PostedCard | undefined => {
     if (record?.record !== "card") return undefined;
     const { record: _record, drawnAt: _drawnAt, ...card } = record;
@@ -153,25 +175,24 @@ function stateOver(collection: JsonCollection<StateRecord>, now: () => number): 
     return { tenant: record.tenant, agent: record.agent, available: record.available, name: record.name };
   };
   return {
-    card: async (tenant, ref) => cardOf(collection.get(cardKey(tenant, ref))),
+    card: async (tenant, ref) => cardOf(await collection.get(cardKey(tenant, ref))),
     async cardInChain(conversationId) {
-      const chain = chainOf(conversationId);
-      const found = byChain.get(chain);
-      const card = found === undefined ? undefined : cardOf(collection.get(found));
-      if (found !== undefined && card === undefined) byChain.delete(chain); // expired meanwhile
-      return card;
+      const chain = await collection.get(chainKey(conversationId));
+      return chain?.record === "chain" ? cardOf(await collection.get(chain.card)) : undefined;
     },
     async rememberCard(card) {
-      byChain.set(chainOf(card.reference.conversationId), cardKey(card.tenant, card.ref));
-      await collection.set(cardKey(card.tenant, card.ref), { record: "card", drawnAt: now(), ...card });
+      const drawnAt = now();
+      const key = cardKey(card.tenant, card.ref);
+      await collection.set(key, { record: "card", drawnAt, ...card });
+      await collection.set(chainKey(card.reference.conversationId), { record: "chain", card: key, drawnAt });
     },
     async declarations() {
-      return collection.values().flatMap((record) => {
+      return (await collection.values()).flatMap((record) => {
         const declaration = declarationOf(record);
         return declaration === undefined ? [] : [declaration];
       });
     },
-    declaration: async (tenant, agent) => declarationOf(collection.get(presenceKey(tenant, agent))),
+    declaration: async (tenant, agent) => declarationOf(await collection.get(presenceKey(tenant, agent))),
     async declare(declaration) {
       await collection.set(presenceKey(declaration.tenant, declaration.agent), {
         record: "presence",
@@ -180,14 +201,14 @@ function stateOver(collection: JsonCollection<StateRecord>, now: () => number): 
       });
     },
     async personalChat(tenant, agent) {
-      const record = collection.get(personalKey(tenant, agent));
+      const record = await collection.get(personalKey(tenant, agent));
       return record?.record === "personal" ? record.reference : undefined;
     },
     async rememberPersonalChat(tenant, agent, reference) {
       await collection.set(personalKey(tenant, agent), { record: "personal", tenant, agent, reference });
     },
     async service(tenant) {
-      const record = collection.get(serviceKey(tenant));
+      const record = await collection.get(serviceKey(tenant));
       if (record?.record !== "service") return undefined;
       return {
         serviceUrl: record.serviceUrl,
@@ -195,7 +216,7 @@ function stateOver(collection: JsonCollection<StateRecord>, now: () => number): 
       };
     },
     async rememberService(tenant, service) {
-      const known = collection.get(serviceKey(tenant));
+      const known = await collection.get(serviceKey(tenant));
       // Written only when it changes: every activity carries it, the file must not grow with traffic.
       if (
         known?.record === "service" &&
@@ -206,7 +227,7 @@ function stateOver(collection: JsonCollection<StateRecord>, now: () => number): 
       await collection.set(serviceKey(tenant), { record: "service", tenant, ...service });
     },
     async receipt(tenant, key) {
-      const record = collection.get(receiptKey(tenant, key));
+      const record = await collection.get(receiptKey(tenant, key));
       return record?.record === "receipt" ? record.receipt : undefined;
     },
     async rememberReceipt(tenant, key, receipt) {

@@ -1,5 +1,10 @@
-import { join } from "node:path";
-import { createMemoryJsonCollection, type JsonCollection, openJsonCollection } from "@lutingenie/core";
+import {
+  createMemoryStateCollection,
+  fileStateCollections,
+  type StateCollection,
+  type StateCollectionSpec,
+  type StateCollections,
+} from "@lutingenie/core";
 import type { ConversationReference } from "botbuilder";
 
 /** An answer card with customer buttons ("That solved it", "Talk to a human"), to redraw it once used. */
@@ -18,8 +23,9 @@ export interface PostedCard {
 /**
  * What the Teams adapter must remember across a restart: each thread's conversation reference (so agent
  * replies, follow-ups and goodbyes reach the customer proactively after a restart), which installations
- * were greeted (once each), and the answer cards whose buttons are still live. Small and async so a
- * shared store can implement it; the adapter ships a memory one and a JSON collection file.
+ * were greeted (once each), and the answer cards whose buttons are still live. Kept in one of core's
+ * StateCollections: the JSON collection file of the data directory, memory, or a shared store
+ * (PostgreSQL: store-postgres's openPostgresStateCollections) for several servers.
  */
 export interface TeamsStateStore {
   reference(tenant: string, thread: string): Promise<Partial<ConversationReference> | undefined>;
@@ -51,44 +57,51 @@ const referenceKey = (tenant: string, thread: string) => `reference:${tenant}\u0
 const greetedKey = (tenant: string, key: string) => `greeted:${tenant}\u0000${key}`;
 const cardKey = (tenant: string, activityId: string) => `card:${tenant}\u0000${activityId}`;
 
-/** The state in `teams-state.json` of the data directory, mode 0600 (cards hold answer texts). */
-export async function openFileTeamsState(options: {
+/** The collection's file, format and expiry: `teams-state.json`, mode 0600 (cards hold answer texts). */
+const STATE_SPEC: StateCollectionSpec<StateRecord> = {
+  name: STATE_FILE_NAME.replace(/\.json$/, ""),
+  format: "lutingenie-teams-state",
+  fileMode: 0o600,
+  expiresAt: (record) =>
+    record.record === "reference"
+      ? record.seenAt + REFERENCE_RETENTION_MS
+      : record.record === "card"
+        ? record.postedAt + CARD_RETENTION_MS
+        : Number.POSITIVE_INFINITY,
+  corruptHint: `restore ${STATE_FILE_NAME} from a backup, or move it aside: customers then get proactive messages only after they write again`,
+};
+
+/** The state in one of core's StateCollections (a shared one: every server sees the same references). */
+export async function openTeamsState(
+  collections: StateCollections,
+  now: () => number = Date.now,
+): Promise<TeamsStateStore> {
+  return stateOver(await collections.open(STATE_SPEC), now);
+}
+
+/** The state in `teams-state.json` of the data directory. */
+export function openFileTeamsState(options: {
   dataDir: string;
   now?: () => number;
 }): Promise<TeamsStateStore> {
   const now = options.now ?? Date.now;
-  const file = join(options.dataDir, STATE_FILE_NAME);
-  const collection = await openJsonCollection<StateRecord>({
-    file,
-    directory: options.dataDir,
-    format: "lutingenie-teams-state",
-    fileMode: 0o600,
-    now,
-    expiresAt: (record) =>
-      record.record === "reference"
-        ? record.seenAt + REFERENCE_RETENTION_MS
-        : record.record === "card"
-          ? record.postedAt + CARD_RETENTION_MS
-          : Number.POSITIVE_INFINITY,
-    corruptHint: `restore ${file} from a backup, or move it aside: customers then get proactive messages only after they write again`,
-  });
-  return stateOver(collection, now);
+  return openTeamsState(fileStateCollections({ dataDir: options.dataDir, now }), now);
 }
 
 /** State in memory only (tests, no data directory): a restart forgets it. */
 export function createMemoryTeamsState(now: () => number = Date.now): TeamsStateStore {
-  return stateOver(createMemoryJsonCollection<StateRecord>(), now);
+  return stateOver(createMemoryStateCollection(STATE_SPEC, now), now);
 }
 
-function stateOver(collection: JsonCollection<StateRecord>, now: () => number): TeamsStateStore {
+function stateOver(collection: StateCollection<StateRecord>, now: () => number): TeamsStateStore {
   return {
     async reference(tenant, thread) {
-      const record = collection.get(referenceKey(tenant, thread));
+      const record = await collection.get(referenceKey(tenant, thread));
       return record?.record === "reference" ? record.reference : undefined;
     },
     async rememberReference(tenant, thread, reference) {
       const key = referenceKey(tenant, thread);
-      const known = collection.get(key);
+      const known = await collection.get(key);
       // A reference changes rarely (serviceUrl moves, a name): rewrite it at most hourly when unchanged.
       if (
         known?.record === "reference" &&
@@ -98,21 +111,18 @@ function stateOver(collection: JsonCollection<StateRecord>, now: () => number): 
         return;
       await collection.set(key, { record: "reference", tenant, thread, seenAt: now(), reference });
     },
-    async firstGreeting(tenant, key) {
-      const id = greetedKey(tenant, key);
-      if (collection.get(id) !== undefined) return false;
-      await collection.set(id, { record: "greeted", tenant, key, at: now() });
-      return true;
-    },
+    // Atomic (add): two servers receiving the same installation at once greet it once.
+    firstGreeting: (tenant, key) =>
+      collection.add(greetedKey(tenant, key), { record: "greeted", tenant, key, at: now() }),
     async card(tenant, activityId) {
-      const record = collection.get(cardKey(tenant, activityId));
+      const record = await collection.get(cardKey(tenant, activityId));
       if (record?.record !== "card") return undefined;
       const { record: _record, postedAt: _postedAt, ...card } = record;
       return card;
     },
     async rememberCard(card) {
       const key = cardKey(card.tenant, card.activityId);
-      const known = collection.get(key);
+      const known = await collection.get(key);
       const postedAt = known?.record === "card" ? known.postedAt : now();
       await collection.set(key, { record: "card", postedAt, ...card });
     },

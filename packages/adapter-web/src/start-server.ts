@@ -5,6 +5,7 @@ import {
   type Clock,
   calendarOf,
   createLutinRuntime,
+  type DeskFeed,
   type EscalationStore,
   type LanguageCode,
   type LoadedTenant,
@@ -66,6 +67,13 @@ export interface StartLutinServerOptions {
    * `lutin serve` passes PostgreSQL's when LUTIN_DATABASE_URL is set.
    */
   openStores?: OpenServerStores;
+  /**
+   * Agents, presence, handoffs and tasks somewhere other than the data directory's files (PostgreSQL, shared
+   * by several servers); the caller opened it and closes it after `stop()`.
+   */
+  escalationStore?: EscalationStore;
+  /** The feed between servers sharing `escalationStore`, for the web channel's relay (web-adapter.ts). */
+  deskFeed?: DeskFeed;
 }
 
 /** Everything the server persists, opened together and closed together (after the turns have drained). */
@@ -76,6 +84,8 @@ export interface ServerStores {
   /** Closed by the assistant when it stops. */
   memory: ThreadMemory;
   escalationStore: EscalationStore;
+  /** Wake-ups between servers sharing `escalationStore` (PostgreSQL); absent: this server is the only one. */
+  deskFeed?: DeskFeed;
   /** The key that signs visitor tokens when the config gives none: the same on every instance sharing the data. */
   visitorSecret(): Promise<string>;
   /** Each maintenance run's archiving step, after the inactivity sweep. */
@@ -162,7 +172,10 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const { store, memory, escalationStore } = stores;
+  const { store, memory } = stores;
+  // A caller's own escalation store and feed (tests of several servers on one database) win over the stores'.
+  const escalationStore = options.escalationStore ?? stores.escalationStore;
+  const deskFeed = options.deskFeed ?? stores.deskFeed;
   const closers: Array<() => Promise<void>> = [() => stores.close()];
   await restrictDataDirectory(config.dataDir, logger);
   const closeAll = async () => {
@@ -206,6 +219,7 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
       ipOpenSockets: config.limits.ipOpenSockets,
       visitorSecret: config.visitorSecret ?? (await stores.visitorSecret()),
       directory: runtime.escalation,
+      ...(deskFeed === undefined ? {} : { deskFeed }),
       logger,
       ...(options.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: options.receiptTimeoutMs }),
       ...(options.reconnectGraceMs === undefined ? {} : { reconnectGraceMs: options.reconnectGraceMs }),

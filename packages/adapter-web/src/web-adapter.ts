@@ -7,6 +7,7 @@ import {
   type CoreHandle,
   type CustomerFollowUp,
   type DeliveryResult,
+  type DeskFeed,
   type DeskResult,
   errorFields,
   type HandoffRequest,
@@ -21,6 +22,7 @@ import {
 import type { RawData, WebSocket } from "ws";
 import { type AgentClientMessage, agentClientMessageSchema } from "./agent-protocol.js";
 import { detailOf, listFor, search } from "./console-view.js";
+import { createDeskRelay, type DeskRelay } from "./desk-relay.js";
 import { createRateLimiter } from "./rate-limiter.js";
 import { TypingIndicator } from "./typing-indicator.js";
 import { createVisitorIdentities } from "./visitor-identity.js";
@@ -86,6 +88,11 @@ export interface WebAdapterOptions {
   /** Widget sockets one client address may hold open at once. Default 50. */
   ipOpenSockets?: number;
   directory?: AgentDirectory;
+  /**
+   * Several servers sharing one escalation store: what this one cannot deliver itself (a widget or a
+   * console connected to another server) goes through this feed (desk-relay.ts). Absent: one server.
+   */
+  deskFeed?: DeskFeed;
   clock?: Clock;
   logger?: Logger;
 }
@@ -440,9 +447,11 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       });
   };
 
-  const deliverToWidget = (message: OutboundMessage): Promise<DeliveryResult> => {
+  /** `relayed`: asked by another server through the feed, so never sent back to the feed. */
+  const deliverToWidget = (message: OutboundMessage, relayed = false): Promise<DeliveryResult> => {
     const session = sessionKey(message.tenant, message.thread);
     const open = [...(widgets.get(session) ?? [])].filter((socket) => socket.readyState === socket.OPEN);
+    if (open.length === 0 && relay !== null && !relayed) return relay.deliverElsewhere(message);
     if (open.length === 0)
       return Promise.resolve({
         ok: false,
@@ -795,6 +804,8 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         .then((result) => {
           sendFrame(socket, { type: "result", requestId: command.requestId, ...(result ?? { ok: true }) });
           pushSnapshots(session.tenant);
+          // A reply changes no list the consoles show: other servers need no refresh for it.
+          if (command.type !== "reply") relay?.deskChanged(session.tenant);
         })
         .catch((error: unknown) => {
           logger.error("agent command failed", { command: command.type, ...errorFields(error) });
@@ -823,13 +834,34 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     return sent;
   };
 
+  const relay: DeskRelay | null =
+    options.deskFeed === undefined
+      ? null
+      : createDeskRelay(
+          options.deskFeed,
+          {
+            channel,
+            serves: (tenant) => servedIds.has(tenant),
+            holdsCustomer: (tenant, thread) =>
+              [...(widgets.get(sessionKey(tenant, thread)) ?? [])].some(
+                (socket) => socket.readyState === socket.OPEN,
+              ),
+            deliverToCustomer: (message) => deliverToWidget(message, true),
+            postToConsoles: (post, audience) => void postToAgents(post, audience),
+            refreshConsoles: pushSnapshots,
+          },
+          { receiptTimeoutMs, logger },
+        );
+
   return {
     channel,
     async start(handle) {
       core = handle;
+      relay?.start();
     },
     async stop() {
       core = null;
+      relay?.stop();
       for (const timer of goingOffline.values()) clearTimeout(timer);
       goingOffline.clear();
       for (const resolve of receipts.values()) resolve(false);
@@ -856,7 +888,9 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
           };
         const sent = postToAgents(post, post.agents);
         pushSnapshots(post.tenant);
-        return sent > 0
+        // The agents' consoles may be on other servers (their presence is shared): the feed takes it there.
+        const relayed = relay !== null && (await relay.postElsewhere(post, false));
+        return sent > 0 || relayed
           ? { ok: true, deliveredAt: clock.now() }
           : { ok: false, reason: "unreachable", retryable: true, detail: "no agent console is connected" };
       },
@@ -867,6 +901,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       async postFollowUp(post) {
         postToAgents(post, []);
         pushSnapshots(post.tenant);
+        await relay?.postElsewhere(post, true);
         return { ok: true, deliveredAt: clock.now() };
       },
     },

@@ -49,14 +49,21 @@ export function databaseLocation(url: string): string {
  * PostgreSQL URL naming a host and a database; CONFIG_INVALID naming the variable, the problem and the
  * fix otherwise. The value is never echoed whole (it may hold the password).
  */
-export function databaseUrlFrom(environment: NodeJS.ProcessEnv): string | null {
-  const value = environment[DATABASE_URL_VARIABLE];
+export function databaseUrlFrom(
+  environment: NodeJS.ProcessEnv,
+  variable: string = DATABASE_URL_VARIABLE,
+): string | null {
+  const value = environment[variable];
   if (value === undefined) return null;
   const parsed = databaseUrlSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const problem = parsed.error.issues[0]?.message ?? "is not valid";
-  throw new LutinError("CONFIG_INVALID", `${DATABASE_URL_VARIABLE} ${problem}`, {
-    hint: `set ${DATABASE_URL_VARIABLE}=${EXAMPLE} (user, password, host, port, database), or unset it to keep the embedded store in LUTIN_DATA_DIR`,
-    details: { variable: DATABASE_URL_VARIABLE },
-  });
+  const hint =
+    variable === DATABASE_URL_VARIABLE
+      ? `set ${DATABASE_URL_VARIABLE}=${EXAMPLE} (user, password, host, port, database), or unset it to keep the embedded store in LUTIN_DATA_DIR`
+      : `set ${variable}=${EXAMPLE} (a direct connection, not through transaction pooling), or unset it to LISTEN on ${DATABASE_URL_VARIABLE}`;
+  throw new LutinError("CONFIG_INVALID", `${variable} ${problem}`, { hint, details: { variable } });
 }
+
+/** A direct session for the desk feed's LISTEN when LUTIN_DATABASE_URL goes through PgBouncer's transaction pooling. */
+export const DATABASE_LISTEN_URL_VARIABLE = "LUTIN_DATABASE_LISTEN_URL";

@@ -1,10 +1,11 @@
 import { mkdir } from "node:fs/promises";
 import type { OpenServerStores } from "@lutingenie/adapter-web";
-import { openFileEscalationStore } from "@lutingenie/core";
 import {
   createPostgresStore,
   createPostgresThreadMemory,
   createThreadTurns,
+  openPostgresDeskFeed,
+  openPostgresEscalationStore,
   sharedSecret,
   VISITOR_SECRET_NAME,
   withTurnsAcrossInstances,
@@ -22,6 +23,11 @@ export interface PostgresServerStoresOptions {
   poolSize?: number;
   /** Connections for running turns: one per thread in its turn at once (default 32). */
   turnPoolSize?: number;
+  /**
+   * LUTIN_DATABASE_LISTEN_URL: a direct session for the desk feed's LISTEN when `url` goes through a
+   * transaction-pooling PgBouncer (LISTEN needs a session of its own). Default: `url`.
+   */
+  listenUrl?: string;
 }
 
 /**
@@ -30,10 +36,13 @@ export interface PostgresServerStoresOptions {
  * (withTurnsAcrossInstances). Opening migrates the schema (or refuses one newer than this code,
  * STORE_SCHEMA_TOO_NEW); a database that cannot be reached is STORE_UNAVAILABLE.
  *
- * The data directory stays per instance: it holds the escalation files (below) and last-audit.json.
+ * The agents' side is in the database too: agents, presence, handoffs and follow-up tasks
+ * (openPostgresEscalationStore: the first Accept wins across instances), and the desk feed that wakes the
+ * other instances (a reply for a widget another instance holds, a console to refresh). The data directory
+ * stays per instance (conversation log, last-audit.json).
  */
 export function openPostgresServerStores(options: PostgresServerStoresOptions): OpenServerStores {
-  return async (config, { clock }) => {
+  return async (config, { clock, logger }) => {
     const where = databaseLocation(options.url);
     const store = await createPostgresStore({
       connectionString: options.url,
@@ -48,16 +57,19 @@ export function openPostgresServerStores(options: PostgresServerStoresOptions): 
     turnPool.on("error", () => undefined);
     try {
       await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-      // SEAM (issue 16, pg-desk): handoffs, agents and follow-ups stay in this instance's data directory
-      // until the PostgreSQL EscalationStore replaces this one line; until then each instance needs its
-      // own LUTIN_DATA_DIR, and the desk is per instance.
-      const escalationStore = await openFileEscalationStore({ dataDir: config.dataDir });
+      const escalationStore = await openPostgresEscalationStore({ pool: store.pool });
+      const deskFeed = await openPostgresDeskFeed({
+        pool: store.pool,
+        logger,
+        ...(options.listenUrl === undefined ? {} : { listenConnectionString: options.listenUrl }),
+      });
       const turns = createThreadTurns({ pool: turnPool });
       return {
         describe: `database ${where}`,
         store,
         memory: createPostgresThreadMemory({ pool: store.pool, where, ...(clock ? { clock } : {}) }),
         escalationStore,
+        deskFeed,
         visitorSecret: () => sharedSecret(store.pool, VISITOR_SECRET_NAME),
         // The database keeps every period: nothing moves out of a hot file. C11's keys are forgotten after
         // the same retention as on lowdb (platforms retry for minutes, not days).
@@ -71,6 +83,7 @@ export function openPostgresServerStores(options: PostgresServerStoresOptions): 
         }),
         wrapAdapter: (adapter) => withTurnsAcrossInstances(adapter, turns),
         async close() {
+          await deskFeed.close().catch(() => undefined);
           await escalationStore.close().catch(() => undefined);
           await turnPool.end().catch(() => undefined);
           await store.close();

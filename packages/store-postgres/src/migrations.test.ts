@@ -1,7 +1,7 @@
 import { expectLutinError } from "@lutingenie/core/testing";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { MIGRATIONS_TABLE, SCHEMA_VERSION } from "./migrations.js";
+import { MIGRATIONS, MIGRATIONS_TABLE, SCHEMA_VERSION } from "./migrations.js";
 import { createPostgresStore, type PostgresStore } from "./postgres-store.js";
 import { createTestDatabase, type TestDatabase } from "./testing/index.js";
 
@@ -39,21 +39,27 @@ describe("schema migrations", () => {
   it("an empty database is migrated at open, once; a second open applies nothing", async () => {
     const { url } = await freshDatabase();
     const first = await open(url);
-    expect(first.migration).toEqual({ from: 0, to: SCHEMA_VERSION, applied: [1, 2, 3] });
+    expect(first.migration).toEqual({
+      from: 0,
+      to: SCHEMA_VERSION,
+      applied: MIGRATIONS.map((step) => step.version),
+    });
     const second = await open(url);
     expect(second.migration).toEqual({ from: SCHEMA_VERSION, to: SCHEMA_VERSION, applied: [] });
     const rows = await sql<{ version: number }>(
       url,
       `SELECT version FROM ${MIGRATIONS_TABLE} ORDER BY version`,
     );
-    expect(rows.map((row) => row.version)).toEqual([1, 2, 3]);
+    expect(rows.map((row) => row.version)).toEqual(MIGRATIONS.map((step) => step.version));
   });
 
   it("instances starting together on an empty database: every step runs exactly once", async () => {
     const { url } = await freshDatabase();
     const opened = await Promise.all(Array.from({ length: 4 }, () => open(url)));
     // Each step once, by whichever instance got the lock first.
-    expect(opened.flatMap((store) => store.migration.applied).sort()).toEqual([1, 2, 3]);
+    expect(opened.flatMap((store) => store.migration.applied).sort()).toEqual(
+      MIGRATIONS.map((step) => step.version),
+    );
     const rows = await sql<{ count: string }>(url, `SELECT count(*) AS count FROM ${MIGRATIONS_TABLE}`);
     expect(Number(rows[0]?.count)).toBe(SCHEMA_VERSION);
   });
@@ -74,7 +80,10 @@ describe("schema migrations", () => {
       url,
       `SELECT version FROM ${MIGRATIONS_TABLE} ORDER BY version`,
     );
-    expect(rows.map((row) => row.version)).toEqual([1, 2, 3, SCHEMA_VERSION + 1]);
+    expect(rows.map((row) => row.version)).toEqual([
+      ...MIGRATIONS.map((step) => step.version),
+      SCHEMA_VERSION + 1,
+    ]);
   });
 
   it("with migrate: false an unmigrated database is refused, naming `lutin migrate`, and nothing is created", async () => {

@@ -1,5 +1,6 @@
 import { LutinError } from "@lutingenie/core";
 import type pg from "pg";
+import { DESK_MIGRATION } from "./desk-migrations.js";
 
 /**
  * The schema, as ordered steps: migration N takes a database at version N−1 to N. Never edit a step that
@@ -196,6 +197,7 @@ CREATE TABLE lutin_secrets (
 );
 `,
   },
+  DESK_MIGRATION,
 ];
 
 /** The schema version this code writes and reads. */

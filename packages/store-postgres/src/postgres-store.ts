@@ -22,6 +22,7 @@ import {
 } from "@lutingenie/core";
 import pg from "pg";
 import { z } from "zod";
+import { connectionTarget } from "./connection-target.js";
 import { identityText, recordText } from "./identity-text.js";
 import {
   MIGRATIONS_TABLE,
@@ -130,16 +131,7 @@ export function conversationColumns(conversations: readonly ConversationRecord[]
 
 /** host:port/database, never the user or the password: for error messages. */
 function whereOf(options: z.output<typeof optionsSchema>, pool: pg.Pool): string {
-  if (options.connectionString !== undefined) {
-    try {
-      const url = new URL(options.connectionString);
-      return `${url.hostname || "localhost"}:${url.port || "5432"}${url.pathname}`;
-    } catch {
-      return "the configured server (the connection string is not a URL)";
-    }
-  }
-  const given = pool.options;
-  return `${given.host ?? "localhost"}:${given.port ?? 5432}/${given.database ?? ""}`;
+  return connectionTarget(options.connectionString, pool);
 }
 
 interface ConversationRow {

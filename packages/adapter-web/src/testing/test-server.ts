@@ -32,6 +32,8 @@ export async function startTestServer(
     outboundSender?: StartLutinServerOptions["outboundSender"];
     /** Every tenant's business hours (CLOSED_ALL_WEEK: always closed); default none (always open). */
     businessHours?: LoadedTenant["settings"]["businessHours"];
+    escalationStore?: StartLutinServerOptions["escalationStore"];
+    deskFeed?: StartLutinServerOptions["deskFeed"];
   } = {},
 ): Promise<RunningLutinServer & { dataDir: string; cleanup(): Promise<void> }> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "lutin-web-")));
@@ -71,6 +73,8 @@ export async function startTestServer(
     ...(options.extraAdapters === undefined ? {} : { extraAdapters: options.extraAdapters }),
     ...(options.mountRoutes === undefined ? {} : { mountRoutes: options.mountRoutes }),
     ...(options.outboundSender === undefined ? {} : { outboundSender: options.outboundSender }),
+    ...(options.escalationStore === undefined ? {} : { escalationStore: options.escalationStore }),
+    ...(options.deskFeed === undefined ? {} : { deskFeed: options.deskFeed }),
   });
   return {
     ...server,

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { WidgetTestClient } from "@lutingenie/adapter-web/testing";
+import { MIGRATIONS, SCHEMA_VERSION } from "@lutingenie/store-postgres";
 import { createTestDatabase, type TestDatabase } from "@lutingenie/store-postgres/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -83,14 +84,18 @@ describe("lutin migrate", () => {
     const url = (databases[0] as TestDatabase).url;
     const first = await runMigrate(url);
     expect(first.exitCode).toBe(0);
-    expect(first.schema).toEqual({ from: 0, to: 3, applied: [1, 2, 3] });
+    const all = MIGRATIONS.map((step) => step.version);
+    expect(first.schema).toEqual({ from: 0, to: SCHEMA_VERSION, applied: all });
     expect(first.printed).toMatch(
-      /^schema of 127\.0\.0\.1:\d+\/lutin_test_\w+: version 0 → 3 \(applied 1, 2, 3\)\n$/,
+      /^schema of 127\.0\.0\.1:\d+\/lutin_test_\w+: version 0 → \d+ \(applied [\d, ]+\)\n$/,
     );
+    expect(first.printed).toContain(`version 0 → ${SCHEMA_VERSION} (applied ${all.join(", ")})`);
     const second = await runMigrate(url);
-    expect(second.schema).toEqual({ from: 3, to: 3, applied: [] });
-    expect(second.printed).toMatch(/version 3 → 3 \(up to date, nothing to do\)/);
-    expect(await count(url, "lutin_schema_migrations")).toBe(3);
+    expect(second.schema).toEqual({ from: SCHEMA_VERSION, to: SCHEMA_VERSION, applied: [] });
+    expect(second.printed).toContain(
+      `version ${SCHEMA_VERSION} → ${SCHEMA_VERSION} (up to date, nothing to do)`,
+    );
+    expect(await count(url, "lutin_schema_migrations")).toBe(all.length);
   });
 
   it("a database that cannot be reached: STORE_UNAVAILABLE naming where, never the password", async () => {

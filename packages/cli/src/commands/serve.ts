@@ -11,7 +11,12 @@ import {
   startLutinServer,
 } from "@lutingenie/adapter-web";
 import { type ChannelAdapter, createJsonLinesLogger, type LoadedTenant, type Logger } from "@lutingenie/core";
-import { DATABASE_URL_VARIABLE, databaseLocation, databaseUrlFrom } from "../database-url.js";
+import {
+  DATABASE_LISTEN_URL_VARIABLE,
+  DATABASE_URL_VARIABLE,
+  databaseLocation,
+  databaseUrlFrom,
+} from "../database-url.js";
 import { openPostgresServerStores } from "../postgres-server-stores.js";
 import { slackChannelForServer } from "./slack-channel.js";
 import { type TeamsNetworkOverrides, teamsChannelForServer } from "./teams-channel.js";
@@ -46,6 +51,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const environment = options.environment ?? process.env;
   // Checked first: a wrong URL is refused before anything is opened or generated.
   const databaseUrl = databaseUrlFrom(environment);
+  const listenUrl = databaseUrlFrom(environment, DATABASE_LISTEN_URL_VARIABLE);
   const preliminary = await loadServerConfig({
     ...(options.configFile === undefined ? {} : { file: options.configFile }),
     environment,
@@ -89,7 +95,14 @@ export async function serve(options: ServeOptions): Promise<void> {
     logger,
     extraAdapters,
     ...(smtp === null ? {} : { outboundSender: createSmtpSender(smtp) }),
-    ...(databaseUrl === null ? {} : { openStores: openPostgresServerStores({ url: databaseUrl }) }),
+    ...(databaseUrl === null
+      ? {}
+      : {
+          openStores: openPostgresServerStores({
+            url: databaseUrl,
+            ...(listenUrl === null ? {} : { listenUrl }),
+          }),
+        }),
     mountRoutes: (app) => {
       slack?.mountRoutes(app);
       teams?.mountRoutes(app);

@@ -14,7 +14,7 @@ import { errorFields, type Logger, silentLogger } from "../logging/logger.js";
 import { analyzedText } from "../util/analyzed-text.js";
 import { KeyedQueue } from "../util/keyed-queue.js";
 import { type Agent, availableAgents, DEFAULT_PRESENCE_TTL_MS, isOnline, type Presence } from "./agents.js";
-import type { EscalationStore } from "./escalation-store.js";
+import { type EscalationStore, recordRevision } from "./escalation-store.js";
 import {
   type CustomerFollowUp,
   customerContactOf,
@@ -78,7 +78,6 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
   readonly #logger: Logger;
   readonly #acceptTimeoutMs: number;
   readonly #presenceTtlMs: number;
-  readonly #presence = new Map<string, Presence>();
   readonly #queue = new KeyedQueue();
   #assistant: Assistant | null = null;
   #timer: NodeJS.Timeout | null = null;
@@ -133,9 +132,10 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
 
   async agentsOf(tenant: string): Promise<Array<Agent & { isOnline: boolean }>> {
     const now = this.#clock.now();
+    const presence = await this.#tenantPresence(tenant);
     return (await this.#store.listAgents(tenant)).map((agent) => ({
       ...agent,
-      isOnline: isOnline(this.#presence.get(presenceKey(tenant, agent.id)), now, this.#presenceTtlMs),
+      isOnline: isOnline(presence.get(agent.id), now, this.#presenceTtlMs),
     }));
   }
 
@@ -144,10 +144,10 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
     agent: string,
     presence: { isOnline: boolean; via: string },
   ): Promise<void> {
-    const key = presenceKey(tenant, agent);
     const now = this.#clock.now();
-    const wasOnline = isOnline(this.#presence.get(key), now, this.#presenceTtlMs);
-    this.#presence.set(key, { ...presence, seenAt: now });
+    // Presence lives in the store, so every server sharing it sees the agent online.
+    const wasOnline = isOnline(await this.#store.getPresence(tenant, agent), now, this.#presenceTtlMs);
+    await this.#store.putPresence(tenant, agent, { ...presence, seenAt: now });
     if (wasOnline && !presence.isOnline) await this.#agentLeft(tenant, agent);
     if (!wasOnline && presence.isOnline) await this.#agentArrived(tenant, agent);
   }
@@ -161,9 +161,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
       };
     await this.#store.putAgent({ ...agent, isActive });
     if (!isActive) await this.#agentLeft(tenant, agentId);
-    else if (
-      isOnline(this.#presence.get(presenceKey(tenant, agentId)), this.#clock.now(), this.#presenceTtlMs)
-    )
+    else if (isOnline(await this.#store.getPresence(tenant, agentId), this.#clock.now(), this.#presenceTtlMs))
       await this.#agentArrived(tenant, agentId);
     return { ok: true };
   }
@@ -178,7 +176,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
     const load = await this.#load(tenant.id);
     const candidates = availableAgents({
       agents: await this.#store.listAgents(tenant.id),
-      presence: this.#tenantPresence(tenant.id),
+      presence: await this.#tenantPresence(tenant.id),
       load,
       now,
       presenceTtlMs: this.#presenceTtlMs,
@@ -206,7 +204,8 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
     // The guide's key point: never offer a live connection when nobody can take it.
     if (candidates.length > 0) {
       const id = `handoff_${digest(threadKey, context.event.key)}`;
-      const request: HandoffRequest = (await this.#store.getHandoff(id)) ?? {
+      const existing = await this.#store.getHandoff(id);
+      const request: HandoffRequest = existing ?? {
         id,
         tenant: tenant.id,
         channel: context.event.channel,
@@ -233,7 +232,8 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
         endReason: null,
         history: [],
       };
-      await this.#store.putHandoff(request);
+      // A retried turn finds its handoff: never written back, it may have been accepted meanwhile (elsewhere).
+      if (existing === undefined) await this.#store.putHandoff(request);
       const posted = await this.#postToAgents(
         request,
         "handoff_requested",
@@ -418,7 +418,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
     const now = this.#clock.now();
     if (
       !target.isActive ||
-      !isOnline(this.#presence.get(presenceKey(current.tenant, to)), now, this.#presenceTtlMs)
+      !isOnline(await this.#store.getPresence(current.tenant, to), now, this.#presenceTtlMs)
     )
       return { ok: false, problem: `${target.name} is not online and active: pick an agent who is` };
     if (((await this.#load(current.tenant)).get(to) ?? 0) >= target.capacity)
@@ -516,15 +516,13 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
 
   /** Deadlines (no agent accepted in time → follow-up) and presence that stopped being refreshed. */
   async tick(now: number = this.#clock.now()): Promise<void> {
-    for (const [key, presence] of this.#presence) {
+    for (const { tenant, agent, presence } of await this.#store.listPresence()) {
       if (presence.isOnline && !isOnline(presence, now, this.#presenceTtlMs)) {
-        this.#presence.set(key, { ...presence, isOnline: false });
-        const [tenant, agent] = key.split("\u0000") as [string, string];
+        await this.#store.putPresence(tenant, agent, { ...presence, isOnline: false });
         await this.#agentLeft(tenant, agent);
       }
     }
-    for (const request of await this.#store.listHandoffs()) {
-      if (request.status !== "pending") continue;
+    for (const request of await this.#store.listHandoffs(undefined, ["pending"])) {
       await this.#apply(request.id, { type: "tick", at: now }, async (updated, result) => {
         if (result === "follow_up") await this.#toFollowUp(updated);
         return { ok: true };
@@ -563,18 +561,25 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
     ) => Promise<DeskResult>,
   ): Promise<DeskResult> {
     return this.#queue.run(handoffId, async () => {
-      const current = await this.#store.getHandoff(handoffId);
-      if (current === undefined) return { ok: false, problem: "unknown handoff" };
-      const { request, result } = applyHandoffEvent(current, event, {
-        acceptTimeoutMs: this.#acceptTimeoutMs,
-      });
-      await this.#store.putHandoff(request);
-      return after(request, result);
+      // The queue orders this process's changes; replaceHandoff (compare and set on the revision) orders
+      // them across processes sharing the store: of two Accepts computed from one read, one lands, and the
+      // other is applied again to what landed ("already taken").
+      for (let attempt = 0; attempt < MAX_REPLACE_ATTEMPTS; attempt++) {
+        const current = await this.#store.getHandoff(handoffId);
+        if (current === undefined) return { ok: false, problem: "unknown handoff" };
+        const { request, result } = applyHandoffEvent(current, event, {
+          acceptTimeoutMs: this.#acceptTimeoutMs,
+        });
+        // A tick that changed nothing is not written: every server ticks every pending handoff each second.
+        if (event.type === "tick" && result === "ignored") return after(current, result);
+        if (await this.#store.replaceHandoff(request, recordRevision(current))) return after(request, result);
+      }
+      return { ok: false, problem: BUSY };
     });
   }
 
   async #agentLeft(tenant: string, agent: string): Promise<void> {
-    for (const request of await this.#store.listHandoffs(tenant)) {
+    for (const request of await this.#store.listHandoffs(tenant, ["pending", "accepted"])) {
       const involved =
         (request.status === "pending" && request.candidates.includes(agent)) ||
         (request.status === "accepted" && request.acceptedBy === agent);
@@ -602,8 +607,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
   async #agentArrived(tenant: string, agentId: string): Promise<void> {
     const agent = await this.#agent(tenant, agentId);
     if (agent === undefined || !agent.isActive) return;
-    for (const request of await this.#store.listHandoffs(tenant)) {
-      if (request.status !== "pending") continue;
+    for (const request of await this.#store.listHandoffs(tenant, ["pending"])) {
       await this.#apply(
         request.id,
         { type: "agent-available", agent: agentId, at: this.#clock.now() },
@@ -775,15 +779,20 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
     change: (task: CustomerFollowUp) => string | null,
   ): Promise<DeskResult> {
     return this.#queue.run(id, async () => {
-      const task = await this.#store.getFollowUp(id);
-      if (task === undefined) return { ok: false, problem: UNKNOWN_FOLLOW_UP };
-      const problem = change(task);
-      if (problem !== null) return { ok: false, problem };
-      task.updatedAt = this.#clock.now();
-      task.history.push({ at: task.updatedAt, status: task.status, by: agent });
-      await this.#store.putFollowUp(task);
-      await this.#postToFollowUpChannels(task);
-      return { ok: true };
+      for (let attempt = 0; attempt < MAX_REPLACE_ATTEMPTS; attempt++) {
+        const task = await this.#store.getFollowUp(id);
+        if (task === undefined) return { ok: false, problem: UNKNOWN_FOLLOW_UP };
+        const readRevision = recordRevision(task);
+        const problem = change(task);
+        if (problem !== null) return { ok: false, problem };
+        task.updatedAt = this.#clock.now();
+        task.history.push({ at: task.updatedAt, status: task.status, by: agent });
+        // Another process changed the task since it was read: read it again (compare and set, as #apply).
+        if (!(await this.#store.replaceFollowUp(task, readRevision))) continue;
+        await this.#postToFollowUpChannels(task);
+        return { ok: true };
+      }
+      return { ok: false, problem: BUSY };
     });
   }
 
@@ -886,19 +895,15 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
 
   async #load(tenant: string): Promise<Map<string, number>> {
     const load = new Map<string, number>();
-    for (const request of await this.#store.listHandoffs(tenant))
-      if (request.status === "accepted" && request.acceptedBy !== null)
-        load.set(request.acceptedBy, (load.get(request.acceptedBy) ?? 0) + 1);
+    for (const request of await this.#store.listHandoffs(tenant, ["accepted"]))
+      if (request.acceptedBy !== null) load.set(request.acceptedBy, (load.get(request.acceptedBy) ?? 0) + 1);
     return load;
   }
 
-  #tenantPresence(tenant: string): Map<string, Presence> {
-    const presence = new Map<string, Presence>();
-    for (const [key, value] of this.#presence) {
-      const [owner, agent] = key.split("\u0000") as [string, string];
-      if (owner === tenant) presence.set(agent, value);
-    }
-    return presence;
+  async #tenantPresence(tenant: string): Promise<Map<string, Presence>> {
+    return new Map(
+      (await this.#store.listPresence(tenant)).map((entry) => [entry.agent, entry.presence] as const),
+    );
   }
 
   async #agent(tenant: string, id: string): Promise<Agent | undefined> {
@@ -913,9 +918,12 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
 
 const UNKNOWN_FOLLOW_UP = "unknown follow-up task";
 
-function presenceKey(tenant: string, agent: string): string {
-  return `${tenant}\u0000${agent}`;
-}
+/**
+ * Compare-and-set attempts before giving up: each failed one means another process changed the record,
+ * so more than a few in a row is contention worth telling the agent about rather than spinning on.
+ */
+const MAX_REPLACE_ATTEMPTS = 8;
+const BUSY = "the request changed several times at once; try again";
 
 function digest(...parts: string[]): string {
   return createHash("sha256").update(parts.join("\u0000")).digest("base64url").slice(0, 20);

@@ -1,29 +1,107 @@
 import { join } from "node:path";
 import { openJsonCollection, type RecordDelta } from "../store/json-collection-file.js";
 import { copyJson } from "../util/json-copy.js";
-import type { Agent } from "./agents.js";
+import type { Agent, Presence } from "./agents.js";
 import type { CustomerFollowUp } from "./follow-up.js";
-import type { HandoffRequest } from "./handoff.js";
+import type { HandoffRequest, HandoffStatus } from "./handoff.js";
 import { handoffDelta } from "./handoff-delta.js";
 
 /**
- * What Escalation persists: agents, handoff requests and follow-up tasks. Every `put` resolves once the
- * record is durable, so a task the customer was told about is never lost.
+ * What Escalation persists: agents and their presence, handoff requests and follow-up tasks. Every `put`
+ * resolves once the record is durable, so a task the customer was told about is never lost. Stores that
+ * several processes share (PostgreSQL) make `replaceHandoff` / `replaceFollowUp` atomic in the database,
+ * so the first Accept wins across processes, not only within one.
  */
 export interface EscalationStore {
   listAgents(tenant: string): Promise<Agent[]>;
   putAgent(agent: Agent): Promise<void>;
   getHandoff(id: string): Promise<HandoffRequest | undefined>;
   putHandoff(request: HandoffRequest): Promise<void>;
-  listHandoffs(tenant?: string): Promise<HandoffRequest[]>;
+  /**
+   * The atomic claim: writes `request` only if the stored one is still at `readRevision` (recordRevision of
+   * the record the change was computed from). False: another agent or process moved it first and nothing
+   * was written; read it again and apply the event to what is stored.
+   */
+  replaceHandoff(request: HandoffRequest, readRevision: number): Promise<boolean>;
+  /**
+   * A tenant's handoffs (every tenant's when undefined); with `statuses`, only those in one of them: the
+   * service's once-a-second check reads the live ones, not the 30 days of history the consoles show.
+   */
+  listHandoffs(tenant?: string, statuses?: readonly HandoffStatus[]): Promise<HandoffRequest[]>;
   getFollowUp(id: string): Promise<CustomerFollowUp | undefined>;
   putFollowUp(task: CustomerFollowUp): Promise<void>;
+  /** As replaceHandoff, for a follow-up task (two agents assigning it at once: one wins). */
+  replaceFollowUp(task: CustomerFollowUp, readRevision: number): Promise<boolean>;
   listFollowUps(tenant?: string): Promise<CustomerFollowUp[]>;
+  /** Agents' presence, shared by every process on the store (an agent online on one server is online on all). */
+  getPresence(tenant: string, agent: string): Promise<Presence | undefined>;
+  putPresence(tenant: string, agent: string, presence: Presence): Promise<void>;
+  listPresence(tenant?: string): Promise<AgentPresence[]>;
   close(): Promise<void>;
+}
+
+export interface AgentPresence {
+  tenant: string;
+  agent: string;
+  presence: Presence;
+}
+
+/**
+ * A handoff's or task's revision: the length of its history. Every change the escalation service makes
+ * through applyHandoffEvent or a task update appends exactly one entry, so a record read at revision N and
+ * changed once is at N + 1, and two changes computed from the same read cannot both land.
+ */
+export function recordRevision(record: { history: readonly unknown[] }): number {
+  return record.history.length;
 }
 
 const agentKey = (agent: Pick<Agent, "tenant" | "id">) =>
   `${encodeURIComponent(agent.tenant)}/${encodeURIComponent(agent.id)}`;
+
+function handoffMatches(
+  request: HandoffRequest,
+  tenant: string | undefined,
+  statuses: readonly HandoffStatus[] | undefined,
+): boolean {
+  return (
+    (tenant === undefined || request.tenant === tenant) &&
+    (statuses === undefined || statuses.includes(request.status))
+  );
+}
+
+/**
+ * Compare and set within one process: the check and the write happen with no await between them, so
+ * nothing else in the process can run in between.
+ */
+function replaceIn<T extends { id: string; history: readonly unknown[] }>(
+  records: { get(id: string): T | undefined },
+  next: T,
+  readRevision: number,
+  write: (record: T) => Promise<void> | void,
+): Promise<boolean> {
+  const stored = records.get(next.id);
+  if (stored === undefined || recordRevision(stored) !== readRevision) return Promise.resolve(false);
+  return Promise.resolve(write(next)).then(() => true);
+}
+
+/** Presence in process memory: the memory and file stores serve one process (presence older than its TTL is offline anyway). */
+function createPresenceMap(): Pick<EscalationStore, "getPresence" | "putPresence" | "listPresence"> {
+  const presence = new Map<string, AgentPresence>();
+  // Any string as an agent id (a platform's user id): JSON, not encodeURIComponent, which throws on a lone surrogate.
+  const presenceKey = (tenant: string, agent: string) => JSON.stringify([tenant, agent]);
+  return {
+    getPresence: async (tenant, agent) => {
+      const found = presence.get(presenceKey(tenant, agent));
+      return found === undefined ? undefined : { ...found.presence };
+    },
+    putPresence: async (tenant, agent, value) =>
+      void presence.set(presenceKey(tenant, agent), { tenant, agent, presence: { ...value } }),
+    listPresence: async (tenant) =>
+      [...presence.values()]
+        .filter((entry) => tenant === undefined || entry.tenant === tenant)
+        .map((entry) => ({ ...entry, presence: { ...entry.presence } })),
+  };
+}
 
 export function createMemoryEscalationStore(): EscalationStore {
   const agents = new Map<string, Agent>();
@@ -37,12 +115,17 @@ export function createMemoryEscalationStore(): EscalationStore {
     putAgent: async (agent) => void agents.set(agentKey(agent), copy(agent)),
     getHandoff: async (id) => (handoffs.has(id) ? copy(handoffs.get(id)) : undefined),
     putHandoff: async (request) => void handoffs.set(request.id, copy(request)),
-    listHandoffs: async (tenant) =>
-      [...handoffs.values()].filter((request) => tenant === undefined || request.tenant === tenant).map(copy),
+    replaceHandoff: (request, readRevision) =>
+      replaceIn(handoffs, request, readRevision, (next) => void handoffs.set(next.id, copy(next))),
+    listHandoffs: async (tenant, statuses) =>
+      [...handoffs.values()].filter((request) => handoffMatches(request, tenant, statuses)).map(copy),
     getFollowUp: async (id) => (followUps.has(id) ? copy(followUps.get(id)) : undefined),
     putFollowUp: async (task) => void followUps.set(task.id, copy(task)),
+    replaceFollowUp: (task, readRevision) =>
+      replaceIn(followUps, task, readRevision, (next) => void followUps.set(next.id, copy(next))),
     listFollowUps: async (tenant) =>
       [...followUps.values()].filter((task) => tenant === undefined || task.tenant === tenant).map(copy),
+    ...createPresenceMap(),
     close: async () => {},
   };
 }
@@ -96,12 +179,19 @@ export async function openFileEscalationStore(options: {
     putAgent: (agent) => agents.set(agentKey(agent), agent),
     getHandoff: async (id) => handoffs.get(id),
     putHandoff: (request) => handoffs.set(request.id, request),
-    listHandoffs: async (tenant) =>
-      handoffs.values().filter((request) => tenant === undefined || request.tenant === tenant),
+    replaceHandoff: (request, readRevision) =>
+      replaceIn(handoffs, request, readRevision, (next) => handoffs.set(next.id, next)),
+    listHandoffs: async (tenant, statuses) =>
+      handoffs.values().filter((request) => handoffMatches(request, tenant, statuses)),
     getFollowUp: async (id) => followUps.get(id),
     putFollowUp: (task) => followUps.set(task.id, task),
+    replaceFollowUp: (task, readRevision) =>
+      replaceIn(followUps, task, readRevision, (next) => followUps.set(next.id, next)),
     listFollowUps: async (tenant) =>
       followUps.values().filter((task) => tenant === undefined || task.tenant === tenant),
+    // One process holds the data directory: presence stays in its memory (a restart forgets who was
+    // online, as the consoles reconnect and report again within seconds).
+    ...createPresenceMap(),
     close: async () => {
       await agents.close();
       await handoffs.close();

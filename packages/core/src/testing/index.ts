@@ -6,6 +6,14 @@ export {
   type PlatformMessage,
 } from "./adapter-conformance.js";
 export {
+  describeEscalationStoreConformance,
+  type EscalationStoreConformanceOptions,
+  type EscalationStoreUnderTest,
+  makeAgent,
+  makeFollowUp,
+  makeHandoff,
+} from "./escalation-store-conformance.js";
+export {
   chatCompletionBody,
   chatErrorBody,
   type FakeChatBehaviour,
@@ -19,6 +27,10 @@ export {
   startFakeChatCompletionsServer,
 } from "./fake-chat-completions-server.js";
 export { fuzzRuns } from "./fuzz-runs.js";
+export {
+  describeStateCollectionConformance,
+  type StateCollectionsUnderTest,
+} from "./state-collection-conformance.js";
 export {
   BUILDER_TIME,
   describeStoreConformance,
