@@ -13,6 +13,7 @@ import { errorFields, type Logger, silentLogger } from "../logging/logger.js";
 import { analyzedText } from "../util/analyzed-text.js";
 import { KeyedQueue } from "../util/keyed-queue.js";
 import { type Agent, availableAgents, DEFAULT_PRESENCE_TTL_MS, isOnline, type Presence } from "./agents.js";
+import { type DeskStatus, deskStatusAt } from "./desk-status.js";
 import type { EscalationStore } from "./escalation-store.js";
 import type { CustomerFollowUp } from "./follow-up.js";
 import {
@@ -67,6 +68,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
   readonly #presenceTtlMs: number;
   readonly #presence = new Map<string, Presence>();
   readonly #queue = new KeyedQueue();
+  readonly #deskListeners = new Set<(tenant: string) => void>();
   #assistant: Assistant | null = null;
   #timer: NodeJS.Timeout | null = null;
 
@@ -124,6 +126,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     this.#presence.set(key, { ...presence, seenAt: now });
     if (wasOnline && !presence.isOnline) await this.#agentLeft(tenant, agent);
     if (!wasOnline && presence.isOnline) await this.#agentArrived(tenant, agent);
+    if (wasOnline !== presence.isOnline) this.#deskMayHaveChanged(tenant);
   }
 
   async setActive(tenant: string, agentId: string, isActive: boolean): Promise<DeskResult> {
@@ -139,7 +142,35 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       isOnline(this.#presence.get(presenceKey(tenant, agentId)), this.#clock.now(), this.#presenceTtlMs)
     )
       await this.#agentArrived(tenant, agentId);
+    this.#deskMayHaveChanged(tenant);
     return { ok: true };
+  }
+
+  // ── the desk's status ──────────────────────────────────────────────────────
+
+  /** Whether a live request of `tenant` can reach an agent now, and why not (desk-status.ts). */
+  async deskStatus(tenant: string, now: number = this.#clock.now()): Promise<DeskStatus> {
+    const settings = await this.#options.tenants(tenant);
+    return deskStatusAt({
+      agents: await this.#store.listAgents(tenant),
+      presence: this.#tenantPresence(tenant),
+      load: await this.#load(tenant),
+      now,
+      presenceTtlMs: this.#presenceTtlMs,
+      businessHours: settings.businessHours,
+      timeZone: settings.timeZone,
+      agentsMayTakeOutsideHours: settings.escalation.agentsMayTakeOutsideHours,
+    });
+  }
+
+  /**
+   * Calls `listener` with a tenant whenever its desk status may have changed (an agent came, left, turned
+   * active or away, took or ended a chat). The business hours' own boundaries are not signalled: a status
+   * carries \`hoursChangeAt\`, the instant to ask again. Returns the function that unsubscribes.
+   */
+  onDeskStatusChange(listener: (tenant: string) => void): () => void {
+    this.#deskListeners.add(listener);
+    return () => this.#deskListeners.delete(listener);
   }
 
   // ── the decision (called by the escalation enchantment, inside the customer's turn) ──────────
@@ -159,7 +190,10 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       businessHours: tenant.businessHours,
       timeZone: tenant.timeZone,
       language: context.language,
+      agentsMayTakeOutsideHours: tenant.escalation.agentsMayTakeOutsideHours,
     });
+    // C9: a test chat or a preview may reach agents, marked as a test everywhere it shows.
+    const test = context.event.origin !== "live";
     const transcript = context.window.slice(-20);
     const priority = followUpPriority({
       emotion: context.emotionReading,
@@ -187,6 +221,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
         thread: context.event.thread,
         threadKey,
         conversationId,
+        ...(test ? { test: true } : {}),
         reason,
         language: context.language,
         emotion: context.signals.recentMood ?? context.emotion,
@@ -236,6 +271,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       thread: context.event.thread,
       threadKey,
       conversationId,
+      test,
       handoffId: null,
       transcript,
       topic: context.reply?.topic ?? null,
@@ -300,6 +336,8 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
             agent: name,
           });
           await this.#postToAgents(request, "handoff_taken", request.offeredTo, `Taken by ${name}`);
+          // The agent holds one more chat: at capacity, the desk may now have nobody with room.
+          this.#deskMayHaveChanged(request.tenant);
           return { ok: true };
         }
         if (result === "already_taken") {
@@ -344,6 +382,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       text,
       from: "agent",
       language: request.language,
+      origin: originOf(request),
     });
     return delivered.ok
       ? { ok: true }
@@ -377,6 +416,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
           request.offeredTo,
           how === "closed" ? "Closed" : "Resolved",
         );
+        this.#deskMayHaveChanged(request.tenant);
         return { ok: true };
       },
     );
@@ -400,8 +440,10 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     });
   }
 
-  listFollowUps(tenant: string): Promise<CustomerFollowUp[]> {
-    return this.#store.listFollowUps(tenant);
+  /** A tenant's follow-up tasks; `test: false` leaves out the test chat's, `test: true` keeps only them. */
+  async listFollowUps(tenant: string, filter: { test?: boolean } = {}): Promise<CustomerFollowUp[]> {
+    const tasks = await this.#store.listFollowUps(tenant);
+    return filter.test === undefined ? tasks : tasks.filter((task) => (task.test === true) === filter.test);
   }
 
   listHandoffs(tenant: string): Promise<HandoffRequest[]> {
@@ -417,6 +459,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
         this.#presence.set(key, { ...presence, isOnline: false });
         const [tenant, agent] = key.split("\u0000") as [string, string];
         await this.#agentLeft(tenant, agent);
+        this.#deskMayHaveChanged(tenant);
       }
     }
     for (const request of await this.#store.listHandoffs()) {
@@ -435,6 +478,16 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
   }
 
   // ── internals ──────────────────────────────────────────────────────────────
+
+  #deskMayHaveChanged(tenant: string): void {
+    for (const listener of this.#deskListeners) {
+      try {
+        listener(tenant);
+      } catch (error) {
+        this.#logger.warn("desk status listener failed", errorFields(error));
+      }
+    }
+  }
 
   #apply(
     handoffId: string,
@@ -508,6 +561,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       thread: request.thread,
       threadKey: request.threadKey,
       conversationId: request.conversationId,
+      test: request.test === true,
       handoffId: request.id,
       transcript: request.lastMessages,
       topic: null,
@@ -556,7 +610,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       | "language"
       | "emotion"
       | "reason"
-    > & { priority: ReturnType<typeof followUpPriority>; topic: string | null; now: number },
+    > & { priority: ReturnType<typeof followUpPriority>; topic: string | null; now: number; test: boolean },
   ): Promise<CustomerFollowUp> {
     // Idempotent: a retried turn or a restart mid-creation finds the task instead of making a second one.
     const existing = await this.#store.getFollowUp(input.id);
@@ -575,6 +629,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       thread: input.thread,
       threadKey: input.threadKey,
       conversationId: input.conversationId,
+      ...(input.test ? { test: true } : {}),
       handoffId: input.handoffId,
       contact: `${input.channel}:${input.thread}`,
       transcript: input.transcript,
@@ -626,6 +681,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
         customer: task.thread,
         lastMessages: lastMessagesField(task.transcript),
       },
+      ...(task.test === true ? { test: true } : {}),
     };
     let posted = false;
     for (const adapter of assistant.adapters()) {
@@ -677,6 +733,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
           agents: [],
           text: `${task.status}${task.assignee === null ? "" : ` · ${task.assignee}`}`,
           fields: { status: task.status, assignee: task.assignee ?? "" },
+          ...(task.test === true ? { test: true } : {}),
         })
         .catch(() => undefined);
     }
@@ -718,6 +775,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
             status: request.status,
             ...(request.acceptedBy === null ? {} : { acceptedBy: request.acceptedBy }),
           },
+          ...(request.test === true ? { test: true } : {}),
         })
         .catch((error: unknown) => ({ ok: false as const, detail: String(errorFields(error).reason) }));
       if (result.ok) posted++;
@@ -752,6 +810,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       text,
       from: "system",
       language: request.language,
+      origin: originOf(request),
     });
     if (!result.ok)
       this.#logger.warn("customer notice not delivered", { handoff: request.id, detail: result.detail });
@@ -782,6 +841,11 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     if (this.#assistant === null) throw new Error("EscalationService.attach(assistant) was not called");
     return this.#assistant;
   }
+}
+
+/** What a handoff's messages to the customer are placed as: a test handoff's never count (C9). */
+function originOf(request: HandoffRequest): "live" | "test" {
+  return request.test === true ? "test" : "live";
 }
 
 function presenceKey(tenant: string, agent: string): string {
