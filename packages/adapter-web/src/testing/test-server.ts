@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEMO_TENANT_FILE, type LoadedTenant, type Logger, loadTenantFile } from "@lutingenie/core";
+import {
+  type AssistantTenant,
+  DEMO_TENANT_FILE,
+  type LoadedTenant,
+  type Logger,
+  loadTenantFile,
+} from "@lutingenie/core";
 import { parseServerConfig, type ServerConfigInput } from "../config.js";
 import { type RunningLutinServer, type StartLutinServerOptions, startLutinServer } from "../start-server.js";
 
@@ -11,7 +17,8 @@ export const TEST_AGENT_TOKENS = { ana: "test-token-for-ana-0123456", bruno: "te
 /**
  * The real server on 127.0.0.1 (ephemeral port) with the demo tenant in a fresh data directory; with
  * `overrides.tenants`, every tenant listed (each entry's tenant file, its own tokens). Business hours
- * are removed (agents are available at any hour), so handoff tests do not depend on the day the tests run.
+ * are removed (agents are available at any hour), so handoff tests do not depend on the day the tests run;
+ * `settings` puts chosen ones back (with a clock of the test's choosing), and sets the escalation settings.
  */
 export async function startTestServer(
   overrides: ServerConfigInput = {},
@@ -20,6 +27,8 @@ export async function startTestServer(
     reconnectGraceMs?: number;
     typingDelayMs?: number;
     maintenanceIntervalMs?: number;
+    deskRecheckMs?: number;
+    settings?: Partial<Pick<AssistantTenant, "businessHours" | "timeZone" | "escalation">>;
     clock?: StartLutinServerOptions["clock"];
     logger?: StartLutinServerOptions["logger"];
     dataDir?: string;
@@ -36,6 +45,7 @@ export async function startTestServer(
   for (const file of files) {
     const tenant = await loadTenantFile(file);
     tenant.settings.businessHours = undefined;
+    Object.assign(tenant.settings, options.settings);
     tenants.push(tenant);
   }
   const config = parseServerConfig(
@@ -59,6 +69,7 @@ export async function startTestServer(
     ...(options.maintenanceIntervalMs === undefined
       ? {}
       : { maintenanceIntervalMs: options.maintenanceIntervalMs }),
+    ...(options.deskRecheckMs === undefined ? {} : { deskRecheckMs: options.deskRecheckMs }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.extraAdapters === undefined ? {} : { extraAdapters: options.extraAdapters }),

@@ -52,7 +52,7 @@ describe("desk status: open, closed until…, nobody active", () => {
       opensAt: null,
       hoursChangeAt: mondayParis(18),
       timeZone: "Europe/Paris",
-      agentsAvailable: 1,
+      availableAgents: ["ana"],
     });
   });
 
@@ -60,7 +60,7 @@ describe("desk status: open, closed until…, nobody active", () => {
     // Friday 16 January, 19:00 in Paris: closed until Monday 09:00 Paris (08:00 UTC).
     const fridayEvening = Date.UTC(2026, 0, 16, 18, 0);
     const status = deskStatusAt(query(fridayEvening));
-    expect(status).toMatchObject({ state: "closed", reason: "outside_hours", agentsAvailable: 0 });
+    expect(status).toMatchObject({ state: "closed", reason: "outside_hours", availableAgents: [] });
     expect(status.opensAt).toBe(Date.UTC(2026, 0, 19, 8, 0));
     expect(status.hoursChangeAt).toBe(status.opensAt);
   });
@@ -96,7 +96,7 @@ describe("desk status: open, closed until…, nobody active", () => {
       state: "nobody-active",
       reason: "no_agent_active",
       opensAt: null,
-      agentsAvailable: 0,
+      availableAgents: [],
     });
     expect(deskStatusAt(query(at, { agents: [agent("ana", { isActive: false })] })).state).toBe(
       "nobody-active",
@@ -119,7 +119,7 @@ describe("desk status: open, closed until…, nobody active", () => {
     expect(deskStatusAt(query(night, { agentsMayTakeOutsideHours: true }))).toMatchObject({
       state: "open",
       reason: "agent_outside_hours",
-      agentsAvailable: 1,
+      availableAgents: ["ana"],
     });
     // Allowed, but nobody there: still closed, with the next opening.
     expect(

@@ -32,8 +32,8 @@ export interface DeskStatus {
   hoursChangeAt: number | null;
   /** The tenant's time zone: `opensAt` is shown on its clock ("closed until Mon 09:00"). */
   timeZone: string;
-  /** Agents who could take a live request now. */
-  agentsAvailable: number;
+  /** Agents who could take a live request now (their ids; never shown to customers). */
+  availableAgents: string[];
 }
 
 export interface DeskStatusQuery {
@@ -56,16 +56,16 @@ export interface DeskStatusQuery {
 export function deskStatusAt(query: DeskStatusQuery): DeskStatus {
   const inHours = isOpenAt(query.businessHours, query.timeZone, query.now);
   const hoursChangeAt = nextHoursChange(query.businessHours, query.timeZone, query.now);
-  const available = availableAgents(query).length;
+  const available = availableAgents(query).map((agent) => agent.id);
   const status = (state: DeskState, reason: DeskStatusReason, opensAt: number | null = null): DeskStatus => ({
     state,
     reason,
     opensAt,
     hoursChangeAt,
     timeZone: query.timeZone,
-    agentsAvailable: available,
+    availableAgents: available,
   });
-  if (available > 0) return status("open", inHours ? "business_hours" : "agent_outside_hours");
+  if (available.length > 0) return status("open", inHours ? "business_hours" : "agent_outside_hours");
   if (!inHours)
     return status("closed", "outside_hours", nextOpening(query.businessHours, query.timeZone, query.now));
   return status("nobody-active", presentAgents(query).length > 0 ? "agents_busy" : "no_agent_active");
