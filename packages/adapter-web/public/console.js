@@ -72,6 +72,7 @@
     for (const handoff of waiting) {
       const item = element("li", { class: "card", "data-handoff": handoff.id });
       item.append(
+        ...testBadge(handoff),
         element("span", { class: `badge ${handoff.priority}` }, handoff.priority),
         " ",
         element("span", { class: "badge" }, `${handoff.language} · ${handoff.emotion} · ${handoff.reason}`),
@@ -138,14 +139,9 @@
       });
       resolve.addEventListener("click", () => command({ type: "end", handoff: handoff.id, how: "resolved" }));
       close.addEventListener("click", () => command({ type: "end", handoff: handoff.id, how: "closed" }));
-      panel.append(
-        element("h3", {}, `${handoff.language} · ${handoff.emotion}`),
-        log,
-        form,
-        resolve,
-        " ",
-        close,
-      );
+      const heading = element("h3", {}, `${handoff.language} · ${handoff.emotion}`);
+      heading.prepend(...testBadge(handoff));
+      panel.append(heading, log, form, resolve, " ", close);
       $("chats").append(panel);
     }
     drawLog(panel, handoff);
@@ -168,7 +164,7 @@
     const body = $("tasks");
     body.replaceChildren();
     for (const task of tasks) {
-      const row = element("tr", { "data-task": task.id });
+      const row = element("tr", { "data-task": task.id, "data-test": String(task.test === true) });
       const actions = element("td");
       if (task.status !== "done") {
         if (task.assignee !== me) {
@@ -183,7 +179,7 @@
       row.append(
         element("td", {}, "").appendChild(element("span", { class: `badge ${task.priority}` }, task.priority))
           .parentNode,
-        element("td", {}, task.labels.join(", ")),
+        withTestBadge(element("td", {}, task.labels.join(", ")), task),
         element("td", {}, task.summary),
         element("td", {}, task.assignee ? `${task.status} · ${nameOf(task.assignee)}` : task.status),
         actions,
@@ -191,6 +187,17 @@
       body.append(row);
     }
   };
+
+  // Handoffs and tasks from the dashboard's test chat (issue 17, finding 4): marked, never a customer.
+  function testBadge(item) {
+    return item.test === true
+      ? [element("span", { class: "badge test", "data-test-badge": "" }, "TEST"), " "]
+      : [];
+  }
+  function withTestBadge(cell, item) {
+    cell.prepend(...testBadge(item));
+    return cell;
+  }
 
   const onSnapshot = (snapshot) => {
     people = snapshot.agents;
@@ -228,6 +235,9 @@
         $("active").disabled = false;
         document.body.setAttribute("data-online", "true");
       } else if (frame.type === "snapshot") onSnapshot(frame);
+      // The desk status line is drawn by console-desk.js.
+      else if (frame.type === "desk")
+        document.dispatchEvent(new CustomEvent("lutin:desk", { detail: frame }));
       else if (frame.type === "result") {
         const resolve = pending.get(frame.requestId);
         pending.delete(frame.requestId);

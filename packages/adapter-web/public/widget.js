@@ -40,6 +40,9 @@
       agent: "Agent",
       notice: "Notice",
       suggestions: "Suggested questions",
+      deskAwayUntil: "Our team is away until {time}; you can still leave a request.",
+      deskAway: "Our team is away; you can still leave a request.",
+      deskNobody: "Nobody from our team is available right now; you can still leave a request.",
     },
     fr: {
       open: "Discuter avec nous",
@@ -61,6 +64,11 @@
       agent: "Conseiller",
       notice: "Information",
       suggestions: "Questions suggérées",
+      deskAwayUntil:
+        "Notre équipe est absente jusqu'à {time}\u00a0; vous pouvez quand même laisser une demande.",
+      deskAway: "Notre équipe est absente\u00a0; vous pouvez quand même laisser une demande.",
+      deskNobody:
+        "Personne de notre équipe n'est disponible pour le moment\u00a0; vous pouvez quand même laisser une demande.",
     },
   };
   const language = (script.getAttribute("data-lang") || navigator.language || "en").slice(0, 2);
@@ -218,6 +226,7 @@
   // Set once the Quick Reply helpers exist (below); the socket handlers call them.
   let onReplyActions = () => {};
   let onSent = () => {};
+  let onDeskStatus = () => {};
   let retryDelay = 500;
   let maxLength = 2000;
 
@@ -269,6 +278,8 @@
         status.textContent = "";
         root.setAttribute("data-connected", "true");
         flushOutbox();
+      } else if (frame.type === "desk") {
+        onDeskStatus(frame);
       } else if (frame.type === "typing") {
         typing.hidden = !frame.on;
       } else if (frame.type === "reply") {
@@ -379,6 +390,33 @@
           );
       })
       .catch(() => undefined);
+
+  // The desk status (issue 17): before the customer asks, a line says when nobody can take the chat live.
+  // The next opening is shown on the customer's own clock (the browser's zone), the one they will wait on.
+  const deskNotice = element("p", { class: "lutin-desk-notice", role: "status", hidden: "" });
+  panel.insertBefore(deskNotice, log);
+  const openingTime = (iso) =>
+    new Intl.DateTimeFormat(language, {
+      weekday: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).format(new Date(iso));
+  // A language whose table lacks these keys still gets a sentence (English) rather than "undefined".
+  const deskLabel = (key) => t[key] || strings.en[key];
+  onDeskStatus = (desk) => {
+    const text =
+      desk.state === "closed"
+        ? desk.opensAt
+          ? deskLabel("deskAwayUntil").replace("{time}", openingTime(desk.opensAt))
+          : deskLabel("deskAway")
+        : desk.state === "nobody-active"
+          ? deskLabel("deskNobody")
+          : "";
+    deskNotice.textContent = text;
+    deskNotice.hidden = text === "";
+    root.setAttribute("data-desk", desk.state);
+  };
 
   window.__lutinWidget = {
     get visitor() {
