@@ -48,8 +48,8 @@ export function createDeskStatusFeed(options: DeskStatusFeedOptions): DeskStatus
   const watchers = new Map<string, Set<Watcher>>();
   /** Watchers still waiting for their first status (they get the next one read, changed or not). */
   const waiting = new Set<Watcher>();
-  /** The last status pushed per tenant, as JSON, to push only changes. */
-  const last = new Map<string, string>();
+  /** The last status pushed per tenant (and as JSON, to push only changes). */
+  const last = new Map<string, { status: DeskStatus; text: string }>();
   const timers = new Map<string, NodeJS.Timeout>();
   /** Tenants being read now → whether another read was asked meanwhile (it runs right after). */
   const reading = new Map<string, boolean>();
@@ -79,8 +79,8 @@ export function createDeskStatusFeed(options: DeskStatusFeedOptions): DeskStatus
       const audience = watchers.get(tenant);
       if (stopped || audience === undefined) return;
       const text = JSON.stringify(status);
-      const changed = last.get(tenant) !== text;
-      last.set(tenant, text);
+      const changed = last.get(tenant)?.text !== text;
+      last.set(tenant, { status, text });
       for (const watcher of audience) if (changed || waiting.has(watcher)) deliver(watcher, status);
       schedule(tenant, status.hoursChangeAt);
     } catch (error) {
@@ -113,8 +113,13 @@ export function createDeskStatusFeed(options: DeskStatusFeedOptions): DeskStatus
       const audience = watchers.get(tenant) ?? new Set();
       audience.add(watcher);
       watchers.set(tenant, audience);
-      waiting.add(watcher);
-      refresh(tenant);
+      // A tenant already watched has its status at hand (kept current by core's signals and the timer):
+      // a burst of widgets connecting costs no store reads.
+      const known = last.get(tenant);
+      if (known === undefined) {
+        waiting.add(watcher);
+        refresh(tenant);
+      } else deliver(watcher, known.status);
       return () => {
         waiting.delete(watcher);
         audience.delete(watcher);
