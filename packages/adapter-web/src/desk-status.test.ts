@@ -1,9 +1,13 @@
-import { ManualClock } from "@lutingenie/core";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEMO_TENANT_FILE, ManualClock } from "@lutingenie/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AgentTestClient } from "./testing/agent-test-client.js";
 import { type TestServer, testServersPerTest } from "./testing/per-test.js";
 import { adminCall, TEST_AGENT_TOKENS } from "./testing/test-server.js";
+import { writeBikeShopTenant } from "./testing/test-tenant-file.js";
 import { type ServerFrame, WidgetTestClient } from "./testing/widget-test-client.js";
 
 const KEY = "demo-shop-widget";
@@ -194,5 +198,70 @@ describe("desk status pushed to widgets and consoles (issue 17, finding 1)", () 
       ),
       { numRuns: 200 },
     );
+  });
+
+  it("each tenant's desk is its own: an agent of the demo shop signing in changes nothing for the bike shop's widgets or test chats", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "lutin-desk-"));
+    defer(() => rm(directory, { recursive: true, force: true }));
+    const tokens = {
+      demoAdmin: "admin-token-of-demo-shop-desk-0123456",
+      bikeAdmin: "admin-token-of-bike-shop-desk-0123456",
+      demoAna: "agent-token-ana-of-demo-shop-desk-01",
+      bikeAna: "agent-token-ana-of-bike-shop-desk-01",
+    };
+    const server = await start(
+      {
+        tenants: [
+          {
+            tenantFile: DEMO_TENANT_FILE,
+            widgetKey: "demo-shop-widget",
+            adminToken: tokens.demoAdmin,
+            agentTokens: { ana: tokens.demoAna, bruno: "agent-token-bruno-of-demo-desk-01" },
+          },
+          {
+            tenantFile: await writeBikeShopTenant(directory),
+            widgetKey: "bike-shop-widget",
+            adminToken: tokens.bikeAdmin,
+            agentTokens: { ana: tokens.bikeAna, carla: "agent-token-carla-of-bike-desk-01" },
+          },
+        ],
+      },
+      { deskRecheckMs: 100 },
+    );
+    const bikeCustomer = await WidgetTestClient.connect({ url: server.url, key: "bike-shop-widget" });
+    defer(() => bikeCustomer.close());
+    const demoCustomer = await WidgetTestClient.connect({ url: server.url, key: KEY });
+    defer(() => demoCustomer.close());
+    await desk(bikeCustomer, "nobody-active");
+    await desk(demoCustomer, "nobody-active");
+    const demoAna = await agent(server, tokens.demoAna);
+    await desk(demoAna, "open");
+    await desk(demoCustomer, "open");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(bikeCustomer.frames.filter((frame) => frame.type === "desk").map((frame) => frame.state)).toEqual([
+      "nobody-active",
+    ]);
+
+    // The same session name in two tenants' test chats: two chats, each admin reads its own.
+    for (const token of [tokens.demoAdmin, tokens.bikeAdmin])
+      await adminCall(server.url, "/test-chat", {
+        token,
+        body: { session: "same-name", text: "I want to talk to a human" },
+      });
+    const [handoff] = await server.runtime.escalation.listHandoffs("demo-shop");
+    await demoAna.command({ type: "accept", handoff: handoff?.id });
+    await demoAna.command({ type: "reply", handoff: handoff?.id, id: "x-1", text: "for the demo shop only" });
+    const read = async (token: string) =>
+      (
+        await adminCall<{ messages: Array<{ text: string }> }>(
+          server.url,
+          "/test-chat/messages?session=same-name",
+          {
+            token,
+          },
+        )
+      ).body.messages.map((message) => message.text);
+    expect(await read(tokens.demoAdmin)).toContain("for the demo shop only");
+    expect(await read(tokens.bikeAdmin)).not.toContain("for the demo shop only");
   });
 });
