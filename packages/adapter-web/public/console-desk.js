@@ -1,8 +1,8 @@
 /*
  * Agent console: the desk status line (can live requests reach you now, and if not, why) and the filter
- * of the test chat's follow-up tasks (issue 17, findings 1 and 4). console.js forwards the server's
- * "desk" frames as a "lutin:desk" event; this file only draws. Texts in English and French, picked from
- * the page's language once the console sets it, else the browser's.
+ * of the test chat's follow-up tasks (issue 17, findings 1 and 4). console.js hands over the server's
+ * "desk" frames (window.lutinConsole.on("desk")); this file draws them in the header's #desk-status-slot,
+ * in the console's language (English or French).
  */
 (() => {
   const texts = {
@@ -29,10 +29,11 @@
       showTestTasks: "Afficher les tâches de test",
     },
   };
-  // The console page says lang="en" until it offers a language switch: a change of it is a choice.
-  let chosen = null;
+  const consolePage = window.lutinConsole;
   const language = () => {
-    const code = (chosen || navigator.language || "en").slice(0, 2).toLowerCase();
+    const code = String(consolePage?.language() || navigator.language || "en")
+      .slice(0, 2)
+      .toLowerCase();
     return texts[code] ? code : "en";
   };
   const text = (key) => texts[language()][key];
@@ -44,8 +45,8 @@
       node.id = "desk-status";
       node.setAttribute("role", "status");
       node.setAttribute("aria-live", "polite");
-      const desk = document.getElementById("desk");
-      if (desk) desk.prepend(node);
+      const slot = document.getElementById("desk-status-slot") || document.getElementById("desk");
+      if (slot) slot.prepend(node);
     }
     return node;
   };
@@ -78,8 +79,8 @@
     node.className = `desk-status desk-${last.state}${last.reachesYou ? " desk-reaches-you" : ""}`;
     node.setAttribute("data-state", last.state);
   };
-  document.addEventListener("lutin:desk", (event) => {
-    last = event.detail;
+  consolePage?.on("desk", (frame) => {
+    last = frame;
     draw();
   });
 
@@ -107,9 +108,8 @@
   addTestTaskFilter();
   drawFilter();
 
-  new MutationObserver(() => {
-    chosen = document.documentElement.lang || null;
+  consolePage?.on("language", () => {
     draw();
     drawFilter();
-  }).observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
+  });
 })();

@@ -1,6 +1,11 @@
 /*
  * Agent console. The WebSocket connection is the agent's presence: connected and signed in = online
  * (refreshed by a heartbeat every 20 s), disconnected = offline. Every text is written with textContent.
+ *
+ * Layout: the conversation list (tabs waiting / mine / closed today, and a search over the 30 days the
+ * server keeps), one conversation (its messages with their times, the reply box with canned replies,
+ * transfer, internal notes) and its customer's panel. Other modules plug into the two slots of the page
+ * (#desk-status-slot, #side-panel-slot) and into window.lutinConsole (below).
  */
 (() => {
   const $ = (id) => document.getElementById(id);
@@ -10,7 +15,45 @@
     if (text !== undefined) node.textContent = text;
     return node;
   };
-  const tokenKey = "lutin-agent-token";
+
+  // ── words ─────────────────────────────────────────────────────────────────
+  const TABLES = window.LUTIN_CONSOLE_LABELS;
+  const LANGUAGE_KEY = "lutin-console:language";
+  const pickLanguage = () => {
+    const saved = localStorage.getItem(LANGUAGE_KEY);
+    if (saved && TABLES[saved]) return saved;
+    for (const wanted of navigator.languages || [navigator.language]) {
+      const code = String(wanted || "").slice(0, 2);
+      if (TABLES[code]) return code;
+    }
+    return "en";
+  };
+  let language = pickLanguage();
+  const t = (key, ...values) => {
+    const entry = TABLES[language][key] ?? TABLES.en[key] ?? key;
+    return typeof entry === "function" ? entry(...values) : entry;
+  };
+  /** A value of core's (a status, a mood) in words; unknown values as they are. */
+  const word = (prefix, value) => {
+    const key = `${prefix}_${value}`;
+    return TABLES[language][key] ?? TABLES.en[key] ?? String(value);
+  };
+  const applyStaticLabels = () => {
+    document.documentElement.lang = language;
+    document.title = baseTitle();
+    for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+    for (const node of document.querySelectorAll("[data-i18n-placeholder]"))
+      node.setAttribute("placeholder", t(node.dataset.i18nPlaceholder));
+    for (const node of document.querySelectorAll("[data-i18n-aria-label]"))
+      node.setAttribute("aria-label", t(node.dataset.i18nAriaLabel));
+    $("language-switch").value = language;
+  };
+  const baseTitle = () => t("pageTitle");
+
+  // ── state ─────────────────────────────────────────────────────────────────
+  const TOKEN_KEY = "lutin-agent-token";
+  const OPEN_KEY = "lutin-console:open";
+  const SOUND_KEY = "lutin-console:sound";
   let socket = null;
   let me = null;
   let token = null;
@@ -19,188 +62,477 @@
   let wantOnline = true;
   let activeSynced = false;
   let people = [];
+  let cards = [];
+  let tab = "waiting";
+  let results = null;
+  let openId = sessionStorage.getItem(OPEN_KEY);
+  /** The open conversation as the server last gave it (open), and what arrived live since, by key. */
+  let detail = null;
+  const live = new Map();
+  const canned = new Map();
+  /** Requests already announced (sound and title), so a snapshot or a requeue does not ring twice. */
+  const announced = new Set();
+  let unseen = 0;
+  /** The first snapshot of the page: what it lists was there before, and does not ring. */
+  let firstSnapshot = true;
   let sequence = 0;
   const pending = new Map();
-  // Each chat's log survives a reload of this tab (sessionStorage: this tab only, gone when it closes);
-  // the server's snapshot only carries a handoff's last messages from before it was accepted.
-  const LOGS_KEY = "lutin-console:logs";
-  const logs = new Map(Object.entries(readStoredLogs()));
-  const saveLogs = () => {
-    try {
-      sessionStorage.setItem(LOGS_KEY, JSON.stringify(Object.fromEntries(logs)));
-    } catch {
-      // Storage full or disabled: the log still lives for this page.
-    }
+  const listeners = { snapshot: [], post: [], language: [], desk: [] };
+  const emit = (event, value) => {
+    for (const listener of listeners[event]) listener(value);
   };
-  function readStoredLogs() {
-    try {
-      return JSON.parse(sessionStorage.getItem(LOGS_KEY) || "{}");
-    } catch {
-      return {};
-    }
-  }
+
   const nameOf = (id) => (people.find((person) => person.id === id) || { name: id }).name;
   const notice = (text) => {
     $("notice").textContent = text;
   };
-
+  const nextId = () => {
+    sequence += 1;
+    return `${Date.now()}-${sequence}`;
+  };
   const command = (payload) =>
     new Promise((resolve) => {
+      if (!socket || socket.readyState !== WebSocket.OPEN)
+        return resolve({ ok: false, offline: true, problem: t("disconnected") });
       sequence += 1;
       const requestId = `c${sequence}`;
       pending.set(requestId, resolve);
       socket.send(JSON.stringify({ ...payload, requestId }));
     });
-
-  const logFor = (handoff) => {
-    if (!logs.has(handoff.id))
-      logs.set(
-        handoff.id,
-        (handoff.lastMessages || []).map((message) => ({ from: message.from, text: message.text })),
-      );
-    return logs.get(handoff.id);
+  const send = (payload) => {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(payload));
   };
 
-  const renderIncoming = (handoffs) => {
-    const list = $("incoming");
+  // ── times ─────────────────────────────────────────────────────────────────
+  const startOfToday = () => {
+    const now = new Date();
+    return new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
+  };
+  const timeOf = (at) => {
+    const date = new Date(at);
+    const options =
+      at >= startOfToday()
+        ? { hour: "2-digit", minute: "2-digit" }
+        : { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" };
+    return element("time", { datetime: date.toISOString() }, date.toLocaleString(language, options));
+  };
+
+  // ── the list ──────────────────────────────────────────────────────────────
+  const isWaiting = (card) => card.status === "pending" && (card.candidates || []).includes(me);
+  const isMine = (card) => card.status === "accepted" && card.acceptedBy === me;
+  const isClosedToday = (card) =>
+    (card.status === "ended" || card.status === "follow_up") &&
+    (card.endedAt ?? card.createdAt) >= startOfToday();
+  const TABS = { waiting: isWaiting, mine: isMine, closed: isClosedToday };
+  const cardOf = (id) =>
+    cards.find((card) => card.id === id) ||
+    (results || []).find((card) => card.id === id) ||
+    (detail && detail.conversation.id === id ? detail.conversation : undefined);
+
+  const renderList = () => {
+    for (const button of document.querySelectorAll("[data-tab]")) {
+      const name = button.dataset.tab;
+      button.setAttribute("aria-selected", String(results === null && name === tab));
+      button.tabIndex = name === tab ? 0 : -1;
+      button.querySelector(".count").textContent = `(${cards.filter(TABS[name]).length})`;
+    }
+    const list = $("conversations");
+    const shown = results ?? cards.filter(TABS[tab]);
     list.replaceChildren();
-    const waiting = handoffs.filter(
-      (handoff) =>
-        handoff.status === "pending" || (handoff.status === "accepted" && handoff.acceptedBy !== me),
+    if (results !== null) list.append(element("li", { class: "muted" }, t("searchResults", results.length)));
+    if (shown.length === 0) {
+      const empty = { waiting: "emptyWaiting", mine: "emptyMine", closed: "emptyClosed" }[tab];
+      list.append(element("li", { class: "muted" }, t(results === null ? empty : "emptySearch")));
+    }
+    for (const card of shown) list.append(listItem(card));
+  };
+
+  const listItem = (card) => {
+    const item = element("li", { class: "conversation-item", "data-handoff": card.id });
+    if (card.id === openId) item.classList.add("selected");
+    const open = element("button", {
+      type: "button",
+      class: "conversation-open",
+      "aria-current": String(card.id === openId),
+    });
+    open.append(
+      ...testBadge(card),
+      element("span", { class: `badge ${card.priority}` }, word("priority", card.priority)),
+      " ",
+      element("span", { class: "badge" }, `${card.language} · ${word("emotion", card.emotion)}`),
+      " ",
+      timeOf(card.lastAt ?? card.createdAt),
+      element("span", { class: "summary" }, card.summary || t("noSummary")),
     );
-    if (waiting.length === 0) list.append(element("li", { class: "muted" }, "No request waiting."));
-    for (const handoff of waiting) {
-      const item = element("li", { class: "card", "data-handoff": handoff.id });
-      item.append(
-        ...testBadge(handoff),
-        element("span", { class: `badge ${handoff.priority}` }, handoff.priority),
-        " ",
-        element("span", { class: "badge" }, `${handoff.language} · ${handoff.emotion} · ${handoff.reason}`),
-        element("p", {}, handoff.summary || "(no summary)"),
-      );
-      if (handoff.status === "pending") {
-        const accept = element("button", { type: "button", class: "primary" }, "Accept");
-        const decline = element("button", { type: "button" }, "Decline");
-        accept.addEventListener("click", async () => {
-          const result = await command({ type: "accept", handoff: handoff.id });
-          notice(result.ok ? "You have the conversation." : `Could not accept: ${result.problem}`);
-        });
-        decline.addEventListener("click", () => command({ type: "decline", handoff: handoff.id }));
-        item.append(accept, " ", decline);
-      } else {
-        item.append(element("p", { class: "muted" }, `Taken by ${nameOf(handoff.acceptedBy)}`));
-      }
-      list.append(item);
+    open.addEventListener("click", () => openConversation(card.id));
+    item.append(open);
+    if (isWaiting(card)) {
+      const accept = element("button", { type: "button", class: "primary" }, t("accept"));
+      const decline = element("button", { type: "button" }, t("decline"));
+      accept.addEventListener("click", () => acceptRequest(card.id));
+      decline.addEventListener("click", () => command({ type: "decline", handoff: card.id }));
+      item.append(accept, " ", decline);
+    } else if (card.status === "accepted" && card.acceptedBy !== me)
+      item.append(element("p", { class: "muted" }, t("takenBy", nameOf(card.acceptedBy))));
+    else if (card.status !== "pending" && card.status !== "accepted")
+      item.append(element("p", { class: "muted" }, word("status", card.status)));
+    return item;
+  };
+
+  const acceptRequest = async (id) => {
+    const result = await command({ type: "accept", handoff: id });
+    notice(result.ok ? t("accepted") : t("notAccepted", result.problem));
+    if (result.ok) {
+      tab = "mine";
+      await openConversation(id);
     }
   };
 
-  const renderChat = (handoff) => {
-    let panel = document.querySelector(`[data-chat="${CSS.escape(handoff.id)}"]`);
-    if (!panel) {
-      panel = element("section", {
-        class: "card",
-        "data-chat": handoff.id,
-        "aria-label": `Chat ${handoff.summary}`,
-      });
-      const log = element("ol", { class: "chat-log", role: "log", "aria-live": "polite" });
-      const form = element("form", { class: "row" });
-      const inputId = `reply-${handoff.id}`;
-      form.append(
-        element("label", { for: inputId, class: "visually-hidden" }, "Reply to the customer"),
-        element("input", {
-          id: inputId,
-          type: "text",
-          autocomplete: "off",
-          placeholder: "Reply to the customer",
-          required: "",
-        }),
-        element("button", { type: "submit", class: "primary" }, "Send"),
-      );
-      const resolve = element("button", { type: "button" }, "Resolve");
-      const close = element("button", { type: "button" }, "Close");
-      form.addEventListener("submit", async (event) => {
-        event.preventDefault();
-        const input = form.querySelector("input");
-        const text = input.value.trim();
-        if (!text) return;
-        input.value = "";
-        sequence += 1;
-        const result = await command({
-          type: "reply",
-          handoff: handoff.id,
-          id: `${Date.now()}-${sequence}`,
-          text,
-        });
-        if (result.ok) {
-          logFor(handoff).push({ from: "agent", text });
-          saveLogs();
-          drawLog(panel, handoff);
-        } else notice(`Not sent: ${result.problem}`);
-      });
-      resolve.addEventListener("click", () => command({ type: "end", handoff: handoff.id, how: "resolved" }));
-      close.addEventListener("click", () => command({ type: "end", handoff: handoff.id, how: "closed" }));
-      const heading = element("h3", {}, `${handoff.language} · ${handoff.emotion}`);
-      heading.prepend(...testBadge(handoff));
-      panel.append(heading, log, form, resolve, " ", close);
-      $("chats").append(panel);
+  // ── one conversation ──────────────────────────────────────────────────────
+  const openConversation = async (id) => {
+    if (openId !== id) {
+      live.clear();
+      detail = null;
     }
-    drawLog(panel, handoff);
+    openId = id;
+    sessionStorage.setItem(OPEN_KEY, id);
+    renderList();
+    const result = await command({ type: "open", handoff: id });
+    if (openId !== id) return;
+    if (!result.ok && result.offline) return;
+    if (!result.ok) {
+      // Gone (past the 30 days kept) or never this tenant's: forget it, so snapshots do not ask again.
+      notice(t("notDone", result.problem));
+      openId = null;
+      sessionStorage.removeItem(OPEN_KEY);
+      renderConversation();
+      return;
+    }
+    detail = result;
+    for (const key of [...live.keys()])
+      if (detail.conversation.messages.some((message) => message.key === key)) live.delete(key);
+    renderConversation();
+    const language = detail.conversation.language;
+    if (!canned.has(language)) {
+      const replies = await command({ type: "canned", language });
+      canned.set(language, replies.ok ? replies.replies.map((reply) => reply.label) : []);
+      if (openId === id) renderCanned();
+    }
   };
-  const drawLog = (panel, handoff) => {
-    const log = panel.querySelector("ol");
+
+  const who = (entry) => {
+    if (entry.from === "customer") return t("customerWho");
+    if (entry.from === "agent") return !entry.agent || entry.agent === me ? t("you") : nameOf(entry.agent);
+    if (entry.from === "assistant") return t("assistantWho");
+    return t("systemWho");
+  };
+  const logLine = (entry) => {
+    const line = element("li", { class: `from-${entry.from}` });
+    line.append(timeOf(entry.at), " ", element("span", {}, t("said", who(entry), entry.text)));
+    // The mood read in a customer's message, when it is not neutral: the agent sees where it turned.
+    if (entry.emotion && entry.emotion !== "neutral")
+      line.append(
+        " ",
+        element("span", { class: `badge mood-${entry.emotion}` }, word("emotion", entry.emotion)),
+      );
+    return line;
+  };
+
+  const renderConversation = () => {
+    const card = openId === null ? undefined : { ...(detail?.conversation || {}), ...(cardOf(openId) || {}) };
+    const chat = $("chat");
+    if (!card || !detail) {
+      chat.hidden = true;
+      chat.removeAttribute("data-chat");
+      $("customer-panel").hidden = true;
+      $("conversation-title").textContent = t("noConversation");
+      return;
+    }
+    chat.hidden = false;
+    chat.setAttribute("data-chat", card.id);
+    $("conversation-title").textContent = card.summary || t("noSummary");
+    $("conversation-badges").replaceChildren(
+      ...testBadge(card),
+      element("span", { class: "badge" }, word("status", card.status)),
+      element("span", { class: `badge ${card.priority}` }, word("priority", card.priority)),
+      element("span", { class: "badge" }, word("reason", card.reason)),
+      ...(card.status === "accepted" && card.acceptedBy !== me
+        ? [element("span", { class: "badge" }, t("heldBy", nameOf(card.acceptedBy)))]
+        : []),
+      ...(card.endReason ? [element("span", { class: "badge" }, word("endReason", card.endReason))] : []),
+    );
+    drawLog();
+    $("pending-actions").hidden = !isWaiting(card);
+    const holding = isMine(card);
+    $("holder-actions").hidden = !holding;
+    if (holding) {
+      renderCanned();
+      renderTransferTargets();
+    }
+    renderNotes();
+    renderCustomer();
+  };
+
+  const drawLog = () => {
+    const log = $("chat-log");
+    const before = (detail.conversation.lastMessages || []).map(logLine);
+    const since = [...detail.conversation.messages, ...live.values()]
+      .sort((left, right) => left.at - right.at)
+      .map(logLine);
     log.replaceChildren(
-      ...logFor(handoff).map((entry) =>
-        element(
-          "li",
-          { class: `from-${entry.from}` },
-          `${entry.from === "customer" ? "Customer" : entry.from === "agent" ? "You" : "Assistant"}: ${entry.text}`,
-        ),
-      ),
+      ...(before.length > 0
+        ? [element("li", { class: "muted separator" }, t("beforeHandoff")), ...before]
+        : []),
+      ...(before.length > 0 && since.length > 0 ? [element("li", { class: "separator" }, "—")] : []),
+      ...since,
     );
     log.scrollTop = log.scrollHeight;
   };
 
-  const renderTasks = (tasks) => {
-    const body = $("tasks");
-    body.replaceChildren();
-    for (const task of tasks) {
-      const row = element("tr", { "data-task": task.id, "data-test": String(task.test === true) });
-      const actions = element("td");
-      if (task.status !== "done") {
-        if (task.assignee !== me) {
-          const assign = element("button", { type: "button" }, "Assign to me");
-          assign.addEventListener("click", () => command({ type: "assign", followUp: task.id }));
-          actions.append(assign, " ");
-        }
-        const done = element("button", { type: "button" }, "Done");
-        done.addEventListener("click", () => command({ type: "done", followUp: task.id }));
-        actions.append(done);
-      }
-      row.append(
-        element("td", {}, "").appendChild(element("span", { class: `badge ${task.priority}` }, task.priority))
-          .parentNode,
-        withTestBadge(element("td", {}, task.labels.join(", ")), task),
-        element("td", {}, task.summary),
-        element("td", {}, task.assignee ? `${task.status} · ${nameOf(task.assignee)}` : task.status),
-        actions,
-      );
-      body.append(row);
-    }
+  const renderCanned = () => {
+    const bar = $("canned");
+    const replies = canned.get(detail?.conversation.language) || [];
+    bar.replaceChildren(
+      ...replies.slice(0, 9).map((label, index) => {
+        const button = element("button", {
+          type: "button",
+          class: "canned-reply",
+          title: `Alt+${index + 1}`,
+        });
+        button.append(element("kbd", {}, String(index + 1)), ` ${label}`);
+        button.addEventListener("click", () => insertCanned(index));
+        return button;
+      }),
+    );
+  };
+  const insertCanned = (index) => {
+    const label = (canned.get(detail?.conversation.language) || [])[index];
+    if (label === undefined) return;
+    const input = $("reply-input");
+    input.value = input.value.trim().length > 0 ? `${input.value.trimEnd()} ${label}` : label;
+    input.focus();
+    input.setSelectionRange(input.value.length, input.value.length);
   };
 
-  // Handoffs and tasks from the dashboard's test chat (issue 17, finding 4): marked, never a customer.
-  function testBadge(item) {
-    return item.test === true
-      ? [element("span", { class: "badge test", "data-test-badge": "" }, "TEST"), " "]
-      : [];
-  }
-  function withTestBadge(cell, item) {
-    cell.prepend(...testBadge(item));
-    return cell;
-  }
+  const renderTransferTargets = () => {
+    const select = $("transfer-to");
+    const targets = people.filter((person) => person.id !== me && person.isOnline && person.isActive);
+    select.replaceChildren(
+      ...(targets.length === 0
+        ? [element("option", { value: "" }, t("nobodyToTransfer"))]
+        : targets.map((person) => element("option", { value: person.id }, person.name))),
+    );
+    select.disabled = targets.length === 0;
+    $("transfer").disabled = targets.length === 0;
+  };
 
+  const renderNotes = () => {
+    const notes = detail.conversation.notes;
+    $("notes").replaceChildren(
+      ...(notes.length === 0
+        ? [element("li", { class: "muted" }, t("noNotes"))]
+        : notes.map((note) => {
+            const line = element("li", { class: "note" });
+            line.append(
+              timeOf(note.at),
+              " ",
+              element("span", {}, t("said", note.agent === me ? t("you") : nameOf(note.agent), note.text)),
+            );
+            return line;
+          })),
+    );
+  };
+
+  const renderCustomer = () => {
+    const customer = detail.customer;
+    const facts = $("customer-facts");
+    const fact = (term, value) => [element("dt", {}, term), element("dd", {}, value)];
+    const trend = element("dd", { class: "trend" });
+    for (const mood of customer.emotionTrend)
+      trend.append(element("span", { class: `badge mood-${mood}` }, word("emotion", mood)), " ");
+    facts.replaceChildren(
+      ...fact(t("channel"), customer.channel),
+      ...fact(t("languageFact"), customer.language),
+      element("dt", {}, t("emotionTrend")),
+      trend,
+      ...fact(t("contact"), customer.contact ?? t("noContact")),
+      ...fact(t("visitor"), detail.conversation.thread),
+    );
+    const previous = $("previous");
+    previous.replaceChildren(
+      ...(customer.previous.length === 0
+        ? [element("li", { class: "muted" }, t("noPrevious"))]
+        : customer.previous.map((card) => {
+            const item = element("li");
+            const button = element("button", { type: "button", class: "conversation-open" });
+            button.append(
+              timeOf(card.createdAt),
+              " ",
+              card.summary || t("noSummary"),
+              " · ",
+              word("status", card.status),
+            );
+            button.addEventListener("click", () => openConversation(card.id));
+            item.append(button);
+            return item;
+          })),
+    );
+    $("customer-panel").hidden = false;
+  };
+
+  // ── typing ────────────────────────────────────────────────────────────────
+  let typingSentAt = 0;
+  let typingStop = null;
+  const stopTyping = () => {
+    clearTimeout(typingStop);
+    typingStop = null;
+    if (typingSentAt > 0 && openId) send({ type: "typing", handoff: openId, on: false });
+    typingSentAt = 0;
+  };
+  $("reply-input").addEventListener("input", (event) => {
+    if (!openId) return;
+    if (event.target.value.trim().length === 0) return stopTyping();
+    // A start at most every 3 s (the widget shows it for a while); a stop after 4 s without a key.
+    if (Date.now() - typingSentAt > 3000) {
+      typingSentAt = Date.now();
+      send({ type: "typing", handoff: openId, on: true });
+    }
+    clearTimeout(typingStop);
+    typingStop = setTimeout(stopTyping, 4000);
+  });
+  let customerTypingTimer = null;
+  const showCustomerTyping = (handoff) => {
+    if (handoff !== openId) return;
+    const line = $("customer-typing");
+    line.textContent = t("customerTyping");
+    line.hidden = false;
+    clearTimeout(customerTypingTimer);
+    customerTypingTimer = setTimeout(() => {
+      line.hidden = true;
+    }, 5000);
+  };
+
+  // ── forms and buttons of the conversation ────────────────────────────────
+  $("reply-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const input = $("reply-input");
+    const text = input.value.trim();
+    if (!text || !openId) return;
+    const handoff = openId;
+    input.value = "";
+    stopTyping();
+    const id = nextId();
+    const result = await command({ type: "reply", handoff, id, text });
+    if (result.ok) {
+      if (handoff === openId) {
+        live.set(`agent:${me}:${id}`, {
+          key: `agent:${me}:${id}`,
+          at: Date.now(),
+          from: "agent",
+          agent: me,
+          text,
+        });
+        if (detail) drawLog();
+      }
+    } else {
+      notice(t("notSent", result.problem));
+      if (!input.value) input.value = text;
+    }
+  });
+  $("note-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const input = $("note-input");
+    const text = input.value.trim();
+    if (!text || !openId) return;
+    const handoff = openId;
+    const result = await command({ type: "note", handoff, id: nextId(), text });
+    if (!result.ok) return notice(t("notDone", result.problem));
+    input.value = "";
+    notice(t("noteAdded"));
+    if (handoff === openId) await openConversation(handoff);
+  });
+  // Enter adds the note (as Enter sends a reply); Shift+Enter is a new line.
+  $("note-input").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      $("note-form").requestSubmit();
+    }
+  });
+  $("accept").addEventListener("click", () => openId && acceptRequest(openId));
+  $("decline").addEventListener("click", () => openId && command({ type: "decline", handoff: openId }));
+  const end = async (how) => {
+    if (!openId) return;
+    const result = await command({ type: "end", handoff: openId, how });
+    if (!result.ok) notice(t("notDone", result.problem));
+    else await openConversation(openId);
+  };
+  $("resolve").addEventListener("click", () => end("resolved"));
+  $("close").addEventListener("click", () => end("closed"));
+  $("transfer").addEventListener("click", async () => {
+    const to = $("transfer-to").value;
+    if (!to || !openId) return;
+    const result = await command({ type: "transfer", handoff: openId, to });
+    notice(result.ok ? t("transferred", nameOf(to)) : t("notDone", result.problem));
+    if (result.ok) await openConversation(openId);
+  });
+
+  // ── alerts: a sound and the title on a new request ────────────────────────
+  let audio = null;
+  const beep = () => {
+    document.body.dataset.alerts = String(Number(document.body.dataset.alerts || 0) + 1);
+    if (!$("sound").checked) return;
+    try {
+      audio = audio || new AudioContext();
+      const oscillator = audio.createOscillator();
+      const gain = audio.createGain();
+      oscillator.frequency.value = 880;
+      gain.gain.setValueAtTime(0.15, audio.currentTime);
+      gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.4);
+      oscillator.connect(gain).connect(audio.destination);
+      oscillator.start();
+      oscillator.stop(audio.currentTime + 0.4);
+      document.body.dataset.sounds = String(Number(document.body.dataset.sounds || 0) + 1);
+    } catch {
+      // No audio device, or the browser refused it: the title still says it.
+    }
+  };
+  const announce = (id) => {
+    if (announced.has(id)) return;
+    announced.add(id);
+    unseen += 1;
+    document.title = `(${unseen}) ${t("newRequest")} — ${baseTitle()}`;
+    notice(t("newRequestWaiting"));
+    beep();
+  };
+  const seen = () => {
+    if (unseen === 0) return;
+    unseen = 0;
+    document.title = baseTitle();
+  };
+  // The agent is back at the page: the title stops counting.
+  window.addEventListener("focus", seen);
+  document.addEventListener("pointerdown", seen);
+  document.addEventListener("keydown", seen);
+  $("sound").checked = localStorage.getItem(SOUND_KEY) !== "off";
+  $("sound").addEventListener("change", (event) => {
+    localStorage.setItem(SOUND_KEY, event.target.checked ? "on" : "off");
+  });
+
+  // ── the server ────────────────────────────────────────────────────────────
+  let lastSnapshot = null;
+  // Follow-up tasks are console-follow-ups.js's: it gets the snapshot, the page's language and the way to send commands.
+  const shareSnapshot = () => {
+    if (lastSnapshot === null) return;
+    window.dispatchEvent(
+      new CustomEvent("lutin:snapshot", {
+        detail: { snapshot: lastSnapshot, me, command, nameOf, language },
+      }),
+    );
+  };
   const onSnapshot = (snapshot) => {
+    lastSnapshot = snapshot;
     people = snapshot.agents;
+    cards = snapshot.handoffs;
     const self = people.find((person) => person.id === me);
     if (self) {
       $("agent-name").textContent = self.name;
@@ -209,14 +541,51 @@
       if (!activeSynced) $("active").checked = self.isActive;
       activeSynced = true;
     }
-    renderIncoming(snapshot.handoffs);
-    const mine = snapshot.handoffs.filter(
-      (handoff) => handoff.status === "accepted" && handoff.acceptedBy === me,
-    );
-    for (const panel of document.querySelectorAll("[data-chat]"))
-      if (!mine.some((handoff) => handoff.id === panel.getAttribute("data-chat"))) panel.remove();
-    for (const handoff of mine) renderChat(handoff);
-    renderTasks(snapshot.followUps);
+    // A request offered before this page opened is not new: only later ones ring.
+    for (const card of cards.filter(isWaiting)) if (!firstSnapshot) announce(card.id);
+    if (firstSnapshot) for (const card of cards) announced.add(card.id);
+    // After a reload, the list opens on the tab of the conversation the page had open.
+    const reopened = firstSnapshot && openId !== null ? cards.find((card) => card.id === openId) : undefined;
+    if (reopened) tab = Object.keys(TABS).find((name) => TABS[name](reopened)) || tab;
+    if (openId === null || (detail === null && !cardOf(openId))) {
+      const mine = cards.find(isMine);
+      if (mine) {
+        tab = "mine";
+        openId = mine.id;
+      }
+    }
+    firstSnapshot = false;
+    renderList();
+    shareSnapshot();
+    // The open conversation changed elsewhere (a note, a status, messages): read it again.
+    const card = openId === null ? undefined : cards.find((candidate) => candidate.id === openId);
+    if (
+      openId !== null &&
+      (detail === null ||
+        (card &&
+          (card.status !== detail.conversation.status ||
+            card.acceptedBy !== detail.conversation.acceptedBy ||
+            card.noteCount !== detail.conversation.notes.length ||
+            card.messageCount > detail.conversation.messages.length)))
+    )
+      openConversation(openId);
+    else if (detail) renderConversation();
+    emit("snapshot", snapshot);
+  };
+  const onPost = (post, at) => {
+    if (post.kind === "customer_message" && post.ref === openId) {
+      const key = post.key.startsWith(`${post.ref}:`) ? post.key.slice(post.ref.length + 1) : post.key;
+      live.set(key, { key, at: at || Date.now(), from: "customer", text: post.text });
+      $("customer-typing").hidden = true;
+      if (detail) drawLog();
+    }
+    if (post.kind === "handoff_requested") announce(post.ref);
+    if (post.kind === "handoff_transferred") {
+      notice(t("transferredToYou"));
+      announced.add(post.ref);
+      beep();
+    }
+    emit("post", post);
   };
 
   const connect = () => {
@@ -227,41 +596,36 @@
       const frame = JSON.parse(event.data);
       if (frame.type === "welcome") {
         me = frame.agent;
-        sessionStorage.setItem(tokenKey, token);
+        sessionStorage.setItem(TOKEN_KEY, token);
         $("sign-in").hidden = true;
         $("desk").hidden = false;
-        $("connection").textContent = "online";
+        $("connection").textContent = t("connected");
         $("online").checked = true;
         $("active").disabled = false;
         document.body.setAttribute("data-online", "true");
       } else if (frame.type === "snapshot") onSnapshot(frame);
-      // The desk status line is drawn by console-desk.js.
-      else if (frame.type === "desk")
-        document.dispatchEvent(new CustomEvent("lutin:desk", { detail: frame }));
       else if (frame.type === "result") {
         const resolve = pending.get(frame.requestId);
         pending.delete(frame.requestId);
         if (resolve) resolve(frame);
-      } else if (frame.type === "post") {
-        const post = frame.post;
-        if (post.kind === "customer_message" && logs.has(post.ref)) {
-          logs.get(post.ref).push({ from: "customer", text: post.text });
-          saveLogs();
-          const panel = document.querySelector(`[data-chat="${CSS.escape(post.ref)}"]`);
-          if (panel) drawLog(panel, { id: post.ref });
-        }
-        if (post.kind === "handoff_requested") notice("New request waiting.");
-      } else if (frame.type === "error") notice(frame.problem);
+      } else if (frame.type === "post") onPost(frame.post, frame.at);
+      else if (frame.type === "typing") showCustomerTyping(frame.handoff);
+      // The desk status line is console-desk.js's.
+      else if (frame.type === "desk") emit("desk", frame);
+      else if (frame.type === "error") notice(frame.problem);
     });
     socket.addEventListener("close", (event) => {
-      $("connection").textContent = "offline";
+      $("connection").textContent = t("disconnected");
       $("active").disabled = true;
       document.body.setAttribute("data-online", "false");
+      for (const resolve of pending.values())
+        resolve({ ok: false, offline: true, problem: t("disconnected") });
+      pending.clear();
       if (event.code === 4401) {
-        sessionStorage.removeItem(tokenKey);
+        sessionStorage.removeItem(TOKEN_KEY);
         $("sign-in").hidden = false;
         $("desk").hidden = true;
-        notice("Sign-in refused: check the token.");
+        notice(t("signInRefused"));
         return;
       }
       if (me && wantOnline) setTimeout(() => wantOnline && connect(), 2000);
@@ -272,6 +636,102 @@
       socket.send(JSON.stringify({ type: "heartbeat" }));
   }, 20000);
 
+  // ── search ────────────────────────────────────────────────────────────────
+  let searchTimer = null;
+  $("search").addEventListener("input", (event) => {
+    clearTimeout(searchTimer);
+    const query = event.target.value.trim();
+    if (query.length === 0) {
+      results = null;
+      return renderList();
+    }
+    searchTimer = setTimeout(async () => {
+      const result = await command({ type: "search", query });
+      if ($("search").value.trim() !== query) return;
+      results = result.ok ? result.conversations : [];
+      renderList();
+    }, 250);
+  });
+
+  // ── keyboard ──────────────────────────────────────────────────────────────
+  const listButtons = () => [...document.querySelectorAll("#conversations .conversation-open")];
+  const moveInList = (step) => {
+    const buttons = listButtons();
+    if (buttons.length === 0) return;
+    const at = buttons.indexOf(document.activeElement);
+    const current =
+      at >= 0 ? at : buttons.findIndex((button) => button.getAttribute("aria-current") === "true");
+    const next = buttons[Math.min(buttons.length - 1, Math.max(0, current + step))] || buttons[0];
+    next.focus();
+  };
+  const typingInField = (target) =>
+    target instanceof HTMLElement &&
+    (target.matches("input:not([type=checkbox]):not([type=radio]), textarea, select") ||
+      target.isContentEditable);
+  document.addEventListener("keydown", (event) => {
+    if ($("desk").hidden) return;
+    if (event.altKey && /^[1-9]$/.test(event.key) && !$("holder-actions").hidden) {
+      event.preventDefault();
+      return insertCanned(Number(event.key) - 1);
+    }
+    if (event.key === "Escape") {
+      if (event.target === $("search") && $("search").value) {
+        $("search").value = "";
+        results = null;
+        return renderList();
+      }
+      const current = listButtons().find((button) => button.getAttribute("aria-current") === "true");
+      return (current || listButtons()[0] || $("search")).focus();
+    }
+    if (typingInField(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "/") {
+      event.preventDefault();
+      return $("search").focus();
+    }
+    const inList =
+      event.target instanceof HTMLElement && event.target.closest("#conversations, [role=tablist]");
+    if (event.key === "j" || (inList && event.key === "ArrowDown")) {
+      event.preventDefault();
+      return moveInList(1);
+    }
+    if (event.key === "k" || (inList && event.key === "ArrowUp")) {
+      event.preventDefault();
+      return moveInList(-1);
+    }
+  });
+  const tabButtons = () => [...document.querySelectorAll("[data-tab]")];
+  for (const button of tabButtons()) {
+    button.addEventListener("click", () => {
+      tab = button.dataset.tab;
+      results = null;
+      $("search").value = "";
+      renderList();
+    });
+    button.addEventListener("keydown", (event) => {
+      if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
+      const buttons = tabButtons();
+      const next =
+        buttons[
+          (buttons.indexOf(button) + (event.key === "ArrowRight" ? 1 : buttons.length - 1)) % buttons.length
+        ];
+      next.focus();
+      next.click();
+    });
+  }
+
+  // ── the page's own controls ───────────────────────────────────────────────
+  $("language-switch").addEventListener("change", (event) => {
+    language = TABLES[event.target.value] ? event.target.value : "en";
+    localStorage.setItem(LANGUAGE_KEY, language);
+    applyStaticLabels();
+    $("connection").textContent = t(
+      socket && socket.readyState === WebSocket.OPEN ? "connected" : "disconnected",
+    );
+    renderList();
+    shareSnapshot();
+    if (detail) renderConversation();
+    emit("language", language);
+  });
   $("sign-in").addEventListener("submit", (event) => {
     event.preventDefault();
     token = $("agent-token").value.trim();
@@ -288,16 +748,36 @@
     const result = await command({ type: "active", isActive: wanted });
     if (!result.ok) {
       event.target.checked = !wanted;
-      notice(`Not changed: ${result.problem}`);
+      notice(t("notChanged", result.problem));
     }
   });
   $("sign-out").addEventListener("click", () => {
-    sessionStorage.removeItem(tokenKey);
+    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(OPEN_KEY);
     me = null;
     socket.close();
     location.reload();
   });
-  const saved = sessionStorage.getItem(tokenKey);
+
+  // Handoffs from the dashboard's test chat (issue 17, finding 4): marked, so nobody takes them for a customer.
+  function testBadge(item) {
+    return item.test === true
+      ? [element("span", { class: "badge test", "data-test-badge": "" }, "TEST"), " "]
+      : [];
+  }
+
+  /** For the modules in the page's slots: the words, the agent, commands, and what the server says. */
+  window.lutinConsole = {
+    language: () => language,
+    t,
+    agent: () => me,
+    command,
+    on: (event, listener) => listeners[event]?.push(listener),
+  };
+
+  applyStaticLabels();
+  $("connection").textContent = t("disconnected");
+  const saved = sessionStorage.getItem(TOKEN_KEY);
   if (saved) {
     token = saved;
     connect();

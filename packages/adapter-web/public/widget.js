@@ -43,6 +43,14 @@
       deskAwayUntil: "Our team is away until {time}; you can still leave a request.",
       deskAway: "Our team is away; you can still leave a request.",
       deskNobody: "Nobody from our team is available right now; you can still leave a request.",
+      // The contact form of a follow-up task (no agent could take the chat).
+      contactTitle: "Leave us your e-mail address: we will answer you there.",
+      contactEmail: "E-mail address",
+      contactName: "Name (optional)",
+      contactSubmit: "Send",
+      contactInvalid: "Please enter a valid e-mail address, like name@example.com.",
+      contactRefused: "Your contact could not be saved. Please check it and try again.",
+      contactSaved: "Thank you! We will answer you at {email}.",
     },
     fr: {
       open: "Discuter avec nous",
@@ -69,6 +77,13 @@
       deskAway: "Notre équipe est absente\u00a0; vous pouvez quand même laisser une demande.",
       deskNobody:
         "Personne de notre équipe n'est disponible pour le moment\u00a0; vous pouvez quand même laisser une demande.",
+      contactTitle: "Laissez-nous votre adresse e-mail : nous vous y répondrons.",
+      contactEmail: "Adresse e-mail",
+      contactName: "Nom (facultatif)",
+      contactSubmit: "Envoyer",
+      contactInvalid: "Veuillez saisir une adresse e-mail valide, par exemple nom@exemple.fr.",
+      contactRefused: "Vos coordonnées n'ont pas pu être enregistrées. Vérifiez-les et réessayez.",
+      contactSaved: "Merci ! Nous vous répondrons à l'adresse {email}.",
     },
   };
   const language = (script.getAttribute("data-lang") || navigator.language || "en").slice(0, 2);
@@ -177,7 +192,9 @@
   });
   const sendButton = element("button", { type: "submit", class: "lutin-send" }, t.send);
   form.append(label, input, sendButton);
-  panel.append(header, log, typing, quickReplies, actions, form);
+  // The follow-up contact form (renderContactForm below) takes this place when a task asks for it.
+  const contactSlot = element("div", { class: "lutin-contact-slot" });
+  panel.append(header, log, typing, contactSlot, quickReplies, actions, form);
   root.append(launcher, panel);
   document.body.appendChild(root);
 
@@ -227,8 +244,33 @@
   let onReplyActions = () => {};
   let onSent = () => {};
   let onDeskStatus = () => {};
+  let onContactRequest = () => {};
+  let onContactAnswer = () => false;
   let retryDelay = 500;
   let maxLength = 2000;
+
+  // The typing line: the assistant's, or the agent's who holds the chat (named; hidden after a quiet while).
+  const agentTyping = { en: "{agent} is typing…", fr: "{agent} écrit…" };
+  let humanHere = false;
+  let typingTimer = null;
+  const showTyping = (frame) => {
+    clearTimeout(typingTimer);
+    typing.textContent = frame.agent
+      ? (agentTyping[language] || agentTyping.en).replace("{agent}", frame.agent)
+      : t.typing;
+    typing.hidden = !frame.on;
+    if (frame.agent) {
+      humanHere = true;
+      if (frame.on) typingTimer = setTimeout(() => (typing.hidden = true), 8000);
+    }
+  };
+  // Once a person answers, the customer's typing is shown to them (at most one frame every 2 s).
+  let typingSentAt = 0;
+  const customerTyped = () => {
+    if (!humanHere || Date.now() - typingSentAt < 2000) return;
+    typingSentAt = Date.now();
+    transmit({ type: "typing" });
+  };
 
   const transmit = (frame) => {
     if (socket && ready) socket.send(JSON.stringify(frame));
@@ -281,17 +323,21 @@
       } else if (frame.type === "desk") {
         onDeskStatus(frame);
       } else if (frame.type === "typing") {
-        typing.hidden = !frame.on;
+        showTyping(frame);
       } else if (frame.type === "reply") {
         typing.hidden = true;
+        if (frame.author === "agent") humanHere = true;
         if (frame.author === "assistant") onReplyActions(frame.actions);
         if (frame.direction) applyDirection(frame.direction);
         append({ key: frame.key, author: frame.author, text: frame.text, direction: frame.direction });
+        if (frame.contactRequest) onContactRequest(frame.contactRequest, frame.language);
         // The receipt is what the server counts on (C7): sent once the reply is on screen.
         socket.send(JSON.stringify({ type: "receipt", key: frame.key, ok: true }));
       } else if (frame.type === "ack") {
         dropFromOutbox(frame.id);
+        onContactAnswer(frame);
       } else if (frame.type === "error") {
+        if (onContactAnswer(frame)) return dropFromOutbox(frame.id);
         if (frame.code === "RATE_LIMITED") {
           setTimeout(flushOutbox, frame.retryAfterMs || 5000);
         } else if (frame.code !== "UNAVAILABLE" && frame.id) {
@@ -334,6 +380,9 @@
     sendText(input.value);
     input.value = "";
     input.focus();
+  });
+  input.addEventListener("input", () => {
+    if (input.value.trim().length > 0) customerTyped();
   });
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey) {
@@ -417,6 +466,88 @@
     deskNotice.hidden = text === "";
     root.setAttribute("data-desk", desk.state);
   };
+  /**
+   * Follow-up tasks (no agent could take the chat): the server's reply names the task; the customer
+   * leaves an e-mail address and an optional name, in the conversation's language (the reply's), and
+   * the `contact` frame carries them (refused by the server for any task but this visitor's own).
+   */
+  const renderContactForm = (request) => {
+    const words = strings[request.language] || t;
+    const contact = element("form", {
+      class: "lutin-contact",
+      "aria-label": words.contactTitle,
+      novalidate: "",
+    });
+    const emailId = "lutin-contact-email";
+    const nameId = "lutin-contact-name";
+    const email = element("input", {
+      id: emailId,
+      type: "email",
+      required: "",
+      autocomplete: "email",
+      maxlength: "254",
+      value: state.lastEmail || "",
+    });
+    const name = element("input", { id: nameId, type: "text", autocomplete: "name", maxlength: "100" });
+    const problem = element("p", { class: "lutin-contact-problem", role: "alert" });
+    contact.append(
+      element("p", { class: "lutin-contact-title" }, words.contactTitle),
+      element("label", { for: emailId }, words.contactEmail),
+      email,
+      element("label", { for: nameId }, words.contactName),
+      name,
+      problem,
+      element("button", { type: "submit", class: "lutin-contact-send" }, words.contactSubmit),
+    );
+    contact.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const address = email.value.trim();
+      if (!email.checkValidity() || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) {
+        problem.textContent = words.contactInvalid;
+        email.setAttribute("aria-invalid", "true");
+        return email.focus();
+      }
+      email.removeAttribute("aria-invalid");
+      problem.textContent = "";
+      const frame = { type: "contact", id: nextId(), followUp: request.followUp, email: address };
+      if (name.value.trim() !== "") frame.name = name.value.trim();
+      state.contactRequest = { ...request, pending: frame.id, email: address };
+      save();
+      enqueue(frame);
+    });
+    contactSlot.replaceChildren(contact);
+  };
+  onContactRequest = (request, replyLanguage) => {
+    state.contactRequest = { followUp: request.followUp, language: replyLanguage || language };
+    save();
+    renderContactForm(state.contactRequest);
+  };
+  /** The server's answer to a contact frame: saved (the form goes), or refused (it stays, says so). */
+  onContactAnswer = (frame) => {
+    const request = state.contactRequest;
+    if (!request || request.pending !== frame.id) return false;
+    // Not a refusal: the outbox sends it again (after the wait, or on the next connection).
+    if (frame.code === "RATE_LIMITED" || frame.code === "UNAVAILABLE") return false;
+    const words = strings[request.language] || t;
+    if (frame.type === "ack") {
+      state.lastEmail = request.email;
+      state.contactRequest = null;
+      save();
+      contactSlot.replaceChildren();
+      append({
+        key: `contact-${frame.id}`,
+        author: "system",
+        text: words.contactSaved.replace("{email}", request.email),
+      });
+    } else {
+      state.contactRequest = { ...request, pending: null };
+      save();
+      const problem = contactSlot.querySelector(".lutin-contact-problem");
+      if (problem) problem.textContent = words.contactRefused;
+    }
+    return true;
+  };
+  if (state.contactRequest) renderContactForm(state.contactRequest);
 
   window.__lutinWidget = {
     get visitor() {

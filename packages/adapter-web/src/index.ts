@@ -13,6 +13,15 @@ export {
 export { filterHistory, type HistoryQuery, type HistoryRow, historyCsv, historyRowOf } from "./history.js";
 export { createRateLimiter, type RateLimiter } from "./rate-limiter.js";
 export { checkServedTenants, loadServedTenants } from "./served-tenants.js";
+export {
+  createSmtpSender,
+  parseSmtpConfig,
+  SMTP_VARIABLES,
+  type SmtpConfig,
+  type SmtpConfigInput,
+  type SmtpSenderOptions,
+  smtpConfigFromEnvironment,
+} from "./smtp-sender.js";
 export { type RunningLutinServer, type StartLutinServerOptions, startLutinServer } from "./start-server.js";
 export { type MaintenanceReport, type StoreMaintenance, startStoreMaintenance } from "./store-maintenance.js";
 export {

@@ -9,6 +9,7 @@ import {
   type Logger,
   type LutinRuntime,
   listQuickReplies,
+  type OutboundSender,
   openFileEscalationStore,
   openFileThreadMemory,
   openLowdbStore,
@@ -55,6 +56,8 @@ export interface StartLutinServerOptions {
   maintenanceIntervalMs?: number;
   /** The longest a shown desk status goes without being read again (default 60 s; tests shorten it). */
   deskRecheckMs?: number;
+  /** Carries agents' e-mail answers to follow-up tasks (lutin serve: createSmtpSender from LUTIN_SMTP_*). */
+  outboundSender?: OutboundSender;
 }
 
 export interface RunningLutinServer {
@@ -116,7 +119,10 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
       escalationStore,
       logger,
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.outboundSender === undefined ? {} : { outboundSender: options.outboundSender }),
     });
+    const sender = options.outboundSender;
+    if (sender?.close !== undefined) closers.push(() => sender.close?.() ?? Promise.resolve());
     // Each tenant with the entry of the config it came from (same order, checked above).
     const served = tenants.map((tenant, index) => ({
       tenant,
@@ -127,6 +133,8 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
         id: tenant.settings.id,
         agentTokens: entry.agentTokens,
         ...(entry.identitySecret === undefined ? {} : { identitySecret: entry.identitySecret }),
+        // The console's canned replies: the same quick replies the widget suggests.
+        quickReplies: (language: string) => listQuickReplies(tenant.knowledgeBase, language as LanguageCode),
       })),
       maxMessageLength: config.limits.maxMessageLength,
       visitorMessagesPerMinute: config.limits.visitorMessagesPerMinute,

@@ -21,12 +21,18 @@ import {
 } from "@lutingenie/core";
 import type { RawData, WebSocket } from "ws";
 import { type AgentClientMessage, agentClientMessageSchema } from "./agent-protocol.js";
+import { detailOf, listFor, search } from "./console-view.js";
 import { consoleDeskFrame, createDeskStatusFeed, widgetDeskFrame } from "./desk-status-feed.js";
 import { createRateLimiter } from "./rate-limiter.js";
 import { createTestChatOutbox, type TestChatMessage } from "./test-chat-outbox.js";
 import { TypingIndicator } from "./typing-indicator.js";
 import { createVisitorIdentities } from "./visitor-identity.js";
-import { parseWidgetFrame, type WidgetErrorCode, type WidgetServerMessage } from "./widget-protocol.js";
+import {
+  parseWidgetFrame,
+  type WidgetClientMessage,
+  type WidgetErrorCode,
+  type WidgetServerMessage,
+} from "./widget-protocol.js";
 
 /** What the console lists besides live posts: core's EscalationService answers these (runtime.escalation). */
 export interface AgentDirectory {
@@ -45,6 +51,8 @@ export interface WebAdapterTenant {
   agentTokens?: Record<string, string>;
   /** The tenant's secret for signed customer identities (data-user-id / data-user-hash); off when unset. */
   identitySecret?: string;
+  /** The tenant's quick replies in a language: the console offers them as canned replies. */
+  quickReplies?: (language: string) => ReadonlyArray<{ label: string }>;
 }
 
 export interface WebAdapterOptions {
@@ -371,12 +379,24 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
           resumed: decision.resumed,
           maxMessageLength,
         });
+        // Agents' answers kept for this visitor (follow-up tasks) go out now that they are back.
+        core?.followUpDesk
+          ?.customerReturned({ tenant, channel, thread: visitor })
+          .catch((error: unknown) => logger.warn("kept answers not delivered", errorFields(error)));
         // Told before the customer asks: whether a person can take the chat now (issue 17, finding 1).
         unwatchDesk = deskFeed?.watch(tenant, (status) => widgetFrame(socket, widgetDeskFrame(status)));
         return;
       }
       if (message.type === "receipt") {
         if (visitor !== null) receipts.get(receiptKey(session, message.key))?.(message.ok);
+        return;
+      }
+      if (message.type === "typing") {
+        // Best effort and free (no rate limit taken): only an agent holding the chat sees it.
+        if (visitor !== null && mayForwardTyping(socket))
+          customerTyping(tenant, visitor).catch((error: unknown) =>
+            logger.warn("customer typing not forwarded", errorFields(error)),
+          );
         return;
       }
       if (visitor === null)
@@ -406,6 +426,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
           visitorLimiter.retryAfterMs(session),
         );
       const thread = visitor;
+      if (message.type === "contact") return giveContact(socket, refuse, { tenant, thread }, message);
       const isMessage = message.type === "message";
       if (isMessage) typing.turnStarted();
       receive({
@@ -436,6 +457,30 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
           );
         });
     });
+  };
+
+  /** A visitor's contact for their follow-up task: core checks the task is this visitor's own. */
+  const giveContact = (
+    socket: WebSocket,
+    refuse: (id: string | null, code: WidgetErrorCode, message: string) => void,
+    customer: { tenant: string; thread: string },
+    message: Extract<WidgetClientMessage, { type: "contact" }>,
+  ) => {
+    const desk = core?.followUpDesk;
+    if (desk === undefined)
+      return refuse(message.id, "CONTACT_REFUSED", "follow-up tasks are not kept on this server");
+    const contact = { email: message.email, ...(message.name === undefined ? {} : { name: message.name }) };
+    desk
+      .giveContact({ ...customer, channel }, message.followUp, contact)
+      .then((result) =>
+        result.ok
+          ? widgetFrame(socket, { type: "ack", id: message.id, status: "contact_saved" })
+          : refuse(message.id, "CONTACT_REFUSED", result.problem),
+      )
+      .catch((error: unknown) => {
+        logger.error("contact not saved", { tenant: customer.tenant, ...errorFields(error) });
+        widgetError(socket, message.id, "UNAVAILABLE", "The contact could not be saved; try again.");
+      });
   };
 
   const deliverToWidget = (message: OutboundMessage): Promise<DeliveryResult> => {
@@ -482,6 +527,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         author: message.author ?? authorOf(message.key),
         inReplyTo: message.inReplyTo ?? null,
         actions: [...(message.actions ?? [])],
+        contactRequest: message.contactRequest ?? null,
       };
       for (const socket of open) {
         widgetFrame(socket, frame);
@@ -504,7 +550,6 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   const snapshotFor = async ({ tenant, agent }: AgentSession) => {
     const directory = options.directory;
     if (directory === undefined) return { type: "snapshot", agent, handoffs: [], followUps: [], agents: [] };
-    const since = clock.now() - 24 * 60 * 60 * 1000;
     const [handoffs, followUps, people] = await Promise.all([
       directory.listHandoffs(tenant),
       directory.listFollowUps(tenant),
@@ -519,10 +564,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         isOnline: person.isOnline,
         isActive: person.isActive,
       })),
-      handoffs: handoffs
-        .filter((request) => request.createdAt >= since && request.offeredTo.includes(agent))
-        .sort((left, right) => right.createdAt - left.createdAt)
-        .slice(0, 50),
+      handoffs: listFor(handoffs, agent, clock.now()),
       followUps: followUps.sort((left, right) => right.createdAt - left.createdAt).slice(0, 100),
     };
   };
@@ -555,10 +597,28 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     options.directory === undefined ||
     (await options.directory.listFollowUps(tenant)).some((task) => task.id === id);
 
+  const answerFollowUp = async (
+    agent: string,
+    command: Extract<AgentClientMessage, { type: "answer" }>,
+  ): Promise<DeskResult & { status?: string }> => {
+    const desk = core?.followUpDesk;
+    if (desk === undefined) return { ok: false, problem: "Escalation is not running on this server" };
+    // A thread answer is a chat message: the widget's own limit applies.
+    if (command.via === "thread" && command.text.length > maxMessageLength)
+      return { ok: false, problem: `the message is longer than ${maxMessageLength} characters` };
+    return desk.answerFollowUp(command.followUp, agent, {
+      via: command.via,
+      // Its own key space beside the handoff replies' `agent:<agent>:<id>` (the console makes both ids).
+      key: `agent:${agent}:follow-up:${command.id}`,
+      text: command.text,
+      ...(command.subject === undefined ? {} : { subject: command.subject }),
+    });
+  };
+
   const runCommand = async (
     { tenant, agent }: AgentSession,
     command: AgentClientMessage,
-  ): Promise<DeskResult | null> => {
+  ): Promise<(DeskResult & Record<string, unknown>) | null> => {
     const desk = core?.desk;
     if (desk === undefined) return { ok: false, problem: "Escalation is not running on this server" };
     switch (command.type) {
@@ -566,10 +626,14 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       case "decline":
       case "end":
       case "reply":
+      case "open":
+      case "note":
+      case "transfer":
         if (!(await ownsHandoff(tenant, command.handoff))) return { ok: false, problem: UNKNOWN_HANDOFF };
         break;
       case "assign":
       case "done":
+      case "answer":
         if (!(await ownsFollowUp(tenant, command.followUp))) return { ok: false, problem: UNKNOWN_FOLLOW_UP };
         break;
       default:
@@ -593,9 +657,75 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         return desk.assignFollowUp(command.followUp, agent);
       case "done":
         return desk.completeFollowUp(command.followUp, agent);
+      case "note":
+        return desk.addNote?.(command.handoff, agent, command.text, command.id) ?? NOT_ON_THIS_SERVER;
+      case "transfer":
+        return desk.transfer?.(command.handoff, agent, command.to) ?? NOT_ON_THIS_SERVER;
+      case "open": {
+        const directory = options.directory;
+        if (directory === undefined) return NOT_ON_THIS_SERVER;
+        const [requests, followUps] = await Promise.all([
+          directory.listHandoffs(tenant),
+          directory.listFollowUps(tenant),
+        ]);
+        const request = requests.find((candidate) => candidate.id === command.handoff);
+        if (request === undefined) return { ok: false, problem: UNKNOWN_HANDOFF };
+        return { ok: true, ...detailOf(request, requests, followUps) };
+      }
+      case "search": {
+        const directory = options.directory;
+        if (directory === undefined) return NOT_ON_THIS_SERVER;
+        return { ok: true, conversations: search(await directory.listHandoffs(tenant), command.query) };
+      }
+      case "canned": {
+        const replies =
+          served.find((candidate) => candidate.id === tenant)?.quickReplies?.(command.language) ?? [];
+        return {
+          ok: true,
+          replies: replies
+            .slice(0, MAX_CANNED_REPLIES)
+            .map((reply) => ({ label: reply.label.slice(0, 500) })),
+        };
+      }
+      case "answer":
+        return answerFollowUp(agent, command);
       default:
         return null;
     }
+  };
+
+  /** Typing frames one socket may have forwarded, at most one per this many ms (the others are dropped). */
+  const typingForwardedAt = new WeakMap<WebSocket, number>();
+  const mayForwardTyping = (socket: WebSocket) => {
+    const now = clock.now();
+    if (now - (typingForwardedAt.get(socket) ?? Number.NEGATIVE_INFINITY) < TYPING_FORWARD_INTERVAL_MS)
+      return false;
+    typingForwardedAt.set(socket, now);
+    return true;
+  };
+
+  /** The agent who holds a web conversation is typing: its widget shows "<name> is typing…". */
+  const agentTyping = async ({ tenant, agent }: AgentSession, handoff: string, on: boolean) => {
+    const directory = options.directory;
+    if (directory === undefined) return;
+    const request = (await directory.listHandoffs(tenant)).find((candidate) => candidate.id === handoff);
+    if (request?.status !== "accepted" || request.acceptedBy !== agent || request.channel !== channel) return;
+    const name = (await directory.agentsOf(tenant)).find((person) => person.id === agent)?.name ?? agent;
+    for (const socket of widgets.get(sessionKey(tenant, request.thread)) ?? [])
+      widgetFrame(socket, { type: "typing", on, agent: name });
+  };
+
+  /** The customer is typing in a conversation an agent holds: that agent's consoles show it. */
+  const customerTyping = async (tenant: string, thread: string) => {
+    const directory = options.directory;
+    if (directory === undefined) return;
+    const request = (await directory.listHandoffs(tenant)).find(
+      (candidate) =>
+        candidate.status === "accepted" && candidate.channel === channel && candidate.thread === thread,
+    );
+    if (request?.acceptedBy == null) return;
+    for (const socket of agents.get(sessionKey(tenant, request.acceptedBy))?.sockets ?? [])
+      sendFrame(socket, { type: "typing", handoff: request.id, on: true });
   };
 
   /**
@@ -695,6 +825,16 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       if (signedIn === null) return refuse("SIGN_IN_REQUIRED", "sign in first");
       const session = signedIn;
       if (command.type === "heartbeat") return void reportPresence(session, true);
+      if (command.type === "typing") {
+        // Best effort, no result: a start at most once a second; a stop only after a start (and it lets
+        // the next start through at once), so neither can be sent faster than that.
+        const forward = command.on ? mayForwardTyping(socket) : typingForwardedAt.delete(socket);
+        if (forward)
+          agentTyping(session, command.handoff, command.on).catch((error: unknown) =>
+            logger.warn("agent typing not forwarded", errorFields(error)),
+          );
+        return;
+      }
       if (command.type === "snapshot")
         return void snapshotFor(session)
           .then((snapshot) => sendFrame(socket, snapshot))
@@ -724,7 +864,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       if (audience.length > 0 && !audience.includes(session.agent)) continue;
       for (const socket of sockets) {
         if (socket.readyState !== socket.OPEN) continue;
-        sendFrame(socket, { type: "post", post });
+        sendFrame(socket, { type: "post", post, at: clock.now() });
         sent += 1;
       }
     }
@@ -833,6 +973,13 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     }),
   };
 }
+
+/** Canned replies one answer lists. */
+const MAX_CANNED_REPLIES = 20;
+/** A typing "on" is forwarded at most once per second per socket. */
+const TYPING_FORWARD_INTERVAL_MS = 1_000;
+/** What a server without the escalation store answers a console command it cannot serve. */
+const NOT_ON_THIS_SERVER = { ok: false as const, problem: "conversations are not kept on this server" };
 
 /** A socket that refuses this many frames is closed (1008): a client that keeps sending them is not a widget. */
 const MAX_REFUSALS_PER_SOCKET = 50;

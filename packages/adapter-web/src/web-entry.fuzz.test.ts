@@ -29,6 +29,7 @@ const WIDGET_ERROR_CODES = [
   "HELLO_REPEATED",
   "IDENTITY_INVALID",
   "IDENTITY_NOT_CONFIGURED",
+  "CONTACT_REFUSED",
   "UNAVAILABLE",
 ];
 
@@ -108,6 +109,13 @@ const fieldsOf: Record<string, string[]> = {
   reply: ["requestId", "handoff", "id", "text"],
   assign: ["requestId", "followUp"],
   done: ["requestId", "followUp"],
+  open: ["requestId", "handoff"],
+  search: ["requestId", "query"],
+  note: ["requestId", "handoff", "id", "text"],
+  transfer: ["requestId", "handoff", "to"],
+  canned: ["requestId", "language"],
+  typing: ["handoff", "on"],
+  answer: ["requestId", "followUp", "via", "id", "text", "subject"],
 };
 const frameOf = (types: readonly string[], fields: readonly string[]) =>
   fc.oneof(
@@ -139,6 +147,15 @@ const frameOf = (types: readonly string[], fields: readonly string[]) =>
           isActive: fc.boolean(),
           how: fc.constantFrom("closed", "resolved"),
           key: fc.stringMatching(/^reply:[a-z0-9-]{1,12}$/),
+          query: fc.oneof(
+            fc.constantFrom("", "order", "ORDER", "fr", "é"),
+            fc.string({ maxLength: 300 }).map((text) => `${MARKER}${text}`),
+          ),
+          to: fc.constantFrom("ana", "bruno", "nobody", "__proto__"),
+          language: fc.oneof(fc.constantFrom("en", "fr", "zz"), fc.string({ maxLength: 4 })),
+          on: fc.boolean(),
+          via: fc.constantFrom("email", "thread"),
+          subject: fc.constant(MARKER),
         })
         .map(({ type, ...fields }) => {
           const kept: Record<string, unknown> = { type };
@@ -208,7 +225,7 @@ describe("web entries under random input", () => {
       fc.asyncProperty(
         fc.nat({ max: 11 }),
         frameOf(
-          ["hello", "message", "resolve", "close", "receipt", "ping"],
+          ["hello", "message", "resolve", "close", "receipt", "ping", "typing"],
           ["id", "text", "visitor", "token", "customer", "key", "ok"],
         ),
         async (index, frame) => {
@@ -261,8 +278,41 @@ describe("web entries under random input", () => {
       fc.asyncProperty(
         fc.nat({ max: 7 }),
         frameOf(
-          ["auth", "heartbeat", "snapshot", "active", "accept", "decline", "end", "reply", "assign", "done"],
-          ["token", "requestId", "handoff", "followUp", "isActive", "how", "id", "text"],
+          [
+            "auth",
+            "heartbeat",
+            "snapshot",
+            "active",
+            "accept",
+            "decline",
+            "end",
+            "reply",
+            "assign",
+            "done",
+            "open",
+            "search",
+            "note",
+            "transfer",
+            "canned",
+            "typing",
+            "answer",
+          ],
+          [
+            "token",
+            "requestId",
+            "handoff",
+            "followUp",
+            "isActive",
+            "how",
+            "id",
+            "text",
+            "query",
+            "to",
+            "language",
+            "on",
+            "via",
+            "subject",
+          ],
         ),
         async (index, frame) => {
           const socket = await socketFor(index);
@@ -278,11 +328,109 @@ describe("web entries under random input", () => {
     expect(refusedLines("agent") - before).toBe(frames.filter((frame) => frame.type === "error").length);
     expect(frames.some((frame) => frame.type === "result")).toBe(true);
     for (const frame of frames)
-      expect(["welcome", "snapshot", "desk", "error", "result", "post"]).toContain(frame.type);
+      expect(["welcome", "snapshot", "desk", "error", "result", "post", "typing"]).toContain(frame.type);
     for (const frame of frames.filter((candidate) => candidate.type === "error"))
       expect(typeof frame.problem).toBe("string");
     for (const socket of sockets) socket?.socket.close();
     await stillServes();
+  });
+
+  it("contact frames for a real follow-up task: any e-mail and name is saved valid or refused with one error, never logged", async () => {
+    // A server of its own with no visitor rate limit, so every case reaches the contact's checks.
+    const own = await startTestServer(
+      {
+        limits: {
+          ipConnectionsPerMinute: 1_000_000,
+          ipMessagesPerMinute: 1_000_000,
+          visitorMessagesPerMinute: 1_000_000,
+        },
+      },
+      { logger: recorded.logger },
+    );
+    try {
+      const url = `${own.url.replace(/^http/, "ws")}/ws/widget?key=${KEY}`;
+      let socket = await RecordingSocket.open(url);
+      socket.send(JSON.stringify({ type: "hello" }));
+      socket.send(JSON.stringify({ type: "message", id: "ask-1", text: "I want to talk to a human" }));
+      const noticeOf = (frames: Frame[]) =>
+        frames.find((frame) => frame.type === "reply" && frame.contactRequest);
+      await expect.poll(() => noticeOf(socket.frames), { timeout: 15_000 }).toBeDefined();
+      const request = noticeOf(socket.frames)?.contactRequest as { followUp?: string } | undefined;
+      const followUp = String(request?.followUp);
+      const welcome: Frame = socket.frames.find((frame) => frame.type === "welcome") ?? { type: "none" };
+      const answers: Frame[] = [];
+      let sequence = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.emailAddress().map((email) => email.slice(0, 300)),
+            fc.string({ maxLength: 300 }).map((text) => `${MARKER}${text}`),
+            fc.constant(`${MARKER}@example.com`),
+            fc.string({ unit: "grapheme", maxLength: 80 }).map((text) => `${text}@example.org`),
+          ),
+          fc.option(fc.oneof(fc.string({ maxLength: 120 }), fc.string({ unit: "binary", maxLength: 40 })), {
+            nil: undefined,
+          }),
+          async (email, name) => {
+            sequence += 1;
+            const id = `fz-${sequence}`;
+            const frame = JSON.stringify({
+              type: "contact",
+              id,
+              followUp,
+              email,
+              ...(name === undefined ? {} : { name }),
+            });
+            const answered = () => socket.frames.some((candidate) => candidate.id === id);
+            // A socket closed for too many refusals (1008) drops what was sent meanwhile: the same visitor
+            // comes back with its token and sends the frame again.
+            for (let attempt = 0; attempt < 3 && !answered(); attempt += 1) {
+              if (!socket.open) {
+                answers.push(
+                  ...socket.frames.filter(
+                    (candidate) => candidate.type === "ack" || candidate.type === "error",
+                  ),
+                );
+                socket = await RecordingSocket.open(url);
+                socket.send(
+                  JSON.stringify({ type: "hello", visitor: welcome.visitor, token: welcome.token }),
+                );
+              }
+              socket.send(frame);
+              // A saved contact is acknowledged once core stored it, after the ping's pong: wait for it.
+              const deadline = Date.now() + 5_000;
+              while (socket.open && !answered() && Date.now() < deadline)
+                await new Promise((resolve) => setTimeout(resolve, 2));
+            }
+          },
+        ),
+        { numRuns: fuzzRuns(400) },
+      );
+      answers.push(...socket.frames.filter((frame) => frame.type === "ack" || frame.type === "error"));
+      const contactAnswers = answers.filter((frame) => String(frame.id ?? "").startsWith("fz-"));
+      // One answer per case (a frame dropped by a closing socket was sent again, and answered once).
+      expect(new Set(contactAnswers.map((answer) => answer.id)).size).toBe(sequence);
+      expect(contactAnswers).toHaveLength(sequence);
+      for (const answer of contactAnswers)
+        if (answer.type === "ack") expect(answer.status).toBe("contact_saved");
+        else expect(answer.code).toBe("MESSAGE_INVALID");
+      expect(contactAnswers.some((answer) => answer.type === "ack")).toBe(true);
+      const task = (await own.runtime.escalation.listFollowUps("demo-shop")).find(
+        (entry) => entry.id === followUp,
+      );
+      const kept = task?.customerContact;
+      expect(kept).toBeDefined();
+      expect(kept?.email.length).toBeLessThanOrEqual(254);
+      expect(kept?.email).toMatch(/^[^\s@]+@[^\s@]+$/);
+      // One line: no character below U+0020 and no DEL.
+      expect([...(kept?.name ?? "")].every((character) => character >= " " && character !== "\u007f")).toBe(
+        true,
+      );
+      socket.socket.close();
+      expect(recorded.lines.join("\n")).not.toContain(MARKER);
+    } finally {
+      await own.cleanup();
+    }
   });
 
   it("raw frames: any opcode, flag, length, byte and close code closes at most that socket", async () => {

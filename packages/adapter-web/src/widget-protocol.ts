@@ -1,3 +1,4 @@
+import { followUpContactSchema } from "@lutingenie/core";
 import { z } from "zod";
 
 /**
@@ -55,6 +56,22 @@ export const widgetClientMessageSchema = z.discriminatedUnion("type", [
     .object({ type: z.literal("receipt"), key: z.string().min(1).max(600), ok: z.boolean().default(true) })
     .strict(),
   z.object({ type: z.literal("ping") }).strict(),
+  /** The customer is typing: shown to the agent who holds the chat, if any (no answer, no rate limit). */
+  z.object({ type: z.literal("typing") }).strict(),
+  /**
+   * The contact a visitor gives for the follow-up task a reply's `contactRequest` named (issue 17): an
+   * e-mail and an optional name, checked here and by core, which refuses another visitor's task.
+   */
+  z
+    .object({
+      type: z.literal("contact"),
+      id: clientId,
+      followUp: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,100}$/, "followUp must be the task id of the reply's contactRequest"),
+      ...followUpContactSchema.shape,
+    })
+    .strict(),
 ]);
 export type WidgetClientMessage = z.output<typeof widgetClientMessageSchema>;
 
@@ -69,7 +86,8 @@ export type WidgetServerMessage =
       resumed: boolean;
       maxMessageLength: number;
     }
-  | { type: "typing"; on: boolean }
+  /** The assistant (no `agent`) or the named agent who holds the chat is typing. */
+  | { type: "typing"; on: boolean; agent?: string }
   /**
    * Whether a person can take the chat now, sent after `welcome` and on every change: `closed` (until
    * `opensAt`, ISO 8601, null when the hours never open) or `nobody-active` show "our team is away; you can
@@ -85,6 +103,8 @@ export type WidgetServerMessage =
       author: "assistant" | "agent" | "system";
       inReplyTo: string | null;
       actions: { kind: string; label: string; value: string }[];
+      /** A follow-up task was created: the widget asks for a contact and sends it as a `contact` frame. */
+      contactRequest: { followUp: string } | null;
     }
   | { type: "ack"; id: string; status: string }
   | { type: "error"; id: string | null; code: WidgetErrorCode; message: string; retryAfterMs?: number }
@@ -98,6 +118,7 @@ export type WidgetErrorCode =
   | "HELLO_REPEATED"
   | "IDENTITY_INVALID"
   | "IDENTITY_NOT_CONFIGURED"
+  | "CONTACT_REFUSED"
   | "UNAVAILABLE"
   | "INTERNAL";
 

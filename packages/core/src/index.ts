@@ -44,6 +44,7 @@ export * from "./escalation/follow-up.js";
 export * from "./escalation/handoff.js";
 export * from "./escalation/human-request.js";
 export * from "./escalation/labels.js";
+export * from "./escalation/outbound-sender.js";
 export * from "./escalation/priority.js";
 export * from "./events/event-bus.js";
 export * from "./events/inbound-event.js";

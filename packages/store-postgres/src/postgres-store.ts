@@ -12,6 +12,7 @@ import {
   ledgerEntryExists,
   type Pack,
   type ProcessedKey,
+  type SaveConversationsOptions,
   type Store,
   storeClosed,
   type Tenant,
@@ -61,6 +62,12 @@ export interface PostgresStore extends Store {
   readThread(threadKey: string): Promise<Readonly<ThreadRecord> | undefined>;
   /** False when the thread was written since `append.previous` was read (checked under the thread's lock). */
   appendToThread(append: ThreadAppend): Promise<boolean>;
+  /**
+   * C11's memory has an end, as on lowdb (processedKeyRetentionDays, 7 days by default): forgets the keys of
+   * events processed before `before` (ms). Platforms retry for minutes, not days, so an older key only
+   * grows the table. Returns how many were forgotten.
+   */
+  pruneProcessedKeys(before: number): Promise<number>;
   /** The pool the store runs on (its own, or the one given). */
   readonly pool: pg.Pool;
   /** What the open did to the schema. */
@@ -330,6 +337,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
   const store: PostgresStore = {
     kind: POSTGRES_STORE_KIND,
+    sharedAcrossProcesses: true,
     pool,
     migration,
 
@@ -417,9 +425,16 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       });
     },
 
-    saveConversations(conversations: ConversationRecord[]): Promise<void> {
+    saveConversations(
+      conversations: ConversationRecord[],
+      options: SaveConversationsOptions = {},
+    ): Promise<void> {
       return run("saveConversations", "write", async () => {
         if (conversations.length === 0) return;
+        const expected = options.expected;
+        const version =
+          expected === undefined ? undefined : await expectedVersion(identityText(expected.key), expected);
+        if (version === "changed") throw threadChanged(expected?.key ?? "");
         await transaction(
           pool,
           async (client) => {
@@ -427,10 +442,26 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
             const threadKeys = [...new Set(conversations.map((c) => identityText(c.threadKey)))].sort();
             for (const threadKey of threadKeys)
               await client.query(LOCK_THREAD, [threadKey, THREAD_LOCK_SEED]);
+            if (expected !== undefined && version?.check === true) {
+              // C12: under the thread's lock, the thread must still be the one the sweep settled.
+              const current = await client.query<{ version: string }>(
+                "SELECT version FROM lutin_threads WHERE key = $1",
+                [identityText(expected.key)],
+              );
+              if (current.rows[0] === undefined || Number(current.rows[0].version) !== version.version)
+                throw threadChanged(expected.key);
+            }
             await upsertConversations(client, conversations);
           },
           { retries },
         );
+      });
+    },
+
+    pruneProcessedKeys(before: number): Promise<number> {
+      return run("pruneProcessedKeys", "write", async () => {
+        const result = await pool.query("DELETE FROM lutin_processed_keys WHERE at < $1", [before]);
+        return result.rowCount ?? 0;
       });
     },
 

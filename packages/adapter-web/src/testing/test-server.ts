@@ -11,6 +11,9 @@ import {
 import { parseServerConfig, type ServerConfigInput } from "../config.js";
 import { type RunningLutinServer, type StartLutinServerOptions, startLutinServer } from "../start-server.js";
 
+/** Business hours with every day listed and none open (no hours at all, or `{}`, is always open). */
+export const CLOSED_ALL_WEEK = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
+
 export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789";
 export const TEST_AGENT_TOKENS = { ana: "test-token-for-ana-0123456", bruno: "test-token-for-bruno-012345" };
 
@@ -18,7 +21,8 @@ export const TEST_AGENT_TOKENS = { ana: "test-token-for-ana-0123456", bruno: "te
  * The real server on 127.0.0.1 (ephemeral port) with the demo tenant in a fresh data directory; with
  * `overrides.tenants`, every tenant listed (each entry's tenant file, its own tokens). Business hours
  * are removed (agents are available at any hour), so handoff tests do not depend on the day the tests run;
- * `settings` puts chosen ones back (with a clock of the test's choosing), and sets the escalation settings.
+ * `options.businessHours` sets them instead (CLOSED_ALL_WEEK: the desk is always closed).
+ * `settings` sets the time zone and the escalation settings (and hours, with a clock of the test's choosing).
  */
 export async function startTestServer(
   overrides: ServerConfigInput = {},
@@ -34,6 +38,9 @@ export async function startTestServer(
     dataDir?: string;
     extraAdapters?: StartLutinServerOptions["extraAdapters"];
     mountRoutes?: StartLutinServerOptions["mountRoutes"];
+    outboundSender?: StartLutinServerOptions["outboundSender"];
+    /** Every tenant's business hours (CLOSED_ALL_WEEK: always closed); default none (always open). */
+    businessHours?: LoadedTenant["settings"]["businessHours"];
   } = {},
 ): Promise<RunningLutinServer & { dataDir: string; cleanup(): Promise<void> }> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "lutin-web-")));
@@ -44,7 +51,7 @@ export async function startTestServer(
   const tenants: LoadedTenant[] = [];
   for (const file of files) {
     const tenant = await loadTenantFile(file);
-    tenant.settings.businessHours = undefined;
+    tenant.settings.businessHours = options.businessHours;
     Object.assign(tenant.settings, options.settings);
     tenants.push(tenant);
   }
@@ -74,6 +81,7 @@ export async function startTestServer(
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.extraAdapters === undefined ? {} : { extraAdapters: options.extraAdapters }),
     ...(options.mountRoutes === undefined ? {} : { mountRoutes: options.mountRoutes }),
+    ...(options.outboundSender === undefined ? {} : { outboundSender: options.outboundSender }),
   });
   return {
     ...server,

@@ -1,11 +1,13 @@
 import type { Writable } from "node:stream";
 import { DEFAULT_SLACK_TENANT } from "@lutingenie/adapter-slack";
 import {
+  createSmtpSender,
   DEMO_WIDGET_KEY,
   loadServedTenants,
   loadServerConfig,
   type RunningLutinServer,
   type StartLutinServerOptions,
+  smtpConfigFromEnvironment,
   startLutinServer,
 } from "@lutingenie/adapter-web";
 import { type ChannelAdapter, createJsonLinesLogger, type LoadedTenant, type Logger } from "@lutingenie/core";
@@ -73,11 +75,14 @@ export async function serve(options: ServeOptions): Promise<void> {
     ...(slack === null ? [] : [slack.adapter]),
     ...(teams === null ? [] : [teams.adapter]),
   ];
+  // Agents' e-mail answers to follow-up tasks: refused at start when a LUTIN_SMTP_* variable is wrong.
+  const smtp = smtpConfigFromEnvironment(environment);
   const server = await startLutinServer({
     config,
     tenants,
     logger,
     extraAdapters,
+    ...(smtp === null ? {} : { outboundSender: createSmtpSender(smtp) }),
     mountRoutes: (app) => {
       slack?.mountRoutes(app);
       teams?.mountRoutes(app);

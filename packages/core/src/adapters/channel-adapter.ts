@@ -1,5 +1,7 @@
 import type { LanguageCode } from "../assistant/language.js";
+import type { ContactRequest } from "../assistant/responder.js";
 import type { TurnOutcome } from "../assistant/turn-outcome.js";
+import type { FollowUpDesk } from "../escalation/follow-up.js";
 import type { InboundEventInput } from "../events/inbound-event.js";
 
 /**
@@ -33,6 +35,8 @@ export interface CoreHandle {
   receive(event: InboundEventInput): Promise<TurnOutcome>;
   /** Present when Escalation runs: what agents do from this channel. */
   readonly desk?: AgentDesk;
+  /** Present when Escalation runs: customers' contacts for their tasks, answers kept for their return. */
+  readonly followUpDesk?: FollowUpDesk;
 }
 
 export interface OutboundMessage {
@@ -54,6 +58,12 @@ export interface OutboundMessage {
    * goodbye; never counted, C9). Channels may show them differently. Absent from adapters' older callers.
    */
   author?: "assistant" | "agent" | "system";
+  /**
+   * A follow-up task was created for this customer: a channel that cannot reach them otherwise (the web
+   * widget's anonymous visitor) asks for a contact and gives it to `CoreHandle.followUpDesk`; channels
+   * that know who the customer is (Slack, Teams) ignore it.
+   */
+  contactRequest?: ContactRequest;
 }
 
 export interface OutboundAction {
@@ -111,6 +121,8 @@ export type AgentChannelPostKind =
   | "handoff_withdrawn"
   | "customer_message"
   | "handoff_ended"
+  /** A handoff given to another agent: only the new holder gets it (channels that do not know it may refuse it). */
+  | "handoff_transferred"
   | "follow_up_created"
   | "follow_up_updated";
 
@@ -147,6 +159,10 @@ export interface AgentDesk {
   end(handoffId: string, agent: string, how: "closed" | "resolved"): Promise<DeskResult>;
   assignFollowUp(followUpId: string, agent: string): Promise<DeskResult>;
   completeFollowUp(followUpId: string, agent: string): Promise<DeskResult>;
+  /** An internal note on a handoff (agents only, never the customer); `id` makes a resend a no-op. */
+  addNote?(handoffId: string, agent: string, text: string, id: string): Promise<DeskResult>;
+  /** The holder gives the handoff to another online, active agent of the tenant; the customer is not told. */
+  transfer?(handoffId: string, agent: string, to: string): Promise<DeskResult>;
 }
 
 /** `ok: false` carries what to tell the agent ("taken by Bob", "no longer pending"). */

@@ -10,6 +10,7 @@ import { type Clock, systemClock } from "../clock.js";
 import type { ConversationRecord } from "../counting/conversation.js";
 import type { ConversationCounter } from "../counting/counter.js";
 import { LutinError } from "../errors.js";
+import type { FollowUpDesk } from "../escalation/follow-up.js";
 import {
   type InboundEvent,
   type InboundEventInput,
@@ -26,7 +27,13 @@ import type { EnchantmentPolicy } from "./enabled-enchantments.js";
 import { defineEnchantment, type Enchantment, orderEnchantments, runEnchantments } from "./enchantment.js";
 import { isSupportedLanguage, type LanguageCode } from "./language.js";
 import type { ProductMessages } from "./product-messages.js";
-import { LOW_CONFIDENCE, type Responder, type ResponderReply, type WindowMessage } from "./responder.js";
+import {
+  type ContactRequest,
+  LOW_CONFIDENCE,
+  type Responder,
+  type ResponderReply,
+  type WindowMessage,
+} from "./responder.js";
 import { type AssistantTenant, parseAssistantTenant } from "./tenant-profile.js";
 import {
   ANSWERED_KEYS_KEPT,
@@ -62,6 +69,8 @@ export interface AssistantOptions {
   takeovers?: TakeoverRouter;
   /** What agents do from channels that host them (Escalation's service); handed to adapters in their CoreHandle. */
   desk?: AgentDesk;
+  /** Follow-up tasks' customer side and answers (Escalation's service); handed to adapters in their CoreHandle. */
+  followUpDesk?: FollowUpDesk;
   /** The responder's time budget per message; past it the customer gets the apology message. Default 10 s. */
   responderTimeoutMs?: number;
 }
@@ -76,6 +85,8 @@ export interface ThreadMessage {
   from: "agent" | "system";
   language: LanguageCode;
   origin?: Origin;
+  /** A notice that a follow-up task was created: the channel may ask for a contact (OutboundMessage). */
+  contactRequest?: ContactRequest;
 }
 
 export interface TakeoverRouter {
@@ -127,8 +138,12 @@ export class Assistant {
         hint: "give each adapter its own channel name",
       });
     this.#adapters.set(adapter.channel, adapter);
-    const desk = this.#options.desk;
-    return { receive: (event) => this.receive(adapter, event), ...(desk === undefined ? {} : { desk }) };
+    const { desk, followUpDesk } = this.#options;
+    return {
+      receive: (event) => this.receive(adapter, event),
+      ...(desk === undefined ? {} : { desk }),
+      ...(followUpDesk === undefined ? {} : { followUpDesk }),
+    };
   }
 
   /** Every connected adapter. */
@@ -167,6 +182,7 @@ export class Assistant {
           language: message.language,
           direction: this.#options.messages.dir(message.language),
           author: message.from,
+          ...(message.contactRequest === undefined ? {} : { contactRequest: message.contactRequest }),
         });
       } catch (error) {
         result = {
@@ -511,6 +527,7 @@ export class Assistant {
       ...(answer.actions !== undefined && answer.actions.length > 0
         ? { actions: answer.actions.map((action) => ({ kind: "quick_reply" as const, ...action })) }
         : {}),
+      ...(answer.contactRequest === undefined ? {} : { contactRequest: answer.contactRequest }),
     };
     let result: DeliveryResult;
     try {

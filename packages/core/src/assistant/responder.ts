@@ -54,6 +54,13 @@ export interface ResponderReply {
   unanswered?: boolean;
   /** Buttons to offer with the reply (Quick Replies). */
   actions?: Array<{ label: string; value: string }>;
+  /** A follow-up task was created: channels that cannot reach the customer later ask for a contact. */
+  contactRequest?: ContactRequest;
+}
+
+/** Ask the customer how to reach them about follow-up task `followUp` (OutboundMessage.contactRequest). */
+export interface ContactRequest {
+  followUp: string;
 }
 
 export interface Responder {

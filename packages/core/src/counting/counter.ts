@@ -146,17 +146,31 @@ export class ConversationCounter {
       for (const conversation of idle) threadKeys.add(conversation.threadKey);
     }
     for (const threadKey of threadKeys) {
-      const ended = await this.#threads.run(threadKey, async () => {
-        const thread = await this.#store.getThread(threadKey);
-        if (thread === undefined) return [];
-        const changes = settleAt(thread.state, now);
-        if (changes.length > 0) await this.#store.saveConversations(changes);
-        return changes;
-      });
+      const ended = await this.#threads.run(threadKey, () => this.#settleThread(threadKey, now));
       for (const conversation of ended) this.events.emit("conversation-ended", { conversation });
       settled.push(...ended);
     }
     return settled;
+  }
+
+  /**
+   * One thread's sweep. With several processes on one store, another may commit an event to the thread
+   * between the read and the write (C12): the store then refuses the stale settlement (THREAD_CHANGED)
+   * and the sweep reads the thread again, as an event's commit does.
+   */
+  async #settleThread(threadKey: string, now: number): Promise<ConversationRecord[]> {
+    for (let attempt = 0; ; attempt++) {
+      const thread = await this.#store.getThread(threadKey);
+      if (thread === undefined) return [];
+      const changes = settleAt(thread.state, now);
+      if (changes.length === 0) return [];
+      try {
+        await this.#store.saveConversations(changes, { expected: thread });
+        return changes;
+      } catch (error) {
+        if (!LutinError.isInstance(error, "THREAD_CHANGED") || attempt >= MAX_CONFLICT_RETRIES) throw error;
+      }
+    }
   }
 
   /** Resolves when every event accepted so far has been processed. */

@@ -54,12 +54,14 @@ export class UsageTracker {
   /** Moves the cached usage by committed rows and reconciles the alerts of the periods they may change. */
   async apply(rows: readonly LedgerEntry[], billing: CountingBilling): Promise<void> {
     const touched = new Map<string, { tenant: string; period: string }>();
+    if (this.#store.sharedAcrossProcesses === true) await this.#refresh(rows);
     for (const row of rows) {
       if (row.mode !== "ai") continue;
       const key = usageKey(row.tenant, row.period);
       const cache = this.#periods.get(key);
       if (cache === undefined) continue; // prepare() was not called for it: nothing to compare against
-      cache.used += row.delta;
+      // A refreshed cache already holds the committed rows (read after the commit).
+      if (this.#store.sharedAcrossProcesses !== true) cache.used += row.delta;
       const allowance = billing.allowanceAt(row.countedAt);
       cache.minAllowance = Math.min(cache.minAllowance, allowance);
       if (mayChangeAlerts(cache, row, billing.alertThresholds)) {
@@ -101,6 +103,29 @@ export class UsageTracker {
     }
     const cache = this.#periods.get(key);
     if (cache !== undefined) cache.alerts = await this.#store.listAlerts(tenant, period);
+  }
+
+  /**
+   * Q5 with several instances on one store: each counts a share of the period's conversations, so a cache
+   * moved by this process's rows alone would reach a threshold late (two instances: at twice the usage), and
+   * would not know the alerts another instance fired (a reversal here must withdraw them, C13). The period's
+   * total and alerts are read again after each commit of counted rows: one conversation's count, not each message.
+   */
+  async #refresh(rows: readonly LedgerEntry[]): Promise<void> {
+    const periods = new Map<string, { tenant: string; period: string }>();
+    for (const row of rows)
+      if (row.mode === "ai")
+        periods.set(usageKey(row.tenant, row.period), { tenant: row.tenant, period: row.period });
+    for (const [key, { tenant, period }] of periods) {
+      const cache = this.#periods.get(key);
+      if (cache === undefined) continue;
+      const [{ ai }, alerts] = await Promise.all([
+        this.#store.ledgerTotals({ tenant, period }),
+        this.#store.listAlerts(tenant, period),
+      ]);
+      cache.used = ai;
+      cache.alerts = alerts;
+    }
   }
 
   async #load(tenant: string, period: string, key: string): Promise<void> {

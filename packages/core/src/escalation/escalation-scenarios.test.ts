@@ -468,3 +468,92 @@ describe("Escalation from the dashboard's test chat (issue 17, finding 4; C9)", 
     expect(await w.usage()).toEqual({ ai: 0, human: 0 });
   });
 });
+
+describe("the agent console's desk: the kept conversation, notes and transfer", () => {
+  const handedOff = async () => {
+    const w = await world();
+    await w.addAgent("ana", true);
+    await w.addAgent("bruno", true);
+    await w.say("I want to talk to a human");
+    const [request] = await w.service.listHandoffs("acme");
+    const id = request?.id ?? "";
+    expect(await w.service.accept(id, "ana")).toEqual({ ok: true });
+    return { ...w, id };
+  };
+
+  it("keeps the customer's and the agent's messages on the handoff, so a closed chat stays readable", async () => {
+    const w = await handedOff();
+    await w.say("my parcel never arrived");
+    expect(await w.service.reply(w.id, "ana", "Let me check.", "agent:ana:1")).toEqual({ ok: true });
+    // A resend of the same reply (same key, C11) is kept once.
+    await w.service.reply(w.id, "ana", "Let me check.", "agent:ana:1");
+    expect(await w.service.end(w.id, "ana", "closed")).toEqual({ ok: true });
+    await w.service.stop();
+    const [kept] = await w.service.listHandoffs("acme");
+    expect(kept?.status).toBe("ended");
+    expect(kept?.messages?.map((message) => [message.from, message.text])).toEqual([
+      ["customer", "my parcel never arrived"],
+      ["agent", "Let me check."],
+    ]);
+    expect(kept?.messages?.[1]?.agent).toBe("ana");
+  });
+
+  it("notes stay between agents: stored with the handoff, never sent to the customer", async () => {
+    const w = await handedOff();
+    const toCustomer = w.platform.toCustomers.length;
+    expect(await w.service.addNote(w.id, "bruno", "Already refunded once", "n1")).toEqual({ ok: true });
+    expect(await w.service.addNote(w.id, "bruno", "Already refunded once", "n1")).toEqual({ ok: true });
+    expect(await w.service.addNote(w.id, "zoe", "not one of ours", "n2")).toMatchObject({ ok: false });
+    expect(await w.service.addNote("handoff_nope", "ana", "x", "n3")).toEqual({
+      ok: false,
+      problem: "unknown handoff",
+    });
+    const [kept] = await w.service.listHandoffs("acme");
+    expect(kept?.notes).toEqual([
+      { id: "bruno:n1", at: expect.any(Number), agent: "bruno", text: "Already refunded once" },
+    ]);
+    expect(w.platform.toCustomers).toHaveLength(toCustomer);
+  });
+
+  it("transfer: the holder gives it to an online agent, who is told; the customer is not interrupted and reaches the new holder", async () => {
+    const w = await handedOff();
+    await w.addAgent("carla", false);
+    const toCustomer = w.platform.toCustomers.length;
+    expect(await w.service.transfer(w.id, "bruno", "ana")).toMatchObject({ ok: false });
+    expect(await w.service.transfer(w.id, "ana", "ana")).toMatchObject({ ok: false });
+    expect(await w.service.transfer(w.id, "ana", "carla")).toEqual({
+      ok: false,
+      problem: "CARLA is not online and active: pick an agent who is",
+    });
+    expect(await w.service.transfer(w.id, "ana", "zoe")).toEqual({
+      ok: false,
+      problem: "zoe is not an agent of this tenant",
+    });
+    expect(await w.service.transfer(w.id, "ana", "bruno")).toEqual({ ok: true });
+    expect(w.platform.toAgents.find((post) => post.kind === "handoff_transferred")).toMatchObject({
+      agents: ["bruno"],
+      text: "ANA transferred a conversation to you",
+    });
+    expect(w.platform.toCustomers).toHaveLength(toCustomer);
+
+    expect((await w.say("still there?")).status).toBe("silent");
+    expect(w.platform.toAgents.at(-1)).toMatchObject({ kind: "customer_message", agents: ["bruno"] });
+    expect(await w.service.reply(w.id, "ana", "me again", "agent:ana:2")).toMatchObject({ ok: false });
+    expect(await w.service.reply(w.id, "bruno", "Bruno here", "agent:bruno:1")).toEqual({ ok: true });
+    expect(w.platform.toCustomers.at(-1)).toMatchObject({ text: "Bruno here", author: "agent" });
+    // C10: one human conversation, whoever holds it.
+    expect(await w.usage()).toEqual({ ai: 0, human: 1 });
+  });
+
+  it("transfer respects the target's capacity", async () => {
+    const w = await handedOff();
+    await w.addAgent("dan", true, { capacity: 1 });
+    await w.say("I want to talk to a human", "visitor-2");
+    const other = (await w.service.listHandoffs("acme")).find((request) => request.thread === "visitor-2");
+    expect(await w.service.accept(other?.id ?? "", "dan")).toEqual({ ok: true });
+    expect(await w.service.transfer(w.id, "ana", "dan")).toEqual({
+      ok: false,
+      problem: "DAN already holds 1 conversations, their most",
+    });
+  });
+});

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { AgentChannelPost, AgentDesk, DeskResult } from "../adapters/channel-adapter.js";
 import type { Assistant, TakeoverRouter } from "../assistant/assistant.js";
+import type { EmotionDetector } from "../assistant/emotion.js";
 import type { ProductMessages } from "../assistant/product-messages.js";
 import type { ResponderReply, WindowMessage } from "../assistant/responder.js";
 import type { AssistantTenant } from "../assistant/tenant-profile.js";
@@ -15,14 +16,22 @@ import { KeyedQueue } from "../util/keyed-queue.js";
 import { type Agent, availableAgents, DEFAULT_PRESENCE_TTL_MS, isOnline, type Presence } from "./agents.js";
 import { type DeskStatus, deskStatusAt } from "./desk-status.js";
 import type { EscalationStore } from "./escalation-store.js";
-import type { CustomerFollowUp } from "./follow-up.js";
+import {
+  type CustomerFollowUp,
+  customerContactOf,
+  type FollowUpDesk,
+  type FollowUpResult,
+} from "./follow-up.js";
+import { FollowUpDeskService } from "./follow-up-desk.js";
 import {
   applyHandoffEvent,
   type EscalationReason,
   type HandoffEvent,
   type HandoffRequest,
 } from "./handoff.js";
+import { withMessage, withNote } from "./handoff-record.js";
 import { followUpLabels, topicOf } from "./labels.js";
+import type { OutboundSender } from "./outbound-sender.js";
 import { followUpPriority } from "./priority.js";
 
 export interface EscalationServiceOptions {
@@ -40,6 +49,10 @@ export interface EscalationServiceOptions {
   presenceTtlMs?: number;
   /** How often `start()` checks deadlines and presence. Default 1 s. */
   tickIntervalMs?: number;
+  /** Reads the mood of each customer message of a handoff, for the console's emotion trend. */
+  emotion?: EmotionDetector;
+  /** Carries agents' e-mail answers to follow-up tasks (SMTP in lutin serve); absent: e-mail answers are refused. */
+  outboundSender?: OutboundSender;
 }
 
 /** What the escalation enchantment gets back: the notice for the customer, and the hold on the thread. */
@@ -59,7 +72,7 @@ const HOLDER_PREFIX = "handoff:";
  * Every change to a handoff goes through its own queue, so two agents accepting at once are applied one
  * after the other and exactly one wins (the atomic claim).
  */
-export class EscalationService implements TakeoverRouter, AgentDesk {
+export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDesk {
   readonly #options: EscalationServiceOptions;
   readonly #store: EscalationStore;
   readonly #clock: Clock;
@@ -71,6 +84,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
   readonly #deskListeners = new Set<(tenant: string) => void>();
   #assistant: Assistant | null = null;
   #timer: NodeJS.Timeout | null = null;
+  readonly #followUpDesk: FollowUpDeskService;
 
   constructor(options: EscalationServiceOptions) {
     this.#options = options;
@@ -79,6 +93,18 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     this.#logger = options.logger ?? silentLogger;
     this.#acceptTimeoutMs = options.acceptTimeoutMs ?? 120_000;
     this.#presenceTtlMs = options.presenceTtlMs ?? DEFAULT_PRESENCE_TTL_MS;
+    this.#followUpDesk = new FollowUpDeskService({
+      store: this.#store,
+      // The same queue as assign and done: a task changes one step at a time.
+      queue: this.#queue,
+      clock: this.#clock,
+      logger: this.#logger,
+      tenants: options.tenants,
+      ...(options.outboundSender === undefined ? {} : { outboundSender: options.outboundSender }),
+      agentName: async (tenant, agent) => (await this.#agent(tenant, agent))?.name ?? agent,
+      sendToThread: (message) => this.#assistantOrThrow().sendToThread(message),
+      changed: (task) => this.#postToFollowUpChannels(task),
+    });
   }
 
   /** The assistant that delivers to customers and counts (they refer to each other; this closes the loop). */
@@ -282,7 +308,11 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       now,
     });
     return {
-      reply: notice("followUp.created", "escalation:follow-up"),
+      // Channels that do not know how to reach the customer (the web widget) ask for a contact now.
+      reply: {
+        ...notice("followUp.created", "escalation:follow-up"),
+        contactRequest: { followUp: followUp.id },
+      },
       holder: null,
       handoff: null,
       followUp,
@@ -304,13 +334,22 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       request.status === "accepted" && request.acceptedBy !== null
         ? [request.acceptedBy]
         : request.candidates;
-    await this.#postToAgents(
-      request,
-      "customer_message",
-      audience,
-      event.text ?? "",
-      `${request.id}:${event.key}`,
-    );
+    const text = event.text ?? "";
+    if (text.length > 0) {
+      const emotion = this.#options.emotion?.read(text, request.language).emotion;
+      // Not awaited: this runs inside the customer's turn, and an accept holding the handoff's queue waits
+      // for that turn (recordEvent); the queue applies it right after, in arrival order.
+      void this.#keep(request.id, (current) =>
+        withMessage(current, {
+          key: event.key,
+          at: event.at,
+          from: "customer",
+          text,
+          ...(emotion === undefined ? {} : { emotion }),
+        }),
+      );
+    }
+    await this.#postToAgents(request, "customer_message", audience, text, `${request.id}:${event.key}`);
     return "held";
   }
 
@@ -384,9 +423,62 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       language: request.language,
       origin: originOf(request),
     });
-    return delivered.ok
-      ? { ok: true }
-      : { ok: false, problem: `not delivered to the customer: ${delivered.detail}` };
+    if (!delivered.ok) return { ok: false, problem: `not delivered to the customer: ${delivered.detail}` };
+    await this.#keep(handoffId, (current) =>
+      withMessage(current, { key, at: delivered.deliveredAt, from: "agent", agent, text }),
+    );
+    return { ok: true };
+  }
+
+  /** An internal note (never sent to the customer), kept with the handoff for the agents who see it. */
+  addNote(handoffId: string, agent: string, text: string, id: string): Promise<DeskResult> {
+    return this.#queue.run(handoffId, async () => {
+      const request = await this.#store.getHandoff(handoffId);
+      if (request === undefined) return { ok: false, problem: "unknown handoff" };
+      if ((await this.#agent(request.tenant, agent)) === undefined)
+        return { ok: false, problem: `${agent} is not an agent of this tenant` };
+      const outcome = withNote(request, { id: `${agent}:${id}`, at: this.#clock.now(), agent, text });
+      if (!outcome.ok) return outcome;
+      if (outcome.request !== request) await this.#store.putHandoff(outcome.request);
+      return { ok: true };
+    });
+  }
+
+  /**
+   * The holder gives the conversation to another agent of the tenant who is online, active and has room.
+   * The thread stays held (the customer is not interrupted); the new holder is told and gets its messages.
+   */
+  async transfer(handoffId: string, agent: string, to: string): Promise<DeskResult> {
+    const current = await this.#store.getHandoff(handoffId);
+    if (current === undefined) return { ok: false, problem: "unknown handoff" };
+    const target = await this.#agent(current.tenant, to);
+    if (target === undefined) return { ok: false, problem: `${to} is not an agent of this tenant` };
+    if (to === agent) return { ok: false, problem: "pick another agent than yourself" };
+    const now = this.#clock.now();
+    if (
+      !target.isActive ||
+      !isOnline(this.#presence.get(presenceKey(current.tenant, to)), now, this.#presenceTtlMs)
+    )
+      return { ok: false, problem: `${target.name} is not online and active: pick an agent who is` };
+    if (((await this.#load(current.tenant)).get(to) ?? 0) >= target.capacity)
+      return {
+        ok: false,
+        problem: `${target.name} already holds ${target.capacity} conversations, their most`,
+      };
+    return this.#apply(handoffId, { type: "transfer", agent, to, at: now }, async (request, result) => {
+      if (result !== "transferred") return { ok: false, problem: "you do not hold this conversation" };
+      const from = (await this.#agent(request.tenant, agent))?.name ?? agent;
+      await this.#postToAgents(
+        request,
+        "handoff_transferred",
+        [to],
+        `${from} transferred a conversation to you`,
+      );
+      await this.#postToAgents(request, "handoff_taken", request.offeredTo, `Taken by ${target.name}`);
+      // One agent holds one chat less and another one more: either may now have room, or none.
+      this.#deskMayHaveChanged(request.tenant);
+      return { ok: true };
+    });
   }
 
   end(handoffId: string, agent: string, how: "closed" | "resolved"): Promise<DeskResult> {
@@ -440,6 +532,20 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     });
   }
 
+  // ── follow-up tasks: the customer's contact, agents' answers (follow-up-desk.ts) ─────────────
+
+  giveContact(...args: Parameters<FollowUpDesk["giveContact"]>): Promise<FollowUpResult> {
+    return this.#followUpDesk.giveContact(...args);
+  }
+
+  answerFollowUp(...args: Parameters<FollowUpDesk["answerFollowUp"]>): Promise<FollowUpResult> {
+    return this.#followUpDesk.answerFollowUp(...args);
+  }
+
+  customerReturned(...args: Parameters<FollowUpDesk["customerReturned"]>): Promise<void> {
+    return this.#followUpDesk.customerReturned(...args);
+  }
+
   /** A tenant's follow-up tasks; `test: false` leaves out the test chat's, `test: true` keeps only them. */
   async listFollowUps(tenant: string, filter: { test?: boolean } = {}): Promise<CustomerFollowUp[]> {
     const tasks = await this.#store.listFollowUps(tenant);
@@ -487,6 +593,20 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
         this.#logger.warn("desk status listener failed", errorFields(error));
       }
     }
+  }
+
+  /** Changes what a handoff keeps (messages), in the handoff's queue so no state change is lost. */
+  #keep(handoffId: string, change: (request: HandoffRequest) => HandoffRequest): Promise<void> {
+    return this.#queue
+      .run(handoffId, async () => {
+        const current = await this.#store.getHandoff(handoffId);
+        if (current === undefined) return;
+        const changed = change(current);
+        if (changed !== current) await this.#store.putHandoff(changed);
+      })
+      .catch((error: unknown) =>
+        this.#logger.warn("handoff message not kept", { handoff: handoffId, ...errorFields(error) }),
+      );
   }
 
   #apply(
@@ -554,7 +674,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
   /** A handoff nobody took: the customer is told, a task is created, and the assistant answers again. */
   async #toFollowUp(request: HandoffRequest): Promise<void> {
     const now = this.#clock.now();
-    await this.#createFollowUp({
+    const task = await this.#createFollowUp({
       id: `followup_${digest(request.threadKey, request.id)}`,
       tenant: request.tenant,
       channel: request.channel,
@@ -592,6 +712,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       "handoff.noAgentAccepted",
       {},
       "followUp.created",
+      task.id,
     );
     await assistant.release(request.threadKey);
   }
@@ -632,6 +753,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       ...(input.test ? { test: true } : {}),
       handoffId: input.handoffId,
       contact: `${input.channel}:${input.thread}`,
+      customerContact: null,
       transcript: input.transcript,
       summary: summaryOf(input.transcript),
       topic: topicOf(input.topic, texts),
@@ -654,6 +776,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       updatedAt: input.now,
       postedAt: null,
       history: [{ at: input.now, status: "open", by: null }],
+      answers: [],
     };
     // Stored first (durably), posted second: a crash in between leaves it in the outbox, never lost.
     await this.#store.putFollowUp(task);
@@ -711,7 +834,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
   ): Promise<DeskResult> {
     return this.#queue.run(id, async () => {
       const task = await this.#store.getFollowUp(id);
-      if (task === undefined) return { ok: false, problem: "unknown follow-up task" };
+      if (task === undefined) return { ok: false, problem: UNKNOWN_FOLLOW_UP };
       const problem = change(task);
       if (problem !== null) return { ok: false, problem };
       task.updatedAt = this.#clock.now();
@@ -732,7 +855,11 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
           ref: task.id,
           agents: [],
           text: `${task.status}${task.assignee === null ? "" : ` · ${task.assignee}`}`,
-          fields: { status: task.status, assignee: task.assignee ?? "" },
+          fields: {
+            status: task.status,
+            assignee: task.assignee ?? "",
+            contact: customerContactOf(task)?.email ?? task.contact,
+          },
           ...(task.test === true ? { test: true } : {}),
         })
         .catch(() => undefined);
@@ -796,6 +923,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     message: "handoff.agentJoined" | "handoff.agentLeft" | "handoff.connecting" | "handoff.noAgentAccepted",
     values: Record<string, string>,
     then?: "followUp.created",
+    contactFor?: string,
   ): Promise<void> {
     const messages = this.#options.messages;
     const text = [
@@ -811,6 +939,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
       from: "system",
       language: request.language,
       origin: originOf(request),
+      ...(contactFor === undefined ? {} : { contactRequest: { followUp: contactFor } }),
     });
     if (!result.ok)
       this.#logger.warn("customer notice not delivered", { handoff: request.id, detail: result.detail });
@@ -842,6 +971,8 @@ export class EscalationService implements TakeoverRouter, AgentDesk {
     return this.#assistant;
   }
 }
+
+const UNKNOWN_FOLLOW_UP = "unknown follow-up task";
 
 /** What a handoff's messages to the customer are placed as: a test handoff's never count (C9). */
 function originOf(request: HandoffRequest): "live" | "test" {

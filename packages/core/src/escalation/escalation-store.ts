@@ -1,9 +1,10 @@
 import { join } from "node:path";
-import { openJsonCollection } from "../store/json-collection-file.js";
+import { openJsonCollection, type RecordDelta } from "../store/json-collection-file.js";
 import { copyJson } from "../util/json-copy.js";
 import type { Agent } from "./agents.js";
 import type { CustomerFollowUp } from "./follow-up.js";
 import type { HandoffRequest } from "./handoff.js";
+import { handoffDelta } from "./handoff-delta.js";
 
 /**
  * What Escalation persists: agents, handoff requests and follow-up tasks. Every `put` resolves once the
@@ -64,13 +65,14 @@ export async function openFileEscalationStore(options: {
   const now = options.now ?? Date.now;
   const retentionMs = options.retentionMs ?? 30 * 24 * 60 * 60 * 1000;
   const hint = (file: string) => `restore ${file} from a backup, or move it aside to start with none`;
-  const open = <T>(name: string, format: string, expiresAt?: (value: T) => number) =>
+  const open = <T>(name: string, format: string, expiresAt?: (value: T) => number, delta?: RecordDelta<T>) =>
     openJsonCollection<T>({
       file: join(options.dataDir, name),
       directory: options.dataDir,
       format,
       now,
       ...(expiresAt === undefined ? {} : { expiresAt }),
+      ...(delta === undefined ? {} : { delta }),
       corruptHint: hint(join(options.dataDir, name)),
     });
   const agents = await open<Agent>(ESCALATION_FILE_NAMES.agents, "lutingenie-agents");
@@ -81,6 +83,8 @@ export async function openFileEscalationStore(options: {
       request.status === "ended" || request.status === "follow_up"
         ? request.createdAt + retentionMs
         : Number.POSITIVE_INFINITY,
+    // A held chat's every message updates its handoff: the journal gets what changed, not the record.
+    handoffDelta,
   );
   const followUps = await open<CustomerFollowUp>(
     ESCALATION_FILE_NAMES.followUps,

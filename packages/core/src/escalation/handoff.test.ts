@@ -164,3 +164,35 @@ describe("handoff request state machine", () => {
     );
   });
 });
+
+describe("transfer: the holder gives the handoff to another agent", () => {
+  it("only the holder can transfer, never to themself; the new holder is offered it and holds it", () => {
+    const { request, results } = run(pendingRequest(["ana", "bruno"]), [
+      { type: "transfer", agent: "ana", to: "carla", at: 1 },
+      { type: "accept", agent: "ana", at: 2 },
+      { type: "transfer", agent: "bruno", to: "carla", at: 3 },
+      { type: "transfer", agent: "ana", to: "ana", at: 4 },
+      { type: "transfer", agent: "ana", to: "carla", at: 5 },
+      { type: "end", agent: "ana", at: 6, how: "closed" },
+      { type: "end", agent: "carla", at: 7, how: "resolved" },
+    ]);
+    expect(results).toEqual(["ignored", "accepted", "ignored", "ignored", "transferred", "ignored", "ended"]);
+    expect(request).toMatchObject({ status: "ended", acceptedBy: "carla", endReason: "resolved" });
+    expect(request.offeredTo).toEqual(["ana", "bruno", "carla"]);
+    expect(request.history.find((entry) => entry.result === "transferred")).toMatchObject({
+      agent: "ana",
+      to: "carla",
+    });
+  });
+
+  it("a transferred handoff whose new holder disconnects is requeued to the others, the first holder included", () => {
+    const { request, results } = run(pendingRequest(["ana", "bruno"]), [
+      { type: "accept", agent: "ana", at: 1 },
+      { type: "transfer", agent: "ana", to: "bruno", at: 2 },
+      { type: "disconnect", agent: "ana", at: 3 },
+      { type: "disconnect", agent: "bruno", at: 4 },
+    ]);
+    expect(results).toEqual(["accepted", "transferred", "ignored", "requeued"]);
+    expect(request).toMatchObject({ status: "pending", candidates: ["ana"], acceptedBy: null });
+  });
+});

@@ -11,6 +11,40 @@ export type EscalationReason = "asked_for_human" | "repeated_frustration" | "low
 export type HandoffStatus = "pending" | "accepted" | "follow_up" | "ended";
 
 /**
+ * A message of the handoff's own conversation (the customer's while it waits or is held, the agents'
+ * replies): kept on the handoff so a closed chat stays readable for the 30 days the store keeps it.
+ */
+export interface HandoffMessage {
+  /** The message's idempotency key: a retried relay or reply is stored once (C11). */
+  key: string;
+  at: number;
+  from: "customer" | "agent";
+  text: string;
+  /** The agent who wrote it (agent messages). */
+  agent?: string;
+  /** The customer's mood read in it (customer messages, when the desk has a detector). */
+  emotion?: Emotion;
+}
+
+/** An internal note: between agents only, never sent to the customer. */
+export interface HandoffNote {
+  id: string;
+  at: number;
+  agent: string;
+  text: string;
+}
+
+/** Bounds of what a handoff keeps, so one record stays small however long the chat. */
+export const HANDOFF_LIMITS = {
+  /** The last messages kept (older ones leave the record first). */
+  messages: 200,
+  /** Characters kept of one message (a longer one is cut, with "…"). */
+  messageLength: 4_000,
+  notes: 100,
+  noteLength: 2_000,
+} as const;
+
+/**
  * The guide's HandoffRequest: a customer waiting for a live agent. Its life is a small state machine
  * (applyHandoffEvent): offered to the available agents, taken by exactly one (atomic claim), requeued if
  * that agent disconnects, and turned into a follow-up task when nobody takes it in time.
@@ -50,7 +84,18 @@ export interface HandoffRequest {
   followUpReason: "timeout" | "no_agent_left" | null;
   endedAt: number | null;
   endReason: "closed" | "resolved" | null;
-  history: Array<{ at: number; event: HandoffEvent["type"]; agent?: string; result: HandoffResult }>;
+  history: Array<{
+    at: number;
+    event: HandoffEvent["type"];
+    agent?: string;
+    /** The agent a transfer gave it to. */
+    to?: string;
+    result: HandoffResult;
+  }>;
+  /** The conversation since the request (absent on records stored before it was kept). */
+  messages?: HandoffMessage[];
+  /** Internal notes, oldest first (absent on older records). */
+  notes?: HandoffNote[];
 }
 
 export type HandoffEvent =
@@ -61,7 +106,9 @@ export type HandoffEvent =
   | { type: "agent-available"; agent: string; at: number }
   /** Time passes: past the deadline a pending request becomes a follow-up task. */
   | { type: "tick"; at: number }
-  | { type: "end"; agent: string; at: number; how: "closed" | "resolved" };
+  | { type: "end"; agent: string; at: number; how: "closed" | "resolved" }
+  /** The agent who holds it gives it to another agent of the tenant; the customer's thread stays held. */
+  | { type: "transfer"; agent: string; to: string; at: number };
 
 export type HandoffResult =
   | "accepted"
@@ -72,6 +119,7 @@ export type HandoffResult =
   | "requeued"
   | "follow_up"
   | "ended"
+  | "transferred"
   | "ignored";
 
 export interface HandoffTransition {
@@ -94,6 +142,7 @@ export function applyHandoffEvent(
     at: event.at,
     event: event.type,
     ...("agent" in event ? { agent: event.agent } : {}),
+    ...(event.type === "transfer" ? { to: event.to } : {}),
     result,
   });
   return { request: next, result };
@@ -158,6 +207,14 @@ function transition(request: HandoffRequest, event: HandoffEvent, acceptTimeoutM
       if (request.status === "pending" && event.at > request.deadline) return toFollowUp("timeout");
       if (request.status === "pending" && request.candidates.length === 0) return toFollowUp("no_agent_left");
       return "ignored";
+    }
+    case "transfer": {
+      if (request.status !== "accepted" || request.acceptedBy !== event.agent || event.to === event.agent)
+        return "ignored";
+      request.acceptedBy = event.to;
+      // The new holder is one of those it was offered to from now on: they see it in their console.
+      if (!request.offeredTo.includes(event.to)) request.offeredTo.push(event.to);
+      return "transferred";
     }
     case "end": {
       if (request.status !== "accepted" || request.acceptedBy !== event.agent) return "ignored";

@@ -17,6 +17,7 @@ import { polyglot } from "../enchantments/polyglot.js";
 import { LutinError } from "../errors.js";
 import { EscalationService } from "../escalation/escalation-service.js";
 import { createMemoryEscalationStore, type EscalationStore } from "../escalation/escalation-store.js";
+import type { OutboundSender } from "../escalation/outbound-sender.js";
 import { createProductMessages, type ProductMessages } from "../i18n/index.js";
 import { createLanguageDetector } from "../language/index.js";
 import { errorFields, type Logger, silentLogger } from "../logging/logger.js";
@@ -43,6 +44,8 @@ export interface LutinRuntimeOptions {
   languageDetector?: LanguageDetector;
   emotionDetector?: EmotionDetector;
   acceptTimeoutMs?: number;
+  /** Carries agents' e-mail answers to follow-up tasks (lutin serve: SMTP from LUTIN_SMTP_*). */
+  outboundSender?: OutboundSender;
 }
 
 /** Everything a server or the CLI needs, wired: counting, quota, the assistant, its enchantments and Escalation. */
@@ -101,6 +104,8 @@ export async function createLutinRuntime(options: LutinRuntimeOptions): Promise<
       return tenant === undefined ? null : findPlan(catalog, planAt(tenant, at)).rank;
     },
     ...(options.acceptTimeoutMs === undefined ? {} : { acceptTimeoutMs: options.acceptTimeoutMs }),
+    emotion: emotionDetector,
+    ...(options.outboundSender === undefined ? {} : { outboundSender: options.outboundSender }),
   });
   const assistant = new Assistant({
     counter,
@@ -124,6 +129,7 @@ export async function createLutinRuntime(options: LutinRuntimeOptions): Promise<
     tenants: (id) => settings.get(id),
     takeovers: service,
     desk: service,
+    followUpDesk: service,
   });
   service.attach(assistant);
 

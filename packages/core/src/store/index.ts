@@ -35,6 +35,7 @@ export type {
   LedgerQuery,
   LedgerTotals,
   ProcessedKey,
+  SaveConversationsOptions,
   Store,
   ThreadAppend,
   ThreadCommit,

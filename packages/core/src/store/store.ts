@@ -34,6 +34,18 @@ export interface ThreadCommit {
   expected?: Readonly<ThreadRecord> | null;
 }
 
+/** How the inactivity sweep (C2, C8) settles one thread's conversations. */
+export interface SaveConversationsOptions {
+  /**
+   * C12 across processes: the thread record the conversations were settled from (every conversation is of
+   * that thread). A store shared by several processes then writes nothing and throws THREAD_CHANGED if
+   * another writer committed to the thread since: a sweep computed on a stale thread must not overwrite
+   * what a later event made of a conversation (a late delivery receipt counting it, C7). A store only one
+   * process uses may ignore it, as it ignores ThreadCommit.expected.
+   */
+  expected?: Readonly<ThreadRecord>;
+}
+
 /**
  * commitThread's delta form for the counting hot path: one event appended at the end of a thread's log,
  * with the fold state after it. The store extends its own record instead of taking a copy of the whole
@@ -82,6 +94,12 @@ export interface LedgerTotals {
  */
 export interface Store {
   readonly kind: string;
+  /**
+   * Several processes write this store at once (PostgreSQL). What one process caches of it (the usage of a
+   * period, for Q5) then misses the others' writes and must be read again where it decides something.
+   * Absent or false: this process is the only writer (memory, lowdb under its directory lock).
+   */
+  readonly sharedAcrossProcesses?: boolean;
 
   /** C11: whether this key was committed in this very (tenant, channel, thread); any other scope is another key. */
   isProcessed(processed: Readonly<ProcessedKey>): Promise<boolean>;
@@ -104,7 +122,7 @@ export interface Store {
   getConversation(id: string): Promise<ConversationRecord | undefined>;
   listConversations(query: ConversationQuery): Promise<ConversationRecord[]>;
   /** Upserts conversations outside an event (the inactivity sweep settling ended ones). */
-  saveConversations(conversations: ConversationRecord[]): Promise<void>;
+  saveConversations(conversations: ConversationRecord[], options?: SaveConversationsOptions): Promise<void>;
   listLedger(query: LedgerQuery): Promise<LedgerEntry[]>;
   /**
    * The period's usage without listing its rows: the sum of `delta` of the tenant's ledger rows of that

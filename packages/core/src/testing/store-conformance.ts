@@ -886,6 +886,32 @@ export function describeStoreConformance(
         expect(await store.isProcessed(late.processed)).toBe(true);
         expect(await store.getThread(first.thread.key)).toEqual(late.thread);
       });
+
+      it("C2, C12: saveConversations with `expected` refuses a settlement computed from a thread written since", async () => {
+        const first = makeThreadCommit({ tenant: "acme", thread: "sweep", key: "s1", counted: false });
+        await store.commitThread(first);
+        const swept = (await store.getThread(first.thread.key)) as ThreadRecord;
+        // Another process commits to the thread (a late receipt counting the conversation) after the sweep read it.
+        const counted = makeThreadCommit({ tenant: "acme", thread: "sweep", key: "s2" });
+        const countedConversation = {
+          ...(counted.conversations[0] as ConversationRecord),
+          id: "sweep-conversation",
+        };
+        await store.commitThread({ ...counted, conversations: [countedConversation], expected: swept });
+        const stale = {
+          ...countedConversation,
+          counted: false,
+          countedAt: null,
+          endReason: "inactivity" as const,
+        };
+        await expectLutinError(store.saveConversations([stale], { expected: swept }), "THREAD_CHANGED");
+        expect(await store.getConversation("sweep-conversation")).toEqual(countedConversation);
+        // Settled from the current thread, the same write goes through.
+        const current = (await store.getThread(first.thread.key)) as ThreadRecord;
+        const ended = { ...countedConversation, endReason: "inactivity" as const, endedAt: BUILDER_TIME + 5 };
+        await store.saveConversations([ended], { expected: current });
+        expect(await store.getConversation("sweep-conversation")).toEqual(ended);
+      });
     }
 
     // Registered only for persistent stores, so that a store without persistence shows no skipped test.
