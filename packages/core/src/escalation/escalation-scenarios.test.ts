@@ -426,6 +426,8 @@ describe("Escalation from the dashboard's test chat (issue 17, finding 4; C9)", 
     const [request] = await w.service.listHandoffs("acme");
     expect(request?.test).toBe(true);
     expect(w.platform.toAgents.map((post) => [post.kind, post.test])).toEqual([["handoff_requested", true]]);
+    // Channels that render only text (a Slack section, a Teams card) show it too.
+    expect(w.platform.toAgents[0]?.text).toMatch(/^\[TEST\] New /);
 
     expect(await w.service.accept(request?.id ?? "", "ana")).toEqual({ ok: true });
     expect(await w.service.reply(request?.id ?? "", "ana", "Ana here, testing too", "agent-1")).toEqual({
@@ -465,6 +467,7 @@ describe("Escalation from the dashboard's test chat (issue 17, finding 4; C9)", 
     ]);
     const posts = w.platform.followUpPosts.filter((post) => post.kind === "follow_up_created");
     expect(posts.map((post) => post.test === true)).toEqual([false, true]);
+    expect(posts.map((post) => post.text.startsWith("[TEST] "))).toEqual([false, true]);
     expect(await w.usage()).toEqual({ ai: 0, human: 0 });
   });
 });

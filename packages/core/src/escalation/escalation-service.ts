@@ -794,7 +794,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
       key: `${task.id}:created`,
       ref: task.id,
       agents: [],
-      text: followUpText(task),
+      text: testMarked(task.test, followUpText(task)),
       fields: {
         priority: task.priority,
         labels: task.labels.join(", "),
@@ -854,7 +854,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
           key: `${task.id}:${task.history.length}`,
           ref: task.id,
           agents: [],
-          text: `${task.status}${task.assignee === null ? "" : ` · ${task.assignee}`}`,
+          text: testMarked(task.test, `${task.status}${task.assignee === null ? "" : ` · ${task.assignee}`}`),
           fields: {
             status: task.status,
             assignee: task.assignee ?? "",
@@ -890,7 +890,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
           key,
           ref: request.id,
           agents: [...audience],
-          text,
+          text: testMarked(request.test, text),
           fields: {
             priority: request.priority,
             language: request.language,
@@ -973,6 +973,14 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
 }
 
 const UNKNOWN_FOLLOW_UP = "unknown follow-up task";
+
+/**
+ * A post about a test chat's handoff or task starts with "[TEST]": every agents' channel shows it (a Slack
+ * section, a Teams card's text), and `test: true` says it to those that read fields.
+ */
+function testMarked(test: boolean | undefined, text: string): string {
+  return test === true ? `[TEST] ${text}` : text;
+}
 
 /** What a handoff's messages to the customer are placed as: a test handoff's never count (C9). */
 function originOf(request: HandoffRequest): "live" | "test" {
