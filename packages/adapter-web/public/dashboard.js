@@ -78,14 +78,14 @@
         alertWithdrawn:
           "{{threshold}}%: withdrawn on {{withdrawnAt}} (reached on {{at}}, undone by a merge or a failed delivery)",
         pageOf: "Page {{page}} of {{pages}} ({{total}} conversations)",
-        countedAt: "yes, at {{at}}",
+        countedAt: "yes, at {{at}}: {{why}}",
         notCounted: "no: {{reason}}",
-        inProgress: "not yet (no delivered reply)",
+        inProgress: "not yet (no delivered reply, C7)",
         ongoing: "in progress",
         pendingPlan: "(→ {{plan}} on {{date}})",
         included: "included",
         addOn: "add-on {{price}} €/month",
-        packAdded: "Pack of {{size}} added.",
+        packAdded: "Pack of {{size}} added ({{price}} €).",
         planChanged: "Plan: {{plan}}.",
         wrongToken: "Wrong token.",
         daySeries: "Day",
@@ -111,10 +111,77 @@
         end_inactivity: "30 min without activity",
         end_closed: "closed",
         end_resolved: "resolved",
-        not_test: "test chat",
-        not_preview: "preview",
-        not_cancelled: "cancelled (no reply delivered)",
-        not_merged: "merged into an earlier one",
+        not_test: "test chat (C9)",
+        not_preview: "preview (C9)",
+        not_cancelled: "cancelled: no reply delivered (C8)",
+        not_merged: "merged into an earlier one (C13)",
+        periodPicker: "Period shown",
+        pastPeriod: "closed period",
+        periodOption: "{{start}} – {{end}}",
+        currentPeriodOption: "{{start}} – {{end}} (current)",
+        shownPeriod: "Period shown above",
+        origin_live: "live",
+        origin_test: "test",
+        origin_preview: "preview",
+        details: "Details",
+        open: "Open",
+        openConversation: "Open the conversation of {{at}}",
+        planPrice: "Plan price",
+        overagePrice: "Overage (past the allowance and packs)",
+        humanOveragePrice: "Human conversations past the plan",
+        pricePerMonth: "{{price}} €/month",
+        pricePerConversation: "{{price}} € per conversation",
+        notPriced: "not priced (counted and shown, not billed)",
+        humanUnlimited: "unlimited on this plan",
+        packOption: "{{size}} conversations — {{price}} €",
+        packConfirmTitle: "Buy this pack?",
+        packConfirmText:
+          "A pack of {{size}} conversations for {{price}} €. It adds {{size}} AI conversations, used after the plan's allowance and before any overage; it does not expire and stays yours if you change plans.",
+        cancel: "Cancel",
+        buy: "Buy",
+        buyFor: "Buy for {{price}} €",
+        packCancelled: "No pack bought.",
+        trail: "Counting trail",
+        messages: "Messages",
+        close: "Close",
+        noMessages: "No message kept for this conversation.",
+        dropped: "{{count}} earlier message(s) not kept.",
+        conversationTitle: "Conversation {{id}}",
+        conversationSummary:
+          "{{mode}} · {{channel}} · {{origin}} · {{count}} message(s) · language {{language}} · emotion {{emotion}}",
+        author_customer: "Customer",
+        author_assistant: "Assistant",
+        author_agent: "Agent",
+        author_system: "Notice",
+        noTime: "—",
+        trail_opened_first_message: "Opened by the customer's first message in this thread",
+        trail_opened_after_close: "Opened by a customer message after the previous conversation was closed",
+        trail_opened_after_inactivity:
+          "Opened by a customer message more than 30 min after the last activity",
+        trail_opened_new_topic: "Opened by a new, unrelated question after a resolution",
+        trail_opened_handoff: "Opened when an agent took over conversation {{linked}}",
+        trail_related: "Follow-up judged related (score {{score}}, {{version}})",
+        trail_unrelated: "Message judged unrelated (score {{score}}, {{version}})",
+        trail_reopened: "Reopened by a related follow-up within 30 min of its resolution",
+        trail_counted_ai:
+          "Counted: the first assistant reply was delivered; period of {{period}}, plan {{plan}}",
+        trail_counted_human:
+          "Counted in human usage: the agent's first message was delivered; period of {{period}}, plan {{plan}}",
+        trail_not_counted_test: "Not counted: a test chat from the dashboard",
+        trail_not_counted_preview: "Not counted: an admin preview",
+        trail_not_counted_cancelled: "Not counted: it ended with no assistant reply delivered",
+        trail_not_counted_merged: "Not counted: a late message merged it into {{mergedInto}}",
+        trail_not_counted_yet: "Not counted yet: no reply delivered so far",
+        trail_ended_inactivity: "Ended: 30 min without activity",
+        trail_ended_closed: "Ended: closed",
+        trail_ended_resolved: "Ended: resolved",
+        why_ai: "first assistant reply delivered (C7)",
+        labelled: "{{label}}:",
+        why_human: "agent's first message delivered (C10)",
+        enchantment_memory: "Memory",
+        enchantment_emotion: "Emotion",
+        enchantment_escalation: "Escalation",
+        enchantment_polyglot: "Polyglot",
       },
     },
     fr: {
@@ -185,18 +252,18 @@
         lastAuditLive: " (serveur en marche)",
         lineHuman: "Conversations humaines",
         lineHumanOverage: "Conversations humaines au-delà des {{allowance}} du forfait",
-        alertFired: "{{threshold}} % : atteint le {{at}}",
+        alertFired: "{{threshold}} % : atteinte le {{at}}",
         alertWithdrawn:
-          "{{threshold}} % : retirée le {{withdrawnAt}} (atteint le {{at}}, annulé par une fusion ou un échec de livraison)",
+          "{{threshold}} % : retirée le {{withdrawnAt}} (atteinte le {{at}}, annulée par une fusion ou un échec de livraison)",
         pageOf: "Page {{page}} sur {{pages}} ({{total}} conversations)",
-        countedAt: "oui, le {{at}}",
+        countedAt: "oui, le {{at}} : {{why}}",
         notCounted: "non : {{reason}}",
-        inProgress: "pas encore (aucune réponse délivrée)",
+        inProgress: "pas encore (aucune réponse délivrée, C7)",
         ongoing: "en cours",
         pendingPlan: "(→ {{plan}} le {{date}})",
         included: "inclus",
         addOn: "option {{price}} €/mois",
-        packAdded: "Pack de {{size}} ajouté.",
+        packAdded: "Pack de {{size}} ajouté ({{price}} €).",
         planChanged: "Forfait : {{plan}}.",
         wrongToken: "Jeton incorrect.",
         daySeries: "Jour",
@@ -222,10 +289,79 @@
         end_inactivity: "30 min sans activité",
         end_closed: "fermée",
         end_resolved: "résolue",
-        not_test: "chat de test",
-        not_preview: "aperçu",
-        not_cancelled: "annulée (aucune réponse délivrée)",
-        not_merged: "fusionnée avec une précédente",
+        not_test: "chat de test (C9)",
+        not_preview: "aperçu (C9)",
+        not_cancelled: "annulée : aucune réponse délivrée (C8)",
+        not_merged: "fusionnée avec une précédente (C13)",
+        periodPicker: "Période affichée",
+        pastPeriod: "période close",
+        periodOption: "{{start}} – {{end}}",
+        currentPeriodOption: "{{start}} – {{end}} (en cours)",
+        shownPeriod: "Période affichée ci-dessus",
+        origin_live: "réelle",
+        origin_test: "test",
+        origin_preview: "aperçu",
+        details: "Détails",
+        open: "Ouvrir",
+        openConversation: "Ouvrir la conversation du {{at}}",
+        planPrice: "Prix du forfait",
+        overagePrice: "Dépassement (au-delà du forfait et des packs)",
+        humanOveragePrice: "Conversations humaines au-delà du forfait",
+        pricePerMonth: "{{price}} €/mois",
+        pricePerConversation: "{{price}} € par conversation",
+        notPriced: "sans prix (comptées et affichées, non facturées)",
+        humanUnlimited: "illimitées avec ce forfait",
+        packOption: "{{size}} conversations — {{price}} €",
+        packConfirmTitle: "Acheter ce pack ?",
+        packConfirmText:
+          "Un pack de {{size}} conversations pour {{price}} €. Il ajoute {{size}} conversations IA, utilisées après celles du forfait et avant tout dépassement ; il n'expire pas et reste acquis si vous changez de forfait.",
+        cancel: "Annuler",
+        buy: "Acheter",
+        buyFor: "Acheter pour {{price}} €",
+        packCancelled: "Aucun pack acheté.",
+        trail: "Parcours de comptage",
+        messages: "Messages",
+        close: "Fermer",
+        noMessages: "Aucun message conservé pour cette conversation.",
+        dropped: "{{count}} message(s) plus ancien(s) non conservé(s).",
+        conversationTitle: "Conversation {{id}}",
+        conversationSummary:
+          "{{mode}} · {{channel}} · {{origin}} · {{count}} message(s) · langue {{language}} · émotion {{emotion}}",
+        author_customer: "Client",
+        author_assistant: "Assistant",
+        author_agent: "Conseiller",
+        author_system: "Information",
+        noTime: "—",
+        trail_opened_first_message: "Ouverte par le premier message du client dans ce fil",
+        trail_opened_after_close: "Ouverte par un message du client après la fermeture de la précédente",
+        trail_opened_after_inactivity:
+          "Ouverte par un message du client plus de 30 min après la dernière activité",
+        trail_opened_new_topic: "Ouverte par une nouvelle question, sans rapport, après une résolution",
+        trail_opened_handoff: "Ouverte quand un conseiller a repris la conversation {{linked}}",
+        trail_related: "Message jugé lié (score {{score}}, {{version}})",
+        trail_unrelated: "Message jugé sans rapport (score {{score}}, {{version}})",
+        trail_reopened: "Rouverte par un message lié dans les 30 min suivant sa résolution",
+        trail_counted_ai:
+          "Comptée : la première réponse de l'assistant a été délivrée ; période du {{period}}, forfait {{plan}}",
+        trail_counted_human:
+          "Comptée en conversations humaines : le premier message du conseiller a été délivré ; période du {{period}}, forfait {{plan}}",
+        trail_not_counted_test: "Non comptée : chat de test du tableau de bord",
+        trail_not_counted_preview: "Non comptée : aperçu administrateur",
+        trail_not_counted_cancelled:
+          "Non comptée : terminée sans qu'aucune réponse de l'assistant ait été délivrée",
+        trail_not_counted_merged:
+          "Non comptée : un message arrivé en retard l'a fusionnée avec {{mergedInto}}",
+        trail_not_counted_yet: "Pas encore comptée : aucune réponse délivrée pour l'instant",
+        trail_ended_inactivity: "Terminée : 30 min sans activité",
+        trail_ended_closed: "Terminée : fermée",
+        trail_ended_resolved: "Terminée : résolue",
+        why_ai: "première réponse de l'assistant délivrée (C7)",
+        labelled: "{{label}}\u00a0:",
+        why_human: "premier message du conseiller délivré (C10)",
+        enchantment_memory: "Mémoire",
+        enchantment_emotion: "Émotion",
+        enchantment_escalation: "Escalade",
+        enchantment_polyglot: "Polyglotte",
       },
     },
   };
@@ -246,6 +382,9 @@
     $("language").value = i18n.language;
     for (const node of document.querySelectorAll("[data-i18n]"))
       node.textContent = t(node.getAttribute("data-i18n"));
+    // A label before its value: French puts a (no-break) space before the colon.
+    for (const node of document.querySelectorAll("[data-i18n-label]"))
+      node.textContent = t("labelled", { label: t(node.getAttribute("data-i18n-label")) });
   };
 
   const tokenKey = "lutin-admin-token";
@@ -253,6 +392,21 @@
   let page = 1;
   let usage = null;
   let chart = null;
+  /** The period picker's choice: "" for the current period, else a past period's label (YYYY-MM-DD). */
+  let shownPeriod = "";
+  // Live refresh redraws a part only when its data changed: no flicker, no lost selection or focus.
+  let drawn = {};
+  const changed = (part, value) => {
+    const json = JSON.stringify([i18n.language, value]);
+    if (drawn[part] === json) return false;
+    drawn[part] = json;
+    return true;
+  };
+  // Amounts in the page's language: 17.50 in English, 17,50 in French.
+  const euros = (cents) =>
+    new Intl.NumberFormat(i18n.language, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(
+      cents / 100,
+    );
   const session = Math.random().toString(36).slice(2, 12);
 
   const api = async (path, body) => {
@@ -316,6 +470,44 @@
         );
       }),
     );
+    $("past-period").hidden = u.current !== false;
+    renderPrices(u);
+    if (changed("plans", [u.plans, u.plan.id])) renderPlans(u);
+    if (changed("enchantments", u.enchantments)) renderEnchantments(u);
+    if (changed("days", [u.days, u.tenant.timeZone])) drawChart();
+  };
+
+  // Plan, overage and pack prices (the catalog's; its packs are example prices unless the deployment sets its own).
+  const renderPrices = (u) => {
+    $("price-plan").textContent = t("pricePerMonth", { price: euros(u.plan.monthlyPriceCents) });
+    $("price-overage").textContent =
+      u.plan.overagePriceCents === null
+        ? t("notPriced")
+        : t("pricePerConversation", { price: euros(u.plan.overagePriceCents) });
+    $("price-human-overage").textContent =
+      u.plan.humanAllowance === null
+        ? t("humanUnlimited")
+        : u.plan.humanOveragePriceCents === null
+          ? t("notPriced")
+          : t("pricePerConversation", { price: euros(u.plan.humanOveragePriceCents) });
+    if (changed("packOffers", u.packOffers)) {
+      const select = $("pack-size");
+      const chosen = select.value;
+      select.replaceChildren(
+        ...u.packOffers.map((offer) => {
+          const option = element(
+            "option",
+            { value: String(offer.size) },
+            t("packOption", { size: offer.size, price: euros(offer.priceCents) }),
+          );
+          option.selected = String(offer.size) === chosen;
+          return option;
+        }),
+      );
+    }
+  };
+
+  const renderPlans = (u) => {
     const select = $("plan-select");
     select.replaceChildren(
       ...u.plans.map((plan) => {
@@ -324,6 +516,9 @@
         return option;
       }),
     );
+  };
+
+  const renderEnchantments = (u) => {
     const box = $("enchantments");
     box.replaceChildren(
       ...u.enchantments.map((item) => {
@@ -337,14 +532,13 @@
         const label = element(
           "label",
           { for: id },
-          `${item.name} (${item.included ? t("included") : t("addOn", { price: (item.monthlyPriceCents / 100).toFixed(2) })})`,
+          `${t(`enchantment_${item.name}`, { defaultValue: item.name })} (${item.included ? t("included") : t("addOn", { price: euros(item.monthlyPriceCents) })})`,
         );
         const wrapper = element("span");
         wrapper.append(input, " ", label);
         return wrapper;
       }),
     );
-    drawChart();
   };
 
   const drawChart = () => {
@@ -366,7 +560,20 @@
           { label: t("aiSeries"), stroke: "#5b3cc4", width: 2 },
           { label: t("humanSeries"), stroke: "#2e8b57", width: 2 },
         ],
-        axes: [{}, { label: "" }],
+        // The day axis in the page's language and the tenant's time zone (uPlot's own ticks are US-style).
+        axes: [
+          {
+            values: (_self, ticks) =>
+              ticks.map((seconds) =>
+                new Date(seconds * 1000).toLocaleDateString(i18n.language, {
+                  day: "numeric",
+                  month: "short",
+                  ...zone(),
+                }),
+              ),
+          },
+          { label: "" },
+        ],
         scales: { y: { range: (_self, _min, max) => [0, Math.max(5, max)] } },
       },
       data,
@@ -394,7 +601,7 @@
     historyRequest += 1;
     const mine = historyRequest;
     const result = await api(`/history?${filters()}`);
-    if (mine !== historyRequest) return;
+    if (mine !== historyRequest || !changed("history", result)) return;
     const body = $("history");
     body.replaceChildren(
       ...result.rows.map((row) => {
@@ -408,7 +615,7 @@
           "data-not-counted-reason": row.notCountedReason || "",
         });
         const counted = row.counted
-          ? t("countedAt", { at: date(row.countedAt) })
+          ? t("countedAt", { at: date(row.countedAt), why: t(`why_${row.mode}`) })
           : row.notCountedReason
             ? t("notCounted", { reason: t(`not_${row.notCountedReason}`) })
             : t("inProgress");
@@ -439,6 +646,20 @@
             `${row.language || "—"} / ${row.emotion ? t(`emotion_${row.emotion}`, { defaultValue: row.emotion }) : "—"}`,
           ),
         );
+        const details = element("td");
+        const open = element(
+          "button",
+          {
+            type: "button",
+            class: "open-conversation",
+            "data-conversation": row.id,
+            "aria-label": t("openConversation", { at: date(row.openedAt) }),
+          },
+          t("open"),
+        );
+        open.addEventListener("click", () => openConversation(row.id));
+        details.append(open);
+        tr.append(details);
         return tr;
       }),
     );
@@ -469,12 +690,98 @@
         });
   };
 
+  // The period picker: the subscription's periods, newest first; a closed one is read from the archives.
+  const renderPeriods = ({ periods }) => {
+    if (!changed("periods", [periods, usage ? usage.tenant.timeZone : null])) return;
+    $("period-picker").replaceChildren(
+      ...periods.map((period) => {
+        const text = t(period.current ? "currentPeriodOption" : "periodOption", {
+          start: day(period.start),
+          end: day(period.end - 1),
+        });
+        const option = element("option", { value: period.current ? "" : period.label }, text);
+        option.selected = (period.current ? "" : period.label) === shownPeriod;
+        return option;
+      }),
+    );
+  };
+
   const refresh = async () => {
-    usage = await api("/usage");
+    usage = await api(shownPeriod ? `/usage?period=${encodeURIComponent(shownPeriod)}` : "/usage");
     renderUsage();
+    renderPeriods(await api("/periods"));
     renderAudit(await api("/audit"));
     await renderHistory();
     document.body.setAttribute("data-loaded", "true");
+  };
+
+  // Live refresh: a poll every few seconds while the page is visible; one at a time, never a page reload.
+  const REFRESH_MS = 4000;
+  let refreshing = null;
+  let pollTimer = null;
+  const poll = () => {
+    if (document.hidden || refreshing || !usage) return;
+    refreshing = refresh()
+      .catch(() => undefined)
+      .finally(() => {
+        refreshing = null;
+      });
+  };
+
+  // A conversation's messages and counting trail (rule ids of COUNTING.md beside each step).
+  const openConversation = async (id) => {
+    let detail;
+    try {
+      detail = await api(`/conversations/${encodeURIComponent(id)}`);
+    } catch (error) {
+      // The API's message names the problem (e.g. an id no longer in this tenant's history).
+      $("page").textContent = error.message;
+      return;
+    }
+    $("conversation-title").textContent = t("conversationTitle", { id: detail.id });
+    $("conversation-dialog").dataset.conversation = detail.id;
+    $("conversation-summary").textContent = t("conversationSummary", {
+      mode: t(`mode_${detail.mode}`),
+      channel: detail.channel,
+      origin: t(`origin_${detail.origin}`),
+      count: detail.messageCount,
+      language: detail.language || "—",
+      emotion: detail.emotion ? t(`emotion_${detail.emotion}`, { defaultValue: detail.emotion }) : "—",
+    });
+    $("conversation-trail").replaceChildren(
+      ...detail.trail.map((step) => {
+        const item = element("li", { "data-event": step.event, "data-rules": step.rules.join(" ") });
+        const values = {
+          ...step.detail,
+          linked: step.detail.linkedConversationId || "—",
+          period: step.detail.period ? day(`${step.detail.period}T12:00:00Z`) : "—",
+          score: typeof step.detail.score === "number" ? step.detail.score.toFixed(2) : "",
+        };
+        item.append(
+          element("time", step.at ? { datetime: step.at } : {}, step.at ? date(step.at) : t("noTime")),
+          " — ",
+          t(`trail_${step.event}`, values),
+          " ",
+          element("span", { class: "rules" }, `(${step.rules.join(", ")})`),
+        );
+        return item;
+      }),
+    );
+    $("conversation-dropped").hidden = detail.messagesDropped === 0;
+    $("conversation-dropped").textContent = t("dropped", { count: detail.messagesDropped });
+    $("conversation-messages").replaceChildren(
+      ...(detail.messages.length === 0
+        ? [element("li", { class: "muted" }, t("noMessages"))]
+        : detail.messages.map((message) => {
+            const item = element("li", { "data-from": message.from, dir: "auto" });
+            item.append(
+              element("span", { class: "meta" }, `${t(`author_${message.from}`)} · ${date(message.at)}`),
+              element("span", { class: "text" }, message.text),
+            );
+            return item;
+          })),
+    );
+    $("conversation-dialog").showModal();
   };
 
   const show = async () => {
@@ -484,6 +791,7 @@
       $("sign-in").hidden = true;
       $("board").hidden = false;
       drawChart();
+      if (!pollTimer) pollTimer = setInterval(poll, REFRESH_MS);
     } catch (error) {
       if (error.status === 401) {
         sessionStorage.removeItem(tokenKey);
@@ -501,7 +809,15 @@
     i18n.changeLanguage(event.target.value);
     localStorage.setItem("lutin-dashboard-language", event.target.value);
     applyTranslations();
+    drawn = {};
     if (usage) refresh();
+  });
+  $("period-picker").addEventListener("change", (event) => {
+    shownPeriod = event.target.value;
+    // The history follows the period shown: its rows are the ones that period counts (Q8).
+    $("filter-period").value = "current";
+    page = 1;
+    refresh();
   });
   $("filters").addEventListener("change", () => {
     page = 1;
@@ -570,17 +886,16 @@
     $("invoice-heading").textContent = t("invoiceHeading", {
       tenant: usage ? usage.tenant.name : invoice.tenant,
       plan: invoice.plan.name,
-      price: (invoice.plan.monthlyPriceCents / 100).toFixed(2),
+      price: euros(invoice.plan.monthlyPriceCents),
       start: day(invoice.period.start),
       end: day(invoice.period.end - 1),
     });
-    const euros = (cents) => (cents / 100).toFixed(2);
     // Q4, Q9: an overage line at the plan's unit price; a line the catalog gives no price says so.
     const priced = (line) =>
       line.amountCents === null
         ? t("amountNotPriced")
         : line.count === 0
-          ? "0.00 €"
+          ? `${euros(0)} €`
           : t("amountEach", {
               count: line.count,
               unit: euros(line.unitPriceCents),
@@ -655,11 +970,35 @@
     window.print();
     document.body.classList.remove("printing-invoice");
   });
-  $("pack-form").addEventListener("submit", async (event) => {
+  // A pack is bought only from the dialog that shows its price and what it adds (the API wants confirm: true).
+  let packOffered = null;
+  $("pack-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const size = Number($("pack-size").value);
-    await api("/packs", { size });
-    $("billing-status").textContent = t("packAdded", { size });
+    packOffered = usage.packOffers.find((offer) => offer.size === size) || null;
+    if (!packOffered) return;
+    const price = euros(packOffered.priceCents);
+    $("pack-dialog-text").textContent = t("packConfirmText", { size, price });
+    $("pack-buy").textContent = t("buyFor", { price });
+    $("pack-dialog").returnValue = "";
+    $("pack-dialog").showModal();
+  });
+  $("pack-dialog").addEventListener("close", async () => {
+    const offer = packOffered;
+    packOffered = null;
+    if (!offer || $("pack-dialog").returnValue !== "buy") {
+      $("billing-status").textContent = t("packCancelled");
+      return;
+    }
+    try {
+      const bought = await api("/packs", { size: offer.size, confirm: true });
+      $("billing-status").textContent = t("packAdded", {
+        size: bought.size,
+        price: euros(bought.priceCents),
+      });
+    } catch (error) {
+      $("billing-status").textContent = error.message;
+    }
     await refresh();
   });
   $("plan-form").addEventListener("submit", async (event) => {

@@ -19,74 +19,9 @@
   const userId = script.getAttribute("data-user-id");
   const userHash = script.getAttribute("data-user-hash");
 
-  const strings = {
-    en: {
-      open: "Chat with us",
-      title: "Support",
-      minimize: "Minimize chat",
-      closeChat: "Close chat",
-      input: "Your message",
-      send: "Send",
-      solved: "That solved it",
-      human: "Talk to a human",
-      humanText: "I would like to talk to a human",
-      typing: "The assistant is typing…",
-      closed: "You closed this chat. Write again anytime to start a new one.",
-      offline: "Reconnecting…",
-      tooLong: "Your message is too long.",
-      log: "Conversation",
-      you: "You",
-      assistant: "Assistant",
-      agent: "Agent",
-      notice: "Notice",
-      suggestions: "Suggested questions",
-      deskAwayUntil: "Our team is away until {time}; you can still leave a request.",
-      deskAway: "Our team is away; you can still leave a request.",
-      deskNobody: "Nobody from our team is available right now; you can still leave a request.",
-      // The contact form of a follow-up task (no agent could take the chat).
-      contactTitle: "Leave us your e-mail address: we will answer you there.",
-      contactEmail: "E-mail address",
-      contactName: "Name (optional)",
-      contactSubmit: "Send",
-      contactInvalid: "Please enter a valid e-mail address, like name@example.com.",
-      contactRefused: "Your contact could not be saved. Please check it and try again.",
-      contactSaved: "Thank you! We will answer you at {email}.",
-    },
-    fr: {
-      open: "Discuter avec nous",
-      title: "Assistance",
-      minimize: "Réduire la discussion",
-      closeChat: "Fermer la discussion",
-      input: "Votre message",
-      send: "Envoyer",
-      solved: "C'est résolu",
-      human: "Parler à un humain",
-      humanText: "Je voudrais parler à un humain",
-      typing: "L'assistant écrit…",
-      closed: "Vous avez fermé cette discussion. Écrivez-nous quand vous voulez pour en ouvrir une nouvelle.",
-      offline: "Reconnexion…",
-      tooLong: "Votre message est trop long.",
-      log: "Conversation",
-      you: "Vous",
-      assistant: "Assistant",
-      agent: "Conseiller",
-      notice: "Information",
-      suggestions: "Questions suggérées",
-      deskAwayUntil:
-        "Notre équipe est absente jusqu'à {time}\u00a0; vous pouvez quand même laisser une demande.",
-      deskAway: "Notre équipe est absente\u00a0; vous pouvez quand même laisser une demande.",
-      deskNobody:
-        "Personne de notre équipe n'est disponible pour le moment\u00a0; vous pouvez quand même laisser une demande.",
-      contactTitle: "Laissez-nous votre adresse e-mail : nous vous y répondrons.",
-      contactEmail: "Adresse e-mail",
-      contactName: "Nom (facultatif)",
-      contactSubmit: "Envoyer",
-      contactInvalid: "Veuillez saisir une adresse e-mail valide, par exemple nom@exemple.fr.",
-      contactRefused: "Vos coordonnées n'ont pas pu être enregistrées. Vérifiez-les et réessayez.",
-      contactSaved: "Merci ! Nous vous répondrons à l'adresse {email}.",
-    },
-  };
-  const language = (script.getAttribute("data-lang") || navigator.language || "en").slice(0, 2);
+  // widget-labels.js, sent ahead of this script in /widget.js: one table per language of Polyglot.
+  const strings = window.__lutinWidgetLabels || {};
+  const language = (script.getAttribute("data-lang") || navigator.language || "en").slice(0, 2).toLowerCase();
   const t = strings[language] || strings.en;
 
   // ── state ────────────────────────────────────────────────────────────────
@@ -118,7 +53,7 @@
       seq: 0,
       transcript: [],
       outbox: [],
-      direction: "ltr",
+      direction: language === "ar" ? "rtl" : "ltr",
     };
   };
   const state = load();
@@ -137,7 +72,12 @@
     if (text !== undefined) node.textContent = text;
     return node;
   };
-  const root = element("div", { class: "lutin-widget", "data-lutin": "root" });
+  // The labels' language, for screen readers (the site's page may be in another one).
+  const root = element("div", {
+    class: "lutin-widget",
+    "data-lutin": "root",
+    lang: strings[language] ? language : "en",
+  });
   const launcher = element(
     "button",
     { type: "button", class: "lutin-launcher", "aria-expanded": "false", "aria-controls": "lutin-panel" },
@@ -202,7 +142,13 @@
     state.direction = direction === "rtl" ? "rtl" : "ltr";
     panel.setAttribute("dir", state.direction);
   };
-  const authorLabel = { customer: t.you, assistant: t.assistant, agent: t.agent, system: t.notice };
+  const authorLabel = {
+    customer: t.you,
+    assistant: t.assistant,
+    greeting: t.assistant,
+    agent: t.agent,
+    system: t.notice,
+  };
   const render = (entry) => {
     const item = element("li", {
       class: `lutin-message lutin-${entry.author}`,
@@ -223,6 +169,11 @@
   };
   for (const entry of state.transcript) render(entry);
   applyDirection(state.direction);
+  // "That solved it" once pressed (or the chat closed) has nothing left to solve: hidden until the next message.
+  const showSolved = () => {
+    solvedButton.hidden = state.resolved === true;
+  };
+  showSolved();
 
   const setOpen = (open) => {
     panel.hidden = !open;
@@ -250,14 +201,11 @@
   let maxLength = 2000;
 
   // The typing line: the assistant's, or the agent's who holds the chat (named; hidden after a quiet while).
-  const agentTyping = { en: "{agent} is typing…", fr: "{agent} écrit…" };
   let humanHere = false;
   let typingTimer = null;
   const showTyping = (frame) => {
     clearTimeout(typingTimer);
-    typing.textContent = frame.agent
-      ? (agentTyping[language] || agentTyping.en).replace("{agent}", frame.agent)
-      : t.typing;
+    typing.textContent = frame.agent ? t.agentTyping.replace("{agent}", frame.agent) : t.typing;
     typing.hidden = !frame.on;
     if (frame.agent) {
       humanHere = true;
@@ -329,6 +277,12 @@
         if (frame.author === "agent") humanHere = true;
         if (frame.author === "assistant") onReplyActions(frame.actions);
         if (frame.direction) applyDirection(frame.direction);
+        // The goodbye of a resolution ("thanks, that solved it" typed, C4): nothing left to solve.
+        if (frame.resolved === true) {
+          state.resolved = true;
+          save();
+          showSolved();
+        }
         append({ key: frame.key, author: frame.author, text: frame.text, direction: frame.direction });
         if (frame.contactRequest) onContactRequest(frame.contactRequest, frame.language);
         // The receipt is what the server counts on (C7): sent once the reply is on screen.
@@ -371,6 +325,8 @@
       return;
     }
     const id = nextId();
+    state.resolved = false;
+    showSolved();
     onSent();
     append({ key: id, author: "customer", text: trimmed, direction: "auto" });
     enqueue({ type: "message", id, text: trimmed });
@@ -393,10 +349,16 @@
   solvedButton.addEventListener("click", () => {
     // Core answers with its goodbye notice, in the customer's language: no local text here.
     enqueue({ type: "resolve", id: nextId() });
+    state.resolved = true;
+    save();
+    showSolved();
+    input.focus();
   });
   humanButton.addEventListener("click", () => sendText(t.humanText));
   closeButton.addEventListener("click", () => {
     enqueue({ type: "close", id: nextId() });
+    state.resolved = true;
+    showSolved();
     append({ key: `closed-${state.seq}`, author: "system", text: t.closed });
   });
 
@@ -422,6 +384,12 @@
     showQuickReplies(list);
   };
   onSent = () => showQuickReplies([]);
+  // The tenant's greeting in the visitor's language (tenant file `greeting`), else the widget's own; shown
+  // once, before the first message, and never sent: it is not a reply and counts nothing.
+  const greet = (text) => {
+    if (state.transcript.length > 0) return;
+    append({ key: "greeting", author: "greeting", text: text || t.greeting, direction: "auto" });
+  };
   if (state.quickReplies) showQuickReplies(state.quickReplies);
   else if (state.transcript.length === 0)
     fetch(
@@ -437,8 +405,9 @@
               value: reply.label,
             })),
           );
+        greet(config ? config.greeting : null);
       })
-      .catch(() => undefined);
+      .catch(() => greet(null));
 
   // The desk status (issue 17): before the customer asks, a line says when nobody can take the chat live.
   // The next opening is shown on the customer's own clock (the browser's zone), the one they will wait on.

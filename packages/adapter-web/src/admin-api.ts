@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import {
+  type ConversationRecord,
   computeInvoice,
   computeUsage,
   ENCHANTMENTS,
   type EnchantmentName,
+  findPackOffer,
   findPlan,
   type LastAudit,
   LutinError,
@@ -15,8 +17,10 @@ import {
 } from "@lutingenie/core";
 import { type NextFunction, type Request, type Response, Router } from "express";
 import { z } from "zod";
+import { conversationDetailOf, conversationIdSchema } from "./conversation-detail.js";
 import { filterHistory, historyCsv, historyQuerySchema, historyRowOf } from "./history.js";
 import { sendProblem, validate } from "./http-problems.js";
+import { pastPeriodsOf, periodQuerySchema, usagePeriod } from "./usage-periods.js";
 import type { WebAdapter } from "./web-adapter.js";
 
 export const invoiceQuerySchema = z.object({
@@ -28,6 +32,14 @@ export const invoiceQuerySchema = z.object({
 export const packRequestSchema = z
   .object({
     size: z.number().int().min(1, "size must be at least 1").max(1_000_000),
+    /**
+     * A pack is bought, not clicked: the caller shows the price first (GET /usage `packOffers`) and says
+     * yes here. The dashboard's dialog sends it only from its "Buy" button.
+     */
+    confirm: z.literal(true, {
+      error:
+        "confirm must be true: show the pack's price (GET /api/admin/usage, packOffers) and send confirm: true to buy it",
+    }),
     /** ISO 8601; absent = never expires (Q6's default). */
     expiresAt: z.iso.datetime({ offset: true, error: "expiresAt must be an ISO 8601 date-time" }).optional(),
   })
@@ -89,16 +101,36 @@ export function createAdminRouter(options: {
 
   router.use(requireAdmin(options.authorize));
 
+  /**
+   * Language and emotion of a history row: the conversation log's (kept across restarts), else the
+   * adapter's. A human conversation reads its customer through its AI half (C10): the assistant stays
+   * quiet during a handoff, so only the AI half has a reading.
+   */
+  const readingOf = (conversation: ConversationRecord) => {
+    const own = runtime.conversationLog.reading(conversation.id) ?? adapter.readingOf(conversation.id);
+    if (own?.language != null || own?.emotion != null || conversation.linkedConversationId === null)
+      return own;
+    return (
+      runtime.conversationLog.reading(conversation.linkedConversationId) ??
+      adapter.readingOf(conversation.linkedConversationId)
+    );
+  };
+
   const billing = async (tenant: string) => {
     const record = await runtime.store.getTenant(tenant);
     if (record === undefined) throw new Error(`tenant ${tenant} has no billing record`);
     return record;
   };
 
-  router.get("/usage", async (_request, response) => {
+  // ?period=YYYY-MM-DD: a past period as it stood at its end (its rows are read from the archives too).
+  router.get("/usage", async (request, response) => {
     const tenant = tenantOf(response);
+    const query = validate(periodQuerySchema, request.query, response);
+    if (query === undefined) return;
     const record = await billing(tenant);
-    const at = now();
+    const chosen = usagePeriod(record, query.period, now());
+    if ("problem" in chosen) return sendProblem(response, 400, "PERIOD_UNKNOWN", chosen.problem);
+    const at = chosen.at;
     const [ledger, packs, alerts] = await Promise.all([
       runtime.store.listLedger({ tenant }),
       runtime.store.listPacks(tenant),
@@ -116,7 +148,14 @@ export function createAdminRouter(options: {
         name: plan.name,
         aiAllowance: plan.aiAllowance,
         humanAllowance: plan.humanAllowance,
+        monthlyPriceCents: plan.monthlyPriceCents,
+        // Q4, Q9: null = not priced (counted and shown, not billed).
+        overagePriceCents: plan.overagePriceCents,
+        humanOveragePriceCents: plan.humanOveragePriceCents,
       },
+      // Example prices unless the deployment's catalog sets its own (DEFAULT_PACK_OFFERS).
+      packOffers: runtime.catalog.packs.map((offer) => ({ size: offer.size, priceCents: offer.priceCents })),
+      current: chosen.current,
       pendingPlanChange: pending,
       plans: runtime.catalog.plans.map((candidate) => ({
         id: candidate.id,
@@ -125,6 +164,8 @@ export function createAdminRouter(options: {
         aiAllowance: candidate.aiAllowance,
         humanAllowance: candidate.humanAllowance,
         monthlyPriceCents: candidate.monthlyPriceCents,
+        overagePriceCents: candidate.overagePriceCents,
+        humanOveragePriceCents: candidate.humanOveragePriceCents,
       })),
       period: { label: usage.period.label, start: usage.period.start, end: usage.period.end },
       allowance: usage.allowance,
@@ -208,9 +249,46 @@ export function createAdminRouter(options: {
     const query = validate(historyQuerySchema, request.query, response);
     if (query === undefined) return;
     const rows = (await runtime.store.listConversations({ tenant })).map((conversation) =>
-      historyRowOf(conversation, adapter.readingOf(conversation.id)),
+      historyRowOf(conversation, readingOf(conversation)),
     );
     response.json(filterHistory(rows, query));
+  });
+
+  // The periods the picker offers: the subscription's, newest first (closed ones are read from the archives).
+  router.get("/periods", async (_request, response) => {
+    const record = await billing(tenantOf(response));
+    response.json({ periods: pastPeriodsOf(record, now()) });
+  });
+
+  // One conversation with its messages and counting trail. Another tenant's id answers exactly as an
+  // unknown one: a token never learns whether a conversation exists elsewhere.
+  router.get("/conversations/:id", async (request, response) => {
+    const tenant = tenantOf(response);
+    const id = conversationIdSchema.safeParse(request.params.id);
+    if (!id.success)
+      return sendProblem(response, 400, "CONVERSATION_ID_INVALID", id.error.issues[0]?.message ?? "bad id");
+    const conversation = await runtime.store.getConversation(id.data);
+    if (conversation === undefined || conversation.tenant !== tenant)
+      return sendProblem(
+        response,
+        404,
+        "CONVERSATION_NOT_FOUND",
+        `no conversation ${id.data} in this tenant's history: open one from the history list`,
+      );
+    const linkedId = conversation.linkedConversationId;
+    const linked = linkedId === null ? undefined : await runtime.store.getConversation(linkedId);
+    response.json(
+      conversationDetailOf({
+        conversation,
+        linked: linked?.tenant === tenant ? linked : undefined,
+        // Ids are derived from tenant-scoped thread keys; the tenant check keeps it so if that ever changes.
+        logOf: (conversationId) => {
+          const logged = runtime.conversationLog.get(conversationId);
+          return logged?.tenant === tenant ? logged : undefined;
+        },
+        reading: readingOf(conversation),
+      }),
+    );
   });
 
   router.get("/history.csv", async (request, response) => {
@@ -218,7 +296,7 @@ export function createAdminRouter(options: {
     const query = validate(historyQuerySchema, { ...request.query, page: 1, pageSize: 500 }, response);
     if (query === undefined) return;
     const rows = (await runtime.store.listConversations({ tenant })).map((conversation) =>
-      historyRowOf(conversation, adapter.readingOf(conversation.id)),
+      historyRowOf(conversation, readingOf(conversation)),
     );
     const all = filterHistory(rows, { ...query, pageSize: Number.MAX_SAFE_INTEGER });
     response.type("text/csv").attachment(`lutingenie-history-${tenant}.csv`).send(historyCsv(all.rows));
@@ -229,6 +307,14 @@ export function createAdminRouter(options: {
     const tenant = tenantOf(response);
     const body = validate(packRequestSchema, request.body, response);
     if (body === undefined) return;
+    const offer = findPackOffer(runtime.catalog, body.size);
+    if (offer === undefined)
+      return sendProblem(
+        response,
+        400,
+        "PACK_UNKNOWN",
+        `size: no pack of ${body.size} conversations is on sale; choose among ${runtime.catalog.packs.map((candidate) => candidate.size).join(", ")}`,
+      );
     const pack = {
       id: `pack_${randomUUID()}`,
       tenant,
@@ -237,7 +323,7 @@ export function createAdminRouter(options: {
       expiresAt: body.expiresAt === undefined ? null : Date.parse(body.expiresAt),
     };
     await runtime.store.addPack(pack);
-    response.status(201).json(pack);
+    response.status(201).json({ ...pack, priceCents: offer.priceCents });
   });
 
   // Q7: an upgrade applies at once, a downgrade at the period's end (requestPlanChange decides).

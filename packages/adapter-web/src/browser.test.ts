@@ -315,7 +315,7 @@ describe.skipIf(skipBrowserTests)("in a real browser (Chromium)", () => {
     expect(await counted.locator(".counted").first().textContent()).toMatch(/^yes, at /);
     const cancelled = page.locator('#history tr[data-not-counted-reason="cancelled"] .counted');
     expect(await cancelled.count()).toBeGreaterThan(0);
-    expect(await cancelled.first().textContent()).toBe("no: cancelled (no reply delivered)");
+    expect(await cancelled.first().textContent()).toBe("no: cancelled: no reply delivered (C8)");
     expect(await page.locator("#chart canvas").count()).toBe(1);
 
     // Q8 on the page: this period's counted AI rows are as many as "used".
@@ -333,7 +333,7 @@ describe.skipIf(skipBrowserTests)("in a real browser (Chromium)", () => {
     await page.waitForSelector("#test-log li >> text=/Monday/");
     await page.waitForSelector('#history tr[data-origin="test"]');
     expect(await page.locator('#history tr[data-origin="test"] .counted').textContent()).toBe(
-      "no: test chat",
+      "no: test chat (C9)",
     );
     expect(await page.locator('#history tr[data-origin="test"] .badge').textContent()).toBe(
       "test — not counted",
@@ -344,7 +344,7 @@ describe.skipIf(skipBrowserTests)("in a real browser (Chromium)", () => {
     if (saveScreenshots) await page.screenshot({ path: `${SCREENSHOTS}dashboard.png`, fullPage: true });
     await page.getByLabel("Language", { exact: true }).selectOption("fr");
     await page.waitForSelector("h1 >> text=Tableau de bord");
-    await page.waitForSelector('#history tr[data-origin="test"] .counted >> text="non : chat de test"');
+    await page.waitForSelector('#history tr[data-origin="test"] .counted >> text="non : chat de test (C9)"');
     // Dates are shown as dates (no HTML entities from i18next's escaping).
     expect(await page.locator("#period").textContent()).toMatch(/^Du \d{2}\/\d{2}\/\d{4} au /);
     // Issue 17's French slips: the chart's legend and the test chat's badge are French too.
@@ -426,6 +426,8 @@ describe.skipIf(skipBrowserTests)("in a real browser (Chromium)", () => {
     // Billing from the page: a pack (Q6), an upgrade that applies at once (Q7), an enchantment switched off.
     await page.getByLabel("Pack size").selectOption("500");
     await page.getByRole("button", { name: "Add a pack" }).click();
+    // Issue 17: bought only from the dialog that shows its price.
+    await page.getByRole("button", { name: "Buy for 17.50 €" }).click();
     await page.waitForSelector("#packs >> text=500");
     await page.waitForSelector(
       '#last-audit[data-state="agree"] >> text=/ledger and events agree \\(1 period/',
@@ -433,7 +435,7 @@ describe.skipIf(skipBrowserTests)("in a real browser (Chromium)", () => {
     await page.getByLabel("Change plan").selectOption("enterprise");
     await page.getByRole("button", { name: "Apply" }).click();
     await page.waitForSelector("#plan >> text=Enterprise");
-    await page.getByLabel(/^emotion/).uncheck();
+    await page.getByLabel(/^Emotion/).uncheck();
     await expect
       .poll(
         async () =>

@@ -1,6 +1,5 @@
 import { type ConversationRecord, type ConversationView, conversationView } from "@lutingenie/core";
 import { z } from "zod";
-import type { ConversationReading } from "./web-adapter.js";
 
 /** The dashboard's detailed history (Q8: every row says why it opened, ended, counted or not). */
 export interface HistoryRow extends ConversationView {
@@ -26,9 +25,15 @@ export const historyQuerySchema = z
   .strict();
 export type HistoryQuery = z.output<typeof historyQuerySchema>;
 
+/** How the assistant read the conversation's customer: the conversation log's, kept across restarts. */
+export interface HistoryReading {
+  language: string | null;
+  emotion: string | null;
+}
+
 export function historyRowOf(
   conversation: ConversationRecord,
-  reading: ConversationReading | undefined,
+  reading: HistoryReading | undefined,
 ): HistoryRow {
   return {
     ...conversationView(conversation),

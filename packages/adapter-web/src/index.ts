@@ -22,8 +22,16 @@ export {
   type SmtpSenderOptions,
   smtpConfigFromEnvironment,
 } from "./smtp-sender.js";
-export { type RunningLutinServer, type StartLutinServerOptions, startLutinServer } from "./start-server.js";
+export {
+  type OpenServerStores,
+  openEmbeddedStores,
+  type RunningLutinServer,
+  type ServerStores,
+  type StartLutinServerOptions,
+  startLutinServer,
+} from "./start-server.js";
 export { type MaintenanceReport, type StoreMaintenance, startStoreMaintenance } from "./store-maintenance.js";
+export { VISITOR_SECRET_FILE } from "./visitor-secret.js";
 export {
   type AgentDirectory,
   type ConversationReading,

@@ -173,7 +173,9 @@ describe("many tenants on one server: each token, key and visitor sees its own t
     ).toBe(false);
 
     // Writes: A's pack, plan and enchantment change A only.
-    expect((await adminCall(server.url, "/packs", { ...as(A.admin), body: { size: 50 } })).status).toBe(201);
+    expect(
+      (await adminCall(server.url, "/packs", { ...as(A.admin), body: { size: 100, confirm: true } })).status,
+    ).toBe(201);
     expect(
       (await adminCall(server.url, "/plan", { ...as(A.admin), body: { plan: "enterprise" } })).status,
     ).toBe(200);

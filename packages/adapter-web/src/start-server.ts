@@ -1,22 +1,27 @@
 import { chmod, stat } from "node:fs/promises";
 import {
+  type ArchiveReport,
   type ChannelAdapter,
   type Clock,
   calendarOf,
   createLutinRuntime,
+  type EscalationStore,
   type LanguageCode,
   type LoadedTenant,
   type Logger,
   type LutinRuntime,
   listQuickReplies,
   type OutboundSender,
+  openFileConversationLog,
   openFileEscalationStore,
   openFileThreadMemory,
   openLowdbStore,
   periodContaining,
   readLastAudit,
+  type Store,
   silentLogger,
   systemClock,
+  type ThreadMemory,
 } from "@lutingenie/core";
 import type { Express } from "express";
 import type { ServedTenantConfig, ServerConfig } from "./config.js";
@@ -58,7 +63,73 @@ export interface StartLutinServerOptions {
   deskRecheckMs?: number;
   /** Carries agents' e-mail answers to follow-up tasks (lutin serve: createSmtpSender from LUTIN_SMTP_*). */
   outboundSender?: OutboundSender;
+  /**
+   * Where the server keeps its data; default: the embedded stores in the data directory (openEmbeddedStores).
+   * `lutin serve` passes PostgreSQL's when LUTIN_DATABASE_URL is set.
+   */
+  openStores?: OpenServerStores;
 }
+
+/** Everything the server persists, opened together and closed together (after the turns have drained). */
+export interface ServerStores {
+  /** Shown in the start line: where the data is ("data in ./data", "database 127.0.0.1:5432/lutin"). */
+  describe: string;
+  store: Store;
+  /** Closed by the assistant when it stops. */
+  memory: ThreadMemory;
+  escalationStore: EscalationStore;
+  /** The key that signs visitor tokens when the config gives none: the same on every instance sharing the data. */
+  visitorSecret(): Promise<string>;
+  /** Each maintenance run's archiving step, after the inactivity sweep. */
+  archiveSettled(now: number): Promise<ArchiveReport>;
+  /** Wraps every channel adapter before it starts (several instances: a thread's turns across them). */
+  wrapAdapter?(adapter: ChannelAdapter): ChannelAdapter;
+  close(): Promise<void>;
+}
+
+export type OpenServerStores = (
+  config: ServerConfig,
+  options: { clock?: Clock; logger: Logger },
+) => Promise<ServerStores>;
+
+/**
+ * The embedded default: the lowdb store, file thread memory and escalation files in the data directory
+ * (created when missing; its lock refuses a second process), the visitor secret in a file beside them.
+ */
+export const openEmbeddedStores: OpenServerStores = async (config, options) => {
+  const store = await openLowdbStore({
+    dataDir: config.dataDir,
+    ...(options.clock ? { clock: options.clock } : {}),
+    // Q1: archiving then knows when each tenant's period really ended, instead of waiting 32 days after
+    // its start to be sure; a tenant without a billing record stays hot (the store's rule for a throw).
+    periodOf: (tenant, at, record) => {
+      if (record === undefined) throw new Error(`tenant ${tenant} has no billing record`);
+      return periodContaining(at, calendarOf(record)).label;
+    },
+  });
+  try {
+    const memory = await openFileThreadMemory({
+      dataDir: config.dataDir,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    const escalationStore = await openFileEscalationStore({ dataDir: config.dataDir });
+    return {
+      describe: `data in ${config.dataDir}`,
+      store,
+      memory,
+      escalationStore,
+      visitorSecret: () => loadVisitorSecret(config.dataDir),
+      archiveSettled: (now) => store.archiveSettled(now),
+      async close() {
+        await escalationStore.close().catch(() => undefined);
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+};
 
 export interface RunningLutinServer {
   url: string;
@@ -80,9 +151,8 @@ export interface RunningLutinServer {
 }
 
 /**
- * `lutin serve`: the lowdb store, file thread memory and escalation files in the data directory
- * (created when missing; its lock refuses a second process), the tenant, the runtime, the web adapter
- * and any extra adapters, behind one express + ws server.
+ * `lutin serve`: the stores (`openStores`, by default the embedded ones in the data directory), the
+ * tenants, the runtime, the web adapter and any extra adapters, behind one express + ws server.
  */
 export async function startLutinServer(options: StartLutinServerOptions): Promise<RunningLutinServer> {
   const { config } = options;
@@ -90,32 +160,28 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
   const tenants =
     options.tenants ?? (options.tenant === undefined ? await loadServedTenants(config) : [options.tenant]);
   checkServedTenants(config, tenants);
-  const store = await openLowdbStore({
-    dataDir: config.dataDir,
+  const stores = await (options.openStores ?? openEmbeddedStores)(config, {
+    logger,
     ...(options.clock ? { clock: options.clock } : {}),
-    // Q1: archiving then knows when each tenant's period really ended, instead of waiting 32 days after
-    // its start to be sure; a tenant without a billing record stays hot (the store's rule for a throw).
-    periodOf: (tenant, at, record) => {
-      if (record === undefined) throw new Error(`tenant ${tenant} has no billing record`);
-      return periodContaining(at, calendarOf(record)).label;
-    },
   });
-  const closers: Array<() => Promise<void>> = [() => store.close()];
+  const { store, memory, escalationStore } = stores;
+  const closers: Array<() => Promise<void>> = [() => stores.close()];
   await restrictDataDirectory(config.dataDir, logger);
   const closeAll = async () => {
     for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
   };
   try {
-    const memory = await openFileThreadMemory({
+    // Closed after the assistant stops (closers run last first): a turn under way still writes to it.
+    const conversationLog = await openFileConversationLog({
       dataDir: config.dataDir,
       ...(options.clock ? { clock: options.clock } : {}),
     });
-    const escalationStore = await openFileEscalationStore({ dataDir: config.dataDir });
-    closers.push(() => escalationStore.close());
+    closers.push(() => conversationLog.close());
     const runtime = await createLutinRuntime({
       store,
       tenants,
       memory,
+      conversationLog,
       escalationStore,
       logger,
       ...(options.clock ? { clock: options.clock } : {}),
@@ -140,7 +206,7 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
       visitorMessagesPerMinute: config.limits.visitorMessagesPerMinute,
       ipMessagesPerMinute: config.limits.ipMessagesPerMinute,
       ipOpenSockets: config.limits.ipOpenSockets,
-      visitorSecret: config.visitorSecret ?? (await loadVisitorSecret(config.dataDir)),
+      visitorSecret: config.visitorSecret ?? (await stores.visitorSecret()),
       directory: runtime.escalation,
       logger,
       ...(options.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: options.receiptTimeoutMs }),
@@ -158,6 +224,7 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
         adminToken: entry.adminToken,
         // An unknown language falls back to the knowledge base's default one (listQuickReplies).
         quickReplies: (language: string) => listQuickReplies(tenant.knowledgeBase, language as LanguageCode),
+        greeting: (language: string) => tenant.greeting?.[language] ?? null,
       })),
       ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
       trustProxy: config.trustProxy,
@@ -171,14 +238,15 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
     });
     // Assistant.stop() stops the adapters, waits for running turns and closes the thread memory.
     closers.push(() => runtime.assistant.stop());
-    await runtime.assistant.start([adapter, ...(options.extraAdapters ?? [])]);
+    const wrap = stores.wrapAdapter ?? ((channel: ChannelAdapter) => channel);
+    await runtime.assistant.start([adapter, ...(options.extraAdapters ?? [])].map(wrap));
     await runtime.escalation.start();
     closers.push(() => runtime.escalation.stop());
     const { port, url } = await web.listen(config.port, config.host);
     closers.push(() => web.close());
     // Started last, so it is stopped first: no sweep or archive run is under way while turns drain.
     const maintenance = startStoreMaintenance({
-      store,
+      store: { archiveSettled: (now = (options.clock ?? systemClock).now()) => stores.archiveSettled(now) },
       counter: runtime.counter,
       clock: options.clock ?? systemClock,
       logger,

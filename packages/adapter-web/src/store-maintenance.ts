@@ -32,7 +32,8 @@ export interface StoreMaintenance {
  * never a reason to stop serving.
  */
 export function startStoreMaintenance(options: {
-  store: LowdbStore;
+  /** Only archiving is needed: a store that keeps everything (PostgreSQL) answers with an empty report. */
+  store: Pick<LowdbStore, "archiveSettled">;
   counter: ConversationCounter;
   clock: Clock;
   logger: Logger;

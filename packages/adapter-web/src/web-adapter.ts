@@ -528,6 +528,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         inReplyTo: message.inReplyTo ?? null,
         actions: [...(message.actions ?? [])],
         contactRequest: message.contactRequest ?? null,
+        ...(message.resolved === true ? { resolved: true as const } : {}),
       };
       for (const socket of open) {
         widgetFrame(socket, frame);

@@ -293,7 +293,7 @@ describe("lutin serve: HTTP and WebSocket against the real server", () => {
     );
     expect(history.body.rows.map((row) => row.origin).sort()).toEqual(["preview", "test"]);
 
-    expect((await adminCall(server.url, "/packs", { body: { size: 500 } })).status).toBe(201);
+    expect((await adminCall(server.url, "/packs", { body: { size: 500, confirm: true } })).status).toBe(201);
     expect((await adminCall<{ packsRemaining: number }>(server.url, "/usage")).body.packsRemaining).toBe(500);
     const upgraded = await adminCall<{ plan: string }>(server.url, "/plan", { body: { plan: "enterprise" } });
     expect(upgraded.body.plan).toBe("enterprise");

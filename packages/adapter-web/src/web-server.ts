@@ -20,6 +20,7 @@ import { clientAddressOf } from "./client-address.js";
 import { problemOfHttpError, sendProblem } from "./http-problems.js";
 import { createRateLimiter } from "./rate-limiter.js";
 import type { WebAdapter } from "./web-adapter.js";
+import { widgetScript } from "./widget-script.js";
 
 export const PUBLIC_DIRECTORY = fileURLToPath(new URL("../public/", import.meta.url));
 
@@ -38,6 +39,8 @@ export interface WebServerTenant {
   adminToken?: string;
   /** The suggested questions the widget shows before the first message (the knowledge base's Quick Replies). */
   quickReplies?: (language: string) => ReadonlyArray<{ label: string }>;
+  /** The widget's greeting in a language (the tenant file's `greeting`); null: the widget's default. */
+  greeting?: (language: string) => string | null;
 }
 
 export interface WebServerOptions {
@@ -147,7 +150,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
   // The widget script is embedded by other sites: it may be loaded cross-origin (a script tag needs no CORS).
   app.get("/widget.js", (_request, response) => {
     response.set("Cross-Origin-Resource-Policy", "cross-origin");
-    response.sendFile("widget.js", { root: PUBLIC_DIRECTORY });
+    response.type("text/javascript").send(widgetScript(PUBLIC_DIRECTORY));
   });
   app.get("/widget.css", (_request, response) => {
     response.set("Cross-Origin-Resource-Policy", "cross-origin");
@@ -179,6 +182,8 @@ export function createWebServer(options: WebServerOptions): WebServer {
       quickReplies: /^[a-z]{2}$/.test(language)
         ? (tenant.quickReplies?.(language) ?? []).map((reply) => ({ label: reply.label }))
         : [],
+      // The tenant's own greeting in that language; null: the widget greets with its default.
+      greeting: /^[a-z]{2}$/.test(language) ? (tenant.greeting?.(language) ?? null) : null,
     });
   });
 

@@ -105,6 +105,8 @@ export type WidgetServerMessage =
       actions: { kind: string; label: string; value: string }[];
       /** A follow-up task was created: the widget asks for a contact and sends it as a `contact` frame. */
       contactRequest: { followUp: string } | null;
+      /** The goodbye of a conversation the customer resolved (C4): the widget hides "That solved it". */
+      resolved?: true;
     }
   | { type: "ack"; id: string; status: string }
   | { type: "error"; id: string | null; code: WidgetErrorCode; message: string; retryAfterMs?: number }

@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { analyze } from "./commands/analyze.js";
 import { audit, formatAudit, recordAudit } from "./commands/audit.js";
 import { chat, parseEnchantmentList } from "./commands/chat.js";
+import { migrateCommand } from "./commands/migrate.js";
 import { serve } from "./commands/serve.js";
 import { simulate } from "./commands/simulate.js";
 import { formatSimulation } from "./commands/simulate-table.js";
@@ -37,7 +38,28 @@ Examples (one per command):
   echo "Where is my order?" | lutin chat
   echo "Waar is mijn bestelling?" | lutin analyze --json
   PORT=3000 LUTIN_DATA_DIR=./data lutin serve
-  lutin audit --data ./data --period 2026-11`;
+  lutin audit --data ./data --period 2026-11
+  LUTIN_DATABASE_URL=postgres://lutin:password@127.0.0.1:5432/lutin lutin migrate
+  LUTIN_DATABASE_URL=postgres://lutin:password@127.0.0.1:5432/lutin lutin migrate --from-lowdb ./data`;
+
+const MIGRATE_HELP = `
+Brings the schema of the PostgreSQL database named by LUTIN_DATABASE_URL to this version and prints the
+version before and after; running it again changes nothing. A database migrated by a newer LutinGénie is
+refused (STORE_SCHEMA_TOO_NEW). \`lutin serve\` also migrates at start; run this first when several
+instances share the database, or to see what an upgrade does.
+
+--from-lowdb DIR then moves an embedded install (lutin.json with its journal and archives, thread memory,
+tenants, packs, alerts, ledger) into the database, in one transaction. It never overwrites a row the
+database already has, so a second run adds nothing. It prints lutin audit's totals per tenant and period
+(used, human, ledger, history, ledger rows) read from DIR before and from the database after. Stop the
+embedded server first (a running one is refused). Its visitor secret moves too, so its visitors resume
+their chats; handoff and follow-up files stay in DIR.
+
+Exit codes: 0 done and the totals agree; 1 the totals differ (each difference is printed), or the move
+was refused (a running server, no data, the database unreachable or newer); 2 bad arguments.
+
+Example:
+  LUTIN_DATABASE_URL=postgres://lutin:password@127.0.0.1:5432/lutin lutin migrate --from-lowdb ./data`;
 
 const SIMULATE_HELP = `
 Events are replayed in file order, as they would have arrived; the result depends only on the set of
@@ -172,6 +194,21 @@ export function buildProgram(): Command {
         output: process.stdout,
         ...(options.config === undefined ? {} : { configFile: options.config }),
       });
+    });
+
+  program
+    .command("migrate")
+    .description(
+      "PostgreSQL (LUTIN_DATABASE_URL): bring the schema up to date; --from-lowdb DIR moves an embedded install in",
+    )
+    .option("--from-lowdb <dir>", "an embedded install's data directory to move into the database")
+    .addHelpText("after", MIGRATE_HELP)
+    .action(async (options) => {
+      const result = await migrateCommand({
+        output: process.stdout,
+        ...(options.fromLowdb === undefined ? {} : { fromLowdb: options.fromLowdb }),
+      });
+      if (result.exitCode !== 0) throw new CommandExit(result.exitCode);
     });
 
   program

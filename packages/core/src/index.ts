@@ -13,6 +13,7 @@ export * from "./assistant/turn-context.js";
 export * from "./assistant/turn-outcome.js";
 export * from "./billing-directory.js";
 export * from "./clock.js";
+export * from "./conversation-log/index.js";
 export * from "./counting/batch.js";
 export * from "./counting/compaction.js";
 export * from "./counting/conversation.js";

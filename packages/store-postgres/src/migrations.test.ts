@@ -39,21 +39,21 @@ describe("schema migrations", () => {
   it("an empty database is migrated at open, once; a second open applies nothing", async () => {
     const { url } = await freshDatabase();
     const first = await open(url);
-    expect(first.migration).toEqual({ from: 0, to: SCHEMA_VERSION, applied: [1, 2] });
+    expect(first.migration).toEqual({ from: 0, to: SCHEMA_VERSION, applied: [1, 2, 3] });
     const second = await open(url);
     expect(second.migration).toEqual({ from: SCHEMA_VERSION, to: SCHEMA_VERSION, applied: [] });
     const rows = await sql<{ version: number }>(
       url,
       `SELECT version FROM ${MIGRATIONS_TABLE} ORDER BY version`,
     );
-    expect(rows.map((row) => row.version)).toEqual([1, 2]);
+    expect(rows.map((row) => row.version)).toEqual([1, 2, 3]);
   });
 
   it("instances starting together on an empty database: every step runs exactly once", async () => {
     const { url } = await freshDatabase();
     const opened = await Promise.all(Array.from({ length: 4 }, () => open(url)));
     // Each step once, by whichever instance got the lock first.
-    expect(opened.flatMap((store) => store.migration.applied).sort()).toEqual([1, 2]);
+    expect(opened.flatMap((store) => store.migration.applied).sort()).toEqual([1, 2, 3]);
     const rows = await sql<{ count: string }>(url, `SELECT count(*) AS count FROM ${MIGRATIONS_TABLE}`);
     expect(Number(rows[0]?.count)).toBe(SCHEMA_VERSION);
   });
@@ -74,7 +74,7 @@ describe("schema migrations", () => {
       url,
       `SELECT version FROM ${MIGRATIONS_TABLE} ORDER BY version`,
     );
-    expect(rows.map((row) => row.version)).toEqual([1, 2, SCHEMA_VERSION + 1]);
+    expect(rows.map((row) => row.version)).toEqual([1, 2, 3, SCHEMA_VERSION + 1]);
   });
 
   it("with migrate: false an unmigrated database is refused, naming `lutin migrate`, and nothing is created", async () => {

@@ -174,6 +174,28 @@ END;
 $$;
 `,
   },
+  {
+    version: 3,
+    name: "thread memory, secrets shared by every instance",
+    sql: `
+-- The assistant's memory of each thread (context window, language, flow state, answered keys): one row per
+-- thread, written whole at the end of each turn. updated_at drives the retention sweep.
+CREATE TABLE lutin_thread_memory (
+  key text PRIMARY KEY,
+  updated_at bigint NOT NULL,
+  record json NOT NULL
+);
+CREATE INDEX lutin_thread_memory_by_age ON lutin_thread_memory (updated_at);
+
+-- Secrets every instance behind one load balancer must share (the key that signs visitor tokens): made
+-- once by whichever instance starts first (INSERT ... ON CONFLICT DO NOTHING), then read by all.
+CREATE TABLE lutin_secrets (
+  name text PRIMARY KEY,
+  value text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+`,
+  },
 ];
 
 /** The schema version this code writes and reads. */

@@ -110,7 +110,7 @@ function threadChanged(threadKey: string): LutinError {
  * as with successive upserts), in id order: two transactions upserting the same rows lock them in the
  * same order and cannot deadlock on them.
  */
-function conversationColumns(conversations: readonly ConversationRecord[]): unknown[][] {
+export function conversationColumns(conversations: readonly ConversationRecord[]): unknown[][] {
   const byId = new Map<string, ConversationRecord>();
   for (const conversation of conversations) byId.set(identityText(conversation.id), conversation);
   const ids = [...byId.keys()].sort();

@@ -11,6 +11,8 @@ import {
   startLutinServer,
 } from "@lutingenie/adapter-web";
 import { type ChannelAdapter, createJsonLinesLogger, type LoadedTenant, type Logger } from "@lutingenie/core";
+import { DATABASE_URL_VARIABLE, databaseLocation, databaseUrlFrom } from "../database-url.js";
+import { openPostgresServerStores } from "../postgres-server-stores.js";
 import { slackChannelForServer } from "./slack-channel.js";
 import { type TeamsNetworkOverrides, teamsChannelForServer } from "./teams-channel.js";
 
@@ -35,11 +37,15 @@ export interface ServeOptions {
 }
 
 /**
- * `lutin serve`: the widget, the agent console and the dashboard on one port. Stops gracefully on
- * SIGINT/SIGTERM: adapters stop, running turns finish, the store is flushed and its lock released.
+ * `lutin serve`: the widget, the agent console and the dashboard on one port, on the embedded store in the
+ * data directory, or on PostgreSQL when LUTIN_DATABASE_URL is set (then any number of instances may share
+ * the database). Stops gracefully on SIGINT/SIGTERM: adapters stop, running turns finish, the store is
+ * flushed and its lock released.
  */
 export async function serve(options: ServeOptions): Promise<void> {
   const environment = options.environment ?? process.env;
+  // Checked first: a wrong URL is refused before anything is opened or generated.
+  const databaseUrl = databaseUrlFrom(environment);
   const preliminary = await loadServerConfig({
     ...(options.configFile === undefined ? {} : { file: options.configFile }),
     environment,
@@ -83,6 +89,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     logger,
     extraAdapters,
     ...(smtp === null ? {} : { outboundSender: createSmtpSender(smtp) }),
+    ...(databaseUrl === null ? {} : { openStores: openPostgresServerStores({ url: databaseUrl }) }),
     mountRoutes: (app) => {
       slack?.mountRoutes(app);
       teams?.mountRoutes(app);
@@ -92,8 +99,12 @@ export async function serve(options: ServeOptions): Promise<void> {
   await slack?.attach(server.runtime);
   teams?.attach(server.runtime);
   const out = (line: string) => options.output.write(`${line}\n`);
+  const where =
+    databaseUrl === null
+      ? `data in ${config.dataDir}`
+      : `database ${databaseLocation(databaseUrl)} from ${DATABASE_URL_VARIABLE}, files in ${config.dataDir}`;
   out(
-    `LutinGénie is serving ${tenants.map((served) => served.settings.name ?? served.settings.id).join(", ")} (data in ${config.dataDir})`,
+    `LutinGénie is serving ${tenants.map((served) => served.settings.name ?? served.settings.id).join(", ")} (${where})`,
   );
   out(`  widget demo    ${server.urls.widgetDemo}`);
   out(`  agent console  ${server.urls.agentConsole}`);

@@ -64,6 +64,8 @@ export interface OutboundMessage {
    * that know who the customer is (Slack, Teams) ignore it.
    */
   contactRequest?: ContactRequest;
+  /** Set on the goodbye of a conversation the customer just resolved (C4): a channel may hide its "resolved" button. */
+  resolved?: true;
 }
 
 export interface OutboundAction {

@@ -7,6 +7,7 @@ import type {
   OutboundMessage,
 } from "../adapters/channel-adapter.js";
 import { type Clock, systemClock } from "../clock.js";
+import type { ConversationLog, ConversationLogEntry } from "../conversation-log/index.js";
 import type { ConversationRecord } from "../counting/conversation.js";
 import type { ConversationCounter } from "../counting/counter.js";
 import { LutinError } from "../errors.js";
@@ -60,6 +61,8 @@ export interface AssistantOptions {
   /** The assistant settings of a tenant; unknown tenants get the defaults (English, no contact). */
   tenants?: (tenant: string) => AssistantTenant | undefined | Promise<AssistantTenant | undefined>;
   memory?: ThreadMemory;
+  /** Where each conversation's messages and readings are kept for the dashboard; absent: not kept. */
+  conversationLog?: ConversationLog;
   clock?: Clock;
   logger?: Logger;
   /**
@@ -194,7 +197,7 @@ export class Assistant {
       }
       if (!result.ok) return result;
       const at = this.#clock.now();
-      await this.#options.counter.ingestEvent({
+      const placed = await this.#options.counter.ingestEvent({
         key: message.key,
         tenant: message.tenant,
         channel: message.channel,
@@ -208,7 +211,13 @@ export class Assistant {
       });
       const memory = (await this.#memory.load(threadKey)) ?? emptyThreadMemory(at);
       memory.window.push({ from: message.from, text: message.text, at, key: message.key });
-      await this.#save(threadKey, memory, MAX_WINDOW_SIZE);
+      await Promise.all([
+        this.#save(threadKey, memory, MAX_WINDOW_SIZE),
+        this.#log(placed.conversation, {
+          tenant: message.tenant,
+          messages: [{ from: message.from, text: message.text, at }],
+        }),
+      ]);
       return result;
     });
   }
@@ -333,11 +342,16 @@ export class Assistant {
     if (!memory.window.some((message) => message.key === event.key))
       memory.window.push({ from: "customer", text: event.text ?? "", at: event.at, key: event.key });
 
+    // A resend of a message whose answer never got out is already in the log: only the answer is new (C11).
+    const heard = placed.status === "processed" ? [customerSaid(event)] : [];
     const holder = memory.handledBy;
     if (holder !== null && conversation !== null && holder.conversationId === conversation.id) {
       const routed = (await this.#options.takeovers?.route(holder.by, event, conversation)) ?? "held";
       if (routed === "held") {
-        await this.#save(threadKey, memory, MAX_WINDOW_SIZE);
+        await Promise.all([
+          this.#save(threadKey, memory, MAX_WINDOW_SIZE),
+          this.#log(conversation, { tenant: event.tenant, messages: heard }),
+        ]);
         return outcome("silent", conversation);
       }
     }
@@ -388,8 +402,13 @@ export class Assistant {
       emotionScore: context.emotionReading?.score ?? 0,
     };
     const names = ran.map((enchantment) => enchantment.name);
+    const logged: ConversationLogEntry = {
+      tenant: event.tenant,
+      messages: heard,
+      reading: { language: reading.language, emotion: reading.emotion },
+    };
     if (context.reply === null) {
-      await this.#save(threadKey, memory, context.windowSize);
+      await Promise.all([this.#save(threadKey, memory, context.windowSize), this.#log(conversation, logged)]);
       return { status: "silent", conversation, reply: null, reading, enchantments: names };
     }
 
@@ -411,9 +430,14 @@ export class Assistant {
       const [booked] = await Promise.all([
         this.#bookReply(event, said, trustedTimestamp(event)),
         this.#save(threadKey, memory, context.windowSize),
+        this.#log(conversation, {
+          ...logged,
+          messages: [...heard, { from: said.from, text: said.text, at: said.at }],
+        }),
       ]);
       counted = booked.conversation ?? counted;
-    } else await this.#save(threadKey, memory, context.windowSize);
+    } else
+      await Promise.all([this.#save(threadKey, memory, context.windowSize), this.#log(conversation, logged)]);
     return {
       status: reply.delivered ? "answered" : "undelivered",
       conversation: counted,
@@ -421,6 +445,20 @@ export class Assistant {
       reading,
       enchantments: names,
     };
+  }
+
+  /**
+   * Keeps what was said for the dashboard's conversation view. A failure there is logged and the turn goes
+   * on: the customer's answer and its count (C7) matter more than the transcript shown to the admin.
+   */
+  async #log(conversation: ConversationRecord | null, entry: ConversationLogEntry): Promise<void> {
+    const log = this.#options.conversationLog;
+    if (log === undefined || conversation === null) return;
+    try {
+      await log.add(conversation.id, entry);
+    } catch (error) {
+      this.#logger.warn("conversation log not written", { tenant: entry.tenant, ...errorFields(error) });
+    }
   }
 
   #context(
@@ -524,6 +562,7 @@ export class Assistant {
       direction: context.messages.dir(context.language),
       inReplyTo: event.key,
       author: answer.notice === true ? "system" : "assistant",
+      ...(answer.source === RESOLVED_SOURCE ? { resolved: true as const } : {}),
       ...(answer.actions !== undefined && answer.actions.length > 0
         ? { actions: answer.actions.map((action) => ({ kind: "quick_reply" as const, ...action })) }
         : {}),
@@ -586,6 +625,7 @@ export class Assistant {
         direction: this.#options.messages.dir(language),
         inReplyTo: event.key,
         author: "system",
+        resolved: true,
       })
       .catch(
         (): DeliveryResult => ({
@@ -684,8 +724,11 @@ export class Assistant {
   }
 }
 
+/** The source of the goodbye a resolution gets (C4). */
+const RESOLVED_SOURCE = "assistant:resolved";
+
 function resolvedNotice(text: string): ResponderReply {
-  return { text, confidence: 1, source: "assistant:resolved", notice: true, toned: true };
+  return { text, confidence: 1, source: RESOLVED_SOURCE, notice: true, toned: true };
 }
 
 /**
@@ -707,3 +750,8 @@ export function replyKeyOf(inboundKey: string): string {
 }
 
 export { LOW_CONFIDENCE };
+
+/** The customer's message as the conversation log keeps it, at its trusted time (C14). */
+function customerSaid(event: InboundEvent): { from: "customer"; text: string; at: number } {
+  return { from: "customer", text: event.text ?? "", at: trustedTimestamp(event) };
+}

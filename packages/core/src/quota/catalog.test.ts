@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { LutinError } from "../errors.js";
-import { DEFAULT_PLAN_CATALOG, findPlan, parseAlertThresholds, parsePlanCatalog } from "./catalog.js";
+import {
+  DEFAULT_PACK_OFFERS,
+  DEFAULT_PLAN_CATALOG,
+  findPackOffer,
+  findPlan,
+  parseAlertThresholds,
+  parsePlanCatalog,
+} from "./catalog.js";
 
 const validPlan = (overrides: Record<string, unknown> = {}) => ({
   id: "basic",
@@ -203,5 +210,48 @@ describe("parseAlertThresholds", () => {
     expect(() => parseAlertThresholds([50, 50], "tenant.alertThresholds")).toThrow(
       "tenant.alertThresholds: lists a threshold twice",
     );
+  });
+});
+
+describe("pack offers (issue 17: a pack has a price)", () => {
+  it("ships example packs, each cheaper per conversation than any priced overage", () => {
+    expect(DEFAULT_PLAN_CATALOG.packs).toEqual(DEFAULT_PACK_OFFERS);
+    const overages = DEFAULT_PLAN_CATALOG.plans.flatMap((plan) =>
+      plan.overagePriceCents === null ? [] : [plan.overagePriceCents],
+    );
+    for (const offer of DEFAULT_PLAN_CATALOG.packs)
+      expect(offer.priceCents / offer.size).toBeLessThanOrEqual(Math.max(...overages));
+    expect(findPackOffer(DEFAULT_PLAN_CATALOG, 500)).toEqual({ size: 500, priceCents: 1750 });
+    expect(findPackOffer(DEFAULT_PLAN_CATALOG, 7)).toBeUndefined();
+  });
+
+  it("takes a catalog's own packs, sorted by size", () => {
+    const catalog = parsePlanCatalog({
+      plans: [validPlan()],
+      packs: [
+        { size: 2000, priceCents: 5000 },
+        { size: 250, priceCents: 900 },
+      ],
+    });
+    expect(catalog.packs).toEqual([
+      { size: 250, priceCents: 900 },
+      { size: 2000, priceCents: 5000 },
+    ]);
+  });
+
+  it("refuses a duplicate size, a negative price or an unknown field, naming the path and the fix", () => {
+    const duplicate = catalogError({
+      plans: [validPlan()],
+      packs: [
+        { size: 100, priceCents: 400 },
+        { size: 100, priceCents: 300 },
+      ],
+    });
+    expect(duplicate.message).toMatch(/packs\[1\]\.size: duplicate pack size 100/);
+    const negative = catalogError({ plans: [validPlan()], packs: [{ size: 100, priceCents: -1 }] });
+    expect(negative.message).toMatch(/packs\[0\]\.priceCents: must be a whole number of cents ≥ 0/);
+    expect(negative.hint).toMatch(/pack's price in cents/);
+    const unknown = catalogError({ plans: [validPlan()], packs: [{ size: 100, priceCents: 400, price: 4 }] });
+    expect(unknown.hint).toMatch(/pack fields are size, priceCents/);
   });
 });

@@ -16,9 +16,19 @@ export interface EnchantmentOffer {
   includedInPaidPlans: boolean;
 }
 
+/** A pack of prepaid AI conversations the dashboard offers (Q3, Q6), at its price. */
+export interface PackOffer {
+  /** Conversations the pack adds. */
+  size: number;
+  /** What the pack costs, once, in cents. */
+  priceCents: number;
+}
+
 export interface PlanCatalog {
   /** Sorted by rank, smallest plan first. */
   plans: Plan[];
+  /** Packs on sale, smallest first; a pack is bought at one of these sizes. */
+  packs: PackOffer[];
   enchantments: Record<EnchantmentName, EnchantmentOffer>;
   /** Q5: default alert thresholds, whole percentages of the AI allowance, ascending. */
   alertThresholds: number[];
@@ -35,6 +45,16 @@ export const DEFAULT_ENCHANTMENT_OFFERS: Readonly<Record<EnchantmentName, Enchan
   escalation: Object.freeze({ monthlyPriceCents: 500, includedInPaidPlans: true }),
   polyglot: Object.freeze({ monthlyPriceCents: 500, includedInPaidPlans: true }),
 });
+
+/**
+ * EXAMPLE pack prices (the guide prices no packs): a deployment sets its own `packs` in its catalog. A pack
+ * costs less per conversation than the plans' overage, which is why one buys it.
+ */
+export const DEFAULT_PACK_OFFERS: readonly PackOffer[] = Object.freeze([
+  Object.freeze({ size: 100, priceCents: 400 }),
+  Object.freeze({ size: 500, priceCents: 1750 }),
+  Object.freeze({ size: 1000, priceCents: 3000 }),
+]);
 
 /** Q5 defaults. */
 export const DEFAULT_ALERT_THRESHOLDS: readonly number[] = Object.freeze([80, 90, 100]);
@@ -99,9 +119,18 @@ const offerSchema = z.strictObject(
   { error: "must be an object { monthlyPriceCents, includedInPaidPlans? }" },
 );
 
+const packOfferSchema = z.strictObject(
+  {
+    size: wholeNumber("must be a whole number of conversations from 1 to 1000000", 1, 1_000_000),
+    priceCents: wholeNumber("must be a whole number of cents ≥ 0", 0),
+  },
+  { error: "must be an object { size, priceCents }" },
+);
+
 const catalogSchema = z
   .strictObject(
     {
+      packs: z.array(packOfferSchema, { error: "must be a list of pack offers" }).optional(),
       plans: z
         .array(planSchema, { error: "must be a list of plans" })
         .min(1, { error: "must list at least one plan" }),
@@ -142,6 +171,16 @@ const catalogSchema = z
         });
       } else ranks.set(plan.rank, index);
     });
+    const sizes = new Set<number>();
+    (catalog.packs ?? []).forEach((pack, index) => {
+      if (sizes.has(pack.size))
+        context.addIssue({
+          code: "custom",
+          path: ["packs", index, "size"],
+          message: `duplicate pack size ${pack.size}`,
+        });
+      sizes.add(pack.size);
+    });
     const thresholds = catalog.alertThresholds ?? [];
     if (new Set(thresholds).size !== thresholds.length) {
       context.addIssue({ code: "custom", path: ["alertThresholds"], message: "lists a threshold twice" });
@@ -167,6 +206,9 @@ const HINTS: Record<string, string> = {
   alertThresholds:
     "use distinct whole percentages of the AI allowance from 1 to 1000, e.g. [80, 90, 100] (Q5)",
   plans: "list at least one plan; see DEFAULT_PLAN_CATALOG for a complete example",
+  packs: "list pack offers as { size, priceCents } with distinct sizes, e.g. { size: 500, priceCents: 1750 }",
+  size: "give the pack's size in conversations, a whole number from 1 to 1000000, once per catalog",
+  priceCents: "give the pack's price in cents as a whole number ≥ 0, e.g. 1750 for 17.50 €",
   enchantments: `key offers by enchantment name (${ENCHANTMENTS.join(", ")}), each { monthlyPriceCents, includedInPaidPlans? }`,
 };
 
@@ -216,7 +258,10 @@ export function parsePlanCatalog(input: unknown): PlanCatalog {
     .sort((left, right) => left.rank - right.rank);
 
   const alertThresholds = [...(parsed.alertThresholds ?? DEFAULT_ALERT_THRESHOLDS)].sort((a, b) => a - b);
-  return { plans, enchantments, alertThresholds };
+  const packs = (parsed.packs ?? DEFAULT_PACK_OFFERS)
+    .map((pack) => ({ size: pack.size, priceCents: pack.priceCents }))
+    .sort((left, right) => left.size - right.size);
+  return { plans, packs, enchantments, alertThresholds };
 }
 
 /** The plan with this id; throws PLAN_UNKNOWN listing the known ids. */
@@ -272,10 +317,12 @@ function hintFor(issue: Issue): string {
   if (issue.code === "unrecognized_keys") {
     const parent = issue.path[issue.path.length - 1];
     const fix = `remove ${issue.keys.map((key) => `"${key}"`).join(", ")} or fix the spelling`;
+    if (typeof parent === "number" && issue.path[0] === "packs")
+      return `${fix}; pack fields are size, priceCents`;
     if (typeof parent === "number") return `${fix}; plan fields are ${PLAN_FIELDS.join(", ")}`;
     if (parent === "enchantments") return `${fix}; enchantments are ${ENCHANTMENTS.join(", ")}`;
     if (typeof parent === "string") return `${fix}; offer fields are monthlyPriceCents, includedInPaidPlans`;
-    return `${fix}; catalog fields are plans, enchantments, alertThresholds`;
+    return `${fix}; catalog fields are plans, packs, enchantments, alertThresholds`;
   }
   const field = [...issue.path].reverse().find((segment): segment is string => typeof segment === "string");
   return (
@@ -347,3 +394,8 @@ export const DEFAULT_PLAN_CATALOG: PlanCatalog = deepFreeze(
     ],
   }),
 );
+
+/** The pack offer of this size, or undefined: packs are sold at the catalog's sizes only (each has a price). */
+export function findPackOffer(catalog: PlanCatalog, size: number): PackOffer | undefined {
+  return catalog.packs.find((offer) => offer.size === size);
+}

@@ -12,9 +12,12 @@ export {
 export {
   DEFAULT_ALERT_THRESHOLDS,
   DEFAULT_ENCHANTMENT_OFFERS,
+  DEFAULT_PACK_OFFERS,
   DEFAULT_PLAN_CATALOG,
   type EnchantmentOffer,
+  findPackOffer,
   findPlan,
+  type PackOffer,
   type PlanCatalog,
   type PlanCatalogInput,
   parseAlertThresholds,

@@ -8,6 +8,7 @@ import type { AssistantTenant } from "../assistant/tenant-profile.js";
 import { createInMemoryThreadMemory, type ThreadMemory } from "../assistant/thread-memory.js";
 import { createBillingDirectory } from "../billing-directory.js";
 import { type Clock, systemClock } from "../clock.js";
+import { type ConversationLog, createMemoryConversationLog } from "../conversation-log/index.js";
 import { ConversationCounter } from "../counting/counter.js";
 import { createEmotionDetector } from "../emotion/index.js";
 import { emotion } from "../enchantments/emotion.js";
@@ -35,6 +36,8 @@ export interface LutinRuntimeOptions {
   clock?: Clock;
   logger?: Logger;
   memory?: ThreadMemory;
+  /** Each conversation's messages and readings for the dashboard; default: in memory (a restart forgets). */
+  conversationLog?: ConversationLog;
   escalationStore?: EscalationStore;
   /** The same enchantments for every tenant (`lutin chat --enchantments`); default: by plan and add-ons. */
   enchantments?: readonly string[];
@@ -54,6 +57,8 @@ export interface LutinRuntime {
   escalation: EscalationService;
   counter: ConversationCounter;
   store: Store;
+  /** What the dashboard shows of a conversation: its messages, language and emotion. */
+  conversationLog: ConversationLog;
   catalog: PlanCatalog;
   /** The clock counting reads; the admin API reads usage at it too, so a test's manual clock is everyone's. */
   clock: Clock;
@@ -107,9 +112,11 @@ export async function createLutinRuntime(options: LutinRuntimeOptions): Promise<
     emotion: emotionDetector,
     ...(options.outboundSender === undefined ? {} : { outboundSender: options.outboundSender }),
   });
+  const conversationLog = options.conversationLog ?? createMemoryConversationLog(clock);
   const assistant = new Assistant({
     counter,
     store,
+    conversationLog,
     clock,
     logger,
     messages,
@@ -163,6 +170,7 @@ export async function createLutinRuntime(options: LutinRuntimeOptions): Promise<
     escalation: service,
     counter,
     store,
+    conversationLog,
     catalog,
     clock,
     messages,

@@ -27,6 +27,20 @@ const tenantFileSchema = assistantTenantSchema.extend({
   /** OpenAI-compatible chat completions (validated by the LLM responder: baseUrl, model, apiKey…). */
   llm: z.record(z.string(), z.unknown()).optional(),
   agents: z.array(agentSchema.omit({ tenant: true })).default([]),
+  /**
+   * The web widget's greeting, by language code ({ "en": "…", "fr": "…" }); a language left out gets the
+   * widget's own greeting in that language.
+   */
+  greeting: z
+    .record(
+      z.string().regex(/^[a-z]{2}$/, "greeting keys must be two-letter language codes such as en, fr"),
+      z
+        .string()
+        .trim()
+        .min(1, "a greeting must not be empty")
+        .max(500, "a greeting is at most 500 characters"),
+    )
+    .optional(),
 });
 
 export interface LoadedTenant {
@@ -37,6 +51,8 @@ export interface LoadedTenant {
   lookups: Record<string, FlowLookup>;
   llm: Record<string, unknown> | undefined;
   agents: Agent[];
+  /** The widget's greeting by language (tenant file `greeting`); undefined: the widget's defaults. */
+  greeting?: Record<string, string> | undefined;
   source: string;
 }
 
@@ -84,7 +100,7 @@ export async function loadTenantFile(path: string): Promise<LoadedTenant> {
     >[0]["records"];
     lookups.orderStatus = createInMemoryLookup({ slot: "orderNumber", records });
   }
-  const { plan, addOns, knowledgeBase: _path, orders: _orders, llm, agents, ...settings } = file;
+  const { plan, addOns, knowledgeBase: _path, orders: _orders, llm, agents, greeting, ...settings } = file;
   return {
     settings: assistantTenantSchema.parse(settings),
     plan,
@@ -93,6 +109,7 @@ export async function loadTenantFile(path: string): Promise<LoadedTenant> {
     lookups,
     llm,
     agents: agents.map((agent) => ({ ...agent, tenant: file.id })),
+    ...(greeting === undefined ? {} : { greeting }),
     source: path,
   };
 }
