@@ -321,9 +321,12 @@ export function createAdminRouter(options: {
       size: body.size,
       purchasedAt: now(),
       expiresAt: body.expiresAt === undefined ? null : Date.parse(body.expiresAt),
+      // Kept with the pack: the invoice of the period it was bought in charges what was paid, even if the
+      // catalog's price changes later.
+      priceCents: offer.priceCents,
     };
     await runtime.store.addPack(pack);
-    response.status(201).json({ ...pack, priceCents: offer.priceCents });
+    response.status(201).json(pack);
   });
 
   // Q7: an upgrade applies at once, a downgrade at the period's end (requestPlanChange decides).

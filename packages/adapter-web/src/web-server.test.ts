@@ -253,7 +253,7 @@ describe("lutin serve: HTTP and WebSocket against the real server", () => {
       // The demo shop is on the example Professional plan: 99 €, overage 0.04 € each, humans unlimited (Q9).
       overage: { count: 0, conversationIds: [], unitPriceCents: 4, amountCents: 0 },
       human: { count: 0, conversationIds: [], overage: { unitPriceCents: null, amountCents: 0 } },
-      charges: { planCents: 9900, overageCents: 0, humanOverageCents: 0, totalCents: 9900 },
+      charges: { planCents: 9900, overageCents: 0, humanOverageCents: 0, packsCents: 0, totalCents: 9900 },
     });
     const open = await adminCall(server.url, `/invoice?period=${month(1)}`);
     expect(open.status).toBe(409);

@@ -29,6 +29,7 @@ const tenant: Tenant = createTenant(
   { id: "acme", timeZone: "Europe/Paris", plan: "starter", startedAt: STARTED },
   catalog,
 );
+const DAY_MS = 24 * 60 * 60 * 1000;
 const FEB = periodByLabel("2024-02-29", calendarOf(tenant));
 
 function row(
@@ -53,13 +54,13 @@ function row(
   };
 }
 
-const pack = (id: string, size: number, purchasedAt: number, expiresAt: number | null = null): Pack => ({
-  id,
-  tenant: "acme",
-  size,
-  purchasedAt,
-  expiresAt,
-});
+const pack = (
+  id: string,
+  size: number,
+  purchasedAt: number,
+  expiresAt: number | null = null,
+  priceCents: number | null = size * 5,
+): Pack => ({ id, tenant: "acme", size, purchasedAt, expiresAt, priceCents });
 
 describe("invoice of a closed period (Q3, Q4, Q6, Q8, Q9)", () => {
   const t = (minutes: number) => FEB.start + minutes * MINUTE;
@@ -103,15 +104,47 @@ describe("invoice of a closed period (Q3, Q4, Q6, Q8, Q9)", () => {
   });
 
   it("Q4, Q9: charges are the plan's price plus each overage line at the plan's unit price", () => {
+    // Both packs were bought in February: 10 × 5 + 1 × 5 cents, charged with the period.
     expect(invoice.charges).toEqual({
       planCents: 2900,
       overageCents: 0,
       humanOverageCents: 60,
-      totalCents: 2960,
+      packsCents: 55,
+      totalCents: 3015,
     });
     const bare = computeInvoice({ tenant, catalog, ledger, packs: [], month: "2024-02", now: FEB.end });
     expect(bare.overage).toMatchObject({ count: 3, unitPriceCents: 7, amountCents: 21 });
     expect(bare.charges.totalCents).toBe(2900 + 21 + 60);
+  });
+
+  it("packs bought in the period are charged at the price paid, whenever they are drawn on; an unpriced one leaves the total unknown", () => {
+    expect(invoice.purchases).toEqual([
+      { id: "soon", size: 1, purchasedAt: t(1), priceCents: 5 },
+      { id: "later", size: 10, purchasedAt: t(100), priceCents: 50 },
+    ]);
+    // Bought in January, drawn on in February: paid in January, so not on February's invoice.
+    const january = pack("january", 10, FEB.start - DAY_MS, null, 50);
+    const drawnLater = computeInvoice({
+      tenant,
+      catalog,
+      ledger,
+      packs: [january],
+      month: "2024-02",
+      now: FEB.end,
+    });
+    expect(drawnLater.purchases).toEqual([]);
+    expect(drawnLater.packs.map((drawn) => drawn.id)).toEqual(["january"]);
+    expect(drawnLater.charges.packsCents).toBe(0);
+    const unpriced = pack("operator", 10, t(3), null, null);
+    const withUnpriced = computeInvoice({
+      tenant,
+      catalog,
+      ledger,
+      packs: [unpriced],
+      month: "2024-02",
+      now: FEB.end,
+    });
+    expect(withUnpriced.charges).toMatchObject({ packsCents: null, totalCents: null });
   });
 
   it("an unpriced line with conversations on it leaves the total unknown, never invented", () => {
@@ -140,6 +173,7 @@ describe("invoice of a closed period (Q3, Q4, Q6, Q8, Q9)", () => {
       planCents: 2900,
       overageCents: null,
       humanOverageCents: null,
+      packsCents: 0,
       totalCents: null,
     });
     // With packs covering the excess, the unpriced AI line is empty: 0, not unknown.

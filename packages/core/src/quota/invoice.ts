@@ -37,15 +37,18 @@ export interface Invoice {
   overage: PricedLine;
   /** Q9: human conversations; `overage` lists those past a limited plan's allowance, at its human overage price. */
   human: InvoiceLine & { allowance: number | null; overage: PricedLine };
+  /** Packs bought during the period (whenever they are drawn on), at the price paid; null: not priced. */
+  purchases: Array<{ id: string; size: number; purchasedAt: number; priceCents: number | null }>;
   /**
-   * What the period costs, in cents: the plan's monthly price plus the priced overage lines. `totalCents`
-   * is null when a line holds conversations the catalog gives no price for: nothing is invented.
-   * Packs are prepaid (bought on their own), so drawing on them costs nothing here.
+   * What the period costs, in cents: the plan's monthly price, the priced overage lines and the packs bought
+   * in the period. `totalCents` is null when a line holds conversations, or a pack was bought, with no price
+   * in the catalog: nothing is invented. Drawing on a pack costs nothing more: it was paid when bought.
    */
   charges: {
     planCents: number;
     overageCents: number | null;
     humanOverageCents: number | null;
+    packsCents: number | null;
     totalCents: number | null;
   };
 }
@@ -87,10 +90,28 @@ export function computeInvoice(input: InvoiceInput): Invoice {
   const humanOverage = humanAllowance === null ? [] : human.slice(humanAllowance);
   const overage = priced(allocation.overage, plan.overagePriceCents);
   const humanOverageLine = priced(humanOverage, plan.humanOveragePriceCents);
+  const purchases = input.packs
+    .filter(
+      (pack) =>
+        pack.tenant === tenant.id && pack.purchasedAt >= period.start && pack.purchasedAt < period.end,
+    )
+    .sort(
+      (left, right) =>
+        left.purchasedAt - right.purchasedAt || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0),
+    )
+    .map((pack) => ({
+      id: pack.id,
+      size: pack.size,
+      purchasedAt: pack.purchasedAt,
+      priceCents: pack.priceCents ?? null,
+    }));
+  const packsCents = purchases.some((pack) => pack.priceCents === null)
+    ? null
+    : purchases.reduce((sum, pack) => sum + (pack.priceCents ?? 0), 0);
   const total =
-    overage.amountCents === null || humanOverageLine.amountCents === null
+    overage.amountCents === null || humanOverageLine.amountCents === null || packsCents === null
       ? null
-      : plan.monthlyPriceCents + overage.amountCents + humanOverageLine.amountCents;
+      : plan.monthlyPriceCents + overage.amountCents + humanOverageLine.amountCents + packsCents;
   return {
     tenant: tenant.id,
     period,
@@ -106,10 +127,12 @@ export function computeInvoice(input: InvoiceInput): Invoice {
       .map((pack) => ({ id: pack.id, size: pack.size, ...line(allocation.packs.get(pack.id) ?? []) })),
     overage,
     human: { ...line(human), allowance: humanAllowance, overage: humanOverageLine },
+    purchases,
     charges: {
       planCents: plan.monthlyPriceCents,
       overageCents: overage.amountCents,
       humanOverageCents: humanOverageLine.amountCents,
+      packsCents,
       totalCents: total,
     },
   };

@@ -84,6 +84,11 @@ export interface Pack {
   purchasedAt: number;
   /** null = never expires (the default). */
   expiresAt: number | null;
+  /**
+   * What the tenant paid for the pack, in cents (the catalog's offer when bought). Absent or null: not priced
+   * (bought before packs had prices, or added by an operator); the invoice then gives no total.
+   */
+  priceCents?: number | null;
 }
 
 /** Q5 / C13: "fired" while the final ledger reaches the threshold, "withdrawn" once a reversal removed the crossing. */

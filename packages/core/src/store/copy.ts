@@ -234,13 +234,14 @@ export function copyLedgerEntry(entry: LedgerEntry): LedgerEntry {
 }
 
 export function copyPack(pack: Pack): Pack {
-  const copy: Required<Pack> = {
+  const copy: Pack = {
     id: pack.id,
     tenant: pack.tenant,
     size: pack.size,
     purchasedAt: pack.purchasedAt,
     expiresAt: pack.expiresAt,
   };
+  if (pack.priceCents !== undefined) copy.priceCents = pack.priceCents;
   return copy;
 }
 

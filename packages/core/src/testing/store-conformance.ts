@@ -606,8 +606,10 @@ export function describeStoreConformance(
         tenant: "acme",
         purchasedAt: BUILDER_TIME + 1_000,
         expiresAt: BUILDER_TIME + DAY,
+        // The price paid is kept with the pack (the invoice charges it); null: bought without one.
+        priceCents: 1750,
       });
-      const other = makePack({ tenant: "globex" });
+      const other = makePack({ tenant: "globex", priceCents: null });
       await store.addPack(first);
       await store.addPack(second);
       await store.addPack(other);
