@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AgentTestClient } from "./testing/agent-test-client.js";
 import { type TestServer, testServersPerTest } from "./testing/per-test.js";
-import { adminCall, TEST_AGENT_TOKENS } from "./testing/test-server.js";
+import { adminCall, startTestServer, TEST_AGENT_TOKENS } from "./testing/test-server.js";
 import { writeBikeShopTenant } from "./testing/test-tenant-file.js";
 import { type ServerFrame, WidgetTestClient } from "./testing/widget-test-client.js";
 
@@ -263,5 +263,21 @@ describe("desk status pushed to widgets and consoles (issue 17, finding 1)", () 
       ).body.messages.map((message) => message.text);
     expect(await read(tokens.demoAdmin)).toContain("for the demo shop only");
     expect(await read(tokens.bikeAdmin)).not.toContain("for the demo shop only");
+  });
+
+  it("a test chat's follow-up task is still marked test after a restart (the escalation files keep it)", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "lutin-desk-restart-"));
+    defer(() => rm(dataDir, { recursive: true, force: true }));
+    const first = await startTestServer({}, { dataDir });
+    await adminCall(first.url, "/test-chat", {
+      body: { session: "restart-1", text: "I want to talk to a human" },
+    });
+    expect((await first.runtime.escalation.listFollowUps("demo-shop")).map((task) => task.test)).toEqual([
+      true,
+    ]);
+    await first.cleanup();
+    const second = await start({}, { dataDir });
+    expect((await second.runtime.escalation.listFollowUps("demo-shop", { test: true })).length).toBe(1);
+    expect(await second.runtime.escalation.listFollowUps("demo-shop", { test: false })).toEqual([]);
   });
 });
