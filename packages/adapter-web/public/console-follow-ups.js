@@ -140,7 +140,12 @@
       body.append(row);
     }
     for (const task of tasks) {
-      const row = element("tr", { "data-task": task.id, "data-status": task.status });
+      // A task from the dashboard's test chat is marked (console-desk.js can hide them, issue 17 finding 4).
+      const row = element("tr", {
+        "data-task": task.id,
+        "data-status": task.status,
+        "data-test": String(task.test === true),
+      });
       if (task.id === selected) row.setAttribute("aria-current", "true");
       const open = element(
         "a",
@@ -157,7 +162,9 @@
       row.append(
         cell(element("span", { class: `badge ${task.priority}` }, task.priority)),
         element("td", {}, task.labels.join(", ")),
-        cell(open),
+        task.test === true
+          ? cell(element("span", { class: "badge test", "data-test-badge": "" }, "TEST"), " ", open)
+          : cell(open),
         element("td", { class: "task-contact" }, contact ? contact.email : t.noContact),
         element("td", {}, when(task.createdAt)),
         element("td", { class: "task-status" }, statusText(task)),
@@ -166,9 +173,9 @@
       body.append(row);
     }
   };
-  const cell = (child) => {
+  const cell = (...children) => {
     const td = element("td");
-    td.append(child);
+    td.append(...children);
     return td;
   };
 

@@ -77,7 +77,7 @@
   let firstSnapshot = true;
   let sequence = 0;
   const pending = new Map();
-  const listeners = { snapshot: [], post: [], language: [] };
+  const listeners = { snapshot: [], post: [], language: [], desk: [] };
   const emit = (event, value) => {
     for (const listener of listeners[event]) listener(value);
   };
@@ -156,6 +156,7 @@
       "aria-current": String(card.id === openId),
     });
     open.append(
+      ...testBadge(card),
       element("span", { class: `badge ${card.priority}` }, word("priority", card.priority)),
       " ",
       element("span", { class: "badge" }, `${card.language} · ${word("emotion", card.emotion)}`),
@@ -251,6 +252,7 @@
     chat.setAttribute("data-chat", card.id);
     $("conversation-title").textContent = card.summary || t("noSummary");
     $("conversation-badges").replaceChildren(
+      ...testBadge(card),
       element("span", { class: "badge" }, word("status", card.status)),
       element("span", { class: `badge ${card.priority}` }, word("priority", card.priority)),
       element("span", { class: "badge" }, word("reason", card.reason)),
@@ -608,6 +610,8 @@
         if (resolve) resolve(frame);
       } else if (frame.type === "post") onPost(frame.post, frame.at);
       else if (frame.type === "typing") showCustomerTyping(frame.handoff);
+      // The desk status line is console-desk.js's.
+      else if (frame.type === "desk") emit("desk", frame);
       else if (frame.type === "error") notice(frame.problem);
     });
     socket.addEventListener("close", (event) => {
@@ -754,6 +758,13 @@
     socket.close();
     location.reload();
   });
+
+  // Handoffs from the dashboard's test chat (issue 17, finding 4): marked, so nobody takes them for a customer.
+  function testBadge(item) {
+    return item.test === true
+      ? [element("span", { class: "badge test", "data-test-badge": "" }, "TEST"), " "]
+      : [];
+  }
 
   /** For the modules in the page's slots: the words, the agent, commands, and what the server says. */
   window.lutinConsole = {

@@ -94,6 +94,7 @@
         aiSeries: "AI",
         humanSeries: "Human",
         testBadge: "test — not counted",
+        testAgentSays: "Agent: {{text}}",
         periodFilter: "Period",
         emotion_frustrated: "frustrated",
         emotion_happy: "happy",
@@ -273,6 +274,7 @@
         aiSeries: "IA",
         humanSeries: "Humain",
         testBadge: "test — non comptée",
+        testAgentSays: "Conseiller : {{text}}",
         periodFilter: "Période",
         emotion_frustrated: "frustré",
         emotion_happy: "content",
@@ -852,8 +854,37 @@
     const result = await api("/test-chat", { session, text, origin: "test" });
     const item = element("li", { dir: result.direction }, result.reply || `(${result.status})`);
     $("test-log").append(item);
+    followTestChat();
     await refresh();
   });
+  // A test chat may reach an agent (issue 17, finding 4): what they write comes after the answer, so
+  // the test chat asks for it every 1.5 s once it is used, while the page is shown.
+  let testAfter = 0;
+  let testPolling = null;
+  let testAsking = false;
+  const followTestChat = () => {
+    if (testPolling !== null) return;
+    testPolling = setInterval(async () => {
+      if (document.hidden || testAsking) return;
+      testAsking = true;
+      try {
+        const later = await api(`/test-chat/messages?session=${session}&after=${testAfter}`);
+        for (const message of later.messages)
+          $("test-log").append(
+            element(
+              "li",
+              { class: `from-${message.author}`, dir: message.direction },
+              message.author === "agent" ? t("testAgentSays", { text: message.text }) : message.text,
+            ),
+          );
+        testAfter = later.next;
+      } catch (_error) {
+        // The next round asks again.
+      } finally {
+        testAsking = false;
+      }
+    }, 1500);
+  };
   // The invoice of a closed period (Q3 order), each line with the conversations it counts; printable.
   const renderInvoice = (invoice) => {
     $("invoice-heading").textContent = t("invoiceHeading", {

@@ -4,7 +4,8 @@
  * key to every language below (widget-labels.test.ts fails while one lacks it). `humanText` is sent as the
  * customer's message by "Talk to a human": it must be a request core's Escalation recognises in that
  * language (the same test checks it). `greeting` is the default; a tenant file's `greeting` wins.
- * In `agentTyping`, {agent} is the name of the agent who holds the chat.
+ * In `agentTyping`, {agent} is the name of the agent who holds the chat. The desk notices (no person can
+ * take the chat now) are shown before the customer asks; in `deskAwayUntil`, {time} is the next opening.
  */
 window.__lutinWidgetLabels = {
   en: {
@@ -36,6 +37,9 @@ window.__lutinWidgetLabels = {
     contactInvalid: "Please enter a valid e-mail address, like name@example.com.",
     contactRefused: "Your contact could not be saved. Please check it and try again.",
     contactSaved: "Thank you! We will answer you at {email}.",
+    deskAwayUntil: "Our team is away until {time}; you can still leave a request.",
+    deskAway: "Our team is away; you can still leave a request.",
+    deskNobody: "Nobody from our team is available right now; you can still leave a request.",
   },
   fr: {
     open: "Discuter avec nous",
@@ -66,6 +70,11 @@ window.__lutinWidgetLabels = {
     contactInvalid: "Veuillez saisir une adresse e-mail valide, par exemple nom@exemple.fr.",
     contactRefused: "Vos coordonnées n'ont pas pu être enregistrées. Vérifiez-les et réessayez.",
     contactSaved: "Merci ! Nous vous répondrons à l'adresse {email}.",
+    deskAwayUntil:
+      "Notre équipe est absente jusqu'à {time}\u00a0; vous pouvez quand même laisser une demande.",
+    deskAway: "Notre équipe est absente\u00a0; vous pouvez quand même laisser une demande.",
+    deskNobody:
+      "Personne de notre équipe n'est disponible pour le moment\u00a0; vous pouvez quand même laisser une demande.",
   },
   es: {
     open: "Chatea con nosotros",
@@ -96,6 +105,10 @@ window.__lutinWidgetLabels = {
     contactInvalid: "Introduzca un correo electrónico válido, por ejemplo nombre@ejemplo.com.",
     contactRefused: "No se pudieron guardar sus datos de contacto. Revíselos e inténtelo de nuevo.",
     contactSaved: "¡Gracias! Le responderemos en {email}.",
+    deskAwayUntil: "Nuestro equipo está ausente hasta {time}; aun así, puede dejarnos una solicitud.",
+    deskAway: "Nuestro equipo está ausente; aun así, puede dejarnos una solicitud.",
+    deskNobody:
+      "Ahora mismo no hay nadie de nuestro equipo disponible; aun así, puede dejarnos una solicitud.",
   },
   de: {
     open: "Chatten Sie mit uns",
@@ -127,6 +140,11 @@ window.__lutinWidgetLabels = {
     contactRefused:
       "Ihre Kontaktdaten konnten nicht gespeichert werden. Bitte prüfen Sie sie und versuchen Sie es erneut.",
     contactSaved: "Vielen Dank! Wir antworten Ihnen an {email}.",
+    deskAwayUntil:
+      "Unser Team ist bis {time} nicht erreichbar; Sie können trotzdem eine Anfrage hinterlassen.",
+    deskAway: "Unser Team ist gerade nicht erreichbar; Sie können trotzdem eine Anfrage hinterlassen.",
+    deskNobody:
+      "Gerade ist niemand aus unserem Team verfügbar; Sie können trotzdem eine Anfrage hinterlassen.",
   },
   it: {
     open: "Chatta con noi",
@@ -157,6 +175,9 @@ window.__lutinWidgetLabels = {
     contactInvalid: "Inserisci un indirizzo e-mail valido, ad esempio nome@esempio.it.",
     contactRefused: "Non è stato possibile salvare il tuo contatto. Controllalo e riprova.",
     contactSaved: "Grazie! Ti risponderemo all'indirizzo {email}.",
+    deskAwayUntil: "Il nostro team non è disponibile fino a {time}; puoi comunque lasciare una richiesta.",
+    deskAway: "Il nostro team al momento non è disponibile; puoi comunque lasciare una richiesta.",
+    deskNobody: "Al momento nessuno del nostro team è disponibile; puoi comunque lasciare una richiesta.",
   },
   pt: {
     open: "Fale conosco",
@@ -187,6 +208,9 @@ window.__lutinWidgetLabels = {
     contactInvalid: "Introduza um e-mail válido, por exemplo nome@exemplo.com.",
     contactRefused: "Não foi possível guardar o seu contacto. Verifique-o e tente novamente.",
     contactSaved: "Obrigado! Responderemos para {email}.",
+    deskAwayUntil: "Nossa equipe está ausente até {time}; você ainda pode deixar uma solicitação.",
+    deskAway: "Nossa equipe está ausente no momento; você ainda pode deixar uma solicitação.",
+    deskNobody: "Ninguém da nossa equipe está disponível agora; você ainda pode deixar uma solicitação.",
   },
   nl: {
     open: "Chat met ons",
@@ -217,6 +241,9 @@ window.__lutinWidgetLabels = {
     contactInvalid: "Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.",
     contactRefused: "Uw contactgegevens konden niet worden opgeslagen. Controleer ze en probeer het opnieuw.",
     contactSaved: "Bedankt! We antwoorden u op {email}.",
+    deskAwayUntil: "Ons team is afwezig tot {time}; u kunt wel een verzoek achterlaten.",
+    deskAway: "Ons team is op dit moment afwezig; u kunt wel een verzoek achterlaten.",
+    deskNobody: "Er is op dit moment niemand van ons team beschikbaar; u kunt wel een verzoek achterlaten.",
   },
   pl: {
     open: "Napisz do nas",
@@ -247,6 +274,9 @@ window.__lutinWidgetLabels = {
     contactInvalid: "Wpisz poprawny adres e-mail, np. imie@przyklad.pl.",
     contactRefused: "Nie udało się zapisać Twoich danych kontaktowych. Sprawdź je i spróbuj ponownie.",
     contactSaved: "Dziękujemy! Odpowiemy na adres {email}.",
+    deskAwayUntil: "Nasz zespół jest niedostępny do {time}; nadal możesz zostawić zgłoszenie.",
+    deskAway: "Nasz zespół jest teraz niedostępny; nadal możesz zostawić zgłoszenie.",
+    deskNobody: "Nikt z naszego zespołu nie jest teraz dostępny; nadal możesz zostawić zgłoszenie.",
   },
   tr: {
     open: "Bize yazın",
@@ -277,6 +307,9 @@ window.__lutinWidgetLabels = {
     contactInvalid: "Lütfen geçerli bir e-posta adresi girin, örneğin ad@ornek.com.",
     contactRefused: "İletişim bilgileriniz kaydedilemedi. Lütfen kontrol edip tekrar deneyin.",
     contactSaved: "Teşekkürler! Size {email} adresinden yanıt vereceğiz.",
+    deskAwayUntil: "Ekibimize {time} itibarıyla ulaşabilirsiniz; yine de şimdi bir talep bırakabilirsiniz.",
+    deskAway: "Ekibimiz şu anda müsait değil; yine de bir talep bırakabilirsiniz.",
+    deskNobody: "Şu anda ekibimizden kimse müsait değil; yine de bir talep bırakabilirsiniz.",
   },
   ar: {
     open: "تحدث معنا",
@@ -307,6 +340,9 @@ window.__lutinWidgetLabels = {
     contactInvalid: "يرجى إدخال عنوان بريد إلكتروني صالح، مثل name@example.com.",
     contactRefused: "تعذّر حفظ بيانات الاتصال الخاصة بك. يرجى التحقق منها والمحاولة مرة أخرى.",
     contactSaved: "شكرًا لك! سنرد عليك على {email}.",
+    deskAwayUntil: "فريقنا غير متاح حتى {time}؛ يمكنك مع ذلك ترك طلب.",
+    deskAway: "فريقنا غير متاح حاليًا؛ يمكنك مع ذلك ترك طلب.",
+    deskNobody: "لا يوجد أحد من فريقنا متاح الآن؛ يمكنك مع ذلك ترك طلب.",
   },
   ja: {
     open: "チャットで問い合わせ",
@@ -337,6 +373,9 @@ window.__lutinWidgetLabels = {
     contactInvalid: "有効なメールアドレスを入力してください（例: name@example.com）。",
     contactRefused: "連絡先を保存できませんでした。内容をご確認のうえ、もう一度お試しください。",
     contactSaved: "ありがとうございます。{email} 宛てにご返信します。",
+    deskAwayUntil: "担当者は{time}まで不在です。リクエストを残していただくことはできます。",
+    deskAway: "担当者は現在不在です。リクエストを残していただくことはできます。",
+    deskNobody: "現在対応できる担当者がいません。リクエストを残していただくことはできます。",
   },
   zh: {
     open: "在线咨询",
@@ -367,5 +406,8 @@ window.__lutinWidgetLabels = {
     contactInvalid: "请输入有效的电子邮箱，例如 name@example.com。",
     contactRefused: "无法保存您的联系方式，请检查后重试。",
     contactSaved: "谢谢！我们会回复到 {email}。",
+    deskAwayUntil: "我们的团队在{time}之前不在线；您仍然可以留下请求。",
+    deskAway: "我们的团队目前不在线；您仍然可以留下请求。",
+    deskNobody: "目前我们团队没有人可以接待；您仍然可以留下请求。",
   },
 };

@@ -194,6 +194,7 @@
   // Set once the Quick Reply helpers exist (below); the socket handlers call them.
   let onReplyActions = () => {};
   let onSent = () => {};
+  let onDeskStatus = () => {};
   let onContactRequest = () => {};
   let onContactAnswer = () => false;
   let retryDelay = 500;
@@ -267,6 +268,8 @@
         status.textContent = "";
         root.setAttribute("data-connected", "true");
         flushOutbox();
+      } else if (frame.type === "desk") {
+        onDeskStatus(frame);
       } else if (frame.type === "typing") {
         showTyping(frame);
       } else if (frame.type === "reply") {
@@ -406,6 +409,32 @@
       })
       .catch(() => greet(null));
 
+  // The desk status (issue 17): before the customer asks, a line says when nobody can take the chat live.
+  // The next opening is shown on the customer's own clock (the browser's zone), the one they will wait on.
+  const deskNotice = element("p", { class: "lutin-desk-notice", role: "status", hidden: "" });
+  panel.insertBefore(deskNotice, log);
+  const openingTime = (iso) =>
+    new Intl.DateTimeFormat(language, {
+      weekday: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).format(new Date(iso));
+  // A language whose table lacks these keys still gets a sentence (English) rather than "undefined".
+  const deskLabel = (key) => t[key] || strings.en[key];
+  onDeskStatus = (desk) => {
+    const text =
+      desk.state === "closed"
+        ? desk.opensAt
+          ? deskLabel("deskAwayUntil").replace("{time}", openingTime(desk.opensAt))
+          : deskLabel("deskAway")
+        : desk.state === "nobody-active"
+          ? deskLabel("deskNobody")
+          : "";
+    deskNotice.textContent = text;
+    deskNotice.hidden = text === "";
+    root.setAttribute("data-desk", desk.state);
+  };
   /**
    * Follow-up tasks (no agent could take the chat): the server's reply names the task; the customer
    * leaves an e-mail address and an optional name, in the conversation's language (the reply's), and

@@ -68,6 +68,20 @@ export const testChatRequestSchema = z
   })
   .strict();
 
+/** GET /test-chat/messages: what reached a test chat after its answers (an agent's replies). */
+export const testChatMessagesQuerySchema = z
+  .object({
+    session: testChatRequestSchema.shape.session,
+    origin: z.enum(["test", "preview"]).default("test"),
+    after: z.coerce
+      .number({ error: "after must be the last sequence number received, 0 at first" })
+      .int("after must be a whole number")
+      .min(0, "after must be 0 or more")
+      .max(Number.MAX_SAFE_INTEGER)
+      .default(0),
+  })
+  .strict();
+
 /**
  * The admin REST API behind the dashboard (documented in README.md): usage, history, packs, plan,
  * enchantments and the test chat. Every route needs an admin token (Authorization: Bearer …); the token
@@ -397,6 +411,12 @@ export function createTestChatRouter(options: {
       origin: body.origin,
     });
     response.json(result);
+  });
+  // The test chat's later messages: the dashboard polls this while a test handoff may answer (finding 4).
+  router.get("/test-chat/messages", (request, response) => {
+    const query = validate(testChatMessagesQuerySchema, request.query, response);
+    if (query === undefined) return;
+    response.json(adapter.testChatMessages({ tenant: tenantOf(response), ...query }));
   });
 
   return router;

@@ -93,3 +93,18 @@ export const agentClientMessageSchema = z.discriminatedUnion("type", [
     .strict(),
 ]);
 export type AgentClientMessage = z.output<typeof agentClientMessageSchema>;
+
+/**
+ * Server → console, after the first snapshot and on every change: whether live requests reach agents now
+ * (core's desk status). `reachesYou`: this agent is one a live request can reach (online, active, with
+ * room, and in hours unless the tenant allows agents outside them).
+ */
+export interface AgentDeskFrame {
+  type: "desk";
+  state: "open" | "closed" | "nobody-active";
+  reason: "business_hours" | "agent_outside_hours" | "outside_hours" | "no_agent_active" | "agents_busy";
+  /** closed: the next opening, ISO 8601 (shown on the tenant's clock, `timeZone`); otherwise null. */
+  opensAt: string | null;
+  timeZone: string;
+  reachesYou: boolean;
+}

@@ -60,6 +60,8 @@ export interface StartLutinServerOptions {
   typingDelayMs?: number;
   /** Time between store maintenance runs; default: config.archiveIntervalMinutes (tests shorten it). */
   maintenanceIntervalMs?: number;
+  /** The longest a shown desk status goes without being read again (default 60 s; tests shorten it). */
+  deskRecheckMs?: number;
   /** Carries agents' e-mail answers to follow-up tasks (lutin serve: createSmtpSender from LUTIN_SMTP_*). */
   outboundSender?: OutboundSender;
   /**
@@ -224,6 +226,7 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
       ...(options.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: options.receiptTimeoutMs }),
       ...(options.reconnectGraceMs === undefined ? {} : { reconnectGraceMs: options.reconnectGraceMs }),
       ...(options.typingDelayMs === undefined ? {} : { typingDelayMs: options.typingDelayMs }),
+      ...(options.deskRecheckMs === undefined ? {} : { deskRecheckMs: options.deskRecheckMs }),
       ...(options.clock ? { clock: options.clock } : {}),
     });
     const web = createWebServer({

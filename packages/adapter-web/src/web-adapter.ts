@@ -9,6 +9,7 @@ import {
   type DeliveryResult,
   type DeskFeed,
   type DeskResult,
+  type DeskStatus,
   errorFields,
   type HandoffRequest,
   type Logger,
@@ -23,7 +24,9 @@ import type { RawData, WebSocket } from "ws";
 import { type AgentClientMessage, agentClientMessageSchema } from "./agent-protocol.js";
 import { detailOf, listFor, search } from "./console-view.js";
 import { createDeskRelay, type DeskRelay } from "./desk-relay.js";
+import { consoleDeskFrame, createDeskStatusFeed, widgetDeskFrame } from "./desk-status-feed.js";
 import { createRateLimiter } from "./rate-limiter.js";
+import { createTestChatOutbox, type TestChatMessage } from "./test-chat-outbox.js";
 import { TypingIndicator } from "./typing-indicator.js";
 import { createVisitorIdentities } from "./visitor-identity.js";
 import {
@@ -38,6 +41,9 @@ export interface AgentDirectory {
   listHandoffs(tenant: string): Promise<HandoffRequest[]>;
   listFollowUps(tenant: string): Promise<CustomerFollowUp[]>;
   agentsOf(tenant: string): Promise<Array<Agent & { isOnline: boolean }>>;
+  /** Whether a live request reaches an agent now (widgets and consoles show it); absent: not shown. */
+  deskStatus?(tenant: string): Promise<DeskStatus>;
+  onDeskStatusChange?(listener: (tenant: string) => void): () => void;
 }
 
 /** One tenant the web channel serves: its agents' console tokens and its identity secret. */
@@ -93,6 +99,8 @@ export interface WebAdapterOptions {
    * console connected to another server) goes through this feed (desk-relay.ts). Absent: one server.
    */
   deskFeed?: DeskFeed;
+  /** The longest a shown desk status goes without being read again (desk-status-feed.ts). Default 60 s. */
+  deskRecheckMs?: number;
   clock?: Clock;
   logger?: Logger;
 }
@@ -129,6 +137,19 @@ export interface WebAdapter extends ChannelAdapter {
     text: string;
     origin: Exclude<Origin, "live">;
   }): Promise<TestChatResult>;
+  /**
+   * What reached a test chat after its own answers (an agent who took its handoff, their replies, notices),
+   * after the sequence number `after`; `next` is the one to ask after next time.
+   */
+  testChatMessages(input: {
+    tenant: string;
+    session: string;
+    origin: Exclude<Origin, "live">;
+    after: number;
+  }): {
+    messages: TestChatMessage[];
+    next: number;
+  };
   /** Language and emotion the assistant read in a conversation's last customer message (in memory). */
   readingOf(conversationId: string): ConversationReading | undefined;
   connections(): { widgets: number; agents: number };
@@ -192,10 +213,28 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   const agents = new Map<string, { session: AgentSession; sockets: Set<WebSocket> }>();
   /** Test chat replies by (tenant, thread). */
   const testReplies = new Map<string, OutboundMessage>();
+  /** What reaches a test chat outside its requests (an agent's reply), until the dashboard fetches it. */
+  const testOutbox = createTestChatOutbox();
   const readings = new Map<string, ConversationReading>();
   const allSockets = new Set<WebSocket>();
   /** Each widget socket's typing indicator. */
   const typingOf = new WeakMap<WebSocket, TypingIndicator>();
+  const directory = options.directory;
+  /** Desk status for open widgets and consoles ("our team is away until…"), when escalation runs. */
+  const deskStatusFeed =
+    directory?.deskStatus === undefined
+      ? null
+      : createDeskStatusFeed({
+          source: {
+            deskStatus: (tenant) => directory.deskStatus?.(tenant) as Promise<DeskStatus>,
+            ...(directory.onDeskStatusChange === undefined
+              ? {}
+              : { onDeskStatusChange: (listener) => directory.onDeskStatusChange?.(listener) ?? (() => {}) }),
+          },
+          clock,
+          logger,
+          ...(options.deskRecheckMs === undefined ? {} : { recheckMs: options.deskRecheckMs }),
+        });
 
   const sendFrame = (socket: WebSocket, frame: unknown) => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
@@ -277,6 +316,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     let visitor: string | null = null;
     /** The visitor's entry in `widgets` (tenant and visitor). */
     let session = "";
+    let unwatchDesk: (() => void) | undefined;
     const held = openByIp.get(client.ip) ?? 0;
     if (held >= ipOpenSockets) {
       logger.warn("websocket refused", { entry: "widget", code: "TOO_MANY_OPEN_SOCKETS" });
@@ -296,6 +336,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     socket.on("close", () => {
       clearTimeout(helloDeadline);
       typing.dispose();
+      unwatchDesk?.();
       const left = (openByIp.get(client.ip) ?? 1) - 1;
       if (left > 0) openByIp.set(client.ip, left);
       else openByIp.delete(client.ip);
@@ -349,6 +390,8 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         core?.followUpDesk
           ?.customerReturned({ tenant, channel, thread: visitor })
           .catch((error: unknown) => logger.warn("kept answers not delivered", errorFields(error)));
+        // Told before the customer asks: whether a person can take the chat now (issue 17, finding 1).
+        unwatchDesk = deskStatusFeed?.watch(tenant, (status) => widgetFrame(socket, widgetDeskFrame(status)));
         return;
       }
       if (message.type === "receipt") {
@@ -722,6 +765,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   ) => {
     const keepAlive = guardSocket(socket, "agent");
     let signedIn: AgentSession | null = null;
+    let unwatchDesk: (() => void) | undefined;
     // A console that does not sign in within 10 s is dropped.
     const signIn = setTimeout(() => {
       if (signedIn === null) socket.close(4401, "sign in with { type: 'auth', token }");
@@ -732,6 +776,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     };
     socket.on("close", (code: number) => {
       clearTimeout(signIn);
+      unwatchDesk?.();
       if (signedIn !== null) detachAgent(socket, signedIn, code);
     });
     socket.on("message", (data: RawData, isBinary: boolean) => {
@@ -779,6 +824,10 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
           .then(async () => {
             sendFrame(socket, { type: "welcome", agent: found.agent });
             sendFrame(socket, await snapshotFor(found));
+            unwatchDesk?.();
+            unwatchDesk = deskStatusFeed?.watch(found.tenant, (status) =>
+              sendFrame(socket, consoleDeskFrame(status, found.agent)),
+            );
           })
           .catch((error: unknown) => logger.warn("agent snapshot failed", errorFields(error)));
         return;
@@ -862,6 +911,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     async stop() {
       core = null;
       relay?.stop();
+      deskStatusFeed?.stop();
       for (const timer of goingOffline.values()) clearTimeout(timer);
       goingOffline.clear();
       for (const resolve of receipts.values()) resolve(false);
@@ -872,7 +922,11 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     },
     async send(message) {
       if (message.thread.startsWith(TEST_THREAD_PREFIX)) {
-        testReplies.set(sessionKey(message.tenant, message.thread), message);
+        const session = sessionKey(message.tenant, message.thread);
+        // The answer to the test chat's own message goes back in its HTTP response; the rest (an agent
+        // who took its handoff and their replies, issue 17 finding 4) waits for the dashboard to fetch it.
+        if (message.inReplyTo !== undefined) testReplies.set(session, message);
+        else testOutbox.put(session, message, clock.now());
         return { ok: true, deliveredAt: clock.now() };
       }
       return deliverToWidget(message);
@@ -912,7 +966,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
         throw new LutinError("TENANT_UNKNOWN", `tenant ${input.tenant} is not served by this web channel`, {
           hint: "sign in to the dashboard with that tenant's admin token on the server that serves it",
         });
-      const thread = `${TEST_THREAD_PREFIX}${input.origin}-${input.session}`;
+      const thread = testThreadOf(input.origin, input.session);
       const replyKey = sessionKey(input.tenant, thread);
       testReplies.delete(replyKey);
       const outcome = await receive({
@@ -941,6 +995,12 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
                 notCountedReason: outcome.conversation.notCountedReason,
               },
       };
+    },
+    testChatMessages(input) {
+      return testOutbox.after(
+        sessionKey(input.tenant, testThreadOf(input.origin, input.session)),
+        input.after,
+      );
     },
     readingOf: (conversationId) => readings.get(conversationId),
     connections: () => ({
@@ -975,6 +1035,11 @@ interface AgentSession {
 /** What core's desk answers for an id it does not know: another tenant's id gets the same. */
 const UNKNOWN_HANDOFF = "unknown handoff";
 const UNKNOWN_FOLLOW_UP = "unknown follow-up task";
+
+/** The thread of a dashboard test chat or preview session: the tenant's own (sessionKey adds the tenant). */
+function testThreadOf(origin: Exclude<Origin, "live">, session: string): string {
+  return `${TEST_THREAD_PREFIX}${origin}-${session}`;
+}
 
 /** One string per (tenant, visitor or agent or thread): the parts hold no NUL (ids are printable). */
 function sessionKey(tenant: string, id: string): string {

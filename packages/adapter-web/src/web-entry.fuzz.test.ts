@@ -333,7 +333,7 @@ describe("web entries under random input", () => {
     expect(refusedLines("agent") - before).toBe(frames.filter((frame) => frame.type === "error").length);
     expect(frames.some((frame) => frame.type === "result")).toBe(true);
     for (const frame of frames)
-      expect(["welcome", "snapshot", "error", "result", "post", "typing"]).toContain(frame.type);
+      expect(["welcome", "snapshot", "desk", "error", "result", "post", "typing"]).toContain(frame.type);
     for (const frame of frames.filter((candidate) => candidate.type === "error"))
       expect(typeof frame.problem).toBe("string");
     for (const socket of sockets) socket?.socket.close();
@@ -471,6 +471,7 @@ describe("web entries under random input", () => {
   it("HTTP: any method, path, content type, charset, encoding and body is answered 2xx–4xx, never 5xx", async () => {
     const paths = [
       "/api/admin/test-chat",
+      "/api/admin/test-chat/messages",
       "/api/admin/packs",
       "/api/admin/plan",
       "/api/admin/enchantments",

@@ -88,6 +88,12 @@ export type WidgetServerMessage =
     }
   /** The assistant (no `agent`) or the named agent who holds the chat is typing. */
   | { type: "typing"; on: boolean; agent?: string }
+  /**
+   * Whether a person can take the chat now, sent after `welcome` and on every change: `closed` (until
+   * `opensAt`, ISO 8601, null when the hours never open) or `nobody-active` show "our team is away; you can
+   * still leave a request" before the customer asks.
+   */
+  | { type: "desk"; state: "open" | "closed" | "nobody-active"; opensAt: string | null; timeZone: string }
   | {
       type: "reply";
       key: string;

@@ -39,6 +39,7 @@ export * from "./errors.js";
 export * from "./escalation/agents.js";
 export * from "./escalation/business-hours.js";
 export * from "./escalation/desk-feed.js";
+export * from "./escalation/desk-status.js";
 export * from "./escalation/escalation-service.js";
 export * from "./escalation/escalation-store.js";
 export * from "./escalation/follow-up.js";

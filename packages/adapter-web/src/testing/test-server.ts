@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEMO_TENANT_FILE, type LoadedTenant, type Logger, loadTenantFile } from "@lutingenie/core";
+import {
+  type AssistantTenant,
+  DEMO_TENANT_FILE,
+  type LoadedTenant,
+  type Logger,
+  loadTenantFile,
+} from "@lutingenie/core";
 import { parseServerConfig, type ServerConfigInput } from "../config.js";
 import { type RunningLutinServer, type StartLutinServerOptions, startLutinServer } from "../start-server.js";
 
@@ -16,6 +22,7 @@ export const TEST_AGENT_TOKENS = { ana: "test-token-for-ana-0123456", bruno: "te
  * `overrides.tenants`, every tenant listed (each entry's tenant file, its own tokens). Business hours
  * are removed (agents are available at any hour), so handoff tests do not depend on the day the tests run;
  * `options.businessHours` sets them instead (CLOSED_ALL_WEEK: the desk is always closed).
+ * `settings` sets the time zone and the escalation settings (and hours, with a clock of the test's choosing).
  */
 export async function startTestServer(
   overrides: ServerConfigInput = {},
@@ -24,6 +31,8 @@ export async function startTestServer(
     reconnectGraceMs?: number;
     typingDelayMs?: number;
     maintenanceIntervalMs?: number;
+    deskRecheckMs?: number;
+    settings?: Partial<Pick<AssistantTenant, "businessHours" | "timeZone" | "escalation">>;
     clock?: StartLutinServerOptions["clock"];
     logger?: StartLutinServerOptions["logger"];
     dataDir?: string;
@@ -45,6 +54,7 @@ export async function startTestServer(
   for (const file of files) {
     const tenant = await loadTenantFile(file);
     tenant.settings.businessHours = options.businessHours;
+    Object.assign(tenant.settings, options.settings);
     tenants.push(tenant);
   }
   const config = parseServerConfig(
@@ -68,6 +78,7 @@ export async function startTestServer(
     ...(options.maintenanceIntervalMs === undefined
       ? {}
       : { maintenanceIntervalMs: options.maintenanceIntervalMs }),
+    ...(options.deskRecheckMs === undefined ? {} : { deskRecheckMs: options.deskRecheckMs }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.extraAdapters === undefined ? {} : { extraAdapters: options.extraAdapters }),

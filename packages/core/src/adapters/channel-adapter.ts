@@ -140,6 +140,11 @@ export interface AgentChannelPost {
   agents: string[];
   text: string;
   fields: Record<string, string>;
+  /**
+   * The handoff or task comes from the dashboard's test chat or a preview (origin test/preview, never
+   * counted, C9): channels show it as a test ("TEST" badge) so nobody treats it as a customer.
+   */
+  test?: boolean;
 }
 
 /**

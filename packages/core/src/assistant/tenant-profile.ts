@@ -29,6 +29,17 @@ export const assistantTenantSchema = z
       .default({}),
     /** When agents work, in `timeZone`; outside them nobody is available (Escalation). Absent = always. */
     businessHours: weeklyHoursSchema.optional(),
+    /** How live requests reach agents (Escalation). */
+    escalation: z
+      .object({
+        /**
+         * Lets an agent who is online and active take a live chat outside the business hours (late shifts,
+         * a weekend on call). Default false: outside the hours every request becomes a follow-up task.
+         */
+        agentsMayTakeOutsideHours: z.boolean({ error: "must be true or false" }).default(false),
+      })
+      .strict()
+      .default({ agentsMayTakeOutsideHours: false }),
     /** Words or phrases that always escalate (a tenant rule: "lawsuit", "cancel my contract"). */
     escalationKeywords: z.array(z.string().min(2)).default([]),
     /** Channels that host the tenant's follow-up thread; default: every adapter that can host one. */

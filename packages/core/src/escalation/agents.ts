@@ -45,27 +45,38 @@ export interface AvailabilityQuery {
   presenceTtlMs: number;
   businessHours: WeeklyHours | undefined;
   timeZone: string;
-  language: LanguageCode;
+  /** The customer's language: its speakers are offered first. Absent: no preference (a desk status). */
+  language?: LanguageCode;
+  /** The tenant setting escalation.agentsMayTakeOutsideHours: an active agent may take chats outside hours. */
+  agentsMayTakeOutsideHours?: boolean;
 }
 
 export function isOnline(presence: Presence | undefined, now: number, presenceTtlMs: number): boolean {
   return presence?.isOnline === true && now - presence.seenAt <= presenceTtlMs;
 }
 
+/** Agents online (presence within its time-to-live) and active, whatever their load or the hour. */
+export function presentAgents(
+  query: Pick<AvailabilityQuery, "agents" | "presence" | "now" | "presenceTtlMs">,
+): Agent[] {
+  return query.agents.filter(
+    (agent) => agent.isActive && isOnline(query.presence.get(agent.id), query.now, query.presenceTtlMs),
+  );
+}
+
 /**
  * The guide's pre-flight check: agents with `isOnline` and `isActive` both true, within business hours,
  * with room for one more handoff. Speakers of the customer's language first, then the least loaded.
- * Outside business hours nobody is available, whatever the toggles say.
+ * Outside business hours nobody is available, whatever the toggles say, unless the tenant lets agents
+ * who are there take chats then (`agentsMayTakeOutsideHours`).
  */
 export function availableAgents(query: AvailabilityQuery): Agent[] {
-  if (!isOpenAt(query.businessHours, query.timeZone, query.now)) return [];
-  const available = query.agents.filter(
-    (agent) =>
-      agent.isActive &&
-      isOnline(query.presence.get(agent.id), query.now, query.presenceTtlMs) &&
-      (query.load.get(agent.id) ?? 0) < agent.capacity,
-  );
-  const speaks = (agent: Agent) => agent.languages.length === 0 || agent.languages.includes(query.language);
+  const inHours = isOpenAt(query.businessHours, query.timeZone, query.now);
+  if (!inHours && query.agentsMayTakeOutsideHours !== true) return [];
+  const available = presentAgents(query).filter((agent) => (query.load.get(agent.id) ?? 0) < agent.capacity);
+  const language = query.language;
+  const speaks = (agent: Agent) =>
+    language === undefined || agent.languages.length === 0 || agent.languages.includes(language);
   return available.sort(
     (left, right) =>
       Number(speaks(right)) - Number(speaks(left)) ||

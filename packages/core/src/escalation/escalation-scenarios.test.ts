@@ -382,6 +382,96 @@ describe("Escalation: the guide's branches", () => {
   });
 });
 
+describe("Escalation outside hours when the tenant allows it (issue 17, finding 1)", () => {
+  const tokyo = { timeZone: "Asia/Tokyo", businessHours: { mon: [{ from: "09:00", to: "18:00" }] } };
+
+  it("escalation.agentsMayTakeOutsideHours: an active agent there takes a live chat at 19:00 in Tokyo", async () => {
+    const w = await world({ tenant: { ...tokyo, escalation: { agentsMayTakeOutsideHours: true } } });
+    await w.addAgent("ana", true);
+    expect((await w.say("human please")).reply?.text).toBe("handoff.connecting");
+    expect(await w.service.listHandoffs("acme")).toHaveLength(1);
+  });
+
+  it("allowed, but nobody there: a follow-up task as before", async () => {
+    const w = await world({ tenant: { ...tokyo, escalation: { agentsMayTakeOutsideHours: true } } });
+    await w.addAgent("ana", false);
+    expect((await w.say("human please")).reply?.text).toBe("followUp.created");
+  });
+});
+
+describe("Escalation from the dashboard's test chat (issue 17, finding 4; C9)", () => {
+  async function testWorld(online: boolean) {
+    const w = await world();
+    await w.addAgent("ana", online);
+    let sequence = 0;
+    const sayAsTest = (text: string) => {
+      w.clock.advance(5_000);
+      return w.assistant.receive(w.platform, {
+        key: `t${++sequence}`,
+        tenant: "acme",
+        thread: "dashboard-test-s1",
+        from: "customer",
+        origin: "test",
+        at: w.clock.now(),
+        text,
+      });
+    };
+    return { ...w, sayAsTest };
+  }
+
+  it("a test chat asking for a human reaches the agents as a test, the agent's reply comes back, nothing counts", async () => {
+    const w = await testWorld(true);
+    expect((await w.sayAsTest("what are your hours?")).reply?.text).toBe("We're open 9 to 6.");
+    expect((await w.sayAsTest("I want to talk to a human")).reply?.text).toBe("handoff.connecting");
+    const [request] = await w.service.listHandoffs("acme");
+    expect(request?.test).toBe(true);
+    expect(w.platform.toAgents.map((post) => [post.kind, post.test])).toEqual([["handoff_requested", true]]);
+    // Channels that render only text (a Slack section, a Teams card) show it too.
+    expect(w.platform.toAgents[0]?.text).toMatch(/^\[TEST\] New /);
+
+    expect(await w.service.accept(request?.id ?? "", "ana")).toEqual({ ok: true });
+    expect(await w.service.reply(request?.id ?? "", "ana", "Ana here, testing too", "agent-1")).toEqual({
+      ok: true,
+    });
+    const toTestChat = w.platform.toCustomers.filter((message) => message.thread === "dashboard-test-s1");
+    expect(toTestChat.at(-1)).toMatchObject({ text: "Ana here, testing too", author: "agent" });
+    expect(w.platform.toAgents.every((post) => post.test === true)).toBe(true);
+    await w.service.end(request?.id ?? "", "ana", "resolved");
+    // C9: neither the AI conversation (answered) nor the human one (the agent wrote) is counted.
+    expect(await w.usage()).toEqual({ ai: 0, human: 0 });
+    const conversations = await w.store.listConversations({ tenant: "acme" });
+    expect(conversations.map((conversation) => [conversation.mode, conversation.notCountedReason])).toEqual(
+      expect.arrayContaining([
+        ["ai", "test"],
+        ["human", "test"],
+      ]),
+    );
+  });
+
+  it("a test chat with nobody there files a follow-up task marked test, which a listing can leave out", async () => {
+    const w = await testWorld(false);
+    await w.say("I want to talk to a human"); // a real customer, for contrast
+    await w.sayAsTest("I want to talk to a human");
+    const tasks = await w.service.listFollowUps("acme");
+    expect(tasks.map((task) => [task.thread, task.test === true])).toEqual(
+      expect.arrayContaining([
+        ["visitor-1", false],
+        ["dashboard-test-s1", true],
+      ]),
+    );
+    expect((await w.service.listFollowUps("acme", { test: false })).map((task) => task.thread)).toEqual([
+      "visitor-1",
+    ]);
+    expect((await w.service.listFollowUps("acme", { test: true })).map((task) => task.thread)).toEqual([
+      "dashboard-test-s1",
+    ]);
+    const posts = w.platform.followUpPosts.filter((post) => post.kind === "follow_up_created");
+    expect(posts.map((post) => post.test === true)).toEqual([false, true]);
+    expect(posts.map((post) => post.text.startsWith("[TEST] "))).toEqual([false, true]);
+    expect(await w.usage()).toEqual({ ai: 0, human: 0 });
+  });
+});
+
 describe("the agent console's desk: the kept conversation, notes and transfer", () => {
   const handedOff = async () => {
     const w = await world();

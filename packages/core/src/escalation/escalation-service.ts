@@ -14,6 +14,7 @@ import { errorFields, type Logger, silentLogger } from "../logging/logger.js";
 import { analyzedText } from "../util/analyzed-text.js";
 import { KeyedQueue } from "../util/keyed-queue.js";
 import { type Agent, availableAgents, DEFAULT_PRESENCE_TTL_MS, isOnline, type Presence } from "./agents.js";
+import { type DeskStatus, deskStatusAt } from "./desk-status.js";
 import { type EscalationStore, recordRevision } from "./escalation-store.js";
 import {
   type CustomerFollowUp,
@@ -79,6 +80,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
   readonly #acceptTimeoutMs: number;
   readonly #presenceTtlMs: number;
   readonly #queue = new KeyedQueue();
+  readonly #deskListeners = new Set<(tenant: string) => void>();
   #assistant: Assistant | null = null;
   #timer: NodeJS.Timeout | null = null;
   readonly #followUpDesk: FollowUpDeskService;
@@ -150,6 +152,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
     await this.#store.putPresence(tenant, agent, { ...presence, seenAt: now });
     if (wasOnline && !presence.isOnline) await this.#agentLeft(tenant, agent);
     if (!wasOnline && presence.isOnline) await this.#agentArrived(tenant, agent);
+    if (wasOnline !== presence.isOnline) this.#deskMayHaveChanged(tenant);
   }
 
   async setActive(tenant: string, agentId: string, isActive: boolean): Promise<DeskResult> {
@@ -163,7 +166,35 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
     if (!isActive) await this.#agentLeft(tenant, agentId);
     else if (isOnline(await this.#store.getPresence(tenant, agentId), this.#clock.now(), this.#presenceTtlMs))
       await this.#agentArrived(tenant, agentId);
+    this.#deskMayHaveChanged(tenant);
     return { ok: true };
+  }
+
+  // ── the desk's status ──────────────────────────────────────────────────────
+
+  /** Whether a live request of `tenant` can reach an agent now, and why not (desk-status.ts). */
+  async deskStatus(tenant: string, now: number = this.#clock.now()): Promise<DeskStatus> {
+    const settings = await this.#options.tenants(tenant);
+    return deskStatusAt({
+      agents: await this.#store.listAgents(tenant),
+      presence: await this.#tenantPresence(tenant),
+      load: await this.#load(tenant),
+      now,
+      presenceTtlMs: this.#presenceTtlMs,
+      businessHours: settings.businessHours,
+      timeZone: settings.timeZone,
+      agentsMayTakeOutsideHours: settings.escalation.agentsMayTakeOutsideHours,
+    });
+  }
+
+  /**
+   * Calls `listener` with a tenant whenever its desk status may have changed (an agent came, left, turned
+   * active or away, took or ended a chat). The business hours' own boundaries are not signalled: a status
+   * carries \`hoursChangeAt\`, the instant to ask again. Returns the function that unsubscribes.
+   */
+  onDeskStatusChange(listener: (tenant: string) => void): () => void {
+    this.#deskListeners.add(listener);
+    return () => this.#deskListeners.delete(listener);
   }
 
   // ── the decision (called by the escalation enchantment, inside the customer's turn) ──────────
@@ -183,7 +214,10 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
       businessHours: tenant.businessHours,
       timeZone: tenant.timeZone,
       language: context.language,
+      agentsMayTakeOutsideHours: tenant.escalation.agentsMayTakeOutsideHours,
     });
+    // C9: a test chat or a preview may reach agents, marked as a test everywhere it shows.
+    const test = context.event.origin !== "live";
     const transcript = context.window.slice(-20);
     const priority = followUpPriority({
       emotion: context.emotionReading,
@@ -212,6 +246,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
         thread: context.event.thread,
         threadKey,
         conversationId,
+        ...(test ? { test: true } : {}),
         reason,
         language: context.language,
         emotion: context.signals.recentMood ?? context.emotion,
@@ -262,6 +297,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
       thread: context.event.thread,
       threadKey,
       conversationId,
+      test,
       handoffId: null,
       transcript,
       topic: context.reply?.topic ?? null,
@@ -339,6 +375,8 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
             agent: name,
           });
           await this.#postToAgents(request, "handoff_taken", request.offeredTo, `Taken by ${name}`);
+          // The agent holds one more chat: at capacity, the desk may now have nobody with room.
+          this.#deskMayHaveChanged(request.tenant);
           return { ok: true };
         }
         if (result === "already_taken") {
@@ -383,6 +421,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
       text,
       from: "agent",
       language: request.language,
+      origin: originOf(request),
     });
     if (!delivered.ok) return { ok: false, problem: `not delivered to the customer: ${delivered.detail}` };
     await this.#keep(handoffId, (current) =>
@@ -436,6 +475,8 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
         `${from} transferred a conversation to you`,
       );
       await this.#postToAgents(request, "handoff_taken", request.offeredTo, `Taken by ${target.name}`);
+      // One agent holds one chat less and another one more: either may now have room, or none.
+      this.#deskMayHaveChanged(request.tenant);
       return { ok: true };
     });
   }
@@ -467,6 +508,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
           request.offeredTo,
           how === "closed" ? "Closed" : "Resolved",
         );
+        this.#deskMayHaveChanged(request.tenant);
         return { ok: true };
       },
     );
@@ -504,8 +546,10 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
     return this.#followUpDesk.customerReturned(...args);
   }
 
-  listFollowUps(tenant: string): Promise<CustomerFollowUp[]> {
-    return this.#store.listFollowUps(tenant);
+  /** A tenant's follow-up tasks; `test: false` leaves out the test chat's, `test: true` keeps only them. */
+  async listFollowUps(tenant: string, filter: { test?: boolean } = {}): Promise<CustomerFollowUp[]> {
+    const tasks = await this.#store.listFollowUps(tenant);
+    return filter.test === undefined ? tasks : tasks.filter((task) => (task.test === true) === filter.test);
   }
 
   listHandoffs(tenant: string): Promise<HandoffRequest[]> {
@@ -520,6 +564,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
       if (presence.isOnline && !isOnline(presence, now, this.#presenceTtlMs)) {
         await this.#store.putPresence(tenant, agent, { ...presence, isOnline: false });
         await this.#agentLeft(tenant, agent);
+        this.#deskMayHaveChanged(tenant);
       }
     }
     for (const request of await this.#store.listHandoffs(undefined, ["pending"])) {
@@ -537,6 +582,16 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
   }
 
   // ── internals ──────────────────────────────────────────────────────────────
+
+  #deskMayHaveChanged(tenant: string): void {
+    for (const listener of this.#deskListeners) {
+      try {
+        listener(tenant);
+      } catch (error) {
+        this.#logger.warn("desk status listener failed", errorFields(error));
+      }
+    }
+  }
 
   /** Changes what a handoff keeps (messages), in the handoff's queue so no state change is lost. */
   #keep(handoffId: string, change: (request: HandoffRequest) => HandoffRequest): Promise<void> {
@@ -630,6 +685,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
       thread: request.thread,
       threadKey: request.threadKey,
       conversationId: request.conversationId,
+      test: request.test === true,
       handoffId: request.id,
       transcript: request.lastMessages,
       topic: null,
@@ -679,7 +735,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
       | "language"
       | "emotion"
       | "reason"
-    > & { priority: ReturnType<typeof followUpPriority>; topic: string | null; now: number },
+    > & { priority: ReturnType<typeof followUpPriority>; topic: string | null; now: number; test: boolean },
   ): Promise<CustomerFollowUp> {
     // Idempotent: a retried turn or a restart mid-creation finds the task instead of making a second one.
     const existing = await this.#store.getFollowUp(input.id);
@@ -698,6 +754,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
       thread: input.thread,
       threadKey: input.threadKey,
       conversationId: input.conversationId,
+      ...(input.test ? { test: true } : {}),
       handoffId: input.handoffId,
       contact: `${input.channel}:${input.thread}`,
       customerContact: null,
@@ -741,7 +798,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
       key: `${task.id}:created`,
       ref: task.id,
       agents: [],
-      text: followUpText(task),
+      text: testMarked(task.test, followUpText(task)),
       fields: {
         priority: task.priority,
         labels: task.labels.join(", "),
@@ -751,6 +808,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
         customer: task.thread,
         lastMessages: lastMessagesField(task.transcript),
       },
+      ...(task.test === true ? { test: true } : {}),
     };
     let posted = false;
     for (const adapter of assistant.adapters()) {
@@ -805,12 +863,13 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
           key: `${task.id}:${task.history.length}`,
           ref: task.id,
           agents: [],
-          text: `${task.status}${task.assignee === null ? "" : ` · ${task.assignee}`}`,
+          text: testMarked(task.test, `${task.status}${task.assignee === null ? "" : ` · ${task.assignee}`}`),
           fields: {
             status: task.status,
             assignee: task.assignee ?? "",
             contact: customerContactOf(task)?.email ?? task.contact,
           },
+          ...(task.test === true ? { test: true } : {}),
         })
         .catch(() => undefined);
     }
@@ -840,7 +899,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
           key,
           ref: request.id,
           agents: [...audience],
-          text,
+          text: testMarked(request.test, text),
           fields: {
             priority: request.priority,
             language: request.language,
@@ -852,6 +911,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
             status: request.status,
             ...(request.acceptedBy === null ? {} : { acceptedBy: request.acceptedBy }),
           },
+          ...(request.test === true ? { test: true } : {}),
         })
         .catch((error: unknown) => ({ ok: false as const, detail: String(errorFields(error).reason) }));
       if (result.ok) posted++;
@@ -887,6 +947,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
       text,
       from: "system",
       language: request.language,
+      origin: originOf(request),
       ...(contactFor === undefined ? {} : { contactRequest: { followUp: contactFor } }),
     });
     if (!result.ok)
@@ -924,6 +985,19 @@ const UNKNOWN_FOLLOW_UP = "unknown follow-up task";
  */
 const MAX_REPLACE_ATTEMPTS = 8;
 const BUSY = "the request changed several times at once; try again";
+
+/**
+ * A post about a test chat's handoff or task starts with "[TEST]": every agents' channel shows it (a Slack
+ * section, a Teams card's text), and `test: true` says it to those that read fields.
+ */
+function testMarked(test: boolean | undefined, text: string): string {
+  return test === true ? `[TEST] ${text}` : text;
+}
+
+/** What a handoff's messages to the customer are placed as: a test handoff's never count (C9). */
+function originOf(request: HandoffRequest): "live" | "test" {
+  return request.test === true ? "test" : "live";
+}
 
 function digest(...parts: string[]): string {
   return createHash("sha256").update(parts.join("\u0000")).digest("base64url").slice(0, 20);

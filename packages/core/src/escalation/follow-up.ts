@@ -70,6 +70,8 @@ export interface CustomerFollowUp {
   thread: string;
   threadKey: string;
   conversationId: string;
+  /** From the dashboard's test chat or a preview (C9: never counted); agents can tell it apart and filter it out. */
+  test?: boolean;
   /** The handoff that timed out or lost its agents, if it came from one. */
   handoffId: string | null;
   /** How to reach the customer: the platform identity (Slack user, Teams chat, web visitor) or what they gave. */

@@ -56,6 +56,11 @@ export interface HandoffRequest {
   thread: string;
   threadKey: string;
   conversationId: string;
+  /**
+   * Asked from the dashboard's test chat or a preview (origin test/preview): shown to agents as a test,
+   * never counted (C9). Absent in records from before it existed: live.
+   */
+  test?: boolean;
   reason: EscalationReason;
   language: LanguageCode;
   emotion: Emotion;
