@@ -253,7 +253,7 @@ export async function webBenchmark(
 ): Promise<string[]> {
   const rounds = options.rounds ?? 3;
   const concurrency = options.concurrency ?? [16, 128];
-  const messages = options.messages ?? 1_024;
+  const messages = options.messages ?? 8_192;
   const held = options.held ?? 1_000;
 
   // 1. Round trips: ours and both echoes, in turn within each round so all three see the same machine noise.
@@ -267,11 +267,13 @@ export async function webBenchmark(
   };
   type ServerName = keyof typeof servers;
   const names = Object.keys(servers) as ServerName[];
-  // The echoes are fast: ten times the messages, or a round would be all start-up.
-  const messagesFactor = (name: ServerName) => (name.startsWith("lutin") ? 1 : 10);
   let turnsPerFlush = 0;
   try {
-    for (const name of names) await roundTrips(servers[name].url, "warm", 16, 10 * messagesFactor(name));
+    // Every server gets the same work, warm-up included: a round of 2,048 messages at the largest
+    // concurrency first, so the JIT has compiled each server's hot path before anything is measured.
+    const widest = Math.max(...concurrency);
+    for (const name of names)
+      await roundTrips(servers[name].url, "warm", widest, Math.max(1, Math.round(2_048 / widest)));
     for (const visitors of concurrency) {
       const perVisitor = Math.max(1, Math.round(messages / visitors));
       const results = new Map<ServerName, Array<RoundTripResult & { cpuPerTurn: number }>>(
@@ -282,12 +284,7 @@ export async function webBenchmark(
         for (const name of names) {
           const server = servers[name];
           const before = await server.counters();
-          const result = await roundTrips(
-            server.url,
-            `c${visitors}r${round}`,
-            visitors,
-            perVisitor * messagesFactor(name),
-          );
+          const result = await roundTrips(server.url, `c${visitors}r${round}`, visitors, perVisitor);
           const after = await server.counters();
           const turns = result.latencies.length;
           results
@@ -377,7 +374,7 @@ export async function webBenchmark(
   return [
     "## Web channel: widget WebSocket round trips and held connections",
     "",
-    `A round trip is one widget message until its ack: message → assistant reply → receipt → ack. Each server runs in its own process, the widgets in this one; each widget sends its next message when the previous one is acked (closed loop), about ${format(messages)} messages per round for lutin serve and ten times that for the echoes; median of ${rounds} rounds, the three servers in turn within each round. Two baselines, same run: the bare echo (express + ws answering the same frames, no work) and the durable echo (the same, but each message and its reply are journaled to a file, one fdatasync per group of pending turns, before the reply goes out; ${format(turnsPerFlush, 1)} turns per fdatasync at ${concurrency.at(-1)} widgets). lutin serve: knowledge base, the four enchantments, counting, lowdb with group commit and fdatasync. Server CPU: the server process's user + system time over the round, divided by its turns. Ratios: each round's rate over the baseline's in the same round, median of rounds.`,
+    `A round trip is one widget message until its ack: message → assistant reply → receipt → ack. Each server runs in its own process, the widgets in this one; each widget sends its next message when the previous one is acked (closed loop), about ${format(messages)} messages per round for every server (the same widgets, the same messages per widget), after a warm-up round of 2,048 messages each; median of ${rounds} rounds, the three servers in turn within each round. Two baselines, same run: the bare echo (express + ws answering the same frames, no work) and the durable echo (the same, but each message and its reply are journaled to a file, one fdatasync per group of pending turns, before the reply goes out; ${format(turnsPerFlush, 1)} turns per fdatasync at ${concurrency.at(-1)} widgets). lutin serve: knowledge base, the four enchantments, counting, lowdb with group commit and fdatasync. Server CPU: the server process's user + system time over the round, divided by its turns. Ratios: each round's rate over the baseline's in the same round, median of rounds.`,
     "",
     "| widgets | server | round trips/s | p50 / p99 ms | server CPU µs / turn | vs. durable echo | vs. bare echo |",
     "|---:|---|---:|---:|---:|---:|---:|",
