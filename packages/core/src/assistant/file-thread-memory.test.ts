@@ -49,11 +49,13 @@ describe("thread memory in a durable file", () => {
     const dataDir = await directory();
     const clock = new ManualClock(Date.UTC(2026, 0, 1));
     const memory = await openFileThreadMemory({ dataDir, clock });
-    const record = emptyThreadMemory(clock.now());
+    let record = emptyThreadMemory(clock.now());
     const journal = join(dataDir, `${THREAD_MEMORY_FILE_NAME}.journal`);
     let lastLine = "";
     for (let turn = 0; turn < 40; turn++) {
       clock.advance(1_000);
+      // As the assistant does: each turn loads its own record (a saved one is handed over).
+      record = (await memory.load("thread")) ?? record;
       record.window.push(
         { from: "customer", text: `Question ${turn}: where is my order?`, at: clock.now(), key: `q${turn}` },
         {

@@ -30,7 +30,8 @@ export async function openFileThreadMemory(options: FileThreadMemoryOptions): Pr
   });
   return {
     load: async (threadKey) => threads.get(threadKey),
-    save: (threadKey, record) => threads.set(threadKey, record),
+    // Handed over, not copied: ThreadMemory's callers are done with a record once they save it.
+    save: (threadKey, record) => threads.adopt(threadKey, record),
     close: () => threads.close(),
   };
 }
