@@ -48,6 +48,11 @@ export interface JsonCollectionOptions<T> {
    * change is better written whole; `apply` must give back exactly `next` from `previous`.
    */
   delta?: RecordDelta<T>;
+  /**
+   * How a read copies a stored record for its caller; default copyJson (a deep copy). A collection whose
+   * records hold parts nobody changes in place may share them (thread memory's window messages).
+   */
+  copyOut?: (value: T) => T;
   /** What to tell the operator when the file is unreadable. */
   corruptHint?: string;
   /**
@@ -96,6 +101,7 @@ export async function openJsonCollection<T>(options: JsonCollectionOptions<T>): 
   await makeDirectoryDurably(options.directory);
   const path = options.file;
   const now = options.now ?? Date.now;
+  const copyOut = options.copyOut ?? ((value: T) => copyJson(value));
   const expiresAt = options.expiresAt;
   const entryOf = (value: T): Entry => ({
     value,
@@ -268,11 +274,11 @@ export async function openJsonCollection<T>(options: JsonCollectionOptions<T>): 
     get(key) {
       open();
       const entry = records.get(key);
-      return entry === undefined ? undefined : (copyJson(entry.value) as T);
+      return entry === undefined ? undefined : copyOut(entry.value as T);
     },
     values() {
       open();
-      return [...records.values()].map((entry) => copyJson(entry.value) as T);
+      return [...records.values()].map((entry) => copyOut(entry.value as T));
     },
     get size() {
       return records.size;
