@@ -1,13 +1,11 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import express from "express";
-import WebSocket, { WebSocketServer } from "ws";
+import WebSocket from "ws";
 import { format, median, percentile } from "./stats.js";
+import { startBareEcho, startDurableEcho } from "./web-echo-servers.js";
 
 /**
  * The web channel over its widget WebSocket protocol (hello → message → reply → receipt → ack), each
@@ -31,17 +29,22 @@ const QUESTIONS = [
   "How do I contact you?",
 ];
 
-type ChildRequest = { type: "memory" } | { type: "stop" };
+type ServerKind = "lutin" | "echo" | "durable-echo";
+const SERVER_KINDS: readonly ServerKind[] = ["lutin", "echo", "durable-echo"];
+
+type ChildRequest = { type: "memory" } | { type: "counters" } | { type: "stop" };
 type ChildReply =
   | { type: "ready"; port: number }
-  | { type: "memory"; rss: number; heapUsed: number; external: number };
+  | { type: "memory"; rss: number; heapUsed: number; external: number }
+  | { type: "counters"; cpuMicroseconds: number; journalGroups: number; journalLines: number };
 
 // ── the child: one server, driven over IPC ──────────────────────────────────────
 
-async function runChild(kind: "lutin" | "echo"): Promise<void> {
+async function runChild(kind: ServerKind): Promise<void> {
   let port: number;
   let stop: () => Promise<void>;
   let dataDir: string | null = null;
+  let journal: () => { groups: number; lines: number } = () => ({ groups: 0, lines: 0 });
   if (kind === "lutin") {
     const [{ parseServerConfig, startLutinServer }, core] = await Promise.all([
       import("@lutingenie/adapter-web"),
@@ -61,6 +64,7 @@ async function runChild(kind: "lutin" | "echo"): Promise<void> {
           visitorMessagesPerMinute: 1_000_000,
           ipMessagesPerMinute: 1_000_000,
           ipConnectionsPerMinute: 1_000_000,
+          ipOpenSockets: 10_000,
         },
       },
       tenant.agents.map((agent) => agent.id),
@@ -68,44 +72,13 @@ async function runChild(kind: "lutin" | "echo"): Promise<void> {
     const server = await startLutinServer({ config, tenant });
     port = server.port;
     stop = server.stop;
+  } else if (kind === "echo") {
+    ({ port, stop } = await startBareEcho());
   } else {
-    // The baseline: the same frames, no work. A message gets a reply; the receipt gets the ack.
-    const app = express();
-    const http = createServer(app);
-    const sockets = new WebSocketServer({ noServer: true });
-    http.on("upgrade", (request, socket, head) =>
-      sockets.handleUpgrade(request, socket, head, (client) => {
-        const pending = new Map<string, string>();
-        client.on("message", (data) => {
-          const frame = JSON.parse(data.toString()) as {
-            type: string;
-            id?: string;
-            key?: string;
-            text?: string;
-          };
-          if (frame.type === "hello")
-            client.send(JSON.stringify({ type: "welcome", visitor: "v", maxMessageLength: 2000 }));
-          else if (frame.type === "message") {
-            const key = `reply:${frame.id}`;
-            pending.set(key, frame.id as string);
-            client.send(
-              JSON.stringify({ type: "reply", key, text: frame.text, direction: "ltr", author: "assistant" }),
-            );
-          } else if (frame.type === "receipt") {
-            const id = pending.get(frame.key as string);
-            pending.delete(frame.key as string);
-            client.send(JSON.stringify({ type: "ack", id, status: "answered" }));
-          }
-        });
-      }),
-    );
-    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-    port = (http.address() as AddressInfo).port;
-    stop = async () => {
-      for (const client of sockets.clients) client.terminate();
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    };
+    dataDir = await mkdtemp(join(tmpdir(), "lutin-web-bench-echo-"));
+    const echo = await startDurableEcho(dataDir);
+    ({ port, stop } = echo);
+    journal = () => echo.journal.statistics;
   }
   const send = (reply: ChildReply) => process.send?.(reply);
   process.on("message", async (request: ChildRequest) => {
@@ -115,6 +88,15 @@ async function runChild(kind: "lutin" | "echo"): Promise<void> {
       (globalThis as { gc?: () => void }).gc?.();
       const memory = process.memoryUsage();
       send({ type: "memory", rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external });
+    } else if (request.type === "counters") {
+      const cpu = process.cpuUsage();
+      const { groups, lines } = journal();
+      send({
+        type: "counters",
+        cpuMicroseconds: cpu.user + cpu.system,
+        journalGroups: groups,
+        journalLines: lines,
+      });
     } else if (request.type === "stop") {
       await stop();
       if (dataDir !== null) await rm(dataDir, { recursive: true, force: true });
@@ -129,10 +111,12 @@ async function runChild(kind: "lutin" | "echo"): Promise<void> {
 interface ServerChild {
   url: string;
   memory(): Promise<{ rss: number; heapUsed: number; external: number }>;
+  /** The server process's CPU time so far (user + system) and, for the durable echo, its journal's groups. */
+  counters(): Promise<{ cpuMicroseconds: number; journalGroups: number; journalLines: number }>;
   stop(): Promise<void>;
 }
 
-async function startChild(kind: "lutin" | "echo"): Promise<ServerChild> {
+async function startChild(kind: ServerKind): Promise<ServerChild> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), [kind], {
     execArgv: [
       "--conditions=source",
@@ -162,6 +146,11 @@ async function startChild(kind: "lutin" | "echo"): Promise<ServerChild> {
       const reply = nextReply("memory");
       child.send({ type: "memory" } satisfies ChildRequest);
       return (await reply) as Extract<ChildReply, { type: "memory" }>;
+    },
+    async counters() {
+      const reply = nextReply("counters");
+      child.send({ type: "counters" } satisfies ChildRequest);
+      return (await reply) as Extract<ChildReply, { type: "counters" }>;
     },
     async stop() {
       const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -195,7 +184,13 @@ class BenchWidget {
       socket.once("open", () => resolve());
       socket.once("error", reject);
     });
-    const welcomed = new Promise<void>((resolve) => socket.once("message", () => resolve()));
+    // A refused socket (a limit) closes before any welcome: fail the bench instead of waiting forever.
+    const welcomed = new Promise<void>((resolve, reject) => {
+      socket.once("message", () => resolve());
+      socket.once("close", (code, reason) =>
+        reject(new Error(`widget refused: ${code} ${reason.toString()}`)),
+      );
+    });
     // The server names the visitor; `visitor` stays the bench's label for message ids.
     socket.send(JSON.stringify({ type: "hello" }));
     await welcomed;
@@ -221,12 +216,17 @@ class BenchWidget {
 }
 
 /** `visitors` widgets, each sending `perVisitor` messages one after the other (closed loop). */
+interface RoundTripResult {
+  perSecond: number;
+  latencies: number[];
+}
+
 async function roundTrips(
   url: string,
   round: string,
   visitors: number,
   perVisitor: number,
-): Promise<{ perSecond: number; latencies: number[] }> {
+): Promise<RoundTripResult> {
   const widgets = await Promise.all(
     Array.from({ length: visitors }, (_, index) => BenchWidget.open(url, `bench-${round}-${index}`)),
   );
@@ -253,37 +253,72 @@ export async function webBenchmark(
 ): Promise<string[]> {
   const rounds = options.rounds ?? 3;
   const concurrency = options.concurrency ?? [16, 128];
-  const messages = options.messages ?? 1_024;
+  const messages = options.messages ?? 8_192;
   const held = options.held ?? 1_000;
 
-  // 1. Round trips: ours and the echo, alternating rounds so both see the same machine noise.
+  // 1. Round trips: ours and both echoes, in turn within each round so all three see the same machine noise.
+  const loadBefore = loadavg()[0] ?? 0;
   const roundTripRows: string[] = [];
-  const ours = await startChild("lutin");
-  const echo = await startChild("echo");
+  const verdicts: string[] = [];
+  const servers = {
+    "bare echo": await startChild("echo"),
+    "durable echo": await startChild("durable-echo"),
+    "lutin serve (lowdb)": await startChild("lutin"),
+  };
+  type ServerName = keyof typeof servers;
+  const names = Object.keys(servers) as ServerName[];
+  let turnsPerFlush = 0;
   try {
-    await roundTrips(ours.url, "warm", 16, 10);
-    await roundTrips(echo.url, "warm", 16, 10);
+    // Every server gets the same work, warm-up included: a round of 2,048 messages at the largest
+    // concurrency first, so the JIT has compiled each server's hot path before anything is measured.
+    const widest = Math.max(...concurrency);
+    for (const name of names)
+      await roundTrips(servers[name].url, "warm", widest, Math.max(1, Math.round(2_048 / widest)));
     for (const visitors of concurrency) {
       const perVisitor = Math.max(1, Math.round(messages / visitors));
-      const results: Record<"ours" | "echo", { perSecond: number; latencies: number[] }[]> = {
-        ours: [],
-        echo: [],
-      };
+      const results = new Map<ServerName, Array<RoundTripResult & { cpuPerTurn: number }>>(
+        names.map((name) => [name, []]),
+      );
       for (let round = 0; round < rounds; round++) {
         process.stderr.write(`  web: round trips, ${visitors} widgets, round ${round + 1}/${rounds}…\n`);
-        results.ours.push(await roundTrips(ours.url, `c${visitors}r${round}`, visitors, perVisitor));
-        // Ten times the messages: the echo is fast, a short run would be all start-up.
-        results.echo.push(await roundTrips(echo.url, `c${visitors}r${round}`, visitors, perVisitor * 10));
+        for (const name of names) {
+          const server = servers[name];
+          const before = await server.counters();
+          const result = await roundTrips(server.url, `c${visitors}r${round}`, visitors, perVisitor);
+          const after = await server.counters();
+          const turns = result.latencies.length;
+          results
+            .get(name)
+            ?.push({ ...result, cpuPerTurn: (after.cpuMicroseconds - before.cpuMicroseconds) / turns });
+          if (name === "durable echo" && visitors === concurrency.at(-1))
+            turnsPerFlush =
+              (after.journalLines - before.journalLines) / (after.journalGroups - before.journalGroups);
+        }
       }
-      const rate = (kind: "ours" | "echo") => median(results[kind].map((result) => result.perSecond));
-      const p = (kind: "ours" | "echo", fraction: number) =>
-        median(results[kind].map((result) => percentile(result.latencies, fraction)));
-      roundTripRows.push(
-        `| ${visitors} | ${format(rate("echo"))} | ${format(p("echo", 0.5), 1)} / ${format(p("echo", 0.99), 1)} | ${format(rate("ours"))} | ${format(p("ours", 0.5), 1)} / ${format(p("ours", 0.99), 1)} | ${format((rate("ours") / rate("echo")) * 100, 1)} % |`,
-      );
+      const runs = (name: ServerName) => results.get(name) ?? [];
+      const rate = (name: ServerName) => median(runs(name).map((run) => run.perSecond));
+      const p = (name: ServerName, fraction: number) =>
+        median(runs(name).map((run) => percentile(run.latencies, fraction)));
+      // Ratios of each round's own rates (same noise), then their median.
+      const ratio = (name: ServerName, baseline: ServerName) =>
+        median(
+          runs(name).map((run, index) => run.perSecond / ((runs(baseline)[index]?.perSecond as number) || 1)),
+        );
+      for (const name of names)
+        roundTripRows.push(
+          `| ${visitors} | ${name} | ${format(rate(name))} | ${format(p(name, 0.5), 1)} / ${format(p(name, 0.99), 1)} | ${format(median(runs(name).map((run) => run.cpuPerTurn)))} | ${format(ratio(name, "durable echo") * 100, 1)} % | ${format(ratio(name, "bare echo") * 100, 1)} % |`,
+        );
+      if (visitors === concurrency.at(-1))
+        for (const name of names.filter((candidate) => candidate.startsWith("lutin"))) {
+          const share = ratio(name, "durable echo");
+          const p99 = p(name, 0.99);
+          verdicts.push(
+            `Target (issue 16) at ${visitors} widgets, ${name}: ≥ 35 % of the durable echo and p99 < 100 ms: ${format(share * 100, 1)} %, ${format(p99, 1)} ms → ${share >= 0.35 && p99 < 100 ? "met" : "not met"}.`,
+          );
+        }
     }
   } finally {
-    await Promise.all([echo.stop(), ours.stop()]);
+    await Promise.all(Object.values(servers).map((server) => server.stop()));
   }
 
   // 2. Held connections, on a fresh server (warmed by a few round trips) so "before" is not inflated
@@ -339,11 +374,14 @@ export async function webBenchmark(
   return [
     "## Web channel: widget WebSocket round trips and held connections",
     "",
-    `A round trip is one widget message until its ack: message → assistant reply (knowledge base, enchantments, counting, lowdb with fsync) → receipt → ack. Each server runs in its own process, the widgets in this one; each widget sends its next message when the previous one is acked (closed loop), about ${format(messages)} messages per round; median of ${rounds} rounds. Baseline: a bare express + ws server answering the same frames with no work, measured in the same run.`,
+    `A round trip is one widget message until its ack: message → assistant reply → receipt → ack. Each server runs in its own process, the widgets in this one; each widget sends its next message when the previous one is acked (closed loop), about ${format(messages)} messages per round for every server (the same widgets, the same messages per widget), after a warm-up round of 2,048 messages each; median of ${rounds} rounds, the three servers in turn within each round. Two baselines, same run: the bare echo (express + ws answering the same frames, no work) and the durable echo (the same, but each message and its reply are journaled to a file, one fdatasync per group of pending turns, before the reply goes out; ${format(turnsPerFlush, 1)} turns per fdatasync at ${concurrency.at(-1)} widgets). lutin serve: knowledge base, the four enchantments, counting, lowdb with group commit and fdatasync. Server CPU: the server process's user + system time over the round, divided by its turns. Ratios: each round's rate over the baseline's in the same round, median of rounds.`,
     "",
-    "| widgets | echo round trips/s | echo p50 / p99 ms | lutin serve round trips/s | lutin p50 / p99 ms | lutin / echo |",
-    "|---:|---:|---:|---:|---:|---:|",
+    "| widgets | server | round trips/s | p50 / p99 ms | server CPU µs / turn | vs. durable echo | vs. bare echo |",
+    "|---:|---|---:|---:|---:|---:|---:|",
     ...roundTripRows,
+    "",
+    ...verdicts,
+    `Load average when the run started: ${format(loadBefore, 1)} (other work on the same cores lowers every server's figures; compare within a run).`,
     "",
     `Held connections: ${format(held)} widgets connected and welcomed on a fresh server; its memory after two GCs, before and after. Then, all still connected, 100 of them ask 10 questions each (median of ${rounds} rounds, a different 100 each round).`,
     "",
@@ -353,6 +391,5 @@ export async function webBenchmark(
   ];
 }
 
-const kind = process.argv[2];
-if (process.argv[1] === fileURLToPath(import.meta.url) && (kind === "lutin" || kind === "echo"))
-  await runChild(kind);
+const kind = process.argv[2] as ServerKind;
+if (process.argv[1] === fileURLToPath(import.meta.url) && SERVER_KINDS.includes(kind)) await runChild(kind);

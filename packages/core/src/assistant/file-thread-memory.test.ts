@@ -49,11 +49,13 @@ describe("thread memory in a durable file", () => {
     const dataDir = await directory();
     const clock = new ManualClock(Date.UTC(2026, 0, 1));
     const memory = await openFileThreadMemory({ dataDir, clock });
-    const record = emptyThreadMemory(clock.now());
+    let record = emptyThreadMemory(clock.now());
     const journal = join(dataDir, `${THREAD_MEMORY_FILE_NAME}.journal`);
     let lastLine = "";
     for (let turn = 0; turn < 40; turn++) {
       clock.advance(1_000);
+      // As the assistant does: each turn loads its own record (a saved one is handed over).
+      record = (await memory.load("thread")) ?? record;
       record.window.push(
         { from: "customer", text: `Question ${turn}: where is my order?`, at: clock.now(), key: `q${turn}` },
         {
@@ -82,6 +84,42 @@ describe("thread memory in a durable file", () => {
     const reopened = await openFileThreadMemory({ dataDir, clock });
     expect(await reopened.load("thread")).toStrictEqual(record);
     await reopened.close();
+  });
+
+  it("a load is the caller's own record (lists, states, flow) sharing only the read-only window messages", async () => {
+    const dataDir = await directory();
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const memory = await openFileThreadMemory({ dataDir, clock });
+    await memory.save("t", {
+      ...emptyThreadMemory(clock.now()),
+      window: [{ from: "customer", text: "Where is my order?", at: 1, key: "q1" }],
+      enchantments: { emotion: { frustratedInRow: 1 } },
+      answered: ["q0"],
+      responder: { conversationId: "c1", state: { flow: "order", slots: {} } },
+    });
+    const first = await memory.load("t");
+    const second = await memory.load("t");
+    expect(first?.window[0]).toBe(second?.window[0]);
+    first?.window.push({ from: "assistant", text: "It ships today.", at: 2 });
+    first?.answered.push("q1");
+    (first?.enchantments.emotion as { frustratedInRow: number }).frustratedInRow = 5;
+    (first?.responder?.state.slots as Record<string, string>).order = "12345";
+    const third = await memory.load("t");
+    expect(third).toStrictEqual(second);
+    expect(third).toMatchObject({
+      window: [{ text: "Where is my order?" }],
+      answered: ["q0"],
+      enchantments: { emotion: { frustratedInRow: 1 } },
+      responder: { state: { slots: {} } },
+    });
+    // Saving the loaded record (a turn) journals only the message it added.
+    await memory.save("t", first as NonNullable<typeof first>);
+    const lastLine = (await readFile(join(dataDir, `${THREAD_MEMORY_FILE_NAME}.journal`), "utf8"))
+      .trim()
+      .split("\n")
+      .at(-1);
+    expect(lastLine).toContain('"window":{"drop":0,"append":[{"from":"assistant"');
+    await memory.close();
   });
 
   it("refuses a journal delta for a thread it does not hold, or that does not apply, naming the journal", async () => {

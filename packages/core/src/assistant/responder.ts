@@ -2,12 +2,13 @@ import type { Emotion } from "./emotion.js";
 import type { LanguageCode } from "./language.js";
 
 /** One message of the context window, oldest first. */
+/** Read-only: a saved window shares its messages with the next load's (file-thread-memory.ts). */
 export interface WindowMessage {
-  from: "customer" | "assistant" | "agent" | "system";
-  text: string;
-  at: number;
+  readonly from: "customer" | "assistant" | "agent" | "system";
+  readonly text: string;
+  readonly at: number;
   /** The message's idempotency key, when it came through the assistant (keeps a retried turn from adding it twice). */
-  key?: string;
+  readonly key?: string;
 }
 
 /** Everything a responder may read to answer the customer's latest message. */

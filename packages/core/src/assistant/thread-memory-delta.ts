@@ -61,6 +61,8 @@ export function listDelta<T>(
 
 /** The same fields with the same values (a message's are all strings and numbers), so replay is exact. */
 function sameMessage(a: WindowMessage, b: WindowMessage): boolean {
+  // A loaded window shares its messages with the stored one (file-thread-memory.ts).
+  if (a === b) return true;
   if (a.key !== b.key || a.at !== b.at || a.text !== b.text || a.from !== b.from) return false;
   const fields = Object.keys(a);
   if (fields.length !== Object.keys(b).length) return false;

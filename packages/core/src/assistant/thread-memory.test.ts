@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { WindowMessage } from "./responder.js";
 import { createInMemoryThreadMemory, emptyThreadMemory, type ThreadMemoryRecord } from "./thread-memory.js";
 
 describe("in-memory thread memory", () => {
@@ -9,7 +8,8 @@ describe("in-memory thread memory", () => {
     record.window.push({ from: "customer", text: "where is my order?", at: 1, key: "m-1" });
     record.enchantments.emotion = { frustratedInRow: 1, conversationId: undefined };
     await memory.save("thread", record);
-    (record.window[0] as WindowMessage).text = "changed after save";
+    // WindowMessage is read-only; this one ignores that, as careless code could.
+    (record.window[0] as { text: string }).text = "changed after save";
     record.window.push({ from: "assistant", text: "late", at: 2 });
     (record.enchantments.emotion as { frustratedInRow: number }).frustratedInRow = 5;
 
@@ -19,7 +19,7 @@ describe("in-memory thread memory", () => {
     expect(loaded?.enchantments).toStrictEqual({ emotion: { frustratedInRow: 1 } });
 
     const mutable = loaded as ThreadMemoryRecord;
-    (mutable.window[0] as WindowMessage).text = "changed after load";
+    (mutable.window[0] as { text: string }).text = "changed after load";
     mutable.answered.push("m-1");
     const again = await memory.load("thread");
     expect(again?.window[0]?.text).toBe("where is my order?");

@@ -26,7 +26,11 @@ export interface ThreadMemoryRecord {
 
 export interface ThreadMemory {
   load(threadKey: string): Promise<ThreadMemoryRecord | undefined>;
-  /** Resolves once the record is durable (for the file implementation). */
+  /**
+   * Resolves once the record is durable (for the file implementation). The record is handed over: the
+   * caller does not change it afterwards (the file implementation keeps it without a copy); the next
+   * `load` gives a record of its own.
+   */
   save(threadKey: string, record: ThreadMemoryRecord): Promise<void>;
   close(): Promise<void>;
 }

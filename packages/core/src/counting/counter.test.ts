@@ -240,6 +240,32 @@ describe("ConversationCounter", () => {
     expect(names()).toContain("event-too-late");
   });
 
+  it("C13: a log past maxEvents that compaction cannot shorten (all within the horizon) is appended to, not rewritten whole", async () => {
+    const inner = createMemoryStore();
+    const writes = { whole: 0, appended: 0 };
+    const store: Store = {
+      ...inner,
+      commitThread: (commit: ThreadCommit) => {
+        writes.whole += 1;
+        return inner.commitThread(commit);
+      },
+      appendToThread: (append: ThreadAppend) => {
+        writes.appended += 1;
+        return inner.appendToThread?.(append) as Promise<boolean>;
+      },
+    };
+    const { counter } = setup({ store, maxEvents: 20 });
+    // 60 events in 30 seconds: the horizon (30 minutes here) keeps every one of them.
+    for (let second = 0; second < 30; second++) {
+      await counter.ingest(event({ at: at(0, second), from: "customer", text: `message ${second}` }));
+      await counter.ingest(event({ at: at(0, second, 500), from: "assistant", text: "Here it is." }));
+    }
+    expect(writes).toEqual({ whole: 0, appended: 60 });
+    const [conversation] = await inner.listConversations({ tenant: "acme" });
+    expect(conversation).toMatchObject({ messageCount: 60, counted: true });
+    expect((await inner.getThread(conversation?.threadKey ?? ""))?.events).toHaveLength(60);
+  });
+
   it("rejects a malformed event with a message naming the field", async () => {
     const { counter } = setup();
     await expect(counter.ingest({ key: "x", thread: "t", at: "yesterday" })).rejects.toThrow(/at: /);

@@ -346,6 +346,11 @@ export class ConversationCounter {
       verdicts: evaluation.verdicts,
     };
     const thread = compactThread(record, context, this.#compaction);
+    // Nothing could be folded away (every event is within the late-event horizon: a busy day's thread):
+    // the record is the previous one plus the event, so it is appended. Written whole instead, each
+    // event past maxEvents would journal the thread's entire log again (~170 KB at 1,000 events).
+    if (thread === record && fast)
+      return { thread: null, state: evaluation.state, verdicts: evaluation.verdicts, changed, before };
     return { thread, state: thread.state, verdicts: thread.verdicts, changed, before };
   }
 

@@ -277,4 +277,34 @@ describe("a JSON collection file", () => {
     expect(collection.values()).toEqual([{ list: [1] }]);
     await collection.close();
   });
+
+  it("adopt keeps the value handed over without a copy, hands out JSON copies of it, and journals it like set", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "lutin-collection-"));
+    directories.push(directory);
+    const file = join(directory, "adopted.json");
+    const collection = await openJsonCollection<{ list: number[]; gone?: undefined }>({
+      file,
+      directory,
+      format: "things",
+    });
+    const value = { list: [1], gone: undefined };
+    await collection.adopt("a", value);
+    const read = collection.get("a");
+    expect(read).not.toBe(value);
+    // What a reload would give: JSON drops the undefined field.
+    expect(Object.keys(read ?? {})).toEqual(["list"]);
+    read?.list.push(3);
+    expect(collection.get("a")).toEqual({ list: [1] });
+    await collection.adopt("a", { list: [1, 2] });
+    const reopened = async () => {
+      const again = await openJsonCollection<{ list: number[] }>({ file, directory, format: "things" });
+      const record = again.get("a");
+      await again.close();
+      return record;
+    };
+    // Journal only (the snapshot comes at close), then the snapshot.
+    expect(await readFile(`${file}.journal`, "utf8")).toContain("[1,2]");
+    await collection.close();
+    expect(await reopened()).toEqual({ list: [1, 2] });
+  });
 });

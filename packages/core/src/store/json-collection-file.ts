@@ -16,6 +16,14 @@ export interface JsonCollection<T> {
   get(key: string): T | undefined;
   values(): T[];
   set(key: string, value: T): Promise<void>;
+  /**
+   * `set` without the copy, for a caller that hands `value` over: it becomes the collection's own, so
+   * the caller must not change it afterwards (the collection never changes a stored value, so reading
+   * it stays safe). Reads still get copies, JSON-normalised.
+   * Thread memory saves each turn's record so: the assistant is done with it, and the copy was about a
+   * tenth of a web turn's CPU.
+   */
+  adopt(key: string, value: T): Promise<void>;
   delete(key: string): Promise<void>;
   readonly size: number;
   close(): Promise<void>;
@@ -40,6 +48,11 @@ export interface JsonCollectionOptions<T> {
    * change is better written whole; `apply` must give back exactly `next` from `previous`.
    */
   delta?: RecordDelta<T>;
+  /**
+   * How a read copies a stored record for its caller; default copyJson (a deep copy). A collection whose
+   * records hold parts nobody changes in place may share them (thread memory's window messages).
+   */
+  copyOut?: (value: T) => T;
   /** What to tell the operator when the file is unreadable. */
   corruptHint?: string;
   /**
@@ -88,6 +101,7 @@ export async function openJsonCollection<T>(options: JsonCollectionOptions<T>): 
   await makeDirectoryDurably(options.directory);
   const path = options.file;
   const now = options.now ?? Date.now;
+  const copyOut = options.copyOut ?? ((value: T) => copyJson(value));
   const expiresAt = options.expiresAt;
   const entryOf = (value: T): Entry => ({
     value,
@@ -241,34 +255,36 @@ export async function openJsonCollection<T>(options: JsonCollectionOptions<T>): 
   const open = () => {
     if (closed) throw storeClosed(options.format);
   };
+  const put = (key: string, value: T, copied: boolean): Promise<void> => {
+    if (closed) return Promise.reject(storeClosed(options.format));
+    let entry: Entry;
+    try {
+      const kept = copied ? copyJson(value) : value;
+      if (kept === undefined) throw new TypeError(`${options.format}: "${key}" must be a JSON value`);
+      entry = entryOf(kept);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    change(key, entry);
+    earliestExpiry = Math.min(earliestExpiry, entry.expiresAt);
+    return committer.commit();
+  };
 
   return {
     get(key) {
       open();
       const entry = records.get(key);
-      return entry === undefined ? undefined : (copyJson(entry.value) as T);
+      return entry === undefined ? undefined : copyOut(entry.value as T);
     },
     values() {
       open();
-      return [...records.values()].map((entry) => copyJson(entry.value) as T);
+      return [...records.values()].map((entry) => copyOut(entry.value as T));
     },
     get size() {
       return records.size;
     },
-    set(key, value) {
-      if (closed) return Promise.reject(storeClosed(options.format));
-      let entry: Entry;
-      try {
-        const copy = copyJson(value);
-        if (copy === undefined) throw new TypeError(`${options.format}: "${key}" must be a JSON value`);
-        entry = entryOf(copy);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      change(key, entry);
-      earliestExpiry = Math.min(earliestExpiry, entry.expiresAt);
-      return committer.commit();
-    },
+    set: (key, value) => put(key, value, true),
+    adopt: (key, value) => put(key, value, false),
     delete(key) {
       if (closed) return Promise.reject(storeClosed(options.format));
       change(key, DELETED);
@@ -295,6 +311,7 @@ export function createMemoryJsonCollection<T>(): JsonCollection<T> {
     get: (key) => (records.has(key) ? structuredClone(records.get(key)) : undefined),
     values: () => [...records.values()].map((record) => structuredClone(record)),
     set: async (key, value) => void records.set(key, structuredClone(value)),
+    adopt: async (key, value) => void records.set(key, value),
     delete: async (key) => void records.delete(key),
     get size() {
       return records.size;

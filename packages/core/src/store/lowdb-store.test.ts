@@ -1496,6 +1496,61 @@ describe("lowdb store: journal", () => {
     expect(await reopened.getThread(first.thread.key)).toEqual(replayed.threads[first.thread.key]);
   });
 
+  it("writes a conversation that is the thread's current one once, as a reference, and replays it to the same records", async () => {
+    const dataDir = await temporaryDirectory();
+    const store = await open({ dataDir });
+    const first = makeThreadCommit({ tenant: "acme", thread: "t", key: "e0" });
+    await store.commitThread(first);
+    const previous = await store.readThread(first.thread.key);
+    const next = makeThreadCommit({ tenant: "acme", thread: "t", key: "e1", at: BUILDER_TIME + 1 });
+    // One group commit: an append, a whole put of another thread, and a conversation that is neither's.
+    const other = makeThreadCommit({ tenant: "acme", thread: "u", key: "f0" });
+    const loose = makeThreadCommit({ tenant: "acme", thread: "v", key: "g0" });
+    await Promise.all([
+      store.appendToThread({
+        previous,
+        identity: next.thread,
+        event: next.thread.events[0] as StoredEvent,
+        state: next.thread.state,
+        verdicts: previous?.verdicts ?? {},
+        conversations: next.conversations,
+        ledger: next.ledger,
+        processed: next.processed,
+      }),
+      store.commitThread(other),
+      store.commitThread({
+        ...loose,
+        thread: { ...loose.thread, state: { ...loose.thread.state, current: null } },
+      }),
+    ]);
+    const [line] = readFileSync(`${store.file}.journal`, "utf8").trimEnd().split("\n");
+    const changes = (JSON.parse(line as string) as { changes: unknown[][] }).changes;
+    expect(changes.filter((change) => change[0] === "conversation-of")).toEqual([
+      ["conversation-of", first.thread.key, "current"],
+      ["conversation-of", other.thread.key, "current"],
+    ]);
+    // The conversation no thread state holds is written whole.
+    expect(changes.filter((change) => change[0] === "conversation")).toHaveLength(1);
+    const replayed = (await readStoreFiles(dataDir)) as StoreDocument;
+    for (const id of [next.conversations[0]?.id, other.conversations[0]?.id, loose.conversations[0]?.id])
+      expect(replayed.conversations[id as string]).toEqual(await store.getConversation(id as string));
+    expect(replayed.threads[first.thread.key]).toEqual(await store.getThread(first.thread.key));
+    await store.close();
+    const reopened = await open({ dataDir });
+    expect(await reopened.listConversations({ tenant: "acme" })).toEqual(
+      Object.values(replayed.conversations).sort((a, b) => a.openedAt - b.openedAt || (a.id < b.id ? -1 : 1)),
+    );
+    await reopened.close();
+
+    // A reference to a thread the journal never wrote is damage, not a conversation to invent.
+    await writeFile(
+      `${store.file}.journal`,
+      `${JSON.stringify({ seq: 1_000_000, changes: [["conversation-of", "acme/web/nobody", "current"]] })}\n`,
+    );
+    const error = await expectLutinError(open({ dataDir }), "STORE_CORRUPT");
+    expect(error.message).toContain("conversation-of");
+  });
+
   it("a crash between the snapshot's rename and the journal's truncation replays nothing twice", async () => {
     const dataDir = await temporaryDirectory();
     const store = await open({ dataDir });

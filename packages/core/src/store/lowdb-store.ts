@@ -4,7 +4,7 @@ import { Low } from "lowdb";
 import { z } from "zod";
 import { type Clock, DAY, HOUR, systemClock } from "../clock.js";
 import type { ConversationRecord } from "../counting/conversation.js";
-import type { ThreadRecord } from "../counting/thread-state.js";
+import type { FoldState, ThreadRecord } from "../counting/thread-state.js";
 import { LutinError } from "../errors.js";
 import type { FiredAlert, LedgerEntry, Pack, Tenant } from "../quota/types.js";
 import {
@@ -44,6 +44,7 @@ import type {
 import {
   alertKey,
   applyStoreChanges,
+  type ConversationOfChange,
   compareConversations,
   dictionary,
   emptyDocument,
@@ -484,11 +485,40 @@ interface ArchiveGroup extends ArchiveAdditions {
 /**
  * A journal line's changes: a record changed twice in one group commit is written once, as it is last;
  * a thread's appended events are all kept, unless the whole record is put after them. Appended rows and
- * processed keys all stay, in order.
+ * processed keys all stay, in order. A conversation that is the fold state's `current` or `human` of the
+ * thread written just before it is written as a reference to it (ConversationOfChange).
  */
 function encodeChanges(changes: readonly StoreChange[]): string {
+  const kept = keptChanges(changes);
+  const encoded: string[] = [];
+  /** The thread change kept last, while only conversation changes followed it. */
+  let thread: { key: string; state: FoldState } | null = null;
+  for (const change of kept) {
+    if (change[0] === "conversation") {
+      const slot =
+        thread === null
+          ? null
+          : thread.state.current === change[1]
+            ? "current"
+            : thread.state.human === change[1]
+              ? "human"
+              : null;
+      if (thread !== null && slot !== null) {
+        encoded.push(JSON.stringify(["conversation-of", thread.key, slot] satisfies ConversationOfChange));
+        continue;
+      }
+    } else if (change[0] === "append") thread = { key: change[1].key, state: change[3] };
+    else if (change[0] === "thread") thread = { key: change[1].key, state: change[1].state };
+    else thread = null;
+    encoded.push(JSON.stringify(change));
+  }
+  return `[${encoded.join(",")}]`;
+}
+
+/** The changes a journal line keeps (see encodeChanges), in their order. */
+function keptChanges(changes: readonly StoreChange[]): StoreChange[] {
   const seen = new Set<string>();
-  const kept: string[] = [];
+  const kept: StoreChange[] = [];
   for (let index = changes.length - 1; index >= 0; index--) {
     const change = changes[index] as StoreChange;
     if (change[0] === "append") {
@@ -500,9 +530,9 @@ function encodeChanges(changes: readonly StoreChange[]): string {
         seen.add(key);
       }
     }
-    kept.push(JSON.stringify(change));
+    kept.push(change);
   }
-  return `[${kept.reverse().join(",")}]`;
+  return kept.reverse();
 }
 
 function recordKeyOf(change: StoreChange): string | null {

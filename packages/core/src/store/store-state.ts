@@ -154,6 +154,14 @@ export type StoreChange =
   | ["alert", FiredAlert];
 
 /**
+ * A journal's short form of a ["conversation", record] change whose record is the conversation the
+ * change just before it left in a thread's fold state (`current` or `human`): the lowdb store writes
+ * every event's conversation both in the thread's state and in `conversations`, the same object in
+ * memory, and this form keeps it from being written twice (about a third of a journal line).
+ */
+export type ConversationOfChange = ["conversation-of", threadKey: string, slot: "current" | "human"];
+
+/**
  * Applies journaled changes to a document read from its file (before a StoreState is built on it).
  * Throws a TypeError naming the first change that is not one.
  */
@@ -185,6 +193,16 @@ export function applyStoreChanges(document: StoreDocument, changes: readonly unk
       document.threads[identity.key] = appendedThread(previous, identity, event, state, verdicts);
     } else if (kind === "conversation" && isRecord && typeof record.id === "string") {
       document.conversations[record.id] = record as unknown as ConversationRecord;
+    } else if (kind === "conversation-of") {
+      const [, threadKey, slot] = change as ConversationOfChange;
+      const conversation =
+        typeof threadKey === "string" && (slot === "current" || slot === "human")
+          ? document.threads[threadKey]?.state?.[slot]
+          : undefined;
+      if (typeof conversation !== "object" || conversation === null || typeof conversation.id !== "string")
+        throw new TypeError(`a conversation-of change names no conversation: ${JSON.stringify(change)}`);
+      // Shared with the thread's state, as StoreState holds them (records are replaced, never changed).
+      document.conversations[conversation.id] = conversation;
     } else if (kind === "ledger" && isRecord) {
       document.ledger.push(record as unknown as LedgerEntry);
     } else if (kind === "tenant" && isRecord && typeof record.id === "string") {
