@@ -1,9 +1,4 @@
-import {
-  emptyThreadMemory,
-  ManualClock,
-  type ThreadMemoryRecord,
-  type WindowMessage,
-} from "@lutingenie/core";
+import { emptyThreadMemory, ManualClock, type ThreadMemoryRecord } from "@lutingenie/core";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresStore, type PostgresStore } from "./postgres-store.js";
@@ -71,7 +66,7 @@ describe("thread memory on PostgreSQL (the file memory's checks, and across inst
     record.window.push({ from: "customer", text: "where is my order?", at: 1, key: "m-1" });
     record.enchantments.emotion = { frustratedInRow: 1, conversationId: undefined };
     await memory.save("alias", record);
-    (record.window[0] as WindowMessage).text = "changed after save";
+    (record.window[0] as { text: string }).text = "changed after save";
     const loaded = (await memory.load("alias")) as ThreadMemoryRecord;
     expect(loaded.window[0]?.text).toBe("where is my order?");
     expect(loaded.enchantments).toStrictEqual({ emotion: { frustratedInRow: 1 } });

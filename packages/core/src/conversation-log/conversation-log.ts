@@ -143,6 +143,12 @@ function boundedMemoryCollection(capacity: number): JsonCollection<ConversationL
       records.set(key, copyJson(value));
       if (records.size > capacity) records.delete(records.keys().next().value as string);
     },
+    // Taken as given (the caller no longer changes it): no copy in.
+    adopt: async (key, value) => {
+      records.delete(key);
+      records.set(key, value);
+      if (records.size > capacity) records.delete(records.keys().next().value as string);
+    },
     delete: async (key) => void records.delete(key),
     get size() {
       return records.size;
