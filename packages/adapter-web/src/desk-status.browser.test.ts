@@ -1,9 +1,14 @@
 import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { ManualClock } from "@lutingenie/core";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testServersPerTest } from "./testing/per-test.js";
 import { adminCall, TEST_ADMIN_TOKEN, TEST_AGENT_TOKENS } from "./testing/test-server.js";
+
+/** LUTIN_SCREENSHOTS=1 also refreshes the closed-desk pictures in docs/screenshots/ (English run). */
+const SCREENSHOTS = fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url));
+const saveScreenshots = process.env.LUTIN_SCREENSHOTS === "1";
 
 /**
  * Issue 17, findings 1 and 4, in real Chromium (see browser.test.ts): the desk status in the widget and
@@ -92,6 +97,10 @@ describe.skipIf(skipBrowserTests)("desk status and test chat handoffs in a real 
       expect(await deskNotice(page).isVisible()).toBe(true);
       // Nothing was asked (the tenant's greeting aside): the notice came with the connection.
       expect(await page.locator(".lutin-customer").count()).toBe(0);
+      if (saveScreenshots && locale.startsWith("en")) {
+        await page.screenshot({ path: `${SCREENSHOTS}widget-desk-closed.png` });
+        await agent.screenshot({ path: `${SCREENSHOTS}console-desk-closed.png` });
+      }
       await context.close();
       await agentContext.close();
     });
