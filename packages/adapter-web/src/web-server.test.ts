@@ -366,7 +366,10 @@ describe("lutin serve: HTTP and WebSocket against the real server", () => {
 
     const left = customer.next((frame) => frame.type === "reply" && frame.author === "system");
     expect(await winner.command({ type: "end", handoff, how: "resolved" })).toMatchObject({ ok: true });
-    expect(String((await left).text)).toMatch(/has left the conversation/);
+    const goodbye = await left;
+    expect(String(goodbye.text)).toMatch(/has left the conversation/);
+    // C4: resolved by the agent, the chat is solved: the widget hides "That solved it" (issue 17, finding 8).
+    expect(goodbye.resolved).toBe(true);
     const usage = await adminCall<{ used: number; human: { used: number } }>(server.url, "/usage");
     expect(usage.body).toMatchObject({ used: 1, human: { used: 1 } });
   });

@@ -90,6 +90,8 @@ export interface ThreadMessage {
   origin?: Origin;
   /** A notice that a follow-up task was created: the channel may ask for a contact (OutboundMessage). */
   contactRequest?: ContactRequest;
+  /** The goodbye of a conversation an agent resolved (C4): the channel may hide its "resolved" button. */
+  resolved?: true;
 }
 
 export interface TakeoverRouter {
@@ -186,6 +188,7 @@ export class Assistant {
           direction: this.#options.messages.dir(message.language),
           author: message.from,
           ...(message.contactRequest === undefined ? {} : { contactRequest: message.contactRequest }),
+          ...(message.resolved === true ? { resolved: true as const } : {}),
         });
       } catch (error) {
         result = {

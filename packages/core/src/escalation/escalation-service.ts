@@ -488,9 +488,16 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
       async (request, result) => {
         if (result !== "ended") return { ok: false, problem: "you do not hold this conversation" };
         const assistant = this.#assistantOrThrow();
-        await this.#notifyCustomer(request, `${request.id}:left`, "handoff.agentLeft", {
-          agent: (await this.#agent(request.tenant, agent))?.name ?? agent,
-        });
+        await this.#notifyCustomer(
+          request,
+          `${request.id}:left`,
+          "handoff.agentLeft",
+          { agent: (await this.#agent(request.tenant, agent))?.name ?? agent },
+          undefined,
+          undefined,
+          // C4: an agent's Resolve ends the chat as solved, as the customer's own "That solved it" does.
+          how === "resolved",
+        );
         // C3 / C4: closing ends the conversation for good; resolving lets a related follow-up reopen it.
         await assistant.recordEvent({
           key: `${request.id}:${how}`,
@@ -933,6 +940,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
     values: Record<string, string>,
     then?: "followUp.created",
     contactFor?: string,
+    resolved = false,
   ): Promise<void> {
     const messages = this.#options.messages;
     const text = [
@@ -949,6 +957,7 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
       language: request.language,
       origin: originOf(request),
       ...(contactFor === undefined ? {} : { contactRequest: { followUp: contactFor } }),
+      ...(resolved ? { resolved: true as const } : {}),
     });
     if (!result.ok)
       this.#logger.warn("customer notice not delivered", { handoff: request.id, detail: result.detail });
