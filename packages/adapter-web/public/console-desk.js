@@ -14,6 +14,8 @@
       closed: "Desk closed — requests become follow-up tasks",
       nobodyActive: "Nobody active — requests become follow-up tasks",
       agentsBusy: "Every active agent is at capacity — requests become follow-up tasks",
+      escalationOff:
+        "Live handoffs are not in this plan: “Talk to a human” gives customers your contact details",
       showTestTasks: "Show test tasks",
     },
     fr: {
@@ -26,6 +28,8 @@
       nobodyActive: "Personne n'est actif — les demandes deviennent des tâches de suivi",
       agentsBusy:
         "Tous les agents actifs ont atteint leur nombre maximal de conversations — les demandes deviennent des tâches de suivi",
+      escalationOff:
+        "Les transferts en direct ne font pas partie de cette formule : « Parler à un humain » donne vos coordonnées aux clients",
       showTestTasks: "Afficher les tâches de test",
     },
   };
@@ -66,6 +70,7 @@
       if (!frame.reachesYou) return text("reachesOthers");
       return frame.reason === "agent_outside_hours" ? text("reachesYouOutsideHours") : text("reachesYou");
     }
+    if (frame.state === "off") return text("escalationOff");
     if (frame.state === "closed")
       return frame.opensAt ? text("closedUntil").replace("{time}", openingTime(frame)) : text("closed");
     return frame.reason === "agents_busy" ? text("agentsBusy") : text("nobodyActive");

@@ -1,3 +1,4 @@
+import type { DeskState, DeskStatusReason } from "@lutingenie/core";
 import { z } from "zod";
 
 const reference = z.string().min(1).max(200);
@@ -101,8 +102,9 @@ export type AgentClientMessage = z.output<typeof agentClientMessageSchema>;
  */
 export interface AgentDeskFrame {
   type: "desk";
-  state: "open" | "closed" | "nobody-active";
-  reason: "business_hours" | "agent_outside_hours" | "outside_hours" | "no_agent_active" | "agents_busy";
+  /** `off`: the tenant's plan has no Escalation: no live request reaches anyone. */
+  state: DeskState;
+  reason: DeskStatusReason;
   /** closed: the next opening, ISO 8601 (shown on the tenant's clock, `timeZone`); otherwise null. */
   opensAt: string | null;
   timeZone: string;

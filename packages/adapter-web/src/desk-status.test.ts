@@ -81,6 +81,27 @@ describe("desk status pushed to widgets and consoles (issue 17, finding 1)", () 
     });
   });
 
+  it("a tenant without Escalation (left out of its plan or tenant file) shows no 'team is away' notice: off, on widget and console", async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 17, 19, 0));
+    const server = await start(
+      {},
+      {
+        clock,
+        deskRecheckMs: 100,
+        settings: { businessHours: weekdays, timeZone: "Europe/Paris", disabledEnchantments: ["escalation"] },
+      },
+    );
+    const customer = await widget(server);
+    expect(await desk(customer, "off")).toEqual({
+      type: "desk",
+      state: "off",
+      opensAt: null,
+      timeZone: "Europe/Paris",
+    });
+    const ana = await agent(server, TEST_AGENT_TOKENS.ana);
+    expect(await desk(ana, "off")).toMatchObject({ reason: "escalation_off", reachesYou: false });
+  });
+
   it("in hours it follows the agents: open while one is there and active, nobody-active when they step away", async () => {
     const { server } = await serve(mondayParis(10));
     const customer = await widget(server);

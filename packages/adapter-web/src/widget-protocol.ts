@@ -91,9 +91,15 @@ export type WidgetServerMessage =
   /**
    * Whether a person can take the chat now, sent after `welcome` and on every change: `closed` (until
    * `opensAt`, ISO 8601, null when the hours never open) or `nobody-active` show "our team is away; you can
-   * still leave a request" before the customer asks.
+   * still leave a request" before the customer asks; `open` and `off` (no live handoff on the tenant's plan:
+   * "talk to a human" gives its contact details) show nothing.
    */
-  | { type: "desk"; state: "open" | "closed" | "nobody-active"; opensAt: string | null; timeZone: string }
+  | {
+      type: "desk";
+      state: "open" | "closed" | "nobody-active" | "off";
+      opensAt: string | null;
+      timeZone: string;
+    }
   | {
       type: "reply";
       key: string;

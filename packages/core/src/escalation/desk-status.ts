@@ -8,8 +8,10 @@ import { isOpenAt, nextHoursChange, nextOpening } from "./business-hours.js";
  *   when the tenant lets agents take chats then);
  * - `closed`: outside business hours; requests become follow-up tasks until `opensAt`;
  * - `nobody-active`: inside business hours, but no agent is online, active and with room.
+ * - `off`: the tenant has no live handoff at all (its plan or settings leave Escalation out): "talk to a
+ *   human" gives the tenant's contact details, so no "our team is away" notice is shown.
  */
-export type DeskState = "open" | "closed" | "nobody-active";
+export type DeskState = "open" | "closed" | "nobody-active" | "off";
 
 export type DeskStatusReason =
   /** open, inside business hours */
@@ -21,7 +23,9 @@ export type DeskStatusReason =
   /** nobody-active: no agent online and active */
   | "no_agent_active"
   /** nobody-active: the agents online and active all hold as many chats as they can */
-  | "agents_busy";
+  | "agents_busy"
+  /** off: Escalation does not run for this tenant (not in its plan, or turned off in its tenant file) */
+  | "escalation_off";
 
 export interface DeskStatus {
   state: DeskState;

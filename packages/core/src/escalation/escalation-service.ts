@@ -53,6 +53,8 @@ export interface EscalationServiceOptions {
   emotion?: EmotionDetector;
   /** Carries agents' e-mail answers to follow-up tasks (SMTP in lutin serve); absent: e-mail answers are refused. */
   outboundSender?: OutboundSender;
+  /** Whether Escalation runs for the tenant at `at` (its plan's enchantments); absent: always. */
+  escalationEnabled?: (tenant: string, at: number) => Promise<boolean>;
 }
 
 /** What the escalation enchantment gets back: the notice for the customer, and the hold on the thread. */
@@ -175,6 +177,15 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
   /** Whether a live request of `tenant` can reach an agent now, and why not (desk-status.ts). */
   async deskStatus(tenant: string, now: number = this.#clock.now()): Promise<DeskStatus> {
     const settings = await this.#options.tenants(tenant);
+    if ((await this.#options.escalationEnabled?.(tenant, now)) === false)
+      return {
+        state: "off",
+        reason: "escalation_off",
+        opensAt: null,
+        hoursChangeAt: null,
+        timeZone: settings.timeZone,
+        availableAgents: [],
+      };
     return deskStatusAt({
       agents: await this.#store.listAgents(tenant),
       presence: await this.#tenantPresence(tenant),

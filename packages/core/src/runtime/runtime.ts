@@ -98,6 +98,10 @@ export async function createLutinRuntime(options: LutinRuntimeOptions): Promise<
       });
     return found;
   };
+  const enchantmentPolicy =
+    options.enchantments === undefined
+      ? enchantmentsByPlan(store, catalog)
+      : fixedEnchantments(options.enchantments);
   const service = new EscalationService({
     store: options.escalationStore ?? createMemoryEscalationStore(),
     messages,
@@ -111,6 +115,8 @@ export async function createLutinRuntime(options: LutinRuntimeOptions): Promise<
     ...(options.acceptTimeoutMs === undefined ? {} : { acceptTimeoutMs: options.acceptTimeoutMs }),
     emotion: emotionDetector,
     ...(options.outboundSender === undefined ? {} : { outboundSender: options.outboundSender }),
+    // The same policy the assistant applies to each turn: a plan without Escalation has no live desk.
+    escalationEnabled: async (id, at) => (await enchantmentPolicy(tenantSettings(id), at)).has("escalation"),
   });
   const conversationLog = options.conversationLog ?? createMemoryConversationLog(clock);
   const assistant = new Assistant({
@@ -129,10 +135,7 @@ export async function createLutinRuntime(options: LutinRuntimeOptions): Promise<
       memory(),
       ...(options.extraEnchantments ?? []),
     ],
-    policy:
-      options.enchantments === undefined
-        ? enchantmentsByPlan(store, catalog)
-        : fixedEnchantments(options.enchantments),
+    policy: enchantmentPolicy,
     tenants: (id) => settings.get(id),
     takeovers: service,
     desk: service,
