@@ -32,7 +32,9 @@ export async function startTestServer(
     typingDelayMs?: number;
     maintenanceIntervalMs?: number;
     deskRecheckMs?: number;
-    settings?: Partial<Pick<AssistantTenant, "businessHours" | "timeZone" | "escalation" | "disabledEnchantments">>;
+    settings?: Partial<
+      Pick<AssistantTenant, "businessHours" | "timeZone" | "escalation" | "disabledEnchantments">
+    >;
     clock?: StartLutinServerOptions["clock"];
     logger?: StartLutinServerOptions["logger"];
     dataDir?: string;
