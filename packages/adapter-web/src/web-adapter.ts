@@ -897,10 +897,18 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
               ),
             deliverToCustomer: (message) => deliverToWidget(message, true),
             postToConsoles: (post, audience) => void postToAgents(post, audience),
-            refreshConsoles: pushSnapshots,
+            // Another server's agent signed in, stepped away or took a chat: its consoles and this server's
+            // desk status ("our team is away", "live requests reach you") follow at once, not at the next recheck.
+            refreshConsoles: (tenant) => {
+              pushSnapshots(tenant);
+              deskStatusFeed?.refresh(tenant);
+            },
           },
           { receiptTimeoutMs, logger },
         );
+  // This server's presence changes (a console signing in or out, the Active switch) reach the others too.
+  const stopSharingDeskChanges =
+    relay === null ? undefined : directory?.onDeskStatusChange?.((tenant) => relay.deskChanged(tenant));
 
   return {
     channel,
@@ -910,6 +918,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     },
     async stop() {
       core = null;
+      stopSharingDeskChanges?.();
       relay?.stop();
       deskStatusFeed?.stop();
       for (const timer of goingOffline.values()) clearTimeout(timer);

@@ -71,6 +71,20 @@ const post =
   };
 
 describe("the agents' desk across two servers on one database", () => {
+  it("desk status: an agent signing in on B opens the desk for a widget on A at once, not at the 60 s recheck", async () => {
+    const { a, b } = await twoServers();
+    const customer = await widget(a);
+    const deskFrame = (state: string) => (frame: ServerFrame) =>
+      frame.type === "desk" && frame.state === state;
+    if (!customer.frames.some(deskFrame("nobody-active"))) await customer.next(deskFrame("nobody-active"));
+    const signedInAt = Date.now();
+    await console_(b, TEST_AGENT_TOKENS.bruno);
+    // The frame may come while the sign-in is still being answered: read what came, then wait.
+    if (!customer.frames.some(deskFrame("open"))) await customer.next(deskFrame("open"), 20_000);
+    // The feed's hint (NOTIFY) or, at worst, its 1 s poll: far below the status's own 60 s recheck.
+    expect(Date.now() - signedInAt).toBeLessThan(15_000);
+  });
+
   it("a widget on A asks for a human; agents on A and B Accept at the same time: one wins, the other is told", async () => {
     const { a, b } = await twoServers();
     const ana = await console_(a, TEST_AGENT_TOKENS.ana);
