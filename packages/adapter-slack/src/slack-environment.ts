@@ -43,6 +43,8 @@ export interface SlackEnvironmentOptions {
   host?: string;
   /** Slack Web API base URL (tests, proxies). */
   slackApiUrl?: string;
+  /** The adapter's state in a shared store (several servers) instead of slack-state.json in dataDir. */
+  state?: SlackAdapterConfig["state"];
 }
 
 const MESSAGE_LENGTH_PROBLEM = `must be a whole number of characters from 1 to ${MAX_TEXT_LENGTH} (default ${DEFAULT_MAX_MESSAGE_LENGTH})`;
@@ -216,6 +218,7 @@ function configOf(variables: Variables, options: SlackEnvironmentOptions): Slack
     ...defined("maxMessageLength", variables.SLACK_MAX_MESSAGE_LENGTH),
     ...defined("host", options.host),
     ...defined("slackApiUrl", options.slackApiUrl),
+    ...defined("state", options.state),
     ...defined("onInstalled", options.onInstalled),
     ...defined("agentDirectory", options.agentDirectory),
     ...defined("logger", options.logger),

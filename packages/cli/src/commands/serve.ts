@@ -17,6 +17,7 @@ import {
   databaseLocation,
   databaseUrlFrom,
 } from "../database-url.js";
+import { openPostgresAdapterState, type PostgresAdapterState } from "../postgres-adapter-state.js";
 import { openPostgresServerStores } from "../postgres-server-stores.js";
 import { slackChannelForServer } from "./slack-channel.js";
 import { type TeamsNetworkOverrides, teamsChannelForServer } from "./teams-channel.js";
@@ -68,91 +69,103 @@ export async function serve(options: ServeOptions): Promise<void> {
   const tenant =
     tenants.find((candidate) => candidate.settings.id === slackTenant) ?? (tenants[0] as LoadedTenant);
   const logger = options.logger ?? createJsonLinesLogger();
-  const slack = slackChannelForServer({
-    environment,
-    dataDir: config.dataDir,
-    tenant,
-    logger,
-    ...(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }),
-  });
-  const teams = teamsChannelForServer({
-    environment,
-    dataDir: config.dataDir,
-    tenants,
-    logger,
-    ...(options.teamsNetwork === undefined ? {} : { network: options.teamsNetwork }),
-  });
-  const extraAdapters = [
-    ...(options.extraAdapters ?? []),
-    ...(slack === null ? [] : [slack.adapter]),
-    ...(teams === null ? [] : [teams.adapter]),
-  ];
-  // Agents' e-mail answers to follow-up tasks: refused at start when a LUTIN_SMTP_* variable is wrong.
-  const smtp = smtpConfigFromEnvironment(environment);
-  const server = await startLutinServer({
-    config,
-    tenants,
-    logger,
-    extraAdapters,
-    ...(smtp === null ? {} : { outboundSender: createSmtpSender(smtp) }),
-    ...(databaseUrl === null
-      ? {}
-      : {
-          openStores: openPostgresServerStores({
-            url: databaseUrl,
-            ...(listenUrl === null ? {} : { listenUrl }),
-          }),
-        }),
-    mountRoutes: (app) => {
-      slack?.mountRoutes(app);
-      teams?.mountRoutes(app);
-      options.mountRoutes?.(app);
-    },
-  });
-  await slack?.attach(server.runtime);
-  teams?.attach(server.runtime);
-  const out = (line: string) => options.output.write(`${line}\n`);
-  const where =
-    databaseUrl === null
-      ? `data in ${config.dataDir}`
-      : `database ${databaseLocation(databaseUrl)} from ${DATABASE_URL_VARIABLE}, files in ${config.dataDir}`;
-  out(
-    `LutinGénie is serving ${tenants.map((served) => served.settings.name ?? served.settings.id).join(", ")} (${where})`,
-  );
-  out(`  widget demo    ${server.urls.widgetDemo}`);
-  out(`  agent console  ${server.urls.agentConsole}`);
-  out(`  dashboard      ${server.urls.dashboard}`);
-  if (slack !== null)
-    out(
-      slack.adapter.mode === "socket"
-        ? "  slack          Socket Mode (one workspace)"
-        : `  slack          ${server.url}/slack/events (${slack.adapter.workspaceMode === "multi" ? `install: ${server.url}/slack/install` : "one workspace"})`,
-    );
-  if (teams !== null)
-    out(
-      `  teams          ${server.url}${teams.adapter.path} (app ${teams.adapter.appId}${teams.hasAgentSide ? ", agents' side on" : ""})`,
-    );
-  config.tenants.forEach((entry, index) => {
-    // With several tenants, each line says whose it is (a token opens that tenant only).
-    const whose = config.tenants.length > 1 ? ` of ${tenants[index]?.settings.id}` : "";
-    if (entry.widgetKey === DEMO_WIDGET_KEY)
-      out(
-        `  embed${whose}: <script src="${server.url}/widget.js" data-tenant-key="${entry.widgetKey}" async></script>`,
-      );
-    // Development only: generated tokens are printed so the operator can sign in; production requires set ones.
-    if (entry.generated.adminToken) out(`  admin token${whose} (dev, generated): ${entry.adminToken}`);
-    for (const agent of entry.generated.agentTokens)
-      out(`  agent token for ${agent}${whose} (dev, generated): ${entry.agentTokens[agent]}`);
-  });
-  options.onStarted?.(server);
+  // On PostgreSQL the adapters' state is shared by every instance (issue 16); embedded: files in dataDir.
+  const adapterState = databaseUrl === null ? null : await openPostgresAdapterState(databaseUrl);
+  try {
+    await serveWith(adapterState);
+  } finally {
+    await adapterState?.close().catch(() => undefined);
+  }
 
-  await (options.until ??
-    new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-    }));
-  out("Stopping: closing connections and flushing the data files…");
-  await server.stop();
-  out("Stopped.");
+  async function serveWith(adapterState: PostgresAdapterState | null): Promise<void> {
+    const slack = slackChannelForServer({
+      environment,
+      dataDir: config.dataDir,
+      tenant,
+      logger,
+      ...(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }),
+      ...(adapterState === null ? {} : { state: adapterState.slack }),
+    });
+    const teams = teamsChannelForServer({
+      environment,
+      dataDir: config.dataDir,
+      tenants,
+      logger,
+      ...(options.teamsNetwork === undefined ? {} : { network: options.teamsNetwork }),
+      ...(adapterState === null ? {} : { state: adapterState.teams }),
+    });
+    const extraAdapters = [
+      ...(options.extraAdapters ?? []),
+      ...(slack === null ? [] : [slack.adapter]),
+      ...(teams === null ? [] : [teams.adapter]),
+    ];
+    // Agents' e-mail answers to follow-up tasks: refused at start when a LUTIN_SMTP_* variable is wrong.
+    const smtp = smtpConfigFromEnvironment(environment);
+    const server = await startLutinServer({
+      config,
+      tenants,
+      logger,
+      extraAdapters,
+      ...(smtp === null ? {} : { outboundSender: createSmtpSender(smtp) }),
+      ...(databaseUrl === null
+        ? {}
+        : {
+            openStores: openPostgresServerStores({
+              url: databaseUrl,
+              ...(listenUrl === null ? {} : { listenUrl }),
+            }),
+          }),
+      mountRoutes: (app) => {
+        slack?.mountRoutes(app);
+        teams?.mountRoutes(app);
+        options.mountRoutes?.(app);
+      },
+    });
+    await slack?.attach(server.runtime);
+    teams?.attach(server.runtime);
+    const out = (line: string) => options.output.write(`${line}\n`);
+    const where =
+      databaseUrl === null
+        ? `data in ${config.dataDir}`
+        : `database ${databaseLocation(databaseUrl)} from ${DATABASE_URL_VARIABLE}, files in ${config.dataDir}`;
+    out(
+      `LutinGénie is serving ${tenants.map((served) => served.settings.name ?? served.settings.id).join(", ")} (${where})`,
+    );
+    out(`  widget demo    ${server.urls.widgetDemo}`);
+    out(`  agent console  ${server.urls.agentConsole}`);
+    out(`  dashboard      ${server.urls.dashboard}`);
+    if (slack !== null)
+      out(
+        slack.adapter.mode === "socket"
+          ? "  slack          Socket Mode (one workspace)"
+          : `  slack          ${server.url}/slack/events (${slack.adapter.workspaceMode === "multi" ? `install: ${server.url}/slack/install` : "one workspace"})`,
+      );
+    if (teams !== null)
+      out(
+        `  teams          ${server.url}${teams.adapter.path} (app ${teams.adapter.appId}${teams.hasAgentSide ? ", agents' side on" : ""})`,
+      );
+    config.tenants.forEach((entry, index) => {
+      // With several tenants, each line says whose it is (a token opens that tenant only).
+      const whose = config.tenants.length > 1 ? ` of ${tenants[index]?.settings.id}` : "";
+      if (entry.widgetKey === DEMO_WIDGET_KEY)
+        out(
+          `  embed${whose}: <script src="${server.url}/widget.js" data-tenant-key="${entry.widgetKey}" async></script>`,
+        );
+      // Development only: generated tokens are printed so the operator can sign in; production requires set ones.
+      if (entry.generated.adminToken) out(`  admin token${whose} (dev, generated): ${entry.adminToken}`);
+      for (const agent of entry.generated.agentTokens)
+        out(`  agent token for ${agent}${whose} (dev, generated): ${entry.agentTokens[agent]}`);
+    });
+    options.onStarted?.(server);
+
+    await (options.until ??
+      new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      }));
+    out("Stopping: closing connections and flushing the data files…");
+    await server.stop();
+    out("Stopped.");
+  }
 }

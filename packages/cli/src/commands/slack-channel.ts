@@ -4,6 +4,7 @@ import {
   type SlackAdapter,
   type SlackInstalledWorkspace,
   type SlackRouteHost,
+  type SlackStateStore,
   slackChannelFromEnvironment,
 } from "@lutingenie/adapter-slack";
 import type { StartLutinServerOptions } from "@lutingenie/adapter-web";
@@ -32,6 +33,8 @@ export function slackChannelForServer(options: {
   logger: Logger;
   /** Slack Web API base URL: tests point it at a local fake. */
   slackApiUrl?: string;
+  /** The adapter's state in the database when serve runs on PostgreSQL (default: slack-state.json in dataDir). */
+  state?: SlackStateStore;
 }): ServedSlackChannel | null {
   const routes: Array<[string, RouteHandler]> = [];
   const routeHost: SlackRouteHost = {
@@ -45,6 +48,7 @@ export function slackChannelForServer(options: {
     expressApp: routeHost,
     logger: options.logger,
     ...(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }),
+    ...(options.state === undefined ? {} : { state: options.state }),
     onInstalled: async (workspace) => {
       if (runtime === null)
         throw new LutinError("TENANT_UNKNOWN", "a Slack install arrived before the server was ready", {

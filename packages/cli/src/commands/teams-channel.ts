@@ -3,9 +3,10 @@ import {
   type TeamsAdapter,
   type TeamsAdapterConfig,
   type TeamsRouteHost,
+  type TeamsStateStore,
   teamsChannelFromEnvironment,
 } from "@lutingenie/adapter-teams";
-import { teamsAgentSideFromEnvironment } from "@lutingenie/adapter-teams/agents";
+import { type TeamsAgentState, teamsAgentSideFromEnvironment } from "@lutingenie/adapter-teams/agents";
 import type { StartLutinServerOptions } from "@lutingenie/adapter-web";
 import { type LoadedTenant, type Logger, LutinError, type LutinRuntime } from "@lutingenie/core";
 
@@ -40,6 +41,8 @@ export function teamsChannelForServer(options: {
   tenants: readonly LoadedTenant[];
   logger: Logger;
   network?: TeamsNetworkOverrides;
+  /** The adapters' state in the database when serve runs on PostgreSQL (default: files in dataDir). */
+  state?: { teams: TeamsStateStore; agents: TeamsAgentState };
 }): ServedTeamsChannel | null {
   const served = options.tenants.map((tenant) => tenant.settings.id);
   const named = options.environment.TEAMS_TENANT?.trim();
@@ -61,6 +64,7 @@ export function teamsChannelForServer(options: {
   let runtime: LutinRuntime | null = null;
   const agentSide = teamsAgentSideFromEnvironment(options.environment, {
     dataDir: options.dataDir,
+    ...(options.state === undefined ? {} : { state: options.state.agents }),
     directory: {
       putAgent: async (agent) => {
         if (runtime === null)
@@ -75,6 +79,7 @@ export function teamsChannelForServer(options: {
     dataDir: options.dataDir,
     routes: routeHost,
     logger: options.logger,
+    ...(options.state === undefined ? {} : { state: options.state.teams }),
     ...(agentSide === undefined ? {} : { agentSide }),
     ...options.network,
   });
