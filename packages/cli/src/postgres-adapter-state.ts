@@ -1,5 +1,5 @@
-import { openSlackState, type SlackStateStore } from "@lutingenie/adapter-slack";
-import { openTeamsState, type TeamsStateStore } from "@lutingenie/adapter-teams";
+import { openSlackState, SLACK_ENVIRONMENT_VARIABLES, type SlackStateStore } from "@lutingenie/adapter-slack";
+import { openTeamsState, TEAMS_ENVIRONMENT_VARIABLES, type TeamsStateStore } from "@lutingenie/adapter-teams";
 import { openTeamsAgentState, type TeamsAgentState } from "@lutingenie/adapter-teams/agents";
 import { openPostgresStateCollections } from "@lutingenie/store-postgres";
 
@@ -30,4 +30,11 @@ export async function openPostgresAdapterState(url: string): Promise<PostgresAda
     await collections.close().catch(() => undefined);
     throw error;
   }
+}
+
+/** Whether any SLACK_* or Teams variable is set: without them no adapter needs the state (nor its pool). */
+export function chatAdaptersConfigured(environment: NodeJS.ProcessEnv): boolean {
+  return [...SLACK_ENVIRONMENT_VARIABLES, ...TEAMS_ENVIRONMENT_VARIABLES, "SLACK_FOLLOWUP_CHANNEL"].some(
+    (name) => (environment[name]?.trim() ?? "") !== "",
+  );
 }

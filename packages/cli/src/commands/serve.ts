@@ -17,7 +17,11 @@ import {
   databaseLocation,
   databaseUrlFrom,
 } from "../database-url.js";
-import { openPostgresAdapterState, type PostgresAdapterState } from "../postgres-adapter-state.js";
+import {
+  chatAdaptersConfigured,
+  openPostgresAdapterState,
+  type PostgresAdapterState,
+} from "../postgres-adapter-state.js";
 import { openPostgresServerStores } from "../postgres-server-stores.js";
 import { slackChannelForServer } from "./slack-channel.js";
 import { type TeamsNetworkOverrides, teamsChannelForServer } from "./teams-channel.js";
@@ -70,7 +74,10 @@ export async function serve(options: ServeOptions): Promise<void> {
     tenants.find((candidate) => candidate.settings.id === slackTenant) ?? (tenants[0] as LoadedTenant);
   const logger = options.logger ?? createJsonLinesLogger();
   // On PostgreSQL the adapters' state is shared by every instance (issue 16); embedded: files in dataDir.
-  const adapterState = databaseUrl === null ? null : await openPostgresAdapterState(databaseUrl);
+  const adapterState =
+    databaseUrl === null || !chatAdaptersConfigured(environment)
+      ? null
+      : await openPostgresAdapterState(databaseUrl);
   try {
     await serveWith(adapterState);
   } finally {
