@@ -66,6 +66,18 @@ export const CONVERSATION_LOG_FILE_NAME = "conversation-log.json";
 /** Past this without a new message, a conversation's messages are forgotten (its counting record stays). */
 export const DEFAULT_LOG_RETENTION_MS = 400 * DAY;
 
+/** A message as the log keeps it: its text cut at LOGGED_TEXT_LENGTH with an ellipsis (every implementation). */
+export function loggedMessage(message: LoggedMessage): LoggedMessage {
+  return {
+    from: message.from,
+    text:
+      message.text.length > LOGGED_TEXT_LENGTH
+        ? `${message.text.slice(0, LOGGED_TEXT_LENGTH)}…`
+        : message.text,
+    at: message.at,
+  };
+}
+
 /** The log on a collection: the file one for `lutin serve`, the memory one for tests and `lutin chat`. */
 /** Readings kept at hand for history lists; past this, the least recently read or written are dropped. */
 const READINGS_CACHED = 50_000;
@@ -106,14 +118,7 @@ export function conversationLogOn(
     add(conversationId, entry) {
       // get and set with no await between: two adds of one conversation never lose each other's messages.
       const previous = records.get(conversationId);
-      const added = (entry.messages ?? []).map((message) => ({
-        from: message.from,
-        text:
-          message.text.length > LOGGED_TEXT_LENGTH
-            ? `${message.text.slice(0, LOGGED_TEXT_LENGTH)}…`
-            : message.text,
-        at: message.at,
-      }));
+      const added = (entry.messages ?? []).map(loggedMessage);
       const all = [...(previous?.messages ?? []), ...added];
       const cut = Math.max(0, all.length - MESSAGES_KEPT);
       const next: ConversationLogRecord = {
