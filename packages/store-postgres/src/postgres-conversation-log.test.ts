@@ -47,6 +47,34 @@ describe("conversation log on PostgreSQL", () => {
     }
   });
 
+  it("reads the readings of a 5,000-conversation history list in one query", async () => {
+    await store.pool.query("TRUNCATE lutin_conversation_log");
+    await store.pool.query(
+      `INSERT INTO lutin_conversation_log (id, tenant, language, emotion, messages, dropped, updated_at)
+        SELECT 'conv_' || n, 'shop', 'fr', 'neutral', '[]'::jsonb, 0, $1 FROM generate_series(1, 5000) AS n`,
+      [Date.now()],
+    );
+    const log = createPostgresConversationLog({ pool: store.pool });
+    const ids = Array.from({ length: 5_000 }, (_, index) => `conv_${index + 1}`);
+    const query = store.pool.query.bind(store.pool);
+    let queries = 0;
+    store.pool.query = ((...args: Parameters<typeof query>) => {
+      queries++;
+      return query(...args);
+    }) as typeof store.pool.query;
+    try {
+      const started = performance.now();
+      const readings = await log.readings(ids);
+      const elapsed = performance.now() - started;
+      expect(readings.size).toBe(5_000);
+      expect(readings.get("conv_4321")).toEqual({ tenant: "shop", language: "fr", emotion: "neutral" });
+      expect(queries).toBe(1);
+      console.info(`readings of 5,000 conversations: ${elapsed.toFixed(1)} ms`);
+    } finally {
+      store.pool.query = query;
+    }
+  });
+
   it("keeps a text with NUL or a lone surrogate (shown as U+FFFD) instead of failing the add", async () => {
     const log = createPostgresConversationLog({ pool: store.pool });
     await log.add("conv_odd\u0000id", {
