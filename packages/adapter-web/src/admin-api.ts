@@ -106,14 +106,25 @@ export function createAdminRouter(options: {
    * adapter's. A human conversation reads its customer through its AI half (C10): the assistant stays
    * quiet during a handoff, so only the AI half has a reading.
    */
-  const readingOf = (conversation: ConversationRecord) => {
-    const own = runtime.conversationLog.reading(conversation.id) ?? adapter.readingOf(conversation.id);
-    if (own?.language != null || own?.emotion != null || conversation.linkedConversationId === null)
-      return own;
-    return (
-      runtime.conversationLog.reading(conversation.linkedConversationId) ??
-      adapter.readingOf(conversation.linkedConversationId)
-    );
+  const readingsOf = async (conversations: readonly ConversationRecord[]) => {
+    const ids = new Set<string>();
+    for (const conversation of conversations) {
+      ids.add(conversation.id);
+      if (conversation.linkedConversationId !== null) ids.add(conversation.linkedConversationId);
+    }
+    // One read of the log for the whole list (a shared log answers over the network).
+    const logged = await runtime.conversationLog.readings([...ids]);
+    const of = (conversationId: string) => logged.get(conversationId) ?? adapter.readingOf(conversationId);
+    return (conversation: ConversationRecord) => {
+      const own = of(conversation.id);
+      if (own?.language != null || own?.emotion != null || conversation.linkedConversationId === null)
+        return own;
+      return of(conversation.linkedConversationId);
+    };
+  };
+  const historyRowsOf = async (conversations: readonly ConversationRecord[]) => {
+    const readingOf = await readingsOf(conversations);
+    return conversations.map((conversation) => historyRowOf(conversation, readingOf(conversation)));
   };
 
   const billing = async (tenant: string) => {
@@ -248,9 +259,7 @@ export function createAdminRouter(options: {
     const tenant = tenantOf(response);
     const query = validate(historyQuerySchema, request.query, response);
     if (query === undefined) return;
-    const rows = (await runtime.store.listConversations({ tenant })).map((conversation) =>
-      historyRowOf(conversation, readingOf(conversation)),
-    );
+    const rows = await historyRowsOf(await runtime.store.listConversations({ tenant }));
     response.json(filterHistory(rows, query));
   });
 
@@ -277,15 +286,24 @@ export function createAdminRouter(options: {
       );
     const linkedId = conversation.linkedConversationId;
     const linked = linkedId === null ? undefined : await runtime.store.getConversation(linkedId);
+    const sameTenant = linked?.tenant === tenant ? linked : undefined;
+    // Ids are derived from tenant-scoped thread keys; the tenant check keeps it so if that ever changes.
+    const logOf = async (conversationId: string | undefined) => {
+      if (conversationId === undefined) return undefined;
+      const logged = await runtime.conversationLog.get(conversationId);
+      return logged?.tenant === tenant ? logged : undefined;
+    };
+    const [own, other, readingOf] = await Promise.all([
+      logOf(conversation.id),
+      logOf(sameTenant?.id),
+      readingsOf([conversation]),
+    ]);
     response.json(
       conversationDetailOf({
         conversation,
-        linked: linked?.tenant === tenant ? linked : undefined,
-        // Ids are derived from tenant-scoped thread keys; the tenant check keeps it so if that ever changes.
-        logOf: (conversationId) => {
-          const logged = runtime.conversationLog.get(conversationId);
-          return logged?.tenant === tenant ? logged : undefined;
-        },
+        linked: sameTenant,
+        own,
+        other,
         reading: readingOf(conversation),
       }),
     );
@@ -295,9 +313,7 @@ export function createAdminRouter(options: {
     const tenant = tenantOf(response);
     const query = validate(historyQuerySchema, { ...request.query, page: 1, pageSize: 500 }, response);
     if (query === undefined) return;
-    const rows = (await runtime.store.listConversations({ tenant })).map((conversation) =>
-      historyRowOf(conversation, readingOf(conversation)),
-    );
+    const rows = await historyRowsOf(await runtime.store.listConversations({ tenant }));
     const all = filterHistory(rows, { ...query, pageSize: Number.MAX_SAFE_INTEGER });
     response.type("text/csv").attachment(`lutingenie-history-${tenant}.csv`).send(historyCsv(all.rows));
   });

@@ -125,13 +125,15 @@ export function trailOf(conversation: ConversationRecord): TrailStep[] {
 export function conversationDetailOf(input: {
   conversation: ConversationRecord;
   linked: ConversationRecord | undefined;
-  logOf: (conversationId: string) => ConversationLogRecord | undefined;
+  /** The conversation's log record and its linked half's (already read and tenant-checked). */
+  own: ConversationLogRecord | undefined;
+  other: ConversationLogRecord | undefined;
   /** Its language and emotion as the history row shows them. */
   reading: HistoryReading | undefined;
 }): ConversationDetail {
   const { conversation, linked } = input;
-  const own = input.logOf(conversation.id);
-  const other = linked === undefined ? undefined : input.logOf(linked.id);
+  const { own } = input;
+  const other = linked === undefined ? undefined : input.other;
   const messages = [
     ...(own?.messages ?? []).map((message) => ({ ...message, conversationId: conversation.id })),
     ...(other?.messages ?? []).map((message) => ({

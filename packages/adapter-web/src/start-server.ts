@@ -3,6 +3,7 @@ import {
   type ArchiveReport,
   type ChannelAdapter,
   type Clock,
+  type ConversationLog,
   calendarOf,
   createLutinRuntime,
   type DeskFeed,
@@ -94,6 +95,11 @@ export interface ServerStores {
   archiveSettled(now: number): Promise<ArchiveReport>;
   /** Wraps every channel adapter before it starts (several instances: a thread's turns across them). */
   wrapAdapter?(adapter: ChannelAdapter): ChannelAdapter;
+  /**
+   * The dashboard's conversation log shared by every instance (PostgreSQL), closed by `close`; absent: the
+   * file one in the data directory.
+   */
+  conversationLog?: ConversationLog;
   close(): Promise<void>;
 }
 
@@ -185,11 +191,14 @@ export async function startLutinServer(options: StartLutinServerOptions): Promis
   };
   try {
     // Closed after the assistant stops (closers run last first): a turn under way still writes to it.
-    const conversationLog = await openFileConversationLog({
-      dataDir: config.dataDir,
-      ...(options.clock ? { clock: options.clock } : {}),
-    });
-    closers.push(() => conversationLog.close());
+    const conversationLog =
+      stores.conversationLog ??
+      (await openFileConversationLog({
+        dataDir: config.dataDir,
+        ...(options.clock ? { clock: options.clock } : {}),
+      }));
+    // The stores' own log is closed by stores.close(), after the turns that write to it.
+    if (stores.conversationLog === undefined) closers.push(() => conversationLog.close());
     const runtime = await createLutinRuntime({
       store,
       tenants,

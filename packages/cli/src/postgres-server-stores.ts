@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import type { OpenServerStores } from "@lutingenie/adapter-web";
 import {
+  createPostgresConversationLog,
   createPostgresStore,
   createPostgresThreadMemory,
   createThreadTurns,
@@ -39,7 +40,7 @@ export interface PostgresServerStoresOptions {
  * The agents' side is in the database too: agents, presence, handoffs and follow-up tasks
  * (openPostgresEscalationStore: the first Accept wins across instances), and the desk feed that wakes the
  * other instances (a reply for a widget another instance holds, a console to refresh). The data directory
- * stays per instance (conversation log, last-audit.json).
+ * stays per instance (last-audit.json); the dashboard's conversation log is in the database.
  */
 export function openPostgresServerStores(options: PostgresServerStoresOptions): OpenServerStores {
   return async (config, { clock, logger }) => {
@@ -64,6 +65,11 @@ export function openPostgresServerStores(options: PostgresServerStoresOptions): 
         ...(options.listenUrl === undefined ? {} : { listenConnectionString: options.listenUrl }),
       });
       const turns = createThreadTurns({ pool: turnPool });
+      const conversationLog = createPostgresConversationLog({
+        pool: store.pool,
+        where,
+        ...(clock ? { clock } : {}),
+      });
       return {
         describe: `database ${where}`,
         store,
@@ -82,7 +88,9 @@ export function openPostgresServerStores(options: PostgresServerStoresOptions): 
           bytesAfter: 0,
         }),
         wrapAdapter: (adapter) => withTurnsAcrossInstances(adapter, turns),
+        conversationLog,
         async close() {
+          await conversationLog.close().catch(() => undefined);
           await deskFeed.close().catch(() => undefined);
           await escalationStore.close().catch(() => undefined);
           await turnPool.end().catch(() => undefined);

@@ -18,6 +18,10 @@ export {
   SCHEMA_VERSION,
 } from "./migrations.js";
 export {
+  createPostgresConversationLog,
+  type PostgresConversationLogOptions,
+} from "./postgres-conversation-log.js";
+export {
   openPostgresDeskFeed,
   type PostgresDeskFeed,
   type PostgresDeskFeedOptions,

@@ -1,5 +1,6 @@
 import { LutinError } from "@lutingenie/core";
 import type pg from "pg";
+import { CONVERSATION_LOG_MIGRATION } from "./conversation-log-migration.js";
 import { DESK_MIGRATION } from "./desk-migrations.js";
 
 /**
@@ -198,6 +199,7 @@ CREATE TABLE lutin_secrets (
 `,
   },
   DESK_MIGRATION,
+  CONVERSATION_LOG_MIGRATION,
 ];
 
 /** The schema version this code writes and reads. */

@@ -15,7 +15,7 @@ import { createTestDatabase, type TestDatabase } from "@lutingenie/store-postgre
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serve } from "./serve.js";
-import { servedUsage, serveInProcess } from "./serve.test-support.js";
+import { servedUsage, serveInProcess, TEST_SERVE_ADMIN_TOKEN } from "./serve.test-support.js";
 
 /*
  * `lutin serve` with LUTIN_DATABASE_URL on a real PostgreSQL (the run's throwaway cluster): the widget
@@ -146,6 +146,46 @@ describe("lutin serve on PostgreSQL (LUTIN_DATABASE_URL)", () => {
     } finally {
       await first.stop();
       await second.stop();
+    }
+  });
+
+  it("two instances on one database: a conversation served by one shows its messages, language and emotion on the other's dashboard", async () => {
+    // A database of its own: its history holds this test's conversation only.
+    const logDatabase = await createTestDatabase();
+    const environment = { LUTIN_DATABASE_URL: logDatabase.url };
+    const first = await serveInProcess({ ...environment, LUTIN_DATA_DIR: await dataDirectory() });
+    const second = await serveInProcess({ ...environment, LUTIN_DATA_DIR: await dataDirectory() });
+    const admin = (url: string, path: string) =>
+      fetch(`${url}/api/admin${path}`, { headers: { authorization: `Bearer ${TEST_SERVE_ADMIN_TOKEN}` } });
+    try {
+      const widget = await WidgetTestClient.connect({ url: first.server.url, key: "demo-shop-widget" });
+      expect((await widget.message("log-m1", "Où est ma commande ? Ça fait trois semaines !")).status).toBe(
+        "answered",
+      );
+      await widget.close();
+      const historyOn = async (url: string) =>
+        ((await (await admin(url, "/history")).json()) as { rows: Array<Record<string, unknown>> }).rows;
+      const rowsOnA = await historyOn(first.server.url);
+      expect(rowsOnA).toHaveLength(1);
+      const served = rowsOnA[0];
+      const id = served?.id as string;
+      // Instance B never saw the conversation: its history row and its view come from the shared log.
+      const rowOnB = (await historyOn(second.server.url)).find((row) => row.id === id);
+      expect(rowOnB).toMatchObject({ language: served?.language, emotion: served?.emotion });
+      expect(rowOnB?.language).toBe("fr");
+      expect(rowOnB?.emotion).not.toBeNull();
+      const detail = (await (await admin(second.server.url, `/conversations/${id}`)).json()) as {
+        messages: Array<{ from: string; text: string }>;
+      };
+      expect(detail.messages[0]).toMatchObject({
+        from: "customer",
+        text: "Où est ma commande ? Ça fait trois semaines !",
+      });
+      expect(detail.messages.some((message) => message.from === "assistant")).toBe(true);
+    } finally {
+      await first.stop();
+      await second.stop();
+      await logDatabase.drop();
     }
   });
 

@@ -30,7 +30,7 @@ describe("conversation log: what the dashboard shows of a conversation (issue 17
       reading: { language: "fr", emotion: "frustrated" },
     });
     await log.add("conv_a", { tenant: "shop", messages: [{ from: "agent", text: "Je regarde.", at: 2 }] });
-    expect(log.get("conv_a")).toEqual({
+    expect(await log.get("conv_a")).toEqual({
       tenant: "shop",
       language: "fr",
       emotion: "frustrated",
@@ -41,12 +41,16 @@ describe("conversation log: what the dashboard shows of a conversation (issue 17
       dropped: 0,
       updatedAt: 1_000,
     });
-    expect(log.get("conv_other")).toBeUndefined();
+    expect(await log.get("conv_other")).toBeUndefined();
     // The history's cheap view: the reading alone, up to date after each add.
-    expect(log.reading("conv_a")).toEqual({ tenant: "shop", language: "fr", emotion: "frustrated" });
-    expect(log.reading("conv_other")).toBeUndefined();
+    expect(await log.reading("conv_a")).toEqual({ tenant: "shop", language: "fr", emotion: "frustrated" });
+    expect(await log.reading("conv_other")).toBeUndefined();
     await log.add("conv_other", { tenant: "shop", reading: { language: "de", emotion: "neutral" } });
-    expect(log.reading("conv_other")).toEqual({ tenant: "shop", language: "de", emotion: "neutral" });
+    expect(await log.reading("conv_other")).toEqual({ tenant: "shop", language: "de", emotion: "neutral" });
+    // A history list reads all its rows at once; an id never logged is left out.
+    const readings = await log.readings(["conv_a", "conv_missing", "conv_other"]);
+    expect([...readings.keys()]).toEqual(["conv_a", "conv_other"]);
+    expect(readings.get("conv_other")).toEqual({ tenant: "shop", language: "de", emotion: "neutral" });
   });
 
   it("is bounded: the latest MESSAGES_KEPT messages, each cut at LOGGED_TEXT_LENGTH, and says how many were dropped", async () => {
@@ -61,7 +65,7 @@ describe("conversation log: what the dashboard shows of a conversation (issue 17
       tenant: "shop",
       messages: [{ from: "assistant", text: "x".repeat(50_000), at: 999 }],
     });
-    const record = log.get("conv_a");
+    const record = await log.get("conv_a");
     expect(record?.messages).toHaveLength(MESSAGES_KEPT);
     expect(record?.dropped).toBe(8);
     expect(record?.messages[0]?.text).toBe("message 8");
@@ -75,10 +79,10 @@ describe("conversation log: what the dashboard shows of a conversation (issue 17
       await log.add(id, { tenant: "shop", messages: [{ from: "customer", text: id, at: 1 }] });
     await log.add("conv_a", { tenant: "shop", messages: [{ from: "assistant", text: "again", at: 2 }] });
     await log.add("conv_d", { tenant: "shop", messages: [{ from: "customer", text: "d", at: 3 }] });
-    expect(log.get("conv_b")).toBeUndefined();
-    expect(log.get("conv_a")?.messages).toHaveLength(2);
-    expect(log.get("conv_c")).toBeDefined();
-    expect(log.get("conv_d")).toBeDefined();
+    expect(await log.get("conv_b")).toBeUndefined();
+    expect((await log.get("conv_a"))?.messages).toHaveLength(2);
+    expect(await log.get("conv_c")).toBeDefined();
+    expect(await log.get("conv_d")).toBeDefined();
   });
 
   it("two adds at once to one conversation both land", async () => {
@@ -87,7 +91,7 @@ describe("conversation log: what the dashboard shows of a conversation (issue 17
       log.add("conv_a", { tenant: "shop", messages: [{ from: "customer", text: "one", at: 1 }] }),
       log.add("conv_a", { tenant: "shop", messages: [{ from: "assistant", text: "two", at: 2 }] }),
     ]);
-    expect(log.get("conv_a")?.messages.map((message) => message.text)).toEqual(["one", "two"]);
+    expect((await log.get("conv_a"))?.messages.map((message) => message.text)).toEqual(["one", "two"]);
   });
 
   it("the file log survives a reopen (a server restart) and journals only what a turn added", async () => {
@@ -114,8 +118,8 @@ describe("conversation log: what the dashboard shows of a conversation (issue 17
     await first.close();
 
     const second = await openFileConversationLog({ dataDir: directory, clock });
-    expect(second.reading("conv_a")).toEqual({ tenant: "shop", language: "es", emotion: "neutral" });
-    const record = second.get("conv_a");
+    expect(await second.reading("conv_a")).toEqual({ tenant: "shop", language: "es", emotion: "neutral" });
+    const record = await second.get("conv_a");
     expect(record).toMatchObject({ tenant: "shop", language: "es", emotion: "neutral", dropped: 0 });
     expect(record?.messages).toHaveLength(21);
     expect(record?.messages.at(-1)?.text).toBe("reply 19");
@@ -130,7 +134,7 @@ describe("conversation log: what the dashboard shows of a conversation (issue 17
     await log.close();
     clock.advance(31 * DAY);
     const reopened = await openFileConversationLog({ dataDir: directory, clock, retentionMs: 30 * DAY });
-    expect(reopened.get("conv_a")).toBeUndefined();
+    expect(await reopened.get("conv_a")).toBeUndefined();
     await reopened.close();
   });
 });

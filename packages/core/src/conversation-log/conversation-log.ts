@@ -40,13 +40,19 @@ export interface ConversationReadingRecord {
   emotion: string | null;
 }
 
+/**
+ * Reads are async: a log shared by several instances (PostgreSQL) answers over the network; the file and
+ * memory logs answer from memory at once.
+ */
 export interface ConversationLog {
-  get(conversationId: string): ConversationLogRecord | undefined;
+  get(conversationId: string): Promise<ConversationLogRecord | undefined>;
   /**
    * Only the language and emotion, for history lists: no copy of the messages (a list reads every
    * conversation of a tenant, and the dashboard polls it).
    */
-  reading(conversationId: string): ConversationReadingRecord | undefined;
+  reading(conversationId: string): Promise<ConversationReadingRecord | undefined>;
+  /** The readings of many conversations at once (a history list is one read, not one per row); absent ids are left out. */
+  readings(conversationIds: readonly string[]): Promise<Map<string, ConversationReadingRecord>>;
   /** Adds messages and the latest reading to a conversation; resolves once durable (file log). */
   add(conversationId: string, entry: ConversationLogEntry): Promise<void>;
   close(): Promise<void>;
@@ -59,6 +65,18 @@ export const LOGGED_TEXT_LENGTH = 4_000;
 export const CONVERSATION_LOG_FILE_NAME = "conversation-log.json";
 /** Past this without a new message, a conversation's messages are forgotten (its counting record stays). */
 export const DEFAULT_LOG_RETENTION_MS = 400 * DAY;
+
+/** A message as the log keeps it: its text cut at LOGGED_TEXT_LENGTH with an ellipsis (every implementation). */
+export function loggedMessage(message: LoggedMessage): LoggedMessage {
+  return {
+    from: message.from,
+    text:
+      message.text.length > LOGGED_TEXT_LENGTH
+        ? `${message.text.slice(0, LOGGED_TEXT_LENGTH)}…`
+        : message.text,
+    at: message.at,
+  };
+}
 
 /** The log on a collection: the file one for `lutin serve`, the memory one for tests and `lutin chat`. */
 /** Readings kept at hand for history lists; past this, the least recently read or written are dropped. */
@@ -74,31 +92,33 @@ export function conversationLogOn(
     readings.set(conversationId, reading);
     if (readings.size > READINGS_CACHED) readings.delete(readings.keys().next().value as string);
   };
+  const readingOf = (conversationId: string) => {
+    let reading = readings.get(conversationId);
+    if (reading === undefined) {
+      const record = records.get(conversationId);
+      reading =
+        record === undefined
+          ? null
+          : { tenant: record.tenant, language: record.language, emotion: record.emotion };
+      remember(conversationId, reading);
+    }
+    return reading ?? undefined;
+  };
   return {
-    get: (conversationId) => records.get(conversationId),
-    reading(conversationId) {
-      let reading = readings.get(conversationId);
-      if (reading === undefined) {
-        const record = records.get(conversationId);
-        reading =
-          record === undefined
-            ? null
-            : { tenant: record.tenant, language: record.language, emotion: record.emotion };
-        remember(conversationId, reading);
+    get: async (conversationId) => records.get(conversationId),
+    reading: async (conversationId) => readingOf(conversationId),
+    async readings(conversationIds) {
+      const found = new Map<string, ConversationReadingRecord>();
+      for (const conversationId of conversationIds) {
+        const reading = readingOf(conversationId);
+        if (reading !== undefined) found.set(conversationId, reading);
       }
-      return reading ?? undefined;
+      return found;
     },
     add(conversationId, entry) {
       // get and set with no await between: two adds of one conversation never lose each other's messages.
       const previous = records.get(conversationId);
-      const added = (entry.messages ?? []).map((message) => ({
-        from: message.from,
-        text:
-          message.text.length > LOGGED_TEXT_LENGTH
-            ? `${message.text.slice(0, LOGGED_TEXT_LENGTH)}…`
-            : message.text,
-        at: message.at,
-      }));
+      const added = (entry.messages ?? []).map(loggedMessage);
       const all = [...(previous?.messages ?? []), ...added];
       const cut = Math.max(0, all.length - MESSAGES_KEPT);
       const next: ConversationLogRecord = {

@@ -9,6 +9,7 @@ export {
   DEFAULT_LOG_RETENTION_MS,
   LOGGED_TEXT_LENGTH,
   type LoggedMessage,
+  loggedMessage,
   MEMORY_LOG_CONVERSATIONS,
   MESSAGES_KEPT,
   openFileConversationLog,

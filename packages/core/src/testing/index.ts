@@ -6,6 +6,11 @@ export {
   type PlatformMessage,
 } from "./adapter-conformance.js";
 export {
+  CONFORMANCE_RETENTION_MS,
+  type ConversationLogUnderTest,
+  describeConversationLogConformance,
+} from "./conversation-log-conformance.js";
+export {
   describeEscalationStoreConformance,
   type EscalationStoreConformanceOptions,
   type EscalationStoreUnderTest,
