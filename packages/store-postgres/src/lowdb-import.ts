@@ -1,4 +1,5 @@
 import type {
+  ConversationLogRecord,
   ConversationRecord,
   DataDirectoryContents,
   FiredAlert,
@@ -10,6 +11,7 @@ import type {
 } from "@lutingenie/core";
 import type pg from "pg";
 import { identityText, recordText } from "./identity-text.js";
+import { storableMessage } from "./postgres-conversation-log.js";
 import { conversationColumns } from "./postgres-store.js";
 
 /** What an embedded install holds, read without opening its store (the CLI reads it: readDataDirectory). */
@@ -19,6 +21,8 @@ export interface LowdbImportSource {
   processed: Record<string, Record<string, Record<string, number>>>;
   /** Each thread's memory (context window, answered keys), by thread key. */
   memory: ReadonlyArray<{ threadKey: string; record: ThreadMemoryRecord }>;
+  /** The dashboard's conversation log (conversation-log.json): messages, language and emotion, by conversation id. */
+  conversationLog: ReadonlyArray<{ conversationId: string; record: ConversationLogRecord }>;
 }
 
 /** Rows each table gained: all zero when the same install is imported again. */
@@ -31,6 +35,7 @@ export interface LowdbImportReport {
   alerts: number;
   processedKeys: number;
   threadMemory: number;
+  conversationLog: number;
 }
 
 /** Rows per INSERT: large enough to be quick, small enough for PostgreSQL's parameter limits. */
@@ -85,6 +90,7 @@ export async function importLowdbData(pool: pg.Pool, source: LowdbImportSource):
     alerts: 0,
     processedKeys: 0,
     threadMemory: 0,
+    conversationLog: 0,
   };
   const insert = async (sql: string, values: unknown[]) => (await client.query(sql, values)).rowCount ?? 0;
   try {
@@ -182,6 +188,23 @@ export async function importLowdbData(pool: pg.Pool, source: LowdbImportSource):
           part.map((entry) => identityText(entry.threadKey)),
           part.map((entry) => entry.record.updatedAt),
           part.map((entry) => recordText(entry.record)),
+        ],
+      );
+    // As the PostgreSQL log stores them (postgres-conversation-log.ts): id encoded, tenant as given,
+    // texts without what jsonb refuses. A conversation the database already logs keeps its own messages.
+    for (const part of chunks(source.conversationLog))
+      added.conversationLog += await insert(
+        `INSERT INTO lutin_conversation_log (id, tenant, language, emotion, messages, dropped, updated_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::integer[], $7::bigint[])
+         ON CONFLICT (id) DO NOTHING`,
+        [
+          part.map((entry) => identityText(entry.conversationId)),
+          part.map((entry) => entry.record.tenant),
+          part.map((entry) => entry.record.language),
+          part.map((entry) => entry.record.emotion),
+          part.map((entry) => JSON.stringify(entry.record.messages.map(storableMessage))),
+          part.map((entry) => entry.record.dropped),
+          part.map((entry) => entry.record.updatedAt),
         ],
       );
     await client.query("COMMIT");

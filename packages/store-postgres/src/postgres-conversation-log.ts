@@ -34,7 +34,7 @@ export interface PostgresConversationLogOptions {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what jsonb refuses.
 const NOT_IN_JSONB = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-function storableMessage(message: LoggedMessage): LoggedMessage {
+export function storableMessage(message: LoggedMessage): LoggedMessage {
   const kept = loggedMessage(message);
   return { ...kept, text: kept.text.replace(NOT_IN_JSONB, "\ufffd") };
 }

@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from "@lutingenie/store-postgre
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateCommand } from "./migrate.js";
-import { servedUsage, serveInProcess } from "./serve.test-support.js";
+import { servedUsage, serveInProcess, TEST_SERVE_ADMIN_TOKEN } from "./serve.test-support.js";
 
 /*
  * `lutin migrate` and `lutin migrate --from-lowdb DIR` on a real PostgreSQL, with a data directory made by a
@@ -55,6 +55,27 @@ async function count(url: string, table: string): Promise<number> {
   } finally {
     await client.end();
   }
+}
+
+/** The dashboard's history rows (id, language, emotion) with each conversation's messages, by id. */
+async function historyWithMessages(url: string) {
+  const admin = async (path: string) =>
+    (
+      await fetch(`${url}/api/admin${path}`, {
+        headers: { authorization: `Bearer ${TEST_SERVE_ADMIN_TOKEN}` },
+      })
+    ).json();
+  const { rows } = (await admin("/history")) as {
+    rows: Array<{ id: string; language: string | null; emotion: string | null }>;
+  };
+  const history = [];
+  for (const row of [...rows].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    const detail = (await admin(`/conversations/${encodeURIComponent(row.id)}`)) as {
+      messages: Array<{ from: string; text: string; at: number }>;
+    };
+    history.push({ id: row.id, language: row.language, emotion: row.emotion, messages: detail.messages });
+  }
+  return history;
 }
 
 /** An embedded install made by a real run: three visitors over the widget; returns one visitor to resume. */
@@ -151,6 +172,7 @@ describe("lutin migrate --from-lowdb", () => {
       conversations: 3,
       ledger: 3,
       threadMemory: 3,
+      conversationLog: 3,
     });
     expect(first.import?.added.processedKeys).toBeGreaterThanOrEqual(12);
     expect(first.printed).toContain("Before: ");
@@ -163,11 +185,20 @@ describe("lutin migrate --from-lowdb", () => {
     expect(second.printed).toContain("(already moved: nothing new)");
     expect(await count(url, "lutin_ledger")).toBe(3);
 
+    // The embedded history before the move: each conversation's messages and reading, as its dashboard showed them.
+    const embedded = await serveInProcess({ LUTIN_DATA_DIR: install.dataDir });
+    const historyBefore = await historyWithMessages(embedded.server.url);
+    await embedded.stop();
+    expect(historyBefore).toHaveLength(3);
+    expect(historyBefore.every((row) => row.messages.length >= 2)).toBe(true);
+
     // Served from the database now: the visitor resumes (its token still signs), the resend of its last
     // message is a duplicate (processed keys and memory moved, C11), and the dashboard shows the same usage.
     const served = await serveInProcess({ LUTIN_DATA_DIR: await directory(), LUTIN_DATABASE_URL: url });
     try {
       expect((await servedUsage(served.server.url)).used).toBe(3);
+      // The dashboard's conversation log moved too: the same messages, language and emotion per conversation.
+      expect(await historyWithMessages(served.server.url)).toEqual(historyBefore);
       const visitor = install.visitors[2] as { visitor: string; token: string; lastId: string };
       const widget = await WidgetTestClient.connect({
         url: served.server.url,

@@ -3,9 +3,11 @@ import { join, resolve } from "node:path";
 import type { Writable } from "node:stream";
 import { VISITOR_SECRET_FILE } from "@lutingenie/adapter-web";
 import {
+  type ConversationLogRecord,
   type DataDirectoryContents,
   DEFAULT_PLAN_CATALOG,
   LutinError,
+  openFileConversationLog,
   openFileThreadMemory,
   readDataDirectory,
   readStoreFiles,
@@ -153,12 +155,25 @@ async function readInstall(dataDir: string) {
   } finally {
     await files.close();
   }
+  // The log is keyed by conversation id: every logged conversation has its counting record (archived
+  // periods included), so reading the log for each one finds them all.
+  const conversationLog: Array<{ conversationId: string; record: ConversationLogRecord }> = [];
+  const log = await openFileConversationLog({ dataDir });
+  try {
+    for (const conversation of contents.conversations) {
+      const record = await log.get(conversation.id);
+      if (record !== undefined) conversationLog.push({ conversationId: conversation.id, record });
+    }
+  } finally {
+    await log.close();
+  }
   // The key that signed the install's visitor tokens, so that its visitors resume their chats on PostgreSQL.
   const secret = (await readFile(join(dataDir, VISITOR_SECRET_FILE), "utf8").catch(() => "")).trim();
   return {
     contents,
     processed: document.processed,
     memory,
+    conversationLog,
     visitorSecret: /^[0-9a-f]{64}$/.test(secret) ? secret : null,
   };
 }
