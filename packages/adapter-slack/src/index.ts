@@ -4,6 +4,7 @@ export {
   createMemorySlackInstallations,
   INSTALLATIONS_FILE_NAME,
   openFileSlackInstallations,
+  openSlackInstallations,
   type SlackInstallationRecord,
   type SlackInstallations,
   type SlackInstalledWorkspace,

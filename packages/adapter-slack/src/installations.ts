@@ -1,9 +1,10 @@
-import { join } from "node:path";
 import {
-  createMemoryJsonCollection,
-  type JsonCollection,
+  createMemoryStateCollection,
+  fileStateCollections,
   LutinError,
-  openJsonCollection,
+  type StateCollection,
+  type StateCollectionSpec,
+  type StateCollections,
 } from "@lutingenie/core";
 import type { Installation, InstallationQuery, InstallationStore } from "@slack/bolt";
 
@@ -32,11 +33,19 @@ export interface SlackInstallationRecord {
 /**
  * The installations, one record per workspace (the workspace's team id is its tenant). Bolt's installer
  * writes through `boltStore` after oauth.v2.access; the adapter reads tokens and channels back from here.
+ *
+ * Kept in one of core's StateCollections: `slack-installations.json` of the data directory, memory, or a
+ * shared store (PostgreSQL, issue 16) so that a workspace installed through one server is known to all.
+ * `get`/`list` answer from this server's copy; `boltStore.fetchInstallation` (Bolt's authorize, before
+ * every event, command and click) reads the collection itself and refreshes that copy, so an uninstall
+ * or a reinstall made through another server is seen by the next request here.
  */
 export interface SlackInstallations {
-  /** By tenant: team id, or enterprise id for an org-wide install. */
+  /** By tenant: team id, or enterprise id for an org-wide install (this server's copy). */
   get(tenant: string): SlackInstallationRecord | undefined;
   list(): SlackInstallationRecord[];
+  /** Reads one tenant's record from the collection again (another server may have changed it). */
+  refresh(tenant: string): Promise<SlackInstallationRecord | undefined>;
   setChannel(tenant: string, which: "agentsChannel" | "followUpChannel", channel: string): Promise<void>;
   /** The app was uninstalled: drop the installation (token and channels). */
   forget(tenant: string): Promise<void>;
@@ -48,37 +57,65 @@ export const INSTALLATIONS_FILE_NAME = "slack-installations.json";
 /** Bot tokens are secrets: the file and its journal are readable by the server's user only. */
 export const SECRET_FILE_MODE = 0o600;
 
+/** The collection: in files, `slack-installations.json` as before (older files are read as they are). */
+const INSTALLATIONS_SPEC: StateCollectionSpec<SlackInstallationRecord> = {
+  name: INSTALLATIONS_FILE_NAME.replace(/\.json$/, ""),
+  format: "lutingenie-slack-installations",
+  fileMode: SECRET_FILE_MODE,
+  corruptHint: `restore ${INSTALLATIONS_FILE_NAME} from a backup, or move it aside and reinstall the app in each workspace`,
+};
+
+/** Installations in one of core's StateCollections (a shared one: every server knows every workspace). */
+export async function openSlackInstallations(
+  collections: StateCollections,
+  now: () => number = Date.now,
+): Promise<SlackInstallations> {
+  const collection = await collections.open(INSTALLATIONS_SPEC);
+  const known = new Map<string, SlackInstallationRecord>();
+  for (const record of await collection.values()) known.set(record.tenant, record);
+  return slackInstallationsOver(collection, known, now);
+}
+
 /** Installations in `slack-installations.json` of the data directory (bot tokens inside: keep it private). */
-export async function openFileSlackInstallations(options: {
+export function openFileSlackInstallations(options: {
   dataDir: string;
   now?: () => number;
 }): Promise<SlackInstallations> {
-  const file = join(options.dataDir, INSTALLATIONS_FILE_NAME);
-  const collection = await openJsonCollection<SlackInstallationRecord>({
-    file,
-    directory: options.dataDir,
-    format: "lutingenie-slack-installations",
-    fileMode: SECRET_FILE_MODE,
-    corruptHint: `restore ${file} from a backup, or move it aside and reinstall the app in each workspace`,
-  });
-  return slackInstallationsOver(collection, options.now ?? Date.now);
+  const now = options.now ?? Date.now;
+  return openSlackInstallations(fileStateCollections({ dataDir: options.dataDir, now }), now);
 }
 
 /** Installations kept in memory only (tests, demos): a restart forgets them. */
 export function createMemorySlackInstallations(now: () => number = Date.now): SlackInstallations {
-  return slackInstallationsOver(createMemoryJsonCollection<SlackInstallationRecord>(), now);
+  return slackInstallationsOver(createMemoryStateCollection(INSTALLATIONS_SPEC, now), new Map(), now);
 }
 
 function slackInstallationsOver(
-  collection: JsonCollection<SlackInstallationRecord>,
+  collection: StateCollection<SlackInstallationRecord>,
+  known: Map<string, SlackInstallationRecord>,
   now: () => number,
 ): SlackInstallations {
+  const refresh = async (tenant: string): Promise<SlackInstallationRecord | undefined> => {
+    const record = await collection.get(tenant);
+    if (record === undefined) known.delete(tenant);
+    else known.set(tenant, record);
+    return record;
+  };
+  const put = async (record: SlackInstallationRecord): Promise<void> => {
+    await collection.set(record.tenant, record);
+    known.set(record.tenant, record);
+  };
+  const forget = async (tenant: string): Promise<void> => {
+    await collection.delete(tenant);
+    known.delete(tenant);
+  };
   const boltStore: InstallationStore = {
     async storeInstallation(installation) {
       const workspace = installedWorkspaceOf(installation);
-      const previous = collection.get(workspace.tenant);
+      // Read from the collection, not the copy: the channels may have been chosen through another server.
+      const previous = await collection.get(workspace.tenant);
       // A reinstall (new scopes, new token) keeps the channels the workspace already chose.
-      await collection.set(workspace.tenant, {
+      await put({
         ...previous,
         ...workspace,
         installation: installation as Installation,
@@ -87,7 +124,8 @@ function slackInstallationsOver(
     },
     async fetchInstallation(query: InstallationQuery<boolean>) {
       const tenant = tenantOfQuery(query);
-      const record = tenant === undefined ? undefined : collection.get(tenant);
+      // Read each time, never from the copy: a token another server saw revoked must not be used here.
+      const record = tenant === undefined ? undefined : await refresh(tenant);
       if (record === undefined)
         throw new LutinError(
           "ADAPTER_AUTH_FAILED",
@@ -100,18 +138,19 @@ function slackInstallationsOver(
     },
     async deleteInstallation(query: InstallationQuery<boolean>) {
       const tenant = tenantOfQuery(query);
-      if (tenant !== undefined) await collection.delete(tenant);
+      if (tenant !== undefined) await forget(tenant);
     },
   };
   return {
-    get: (tenant) => collection.get(tenant),
-    list: () => collection.values(),
+    get: (tenant) => known.get(tenant),
+    list: () => [...known.values()],
+    refresh,
     async setChannel(tenant, which, channel) {
-      const record = collection.get(tenant);
+      const record = await refresh(tenant);
       if (record === undefined) return;
-      await collection.set(tenant, { ...record, [which]: channel });
+      await put({ ...record, [which]: channel });
     },
-    forget: (tenant) => collection.delete(tenant),
+    forget,
     boltStore,
     close: () => collection.close(),
   };
@@ -150,6 +189,6 @@ export function installedWorkspaceOf(installation: {
 }
 
 /** Bolt asks for the installation an event comes from: the org's when it is an org-wide install. */
-function tenantOfQuery(query: InstallationQuery<boolean>): string | undefined {
+export function tenantOfQuery(query: InstallationQuery<boolean>): string | undefined {
   return query.isEnterpriseInstall ? query.enterpriseId : query.teamId;
 }

@@ -35,6 +35,7 @@ import {
   openFileSlackInstallations,
   type SlackInstallations,
   type SlackInstalledWorkspace,
+  tenantOfQuery,
 } from "./installations.js";
 import { overLimit, tooLongNotice } from "./long-messages.js";
 import { PresenceKeeper } from "./presence-keeper.js";
@@ -513,7 +514,7 @@ export function createSlackAdapter(
               clientSecret: settings.clientSecret,
               stateSecret: settings.stateSecret,
               scopes: BOT_SCOPES,
-              installationStore: withInstallHook(installations.boltStore, config.onInstalled, enrollment),
+              installationStore: withInstallHook(installations, config.onInstalled, enrollment),
               installerOptions: {
                 installPath: INSTALL_PATH,
                 redirectUriPath: OAUTH_REDIRECT_PATH,
@@ -613,14 +614,24 @@ function sourceOfEnvelope(
 /**
  * The installation store Bolt writes to, telling the host first (so it can create the tenant), then
  * making the installing user an agent of it (agent-enrollment.ts). A throw in either cancels the install.
+ * A workspace installed through another server on the same shared store is told to the host too, on its
+ * first request here, so that this server also serves its tenant.
  */
 function withInstallHook(
-  store: InstallationStore,
+  installations: SlackInstallations,
   onInstalled: ((workspace: SlackInstalledWorkspace) => Promise<void> | void) | undefined,
   enrollment: AgentEnrollment,
 ): InstallationStore {
+  const store = installations.boltStore;
   return {
     ...store,
+    async fetchInstallation(query, logger) {
+      const tenant = tenantOfQuery(query);
+      const knownHere = tenant !== undefined && installations.get(tenant) !== undefined;
+      const installation = await store.fetchInstallation(query, logger);
+      if (!knownHere) await onInstalled?.(installedWorkspaceOf(installation));
+      return installation;
+    },
     async storeInstallation(installation, logger) {
       const workspace = installedWorkspaceOf(installation);
       await onInstalled?.(workspace);

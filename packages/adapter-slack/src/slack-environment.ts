@@ -45,6 +45,8 @@ export interface SlackEnvironmentOptions {
   slackApiUrl?: string;
   /** The adapter's state in a shared store (several servers) instead of slack-state.json in dataDir. */
   state?: SlackAdapterConfig["state"];
+  /** OAuth mode: the installations in a shared store (several servers) instead of slack-installations.json. */
+  installations?: SlackAdapterConfig["installations"];
 }
 
 const MESSAGE_LENGTH_PROBLEM = `must be a whole number of characters from 1 to ${MAX_TEXT_LENGTH} (default ${DEFAULT_MAX_MESSAGE_LENGTH})`;
@@ -219,6 +221,7 @@ function configOf(variables: Variables, options: SlackEnvironmentOptions): Slack
     ...defined("host", options.host),
     ...defined("slackApiUrl", options.slackApiUrl),
     ...defined("state", options.state),
+    ...(oauth ? defined("installations", options.installations) : {}),
     ...defined("onInstalled", options.onInstalled),
     ...defined("agentDirectory", options.agentDirectory),
     ...defined("logger", options.logger),

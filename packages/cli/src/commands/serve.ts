@@ -77,7 +77,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const adapterState =
     databaseUrl === null || !chatAdaptersConfigured(environment)
       ? null
-      : await openPostgresAdapterState(databaseUrl);
+      : await openPostgresAdapterState(databaseUrl, { logger });
   try {
     await serveWith(adapterState);
   } finally {
@@ -91,7 +91,9 @@ export async function serve(options: ServeOptions): Promise<void> {
       tenant,
       logger,
       ...(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }),
-      ...(adapterState === null ? {} : { state: adapterState.slack }),
+      ...(adapterState === null
+        ? {}
+        : { state: adapterState.slack, installations: adapterState.slackInstallations }),
     });
     const teams = teamsChannelForServer({
       environment,

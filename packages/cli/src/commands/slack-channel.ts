@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   DEFAULT_SLACK_TENANT,
   type SlackAdapter,
+  type SlackInstallations,
   type SlackInstalledWorkspace,
   type SlackRouteHost,
   type SlackStateStore,
@@ -35,6 +36,8 @@ export function slackChannelForServer(options: {
   slackApiUrl?: string;
   /** The adapter's state in the database when serve runs on PostgreSQL (default: slack-state.json in dataDir). */
   state?: SlackStateStore;
+  /** OAuth installations in the database on PostgreSQL (default: slack-installations.json in dataDir). */
+  installations?: SlackInstallations;
 }): ServedSlackChannel | null {
   const routes: Array<[string, RouteHandler]> = [];
   const routeHost: SlackRouteHost = {
@@ -49,6 +52,7 @@ export function slackChannelForServer(options: {
     logger: options.logger,
     ...(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }),
     ...(options.state === undefined ? {} : { state: options.state }),
+    ...(options.installations === undefined ? {} : { installations: options.installations }),
     onInstalled: async (workspace) => {
       if (runtime === null)
         throw new LutinError("TENANT_UNKNOWN", "a Slack install arrived before the server was ready", {
