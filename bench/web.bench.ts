@@ -3,7 +3,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startThrowawayCluster } from "@lutingenie/store-postgres/testing";
 import WebSocket from "ws";
+import { clusterCpuMicroseconds, installPgProbe, type PgProbeCounters, pgProbeCounters } from "./pg-probe.js";
 import { format, median, percentile } from "./stats.js";
 import { startBareEcho, startDurableEcho } from "./web-echo-servers.js";
 
@@ -29,14 +31,22 @@ const QUESTIONS = [
   "How do I contact you?",
 ];
 
-type ServerKind = "lutin" | "echo" | "durable-echo";
-const SERVER_KINDS: readonly ServerKind[] = ["lutin", "echo", "durable-echo"];
+type ServerKind = "lutin" | "lutin-postgres" | "echo" | "durable-echo";
+const SERVER_KINDS: readonly ServerKind[] = ["lutin", "lutin-postgres", "echo", "durable-echo"];
+/** The database of the "lutin-postgres" child: the parent's throwaway cluster. */
+const DATABASE_URL_VARIABLE = "LUTIN_WEB_BENCH_DATABASE_URL";
 
 type ChildRequest = { type: "memory" } | { type: "counters" } | { type: "stop" };
 type ChildReply =
   | { type: "ready"; port: number }
   | { type: "memory"; rss: number; heapUsed: number; external: number }
-  | { type: "counters"; cpuMicroseconds: number; journalGroups: number; journalLines: number };
+  | {
+      type: "counters";
+      cpuMicroseconds: number;
+      journalGroups: number;
+      journalLines: number;
+      database: PgProbeCounters | null;
+    };
 
 // ── the child: one server, driven over IPC ──────────────────────────────────────
 
@@ -45,7 +55,7 @@ async function runChild(kind: ServerKind): Promise<void> {
   let stop: () => Promise<void>;
   let dataDir: string | null = null;
   let journal: () => { groups: number; lines: number } = () => ({ groups: 0, lines: 0 });
-  if (kind === "lutin") {
+  if (kind === "lutin" || kind === "lutin-postgres") {
     const [{ parseServerConfig, startLutinServer }, core] = await Promise.all([
       import("@lutingenie/adapter-web"),
       import("@lutingenie/core"),
@@ -69,7 +79,14 @@ async function runChild(kind: ServerKind): Promise<void> {
       },
       tenant.agents.map((agent) => agent.id),
     );
-    const server = await startLutinServer({ config, tenant });
+    let openStores: import("@lutingenie/adapter-web").OpenServerStores | undefined;
+    if (kind === "lutin-postgres") {
+      // As `lutin serve` with LUTIN_DATABASE_URL (serve.ts): the same stores, the same default pools.
+      installPgProbe();
+      const { openPostgresServerStores } = await import("../packages/cli/src/postgres-server-stores.js");
+      openStores = openPostgresServerStores({ url: process.env[DATABASE_URL_VARIABLE] as string });
+    }
+    const server = await startLutinServer({ config, tenant, ...(openStores ? { openStores } : {}) });
     port = server.port;
     stop = server.stop;
   } else if (kind === "echo") {
@@ -96,6 +113,7 @@ async function runChild(kind: ServerKind): Promise<void> {
         cpuMicroseconds: cpu.user + cpu.system,
         journalGroups: groups,
         journalLines: lines,
+        database: kind === "lutin-postgres" ? pgProbeCounters() : null,
       });
     } else if (request.type === "stop") {
       await stop();
@@ -108,16 +126,22 @@ async function runChild(kind: ServerKind): Promise<void> {
 
 // ── the parent: clients and measures ───────────────────────────────────────────
 
+/** µs the server waited for connections of one pool between two readings of its counters. */
+function waited(was: PgProbeCounters, is: PgProbeCounters, pool: string): number {
+  return (is.checkoutWaitMicroseconds[pool] ?? 0) - (was.checkoutWaitMicroseconds[pool] ?? 0);
+}
+
 interface ServerChild {
   url: string;
   memory(): Promise<{ rss: number; heapUsed: number; external: number }>;
   /** The server process's CPU time so far (user + system) and, for the durable echo, its journal's groups. */
-  counters(): Promise<{ cpuMicroseconds: number; journalGroups: number; journalLines: number }>;
+  counters(): Promise<Omit<Extract<ChildReply, { type: "counters" }>, "type">>;
   stop(): Promise<void>;
 }
 
-async function startChild(kind: ServerKind): Promise<ServerChild> {
+async function startChild(kind: ServerKind, databaseUrl?: string): Promise<ServerChild> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), [kind], {
+    env: databaseUrl === undefined ? process.env : { ...process.env, [DATABASE_URL_VARIABLE]: databaseUrl },
     execArgv: [
       "--conditions=source",
       "--import",
@@ -256,17 +280,24 @@ export async function webBenchmark(
   const messages = options.messages ?? 8_192;
   const held = options.held ?? 1_000;
 
-  // 1. Round trips: ours and both echoes, in turn within each round so all three see the same machine noise.
+  // 1. Round trips: ours (lowdb, PostgreSQL) and both echoes, in turn within each round so all see the same machine noise.
   const loadBefore = loadavg()[0] ?? 0;
   const roundTripRows: string[] = [];
   const verdicts: string[] = [];
+  const databaseRows: string[] = [];
+  let statementShapes: string[] = [];
+  // lutin serve on PostgreSQL, as production runs it: a durable cluster (fsync, synchronous commit).
+  const cluster = await startThrowawayCluster({ durable: true });
+  const databaseDirectory = join(cluster.directory, "data");
   const servers = {
     "bare echo": await startChild("echo"),
     "durable echo": await startChild("durable-echo"),
     "lutin serve (lowdb)": await startChild("lutin"),
+    "lutin serve (PostgreSQL)": await startChild("lutin-postgres", cluster.url),
   };
   type ServerName = keyof typeof servers;
   const names = Object.keys(servers) as ServerName[];
+  const POSTGRES: ServerName = "lutin serve (PostgreSQL)";
   let turnsPerFlush = 0;
   try {
     // Every server gets the same work, warm-up included: a round of 2,048 messages at the largest
@@ -279,14 +310,43 @@ export async function webBenchmark(
       const results = new Map<ServerName, Array<RoundTripResult & { cpuPerTurn: number }>>(
         names.map((name) => [name, []]),
       );
+      const database: Array<{
+        cpu: number;
+        roundTrips: number;
+        inQueries: number;
+        storeWait: number;
+        turnWait: number;
+      }> = [];
+      let shapes: Record<string, number> = {};
+      let shapeTurns = 0;
       for (let round = 0; round < rounds; round++) {
         process.stderr.write(`  web: round trips, ${visitors} widgets, round ${round + 1}/${rounds}…\n`);
         for (const name of names) {
           const server = servers[name];
+          const databaseBefore = name === POSTGRES ? clusterCpuMicroseconds(databaseDirectory) : 0;
           const before = await server.counters();
           const result = await roundTrips(server.url, `c${visitors}r${round}`, visitors, perVisitor);
           const after = await server.counters();
           const turns = result.latencies.length;
+          if (name === POSTGRES && before.database !== null && after.database !== null) {
+            const [was, is] = [before.database, after.database];
+            database.push({
+              cpu: (clusterCpuMicroseconds(databaseDirectory) - databaseBefore) / turns,
+              roundTrips: (is.roundTrips - was.roundTrips) / turns,
+              inQueries: (is.roundTripMicroseconds - was.roundTripMicroseconds) / turns,
+              // "lutingenie": the store's pool (store, thread memory, conversation log); "lutingenie-turns": the
+              // turn lock's pool, one connection held for each turn's length.
+              storeWait: waited(was, is, "lutingenie") / turns,
+              turnWait: waited(was, is, "lutingenie-turns") / turns,
+            });
+            shapes = Object.fromEntries(
+              Object.entries(is.byShape).map(([shape, count]) => [
+                shape,
+                (shapes[shape] ?? 0) + count - (was.byShape[shape] ?? 0),
+              ]),
+            );
+            shapeTurns += turns;
+          }
           results
             .get(name)
             ?.push({ ...result, cpuPerTurn: (after.cpuMicroseconds - before.cpuMicroseconds) / turns });
@@ -308,6 +368,18 @@ export async function webBenchmark(
         roundTripRows.push(
           `| ${visitors} | ${name} | ${format(rate(name))} | ${format(p(name, 0.5), 1)} / ${format(p(name, 0.99), 1)} | ${format(median(runs(name).map((run) => run.cpuPerTurn)))} | ${format(ratio(name, "durable echo") * 100, 1)} % | ${format(ratio(name, "bare echo") * 100, 1)} % |`,
         );
+      const middle = (pick: (run: (typeof database)[number]) => number) => median(database.map(pick));
+      databaseRows.push(
+        `| ${visitors} | ${format(middle((run) => run.cpu))} | ${format(
+          middle((run) => run.roundTrips),
+          1,
+        )} | ${format(middle((run) => run.inQueries))} | ${format(middle((run) => run.storeWait))} | ${format(middle((run) => run.turnWait))} |`,
+      );
+      if (visitors === concurrency.at(-1))
+        statementShapes = Object.entries(shapes)
+          .filter(([, count]) => count / shapeTurns >= 0.01) // not the start-up's one-off statements
+          .sort(([, a], [, b]) => b - a)
+          .map(([shape, count]) => `\`${shape}\` ${format(count / shapeTurns, 2)}`);
       if (visitors === concurrency.at(-1))
         for (const name of names.filter((candidate) => candidate.startsWith("lutin"))) {
           const share = ratio(name, "durable echo");
@@ -319,7 +391,10 @@ export async function webBenchmark(
     }
   } finally {
     await Promise.all(Object.values(servers).map((server) => server.stop()));
+    await cluster.stop();
   }
+
+  const loadAfter = loadavg()[0] ?? 0;
 
   // 2. Held connections, on a fresh server (warmed by a few round trips) so "before" is not inflated
   // by the heap the round-trip runs left behind.
@@ -374,14 +449,22 @@ export async function webBenchmark(
   return [
     "## Web channel: widget WebSocket round trips and held connections",
     "",
-    `A round trip is one widget message until its ack: message → assistant reply → receipt → ack. Each server runs in its own process, the widgets in this one; each widget sends its next message when the previous one is acked (closed loop), about ${format(messages)} messages per round for every server (the same widgets, the same messages per widget), after a warm-up round of 2,048 messages each; median of ${rounds} rounds, the three servers in turn within each round. Two baselines, same run: the bare echo (express + ws answering the same frames, no work) and the durable echo (the same, but each message and its reply are journaled to a file, one fdatasync per group of pending turns, before the reply goes out; ${format(turnsPerFlush, 1)} turns per fdatasync at ${concurrency.at(-1)} widgets). lutin serve: knowledge base, the four enchantments, counting, lowdb with group commit and fdatasync. Server CPU: the server process's user + system time over the round, divided by its turns. Ratios: each round's rate over the baseline's in the same round, median of rounds.`,
+    `A round trip is one widget message until its ack: message → assistant reply → receipt → ack. Each server runs in its own process, the widgets in this one; each widget sends its next message when the previous one is acked (closed loop), about ${format(messages)} messages per round for every server (the same widgets, the same messages per widget), after a warm-up round of 2,048 messages each; median of ${rounds} rounds, the four servers in turn within each round. Two baselines, same run: the bare echo (express + ws answering the same frames, no work) and the durable echo (the same, but each message and its reply are journaled to a file, one fdatasync per group of pending turns, before the reply goes out; ${format(turnsPerFlush, 1)} turns per fdatasync at ${concurrency.at(-1)} widgets). lutin serve: knowledge base, the four enchantments, counting, lowdb with group commit and fdatasync, or PostgreSQL (below). Server CPU: the server process's user + system time over the round, divided by its turns. Ratios: each round's rate over the baseline's in the same round, median of rounds.`,
     "",
     "| widgets | server | round trips/s | p50 / p99 ms | server CPU µs / turn | vs. durable echo | vs. bare echo |",
     "|---:|---|---:|---:|---:|---:|---:|",
     ...roundTripRows,
     "",
     ...verdicts,
-    `Load average when the run started: ${format(loadBefore, 1)} (other work on the same cores lowers every server's figures; compare within a run).`,
+    `Load average when the run started: ${format(loadBefore, 1)}, at the end of the round trips: ${format(loadAfter, 1)} (the machine is shared with other work: it lowers every server's figures; compare within a run).`,
+    "",
+    `lutin serve (PostgreSQL): the same server with the stores \`lutin serve\` opens for LUTIN_DATABASE_URL (store, thread memory, escalation store, desk feed, conversation log, the turn lock across instances; default pools: 10 connections for the store, 32 for turns) on a throwaway cluster on this machine with fsync and synchronous commit on. Its server CPU column is the Node process only; the database's CPU (postmaster and every backend and helper process, from /proc, 10 ms ticks) is below, with the server's round trips to the database per turn (each \`query\` call, whatever statements its text holds), their summed wall time per turn (they overlap across connections) and the summed wait for a connection per turn, from the store's pool (10) and from the turns' pool (32, one connection held for a turn's length: at more widgets than 32 this wait is the turns queueing for the turn lock's connections).`,
+    "",
+    "| widgets | database CPU µs / turn | round trips to the database / turn | time in round trips µs / turn | store pool wait µs / turn | turns pool wait µs / turn |",
+    "|---:|---:|---:|---:|---:|---:|",
+    ...databaseRows,
+    "",
+    `Round trips per turn by statement, at ${concurrency.at(-1)} widgets: ${statementShapes.join(", ")}.`,
     "",
     `Held connections: ${format(held)} widgets connected and welcomed on a fresh server; its memory after two GCs, before and after. Then, all still connected, 100 of them ask 10 questions each (median of ${rounds} rounds, a different 100 each round).`,
     "",
