@@ -6,6 +6,7 @@ import {
   type HandoffRequest,
   LutinError,
   recordRevision,
+  revisedAfter,
   storeClosed,
 } from "@lutingenie/core";
 import pg from "pg";
@@ -47,7 +48,8 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 /**
  * Core's EscalationStore on PostgreSQL: agents, their presence, handoffs and follow-up tasks shared by
  * every server on the database. `replaceHandoff` / `replaceFollowUp` are one conditional UPDATE each
- * (`WHERE revision = the one read`): under PostgreSQL's row locking, of two changes computed from the same
+ * (`WHERE revision = the one read`, writing the next revision, in the column and in the record, whatever
+ * changed: issue 16): under PostgreSQL's row locking, of two changes computed from the same
  * read exactly one matches, so the first Accept wins across processes, without a read-then-write.
  */
 export async function openPostgresEscalationStore(
@@ -184,7 +186,7 @@ export async function openPostgresEscalationStore(
         changed(
           `UPDATE lutin_handoffs SET tenant = $2, status = $3, revision = $4, created_at = $5, record = $6
            WHERE id = $1 AND revision = $7`,
-          [...handoffColumns(request), readRevision],
+          [...handoffColumns(revisedAfter(request, readRevision)), readRevision],
         ),
       ),
     listHandoffs: (tenant, statuses) =>
@@ -233,7 +235,7 @@ export async function openPostgresEscalationStore(
         changed(
           `UPDATE lutin_follow_ups SET tenant = $2, status = $3, revision = $4, updated_at = $5, record = $6
            WHERE id = $1 AND revision = $7`,
-          [...followUpColumns(task), readRevision],
+          [...followUpColumns(revisedAfter(task, readRevision)), readRevision],
         ),
       ),
     listFollowUps: (tenant) =>

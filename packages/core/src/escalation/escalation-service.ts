@@ -15,7 +15,7 @@ import { analyzedText } from "../util/analyzed-text.js";
 import { KeyedQueue } from "../util/keyed-queue.js";
 import { type Agent, availableAgents, DEFAULT_PRESENCE_TTL_MS, isOnline, type Presence } from "./agents.js";
 import { type DeskStatus, deskStatusAt } from "./desk-status.js";
-import { type EscalationStore, recordRevision } from "./escalation-store.js";
+import { type EscalationStore, type Revision, reviseRecord } from "./escalation-store.js";
 import {
   type CustomerFollowUp,
   customerContactOf,
@@ -294,12 +294,18 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
           followUp: null,
         };
       // No agents' channel took the request: nobody would see it, so it is a follow-up task after all.
-      await this.#store.putHandoff({
-        ...request,
-        status: "follow_up",
-        followUpReason: "no_agent_left",
-        candidates: [],
-      });
+      // Compare and set (issue 16): another server may have offered or changed it since it was written.
+      await this.#reviseHandoff(
+        id,
+        (current) => ({
+          next:
+            current.status === "pending"
+              ? { ...current, status: "follow_up", followUpReason: "no_agent_left", candidates: [] }
+              : null,
+          outcome: undefined,
+        }),
+        () => undefined,
+      );
     }
     const followUp = await this.#createFollowUp({
       id: `followup_${digest(threadKey, context.event.key)}`,
@@ -443,16 +449,21 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
 
   /** An internal note (never sent to the customer), kept with the handoff for the agents who see it. */
   addNote(handoffId: string, agent: string, text: string, id: string): Promise<DeskResult> {
-    return this.#queue.run(handoffId, async () => {
-      const request = await this.#store.getHandoff(handoffId);
-      if (request === undefined) return { ok: false, problem: "unknown handoff" };
-      if ((await this.#agent(request.tenant, agent)) === undefined)
-        return { ok: false, problem: `${agent} is not an agent of this tenant` };
-      const outcome = withNote(request, { id: `${agent}:${id}`, at: this.#clock.now(), agent, text });
-      if (!outcome.ok) return outcome;
-      if (outcome.request !== request) await this.#store.putHandoff(outcome.request);
-      return { ok: true };
-    });
+    const at = this.#clock.now();
+    return this.#queue.run(handoffId, () =>
+      this.#reviseHandoff(
+        handoffId,
+        async (request): Promise<Revision<HandoffRequest, DeskResult>> => {
+          if ((await this.#agent(request.tenant, agent)) === undefined)
+            return { next: null, outcome: { ok: false, problem: `${agent} is not an agent of this tenant` } };
+          const outcome = withNote(request, { id: `${agent}:${id}`, at, agent, text });
+          if (!outcome.ok) return { next: null, outcome };
+          return { next: outcome.request === request ? null : outcome.request, outcome: { ok: true } };
+        },
+        () => ({ ok: false, problem: BUSY }),
+        () => ({ ok: false, problem: "unknown handoff" }),
+      ),
+    );
   }
 
   /**
@@ -611,18 +622,42 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
     }
   }
 
-  /** Changes what a handoff keeps (messages), in the handoff's queue so no state change is lost. */
+  /**
+   * Changes what a handoff keeps (messages), in the handoff's queue, by compare and set: a state change
+   * another server made since the read (an Accept) is never written over (issue 16).
+   */
   #keep(handoffId: string, change: (request: HandoffRequest) => HandoffRequest): Promise<void> {
     return this.#queue
-      .run(handoffId, async () => {
-        const current = await this.#store.getHandoff(handoffId);
-        if (current === undefined) return;
-        const changed = change(current);
-        if (changed !== current) await this.#store.putHandoff(changed);
-      })
+      .run(handoffId, () =>
+        this.#reviseHandoff(
+          handoffId,
+          (current) => {
+            const changed = change(current);
+            return { next: changed === current ? null : changed, outcome: undefined };
+          },
+          () =>
+            this.#logger.warn("handoff message not kept: changed too often at once", { handoff: handoffId }),
+        ),
+      )
       .catch((error: unknown) =>
         this.#logger.warn("handoff message not kept", { handoff: handoffId, ...errorFields(error) }),
       );
+  }
+
+  /** reviseRecord on a handoff of this store; an unknown handoff answers as `unknown handoff` / nothing. */
+  #reviseHandoff<T>(
+    handoffId: string,
+    change: (current: HandoffRequest) => Revision<HandoffRequest, T> | Promise<Revision<HandoffRequest, T>>,
+    busy: () => T,
+    missing: () => T = busy,
+  ): Promise<T> {
+    return reviseRecord({
+      read: () => this.#store.getHandoff(handoffId),
+      replace: (next, readRevision) => this.#store.replaceHandoff(next, readRevision),
+      change,
+      missing,
+      busy,
+    });
   }
 
   #apply(
@@ -637,17 +672,26 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
       // The queue orders this process's changes; replaceHandoff (compare and set on the revision) orders
       // them across processes sharing the store: of two Accepts computed from one read, one lands, and the
       // other is applied again to what landed ("already taken").
-      for (let attempt = 0; attempt < MAX_REPLACE_ATTEMPTS; attempt++) {
-        const current = await this.#store.getHandoff(handoffId);
-        if (current === undefined) return { ok: false, problem: "unknown handoff" };
-        const { request, result } = applyHandoffEvent(current, event, {
-          acceptTimeoutMs: this.#acceptTimeoutMs,
-        });
-        // A tick that changed nothing is not written: every server ticks every pending handoff each second.
-        if (event.type === "tick" && result === "ignored") return after(current, result);
-        if (await this.#store.replaceHandoff(request, recordRevision(current))) return after(request, result);
-      }
-      return { ok: false, problem: BUSY };
+      type Applied = { request: HandoffRequest; result: ReturnType<typeof applyHandoffEvent>["result"] };
+      const applied = await this.#reviseHandoff<Applied | "busy" | "unknown">(
+        handoffId,
+        (current) => {
+          const { request, result } = applyHandoffEvent(current, event, {
+            acceptTimeoutMs: this.#acceptTimeoutMs,
+          });
+          // A tick that changed nothing is not written: every server ticks every pending handoff each second.
+          const unchanged = event.type === "tick" && result === "ignored";
+          return {
+            next: unchanged ? null : request,
+            outcome: { request: unchanged ? current : request, result },
+          };
+        },
+        () => "busy" as const,
+        () => "unknown" as const,
+      );
+      if (applied === "unknown") return { ok: false, problem: "unknown handoff" };
+      if (applied === "busy") return { ok: false, problem: BUSY };
+      return after(applied.request, applied.result);
     });
   }
 
@@ -846,7 +890,19 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
           detail: result.detail,
         });
     }
-    if (posted) await this.#store.putFollowUp({ ...task, postedAt: this.#clock.now() });
+    if (!posted) return;
+    const postedAt = this.#clock.now();
+    // Marked on what is stored now, by compare and set: an agent's assignment on another server meanwhile stays.
+    await reviseRecord({
+      read: () => this.#store.getFollowUp(task.id),
+      replace: (next, readRevision) => this.#store.replaceFollowUp(next, readRevision),
+      change: (current) => ({
+        next: current.postedAt === null ? { ...current, postedAt } : null,
+        outcome: undefined,
+      }),
+      missing: () => undefined,
+      busy: () => undefined,
+    });
   }
 
   async #updateFollowUp(
@@ -855,20 +911,23 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
     change: (task: CustomerFollowUp) => string | null,
   ): Promise<DeskResult> {
     return this.#queue.run(id, async () => {
-      for (let attempt = 0; attempt < MAX_REPLACE_ATTEMPTS; attempt++) {
-        const task = await this.#store.getFollowUp(id);
-        if (task === undefined) return { ok: false, problem: UNKNOWN_FOLLOW_UP };
-        const readRevision = recordRevision(task);
-        const problem = change(task);
-        if (problem !== null) return { ok: false, problem };
-        task.updatedAt = this.#clock.now();
-        task.history.push({ at: task.updatedAt, status: task.status, by: agent });
-        // Another process changed the task since it was read: read it again (compare and set, as #apply).
-        if (!(await this.#store.replaceFollowUp(task, readRevision))) continue;
-        await this.#postToFollowUpChannels(task);
-        return { ok: true };
-      }
-      return { ok: false, problem: BUSY };
+      // Another process changed the task since it was read: read it again (compare and set, as #apply).
+      const updated = await reviseRecord({
+        read: () => this.#store.getFollowUp(id),
+        replace: (next, readRevision) => this.#store.replaceFollowUp(next, readRevision),
+        change: (task): Revision<CustomerFollowUp, CustomerFollowUp | string> => {
+          const problem = change(task);
+          if (problem !== null) return { next: null, outcome: problem };
+          task.updatedAt = this.#clock.now();
+          task.history.push({ at: task.updatedAt, status: task.status, by: agent });
+          return { next: task, outcome: task };
+        },
+        missing: () => UNKNOWN_FOLLOW_UP,
+        busy: () => BUSY,
+      });
+      if (typeof updated === "string") return { ok: false, problem: updated };
+      await this.#postToFollowUpChannels(updated);
+      return { ok: true };
     });
   }
 
@@ -999,11 +1058,6 @@ export class EscalationService implements TakeoverRouter, AgentDesk, FollowUpDes
 
 const UNKNOWN_FOLLOW_UP = "unknown follow-up task";
 
-/**
- * Compare-and-set attempts before giving up: each failed one means another process changed the record,
- * so more than a few in a row is contention worth telling the agent about rather than spinning on.
- */
-const MAX_REPLACE_ATTEMPTS = 8;
 const BUSY = "the request changed several times at once; try again";
 
 /**

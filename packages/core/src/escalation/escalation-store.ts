@@ -16,11 +16,13 @@ export interface EscalationStore {
   listAgents(tenant: string): Promise<Agent[]>;
   putAgent(agent: Agent): Promise<void>;
   getHandoff(id: string): Promise<HandoffRequest | undefined>;
+  /** Writes a record whole, without a check: for a new handoff only (a change goes through replaceHandoff). */
   putHandoff(request: HandoffRequest): Promise<void>;
   /**
-   * The atomic claim: writes `request` only if the stored one is still at `readRevision` (recordRevision of
-   * the record the change was computed from). False: another agent or process moved it first and nothing
-   * was written; read it again and apply the event to what is stored.
+   * The atomic claim: writes `request` at revision `readRevision + 1` only if the stored one is still at
+   * `readRevision` (recordRevision of the record the change was computed from), whatever the change (a
+   * state, a message, a note). False: another agent or process wrote it first and nothing was written;
+   * read it again and apply the change to what is stored (reviseRecord).
    */
   replaceHandoff(request: HandoffRequest, readRevision: number): Promise<boolean>;
   /**
@@ -29,6 +31,7 @@ export interface EscalationStore {
    */
   listHandoffs(tenant?: string, statuses?: readonly HandoffStatus[]): Promise<HandoffRequest[]>;
   getFollowUp(id: string): Promise<CustomerFollowUp | undefined>;
+  /** Writes a task whole, without a check: for a new task only (a change goes through replaceFollowUp). */
   putFollowUp(task: CustomerFollowUp): Promise<void>;
   /** As replaceHandoff, for a follow-up task (two agents assigning it at once: one wins). */
   replaceFollowUp(task: CustomerFollowUp, readRevision: number): Promise<boolean>;
@@ -47,12 +50,51 @@ export interface AgentPresence {
 }
 
 /**
- * A handoff's or task's revision: the length of its history. Every change the escalation service makes
- * through applyHandoffEvent or a task update appends exactly one entry, so a record read at revision N and
- * changed once is at N + 1, and two changes computed from the same read cannot both land.
+ * A handoff's or task's revision (issue 16): the counter every replaceHandoff / replaceFollowUp bumps,
+ * whatever changed (a state, a kept message, a note, a posted mark). A record written before the counter
+ * existed reads as its history length, the revision those stores compared on, so old data still works.
  */
-export function recordRevision(record: { history: readonly unknown[] }): number {
-  return record.history.length;
+export function recordRevision(record: { revision?: number; history: readonly unknown[] }): number {
+  return record.revision ?? record.history.length;
+}
+
+/** What a replace stores: the change at the revision after the one it was computed from. */
+export function revisedAfter<T extends { revision?: number }>(next: T, readRevision: number): T {
+  return { ...next, revision: readRevision + 1 };
+}
+
+/**
+ * Compare-and-set attempts before giving up: each failed one means another process changed the record,
+ * so more than a few in a row is contention worth telling the caller about rather than spinning on.
+ */
+export const MAX_REPLACE_ATTEMPTS = 8;
+
+/** What a change computed from a read gives: the record to write (null: nothing to write) and the answer. */
+export interface Revision<R, T> {
+  next: R | null;
+  outcome: T;
+}
+
+/**
+ * Read, change, compare-and-set; on a conflict (another process wrote since the read) read again and apply
+ * the change again to what is stored, at most MAX_REPLACE_ATTEMPTS times. Never a write of a record read
+ * earlier: this is how every read-modify-write of a handoff or a task goes (issue 16). `change` must be
+ * free of effects outside the record, since it may run more than once.
+ */
+export async function reviseRecord<R extends { revision?: number; history: readonly unknown[] }, T>(steps: {
+  read: () => Promise<R | undefined>;
+  replace: (next: R, readRevision: number) => Promise<boolean>;
+  change: (current: R) => Revision<R, T> | Promise<Revision<R, T>>;
+  missing: () => T | Promise<T>;
+  busy: () => T | Promise<T>;
+}): Promise<T> {
+  for (let attempt = 0; attempt < MAX_REPLACE_ATTEMPTS; attempt++) {
+    const current = await steps.read();
+    if (current === undefined) return steps.missing();
+    const { next, outcome } = await steps.change(current);
+    if (next === null || (await steps.replace(next, recordRevision(current)))) return outcome;
+  }
+  return steps.busy();
 }
 
 const agentKey = (agent: Pick<Agent, "tenant" | "id">) =>
@@ -73,7 +115,7 @@ function handoffMatches(
  * Compare and set within one process: the check and the write happen with no await between them, so
  * nothing else in the process can run in between.
  */
-function replaceIn<T extends { id: string; history: readonly unknown[] }>(
+function replaceIn<T extends { id: string; revision?: number; history: readonly unknown[] }>(
   records: { get(id: string): T | undefined },
   next: T,
   readRevision: number,
@@ -81,7 +123,7 @@ function replaceIn<T extends { id: string; history: readonly unknown[] }>(
 ): Promise<boolean> {
   const stored = records.get(next.id);
   if (stored === undefined || recordRevision(stored) !== readRevision) return Promise.resolve(false);
-  return Promise.resolve(write(next)).then(() => true);
+  return Promise.resolve(write(revisedAfter(next, readRevision))).then(() => true);
 }
 
 /** Presence in process memory: the memory and file stores serve one process (presence older than its TTL is offline anyway). */

@@ -6,7 +6,7 @@ import type { Clock } from "../clock.js";
 import { threadKeyOf } from "../events/inbound-event.js";
 import { errorFields, type Logger } from "../logging/logger.js";
 import type { KeyedQueue } from "../util/keyed-queue.js";
-import type { EscalationStore } from "./escalation-store.js";
+import { type EscalationStore, reviseRecord } from "./escalation-store.js";
 import {
   type CustomerFollowUp,
   customerContactOf,
@@ -71,14 +71,19 @@ export class FollowUpDeskService implements FollowUpDesk {
       if (task.status === "done")
         return { ok: false, problem: "this request is already closed: write in the chat to open a new one" };
       const now = this.#deps.clock.now();
-      task.customerContact = {
+      const customerContact = {
         email: parsed.data.email,
         name: parsed.data.name === undefined || parsed.data.name === "" ? null : parsed.data.name,
         givenAt: now,
       };
-      task.updatedAt = now;
-      await this.#deps.store.putFollowUp(task);
-      await this.#deps.changed(task);
+      // On what is stored now (compare and set, issue 16): an assignment on another server stays.
+      const updated = await this.#revise(followUpId, (current) => ({
+        ...current,
+        customerContact,
+        updatedAt: now,
+      }));
+      if (updated === undefined) return { ok: false, problem: BUSY };
+      await this.#deps.changed(updated);
       return { ok: true };
     });
   }
@@ -174,21 +179,31 @@ export class FollowUpDeskService implements FollowUpDesk {
           deliveredAt: null,
         };
       }
-      task.answers = [...answers, recorded];
-      if (task.status === "open") {
-        task.status = "assigned";
-        task.assignee = agent;
-        task.history.push({ at: now, status: "assigned", by: agent });
-      }
-      task.updatedAt = now;
       // Stored before the thread delivery: an answer the customer is not there for is kept, never lost.
-      await this.#deps.store.putFollowUp(task);
+      // Added to what is stored now (compare and set, issue 16), never over a record read before the e-mail.
+      let updated = await this.#revise(followUpId, (current) => {
+        const kept = current.answers ?? [];
+        if (kept.some((candidate) => candidate.key === recorded.key)) return null;
+        const next: CustomerFollowUp = { ...current, answers: [...kept, recorded], updatedAt: now };
+        if (current.status === "open")
+          Object.assign(next, {
+            status: "assigned",
+            assignee: agent,
+            history: [...current.history, { at: now, status: "assigned", by: agent }],
+          });
+        return next;
+      });
+      if (updated === undefined) return { ok: false, problem: BUSY };
       if (recorded.via === "thread") {
-        if (await this.#deliverThreadAnswer(task, recorded)) await this.#deps.store.putFollowUp(task);
-        else await this.#markWaiting(task.threadKey, task.id);
+        const deliveredAt = await this.#deliverThreadAnswer(updated, recorded);
+        if (deliveredAt !== null)
+          updated =
+            (await this.#markDelivered(followUpId, new Map([[recorded.key, deliveredAt]]))) ?? updated;
+        else await this.#markWaiting(updated.threadKey, updated.id);
       }
-      await this.#deps.changed(task);
-      return { ok: true, status: recorded.status };
+      await this.#deps.changed(updated);
+      const status = (updated.answers ?? []).find((candidate) => candidate.key === recorded.key)?.status;
+      return { ok: true, status: status ?? recorded.status };
     });
   }
 
@@ -200,18 +215,15 @@ export class FollowUpDeskService implements FollowUpDesk {
     if (ids === undefined) return;
     for (const id of [...ids]) {
       await this.#deps.queue.run(id, async () => {
-        const task = await this.#deps.store.getFollowUp(id);
-        let delivered = false;
-        for (const answer of task?.answers ?? [])
-          if (
-            answer.status === "pending" &&
-            task !== undefined &&
-            (await this.#deliverThreadAnswer(task, answer))
-          )
-            delivered = true;
-        if (task !== undefined && delivered) {
-          task.updatedAt = this.#deps.clock.now();
-          await this.#deps.store.putFollowUp(task);
+        let task = await this.#deps.store.getFollowUp(id);
+        const delivered = new Map<string, number>();
+        for (const answer of task?.answers ?? []) {
+          if (answer.status !== "pending" || task === undefined) continue;
+          const deliveredAt = await this.#deliverThreadAnswer(task, answer);
+          if (deliveredAt !== null) delivered.set(answer.key, deliveredAt);
+        }
+        if (task !== undefined && delivered.size > 0) {
+          task = (await this.#markDelivered(id, delivered)) ?? task;
           await this.#deps.changed(task);
         }
         if (task === undefined || !(task.answers ?? []).some((answer) => answer.status === "pending"))
@@ -221,8 +233,43 @@ export class FollowUpDeskService implements FollowUpDesk {
     if (ids.size === 0) waiting.delete(threadKey);
   }
 
-  /** Sends one thread answer as the agent's message; marks it delivered on the channel's receipt. */
-  async #deliverThreadAnswer(task: CustomerFollowUp, answer: FollowUpAnswer): Promise<boolean> {
+  /**
+   * A change to the task as stored now, by compare and set with bounded retries (issue 16): `change` gives
+   * the next record, or null when nothing is to be written. Undefined: unknown task, or too busy.
+   */
+  #revise(
+    id: string,
+    change: (current: CustomerFollowUp) => CustomerFollowUp | null,
+  ): Promise<CustomerFollowUp | undefined> {
+    return reviseRecord({
+      read: () => this.#deps.store.getFollowUp(id),
+      replace: (next, readRevision) => this.#deps.store.replaceFollowUp(next, readRevision),
+      change: (current) => {
+        const next = change(current);
+        return { next, outcome: next ?? current };
+      },
+      missing: () => undefined,
+      busy: () => undefined,
+    });
+  }
+
+  /** Marks thread answers delivered (key → when) on the task as stored now. */
+  #markDelivered(id: string, delivered: ReadonlyMap<string, number>): Promise<CustomerFollowUp | undefined> {
+    const now = this.#deps.clock.now();
+    return this.#revise(id, (current) => ({
+      ...current,
+      updatedAt: now,
+      answers: (current.answers ?? []).map((answer) => {
+        const deliveredAt = delivered.get(answer.key);
+        return deliveredAt === undefined || answer.status !== "pending"
+          ? answer
+          : { ...answer, status: "delivered" as const, deliveredAt };
+      }),
+    }));
+  }
+
+  /** Sends one thread answer as the agent's message; the channel's receipt time, or null if not delivered. */
+  async #deliverThreadAnswer(task: CustomerFollowUp, answer: FollowUpAnswer): Promise<number | null> {
     const result = await this.#deps.sendToThread({
       tenant: task.tenant,
       channel: task.channel,
@@ -232,10 +279,7 @@ export class FollowUpDeskService implements FollowUpDesk {
       from: "agent",
       language: task.language,
     });
-    if (!result.ok) return false;
-    answer.status = "delivered";
-    answer.deliveredAt = result.deliveredAt;
-    return true;
+    return result.ok ? result.deliveredAt : null;
   }
 
   #waiting(): Promise<Map<string, Set<string>>> {
@@ -256,6 +300,7 @@ export class FollowUpDeskService implements FollowUpDesk {
 }
 
 const UNKNOWN_FOLLOW_UP = "unknown follow-up task";
+const BUSY = "the task changed several times at once; try again";
 /** An e-mail answer's body and a thread answer's text; a chat message is bounded by its channel too. */
 const MAX_ANSWER_LENGTH = 10_000;
 const MAX_SUBJECT_LENGTH = 200;

@@ -96,6 +96,8 @@ export interface CustomerFollowUp {
   updatedAt: number;
   /** When it reached the follow-up thread; null = still to post (an outbox the service drains on start). */
   postedAt: number | null;
+  /** As HandoffRequest.revision: bumped by the store on every replaceFollowUp (issue 16). */
+  revision?: number;
   history: Array<{ at: number; status: FollowUpStatus; by: string | null }>;
   /** The agents' answers, oldest first. Absent from tasks stored before answers existed. */
   answers?: FollowUpAnswer[];

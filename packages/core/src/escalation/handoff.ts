@@ -84,6 +84,11 @@ export interface HandoffRequest {
   followUpReason: "timeout" | "no_agent_left" | null;
   endedAt: number | null;
   endReason: "closed" | "resolved" | null;
+  /**
+   * Bumped by the store on every replaceHandoff (issue 16): a kept message or a note changes it too, not
+   * only a state change. Absent from records written before it: their revision is their history length.
+   */
+  revision?: number;
   history: Array<{
     at: number;
     event: HandoffEvent["type"];

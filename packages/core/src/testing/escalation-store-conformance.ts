@@ -191,13 +191,65 @@ export function describeEscalationStoreConformance(
       const read = (await store.getHandoff(request.id)) as HandoffRequest;
       const taken = accept(read, "ana");
       expect(await store.replaceHandoff(taken, recordRevision(read))).toBe(true);
-      expect(await store.getHandoff(request.id)).toEqual(taken);
+      // Stored at the next revision (issue 16): the store bumps it, whatever the caller left in the record.
+      expect(await store.getHandoff(request.id)).toEqual({ ...taken, revision: recordRevision(read) + 1 });
       // Bruno's Accept was computed from the same read: it must not land over Ana's.
       expect(await store.replaceHandoff(accept(read, "bruno"), recordRevision(read))).toBe(false);
       expect((await store.getHandoff(request.id))?.acceptedBy).toBe("ana");
       // An unknown id is never created by a replace.
       expect(await store.replaceHandoff(makeHandoff({ id: "handoff-unknown" }), 0)).toBe(false);
       expect(await store.getHandoff("handoff-unknown")).toBeUndefined();
+    });
+
+    it("a replace from a stale read fails even when only messages or notes changed (issue 16)", async () => {
+      const request = makeHandoff();
+      await store.putHandoff(request);
+      const read = (await store.getHandoff(request.id)) as HandoffRequest;
+      const message = { key: "m-late", at: 1_500, from: "customer" as const, text: "still there?" };
+      const withMessage = { ...read, messages: [...(read.messages ?? []), message] };
+      // The history is unchanged: a revision taken from the history's length would let both land.
+      expect(withMessage.history).toEqual(read.history);
+      expect(await store.replaceHandoff(withMessage, recordRevision(read))).toBe(true);
+      const stored = (await store.getHandoff(request.id)) as HandoffRequest;
+      expect(recordRevision(stored)).toBe(recordRevision(read) + 1);
+      const note = { id: "ana:n1", at: 1_600, agent: "ana", text: "refunded once" };
+      expect(await store.replaceHandoff({ ...read, notes: [note] }, recordRevision(read))).toBe(false);
+      // Nor does an Accept computed from that read land over the message.
+      expect(await store.replaceHandoff(accept(read, "ana"), recordRevision(read))).toBe(false);
+      expect((await store.getHandoff(request.id))?.messages).toEqual([message]);
+      // Applied again to what is stored, it lands, and keeps the message.
+      expect(await store.replaceHandoff(accept(stored, "ana"), recordRevision(stored))).toBe(true);
+      const taken = (await store.getHandoff(request.id)) as HandoffRequest;
+      expect(taken).toMatchObject({ acceptedBy: "ana", messages: [message] });
+      expect(recordRevision(taken)).toBe(recordRevision(read) + 2);
+    });
+
+    it("replaceFollowUp from a stale read fails even when the history did not grow (issue 16)", async () => {
+      const task = makeFollowUp();
+      await store.putFollowUp(task);
+      const read = (await store.getFollowUp(task.id)) as CustomerFollowUp;
+      expect(await store.replaceFollowUp({ ...read, postedAt: 7 }, recordRevision(read))).toBe(true);
+      const contact = { email: "c@example.com", name: null, givenAt: 8 };
+      expect(await store.replaceFollowUp({ ...read, customerContact: contact }, recordRevision(read))).toBe(
+        false,
+      );
+      const stored = (await store.getFollowUp(task.id)) as CustomerFollowUp;
+      expect(stored.postedAt).toBe(7);
+      expect(stored.customerContact ?? null).toBeNull();
+    });
+
+    it("a record stored before the revision counter reads at its history's length", async () => {
+      const old = makeHandoff({
+        history: [
+          { at: 1_000, event: "agent-available", agent: "ana", result: "offered" },
+          { at: 1_100, event: "decline", agent: "bruno", result: "declined" },
+        ],
+      });
+      expect(old.revision).toBeUndefined();
+      await store.putHandoff(old);
+      expect(await store.replaceHandoff({ ...old, summary: "x" }, 1)).toBe(false);
+      expect(await store.replaceHandoff({ ...old, summary: "x" }, 2)).toBe(true);
+      expect(recordRevision((await store.getHandoff(old.id)) as HandoffRequest)).toBe(3);
     });
 
     it("the atomic claim: of many Accepts computed from one read and sent at once, exactly one lands", async () => {
