@@ -239,6 +239,8 @@ const appendedMessages: RecordDelta<ConversationLogRecord> = {
 };
 
 function sameMessage(left: LoggedMessage | undefined, right: LoggedMessage | undefined): boolean {
+  // An add keeps the stored messages themselves (sharedMessages): the common case is one comparison.
+  if (left === right) return left !== undefined;
   return (
     left !== undefined &&
     right !== undefined &&
