@@ -137,4 +137,22 @@ describe("conversation log: what the dashboard shows of a conversation (issue 17
     expect(await reopened.get("conv_a")).toBeUndefined();
     await reopened.close();
   });
+
+  it("a record read from the file log is the reader's own: changing it changes neither the log nor the next add", async () => {
+    const directory = await dataDir();
+    const log = await openFileConversationLog({ dataDir: directory, clock: new ManualClock(1_000) });
+    const said = { from: "customer" as const, text: "hello", at: 1 };
+    await log.add("conv_a", { tenant: "shop", messages: [said] });
+    said.text = "changed by the caller after add";
+    const read = await log.get("conv_a");
+    if (read === undefined) throw new Error("conv_a was logged");
+    for (const message of read.messages) message.text = "changed by a reader";
+    read.messages.push({ from: "agent", text: "pushed by a reader", at: 2 });
+    await log.add("conv_a", { tenant: "shop", messages: [{ from: "assistant", text: "hi", at: 3 }] });
+    expect((await log.get("conv_a"))?.messages.map((message) => message.text)).toEqual(["hello", "hi"]);
+    await log.close();
+    const reopened = await openFileConversationLog({ dataDir: directory, clock: new ManualClock(1_000) });
+    expect((await reopened.get("conv_a"))?.messages.map((message) => message.text)).toEqual(["hello", "hi"]);
+    await reopened.close();
+  });
 });

@@ -105,7 +105,11 @@ export function conversationLogOn(
     return reading ?? undefined;
   };
   return {
-    get: async (conversationId) => records.get(conversationId),
+    // A copy of the caller's own: the collection's reads share the stored messages (sharedMessages).
+    get: async (conversationId) => {
+      const record = records.get(conversationId);
+      return record === undefined ? undefined : copyJson(record);
+    },
     reading: async (conversationId) => readingOf(conversationId),
     async readings(conversationIds) {
       const found = new Map<string, ConversationReadingRecord>();
@@ -130,7 +134,8 @@ export function conversationLogOn(
         updatedAt: clock.now(),
       };
       remember(conversationId, { tenant: next.tenant, language: next.language, emotion: next.emotion });
-      return records.set(conversationId, next);
+      // Handed over, not copied: `next` is new here, and its kept messages are never changed in place.
+      return records.adopt(conversationId, next);
     },
     close: () => records.close(),
   };
@@ -193,9 +198,19 @@ export async function openFileConversationLog(options: {
     expiresAt: (record) => record.updatedAt + retentionMs,
     now: () => clock.now(),
     delta: appendedMessages,
+    copyOut: sharedMessages,
     corruptHint: `move ${file} aside: it only holds the messages the dashboard shows; counting and billing are not in it`,
   });
   return conversationLogOn(records, clock);
+}
+
+/**
+ * A read for `add`: a new record and message list, but the messages are the stored ones (nothing changes
+ * a logged message in place). Each turn's add then copies a few fields instead of up to MESSAGES_KEPT
+ * messages (a deep copy was 3 % of a web turn's server CPU), and the journal delta finds them unchanged.
+ */
+function sharedMessages(stored: ConversationLogRecord): ConversationLogRecord {
+  return { ...stored, messages: stored.messages.slice() };
 }
 
 interface AppendedMessages extends Omit<ConversationLogRecord, "messages"> {
@@ -224,6 +239,8 @@ const appendedMessages: RecordDelta<ConversationLogRecord> = {
 };
 
 function sameMessage(left: LoggedMessage | undefined, right: LoggedMessage | undefined): boolean {
+  // An add keeps the stored messages themselves (sharedMessages): the common case is one comparison.
+  if (left === right) return left !== undefined;
   return (
     left !== undefined &&
     right !== undefined &&
