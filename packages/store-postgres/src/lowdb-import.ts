@@ -1,8 +1,11 @@
 import type {
+  Agent,
   ConversationLogRecord,
   ConversationRecord,
+  CustomerFollowUp,
   DataDirectoryContents,
   FiredAlert,
+  HandoffRequest,
   LedgerEntry,
   Pack,
   Tenant,
@@ -12,6 +15,7 @@ import type {
 import type pg from "pg";
 import { identityText, recordText } from "./identity-text.js";
 import { storableMessage } from "./postgres-conversation-log.js";
+import { followUpColumns, handoffColumns } from "./postgres-escalation-store.js";
 import { conversationColumns } from "./postgres-store.js";
 
 /** What an embedded install holds, read without opening its store (the CLI reads it: readDataDirectory). */
@@ -23,6 +27,12 @@ export interface LowdbImportSource {
   memory: ReadonlyArray<{ threadKey: string; record: ThreadMemoryRecord }>;
   /** The dashboard's conversation log (conversation-log.json): messages, language and emotion, by conversation id. */
   conversationLog: ReadonlyArray<{ conversationId: string; record: ConversationLogRecord }>;
+  /** The agents' desk (agents.json, handoffs.json, follow-ups.json): open tasks wait for an answer. */
+  desk: {
+    agents: readonly Agent[];
+    handoffs: readonly HandoffRequest[];
+    followUps: readonly CustomerFollowUp[];
+  };
 }
 
 /** Rows each table gained: all zero when the same install is imported again. */
@@ -36,6 +46,9 @@ export interface LowdbImportReport {
   processedKeys: number;
   threadMemory: number;
   conversationLog: number;
+  agents: number;
+  handoffs: number;
+  followUps: number;
 }
 
 /** Rows per INSERT: large enough to be quick, small enough for PostgreSQL's parameter limits. */
@@ -91,6 +104,9 @@ export async function importLowdbData(pool: pg.Pool, source: LowdbImportSource):
     processedKeys: 0,
     threadMemory: 0,
     conversationLog: 0,
+    agents: 0,
+    handoffs: 0,
+    followUps: 0,
   };
   const insert = async (sql: string, values: unknown[]) => (await client.query(sql, values)).rowCount ?? 0;
   try {
@@ -206,6 +222,34 @@ export async function importLowdbData(pool: pg.Pool, source: LowdbImportSource):
           part.map((entry) => entry.record.dropped),
           part.map((entry) => entry.record.updatedAt),
         ],
+      );
+    // The desk, as the PostgreSQL escalation store writes it (its own column functions); what the database
+    // already holds (an agent, a handoff or a task of the same id) is kept.
+    for (const part of chunks(source.desk.agents))
+      added.agents += await insert(
+        `INSERT INTO lutin_agents (tenant, id, record) SELECT * FROM unnest($1::text[], $2::text[], $3::json[])
+         ON CONFLICT (tenant, id) DO NOTHING`,
+        [
+          part.map((agent) => identityText(agent.tenant)),
+          part.map((agent) => identityText(agent.id)),
+          part.map(recordText),
+        ],
+      );
+    const transpose = (rows: unknown[][]) =>
+      (rows[0] ?? []).map((_, column) => rows.map((row) => row[column]));
+    for (const part of chunks(source.desk.handoffs))
+      added.handoffs += await insert(
+        `INSERT INTO lutin_handoffs (id, tenant, status, revision, created_at, record)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::bigint[], $6::json[])
+         ON CONFLICT (id) DO NOTHING`,
+        transpose(part.map(handoffColumns)),
+      );
+    for (const part of chunks(source.desk.followUps))
+      added.followUps += await insert(
+        `INSERT INTO lutin_follow_ups (id, tenant, status, revision, updated_at, record)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::bigint[], $6::json[])
+         ON CONFLICT (id) DO NOTHING`,
+        transpose(part.map(followUpColumns)),
       );
     await client.query("COMMIT");
     return added;

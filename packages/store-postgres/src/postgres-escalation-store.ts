@@ -45,6 +45,26 @@ export type PostgresEscalationStoreOptions = z.input<typeof optionsSchema>;
 /** How often old ended handoffs and done tasks are pruned (besides at open). */
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
+/** A handoff's row in lutin_handoffs (the store's writes and `lutin migrate --from-lowdb`). */
+export const handoffColumns = (request: HandoffRequest) => [
+  identityText(request.id),
+  identityText(request.tenant),
+  request.status,
+  recordRevision(request),
+  request.createdAt,
+  recordText(request),
+];
+
+/** A follow-up task's row in lutin_follow_ups. */
+export const followUpColumns = (task: CustomerFollowUp) => [
+  identityText(task.id),
+  identityText(task.tenant),
+  task.status,
+  recordRevision(task),
+  task.updatedAt,
+  recordText(task),
+];
+
 /**
  * Core's EscalationStore on PostgreSQL: agents, their presence, handoffs and follow-up tasks shared by
  * every server on the database. `replaceHandoff` / `replaceFollowUp` are one conditional UPDATE each
@@ -125,23 +145,6 @@ export async function openPostgresEscalationStore(
   }
   const pruning = setInterval(() => void prune().catch(() => undefined), PRUNE_INTERVAL_MS);
   pruning.unref();
-
-  const handoffColumns = (request: HandoffRequest) => [
-    identityText(request.id),
-    identityText(request.tenant),
-    request.status,
-    recordRevision(request),
-    request.createdAt,
-    recordText(request),
-  ];
-  const followUpColumns = (task: CustomerFollowUp) => [
-    identityText(task.id),
-    identityText(task.tenant),
-    task.status,
-    recordRevision(task),
-    task.updatedAt,
-    recordText(task),
-  ];
 
   return {
     listAgents: (tenant) =>

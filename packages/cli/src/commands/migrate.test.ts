@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { WidgetTestClient } from "@lutingenie/adapter-web/testing";
-import { MIGRATIONS, SCHEMA_VERSION } from "@lutingenie/store-postgres";
+import { openFileEscalationStore } from "@lutingenie/core";
+import { MIGRATIONS, openPostgresEscalationStore, SCHEMA_VERSION } from "@lutingenie/store-postgres";
 import { createTestDatabase, type TestDatabase } from "@lutingenie/store-postgres/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -215,6 +216,30 @@ describe("lutin migrate --from-lowdb", () => {
     } finally {
       await served.stop();
     }
+  });
+
+  it("moves the agents' desk: a customer's follow-up task waiting for an answer is in the database after the move, once", async () => {
+    const url = (databases[0] as TestDatabase).url;
+    // Nobody at the desk: asking for a human leaves a follow-up task (no agent online to take a handoff).
+    const install = await embeddedInstall([["I want to talk to a human"]]);
+    const files = await openFileEscalationStore({ dataDir: install.dataDir });
+    const tasks = await files.listFollowUps();
+    const handoffs = await files.listHandoffs();
+    await files.close();
+    expect(tasks.length + handoffs.length).toBeGreaterThanOrEqual(1);
+
+    const first = await runMigrate(url, install.dataDir);
+    expect(first.exitCode, first.printed).toBe(0);
+    expect(first.import?.added).toMatchObject({ followUps: tasks.length, handoffs: handoffs.length });
+    const database = await openPostgresEscalationStore({ connectionString: url, migrate: false });
+    try {
+      expect(await database.listFollowUps()).toEqual(tasks);
+      expect(await database.listHandoffs()).toEqual(handoffs);
+    } finally {
+      await database.close();
+    }
+    const second = await runMigrate(url, install.dataDir);
+    expect(second.import?.added).toMatchObject({ followUps: 0, handoffs: 0, agents: 0 });
   });
 
   it("exit 1 when the database's totals differ from the directory's (a database that already held another install)", async () => {

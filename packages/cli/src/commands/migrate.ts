@@ -8,6 +8,7 @@ import {
   DEFAULT_PLAN_CATALOG,
   LutinError,
   openFileConversationLog,
+  openFileEscalationStore,
   openFileThreadMemory,
   readDataDirectory,
   readStoreFiles,
@@ -18,6 +19,7 @@ import {
   adoptSecret,
   importLowdbData,
   type LowdbImportReport,
+  type LowdbImportSource,
   type MigrationReport,
   migrate,
   readPostgresContents,
@@ -167,6 +169,16 @@ async function readInstall(dataDir: string) {
   } finally {
     await log.close();
   }
+  // The desk: agents of every tenant, handoffs and follow-up tasks (open ones wait for an agent's answer).
+  const escalation = await openFileEscalationStore({ dataDir });
+  let desk: LowdbImportSource["desk"];
+  try {
+    const agents = [];
+    for (const tenant of contents.tenants) agents.push(...(await escalation.listAgents(tenant.id)));
+    desk = { agents, handoffs: await escalation.listHandoffs(), followUps: await escalation.listFollowUps() };
+  } finally {
+    await escalation.close();
+  }
   // The key that signed the install's visitor tokens, so that its visitors resume their chats on PostgreSQL.
   const secret = (await readFile(join(dataDir, VISITOR_SECRET_FILE), "utf8").catch(() => "")).trim();
   return {
@@ -174,6 +186,7 @@ async function readInstall(dataDir: string) {
     processed: document.processed,
     memory,
     conversationLog,
+    desk,
     visitorSecret: /^[0-9a-f]{64}$/.test(secret) ? secret : null,
   };
 }
